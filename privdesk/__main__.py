@@ -1,0 +1,3 @@
+from privdesk.cli import main
+
+raise SystemExit(main())

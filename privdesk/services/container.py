@@ -1,0 +1,23 @@
+"""The services an unlocked store offers, built once per unlock and passed to the faces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from privdesk.services.context import ServiceContext
+from privdesk.services.maintenance import CheckReport, check_store
+
+
+@dataclass
+class Services:
+    ctx: ServiceContext
+
+    @classmethod
+    def build(cls, ctx: ServiceContext) -> Services:
+        return cls(ctx=ctx)
+
+    def check(self) -> CheckReport:
+        return check_store(self.ctx.store)
+
+    def close(self) -> None:
+        self.ctx.store.close()

@@ -1,0 +1,49 @@
+"""Store-level checks an officer or a scheduler runs: encryption, integrity, counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from privdesk.store.engine import PLAIN_SQLITE_HEADER, Store, read_header
+
+COUNTED_TABLES = [
+    "contacts", "interactions", "disclosures", "contact_history", "requests",
+    "request_events", "documents", "redactions", "tombstones", "suppression",
+    "audit_events", "officers",
+]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    path: str
+    cipher_version: str
+    encrypted_header: bool
+    schema_revision: str | None
+    integrity: list[str]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.cipher_version) and self.encrypted_header and not self.integrity
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "path": self.path,
+            "cipher_version": self.cipher_version,
+            "encrypted_header": self.encrypted_header,
+            "schema_revision": self.schema_revision,
+            "integrity": "ok" if not self.integrity else self.integrity,
+            "counts": self.counts,
+        }
+
+
+def check_store(store: Store) -> CheckReport:
+    return CheckReport(
+        path=str(store.path),
+        cipher_version=store.cipher_version(),
+        encrypted_header=read_header(store.path) != PLAIN_SQLITE_HEADER,
+        schema_revision=store.schema_revision(),
+        integrity=store.integrity_check(),
+        counts=store.table_counts(COUNTED_TABLES),
+    )

@@ -1,0 +1,292 @@
+"""Create, open, verify, rekey and migrate an encrypted store (SQLCipher 4).
+
+This is the only module that ever sees key material. Keys reach SQLCipher through
+sqlite3_key (``Connection.set_key``), never through SQL text, so any passphrase is safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from privdesk.store.errors import (
+    NotEncryptedError,
+    StoreError,
+    StoreExistsError,
+    StoreMissingError,
+    UnlockError,
+)
+
+PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+# ~64 MiB of page cache per connection: SQLCipher decrypts each page once per cache fill,
+# so a roomy cache removes most of its overhead on repeated reads (DESIGN.md).
+CACHE_KIB = 65536
+POOL_SIZE = 3  # a pooled connection pays the key derivation once, not per checkout
+
+
+@dataclass(frozen=True, repr=False)
+class StoreKey:
+    """Key material for sqlite3_key: a passphrase, or a raw 256-bit key."""
+
+    material: bytes
+
+    @classmethod
+    def passphrase(cls, value: str) -> StoreKey:
+        if not value:
+            raise StoreError("The passphrase must not be empty.")
+        if "\x00" in value:
+            raise StoreError("The passphrase must not contain a NUL character.")
+        return cls(value.encode("utf-8"))
+
+    @classmethod
+    def raw(cls, key: bytes) -> StoreKey:
+        if len(key) != 32:
+            raise StoreError("A raw store key must be 32 bytes.")
+        # SQLCipher's raw-key syntax: no KDF, the bytes are the AES key.
+        return cls(b"x'" + key.hex().encode("ascii") + b"'")
+
+    def __repr__(self) -> str:  # never print key material, even in a traceback
+        return "StoreKey(<hidden>)"
+
+
+def _connect(path: Path, key: StoreKey, read_only: bool = False) -> sqlcipher3.Connection:
+    if read_only:
+        conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                  check_same_thread=False)
+    else:
+        conn = sqlcipher3.connect(str(path), check_same_thread=False)
+    # Silence SQLCipher's own stderr logging before the key is even tried.
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.set_key(key.material)
+    return conn
+
+
+def _apply_pragmas(conn: sqlcipher3.Connection) -> None:
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
+def _check_key(path: Path, key: StoreKey) -> None:
+    """Try the key read-only, so a wrong key or a damaged file is never written to."""
+    try:
+        conn = _connect(path, key, read_only=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlcipher3.DatabaseError as exc:
+        raise UnlockError(str(exc)) from exc
+
+
+def _migrations_config(connection: Any) -> Config:
+    cfg = Config()
+    location = resources.files("privdesk.store").joinpath("migrations")
+    cfg.set_main_option("script_location", str(location))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_migrations_config(None)).get_current_head()
+
+
+class Store:
+    """An open, unlocked, migrated store. Use `Store.create` or `Store.open`."""
+
+    def __init__(self, path: Path, key: StoreKey) -> None:
+        self.path = path
+        self._key = key
+        self._lock = threading.Lock()
+        self.engine: Engine = self._make_engine()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    # -- lifecycle ---------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path, key: StoreKey) -> Store:
+        path = Path(path)
+        if path.exists():
+            raise StoreExistsError(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path, key)
+        try:
+            _apply_pragmas(conn)
+            conn.execute("CREATE TABLE _privdesk_init(x)")
+            conn.execute("DROP TABLE _privdesk_init")
+            conn.commit()
+        finally:
+            conn.close()
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)
+        store = cls(path, key)
+        store.verify_encrypted()
+        store.migrate()
+        return store
+
+    @classmethod
+    def open(cls, path: Path, key: StoreKey, migrate: bool = True) -> Store:
+        path = Path(path)
+        if not path.is_file():
+            raise StoreMissingError(path)
+        if read_header(path) == PLAIN_SQLITE_HEADER:
+            raise NotEncryptedError(path)
+        _check_key(path, key)
+        store = cls(path, key)
+        try:
+            store.verify_encrypted()
+            if migrate:
+                store.migrate()
+        except (sa_exc.DatabaseError, sqlcipher3.DatabaseError) as exc:
+            # The key opened page 1 but a later page fails its HMAC or structure check.
+            store.close()
+            raise UnlockError(str(exc)) from exc
+        except Exception:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- connections -------------------------------------------------------------------
+    def _make_engine(self) -> Engine:
+        path, key = self.path, self._key
+
+        def creator() -> sqlcipher3.Connection:
+            conn = _connect(path, key)
+            try:
+                _apply_pragmas(conn)
+            except sqlcipher3.DatabaseError as exc:
+                conn.close()
+                raise UnlockError(str(exc)) from exc
+            return conn
+
+        engine = create_engine(
+            # The plain SQLite dialect over our own creator: the pysqlcipher dialect would
+            # put the key into SQL text itself, which is what we keep it out of.
+            "sqlite://",
+            creator=creator,
+            poolclass=QueuePool,
+            pool_size=POOL_SIZE,
+            max_overflow=0,
+            pool_timeout=60,
+        )
+
+        # pysqlite's own transaction handling is broken for SAVEPOINT and DDL; let
+        # SQLAlchemy emit BEGIN itself (the documented recipe for the SQLite driver).
+        @event.listens_for(engine, "connect")
+        def _no_driver_transactions(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed on success, rolled back on any exception."""
+        with self._sessions() as s, s.begin():
+            yield s
+
+    def read_session(self) -> Session:
+        return self._sessions()
+
+    def run_raw(self, fn: Callable[[sqlcipher3.Connection], Any]) -> Any:
+        """Run fn on a pooled DB-API connection (bulk loads, PRAGMAs); fn commits."""
+        with self.engine.connect() as c:
+            raw = c.connection.dbapi_connection
+            return fn(raw)
+
+    # -- checks ------------------------------------------------------------------------
+    def cipher_version(self) -> str:
+        with self.engine.connect() as c:
+            row = c.exec_driver_sql("PRAGMA cipher_version").fetchone()
+        return row[0] if row and row[0] else ""
+
+    def verify_encrypted(self) -> None:
+        if not self.cipher_version():
+            raise StoreError("SQLCipher is not active: refusing to use an unencrypted store.")
+        if read_header(self.path) == PLAIN_SQLITE_HEADER:
+            raise NotEncryptedError(self.path)
+
+    def integrity_check(self) -> list[str]:
+        """Problems found by SQLite's integrity check and SQLCipher's page HMACs."""
+        problems: list[str] = []
+        with self.engine.connect() as c:
+            rows = c.exec_driver_sql("PRAGMA integrity_check").fetchall()
+            problems += [r[0] for r in rows if r[0] != "ok"]
+            problems += [r[0] for r in c.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        return problems
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file and truncate it, so no old page lingers."""
+        with self.engine.connect() as c:
+            c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def table_counts(self, tables: list[str]) -> dict[str, int]:
+        with self.engine.connect() as c:
+            return {
+                t: int(c.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one())
+                for t in tables
+            }
+
+    # -- schema ------------------------------------------------------------------------
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as c:
+            return MigrationContext.configure(c).get_current_revision()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration; a no-op when it already is."""
+        if self.schema_revision() == head_revision():
+            return
+        with self.engine.begin() as c:
+            command.upgrade(_migrations_config(c), "head")
+
+    # -- keys --------------------------------------------------------------------------
+    def rekey(self, new_key: StoreKey) -> None:
+        """Re-encrypt every page under a new key; the old key stops working."""
+        with self._lock:
+            self.checkpoint()
+            self.engine.dispose()
+            conn = _connect(self.path, self._key)
+            try:
+                conn.execute("PRAGMA journal_mode = DELETE")
+                conn.reset_key(new_key.material)
+                conn.execute("PRAGMA journal_mode = WAL")
+            finally:
+                conn.close()
+            self._key = new_key
+            self.engine = self._make_engine()
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+
+def read_header(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(16)

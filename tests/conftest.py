@@ -1,0 +1,57 @@
+"""Shared fixtures: real encrypted stores in tmp_path, and the services over them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from privdesk.policy import Policy, load_policy  # noqa: E402
+from privdesk.services.container import Services  # noqa: E402
+from privdesk.services.context import Actor, ServiceContext  # noqa: E402
+from privdesk.store.engine import Store, StoreKey  # noqa: E402
+
+PASSPHRASE = "correct horse battery staple"
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the developer's real data folder or Qt settings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("PRIVDESK_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("PRIVDESK_PASSPHRASE", raising=False)
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    return load_policy()
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.privdesk"
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[Store]:
+    s = Store.create(store_path, StoreKey.passphrase(PASSPHRASE))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ctx(store: Store, policy: Policy) -> ServiceContext:
+    return ServiceContext(store=store, policy=policy, actor=Actor("Test Officer"),
+                          today=lambda: TODAY)
+
+
+@pytest.fixture
+def services(ctx: ServiceContext) -> Services:
+    return Services.build(ctx)

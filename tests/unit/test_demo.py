@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from privdesk.services.context import ServiceContext
+from privdesk.services.demo import REQUEST_STATES, DemoDataService
+from privdesk.store.models import Contact, Request
+from tests.conftest import TODAY
+
+
+def test_demo_data_mix_and_retention_spread(ctx: ServiceContext) -> None:
+    DemoDataService(ctx).generate(contacts=2000)
+    with ctx.store.session() as s:
+        contacts = s.scalars(select(Contact)).all()
+        requests = s.scalars(select(Request)).all()
+    statuses = Counter(c.status for c in contacts)
+    assert set(statuses) == {"enquirer", "customer", "former_customer"}
+    assert all(c.retention_due is None for c in contacts if c.status == "customer")
+    soon = [c for c in contacts if c.retention_due and TODAY <= c.retention_due
+            <= TODAY + timedelta(days=30)]
+    assert len(soon) >= 20, "some contacts should fall due in the coming weeks"
+    assert len({c.name for c in contacts}) > 1500
+    assert {r.status for r in requests} == set(REQUEST_STATES)
+    received = [r.received_on for r in requests]
+    assert min(received) < TODAY - timedelta(days=30) < max(received) < TODAY
+
+
+def test_demo_data_is_reproducible(ctx: ServiceContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from privdesk.store.engine import Store, StoreKey
+
+    DemoDataService(ctx).generate(contacts=50)
+    other = Store.create(tmp_path / "other.privdesk", StoreKey.passphrase("another passphrase"))
+    with other:
+        DemoDataService(ServiceContext(other, ctx.policy, ctx.actor, today=ctx.today)).generate(
+            contacts=50)
+        with ctx.store.session() as a, other.session() as b:
+            assert [c.name for c in a.scalars(select(Contact))] == \
+                   [c.name for c in b.scalars(select(Contact))]
+    assert isinstance(TODAY, date)
