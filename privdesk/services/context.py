@@ -6,8 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sqlalchemy.orm import Session
+
 from privdesk.domain.retention import RetentionRuleSpec
 from privdesk.policy import Policy
+from privdesk.services.audit import AuditLog
+from privdesk.services.authz import Permission, PermissionDenied, allowed
 from privdesk.store.engine import Store
 
 
@@ -32,6 +36,31 @@ class ServiceContext:
     actor: Actor
     today: Callable[[], date] = field(default=date.today)
     now: Callable[[], datetime] = field(default=utc_now)
+    audit_log: AuditLog | None = None
+
+    @property
+    def audit(self) -> AuditLog:
+        if self.audit_log is None:
+            self.audit_log = AuditLog(self.now)
+        return self.audit_log
+
+    def can(self, permission: Permission) -> bool:
+        return allowed(self.actor.role, permission)
+
+    def require(self, permission: Permission, action: str, target_type: str | None = None,
+                target_id: object = None) -> None:
+        """Raise PermissionDenied (and audit the denial) unless the actor's role allows it."""
+        if self.can(permission):
+            return
+        with self.store.session() as s:
+            self.audit.record(s, self.actor.name, action, target_type, target_id,
+                              detail=f"denied: needs {permission.value}", outcome="denied")
+        raise PermissionDenied(self.actor.role, permission)
+
+    def record(self, session: Session, action: str, target_type: str | None = None,
+               target_id: object = None, detail: str = "") -> None:
+        """Audit an action by the current actor, inside the caller's session."""
+        self.audit.record(session, self.actor.name, action, target_type, target_id, detail)
 
 
 def retention_specs(policy: Policy) -> tuple[RetentionRuleSpec, ...]:
