@@ -6,15 +6,20 @@ from dataclasses import dataclass
 
 from privdesk.services.context import ServiceContext
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.settings import SettingsService
 
 
 @dataclass
 class Services:
     ctx: ServiceContext
+    settings: SettingsService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
-        return cls(ctx=ctx)
+        return cls(
+            ctx=ctx,
+            settings=SettingsService(ctx),
+        )
 
     def check(self) -> CheckReport:
         return check_store(self.ctx.store)
