@@ -40,3 +40,35 @@ def test_demo_data_is_reproducible(ctx: ServiceContext, tmp_path) -> None:  # ty
             assert [c.name for c in a.scalars(select(Contact))] == \
                    [c.name for c in b.scalars(select(Contact))]
     assert isinstance(TODAY, date)
+
+
+def test_demo_fast_path_matches_the_normalisers(ctx: ServiceContext) -> None:
+    """The bulk generator skips phonenumbers for speed; its columns must still equal
+    what the real normalisers produce, or search and duplicates would miss demo people."""
+    from privdesk.domain.identity import fold, normalise_email, normalise_phone, search_text
+
+    DemoDataService(ctx).generate(contacts=200)
+    with ctx.store.session() as s:
+        for c in s.scalars(select(Contact)):
+            assert c.search_text == search_text(c.name, c.email, c.phone, c.company)
+            assert c.norm_phone == normalise_phone(c.phone)
+            assert c.norm_email == normalise_email(c.email)
+            assert c.norm_name == fold(c.name)
+
+
+def test_bulk_load_leaves_the_index_complete_and_the_trigger_back(ctx: ServiceContext) -> None:
+    from sqlalchemy import text
+
+    DemoDataService(ctx).generate(contacts=300)
+    with ctx.store.session() as s:
+        name = s.execute(text("SELECT norm_name FROM contacts WHERE id = 123")).scalar_one()
+        hits = s.execute(text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :q"),
+                         {"q": f'"{name}"'}).scalars().all()
+        assert 123 in hits
+        assert s.execute(text("SELECT count(*) FROM sqlite_master WHERE type='trigger'"
+                              " AND name='contacts_fts_ai'")).scalar_one() == 1
+        s.execute(text("INSERT INTO contacts (name, status, source, created_at, updated_at,"
+                       " search_text) VALUES ('x', 'enquirer', 'call', '2026-01-01',"
+                       " '2026-01-01', 'zzqqxx unique')"))
+        assert s.execute(text("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH"
+                              " 'zzqqxx'")).scalar_one() == 1
