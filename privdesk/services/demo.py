@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -82,44 +82,50 @@ class DemoDataService:
                  progress: Progress | None = None) -> DemoCounts:
         today = self._ctx.today()
         rng = random.Random(seed)
-        pools = _Pools(seed)
-        now = _stamp(self._ctx.now())
-        self._officers(now)
-        sources = [s.key for s in self._ctx.policy.sources]
-        recipients = [r.key for r in self._ctx.policy.recipients[:7]]
-        specs = retention_specs(self._ctx.policy)
-        counts = {"contacts": 0, "interactions": 0, "disclosures": 0}
-
-        def rows() -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
-            for i in range(contacts):
-                yield self._contact(i + 1, rng, pools, today, sources, recipients, specs, now)
-
-        def load(raw: Any) -> None:
-            cur = raw.cursor()
-            cur.execute("BEGIN")
-            start = raw.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
-            if start:
-                raise RuntimeError("demo data goes into an empty store only")
-            batch: list[Any] = []
-            inter: list[Any] = []
-            disc: list[Any] = []
-            with deferred_contacts_index(raw):
-                for contact, its, ds in rows():
-                    batch.append(contact)
-                    inter += its
-                    disc += ds
-                    if len(batch) >= BATCH:
-                        self._flush(cur, batch, inter, disc, counts)
-                        if progress:
-                            progress(counts["contacts"], contacts)
-                self._flush(cur, batch, inter, disc, counts)
-            cur.execute("COMMIT")
-
-        self._ctx.store.run_raw(load)
+        self._officers(_stamp(self._ctx.now()))
+        counts = self._ctx.store.run_raw(
+            lambda raw: self.load_contacts(raw, contacts, rng, _Pools(seed), progress))
         if progress:
             progress(counts["contacts"], contacts)
         made = self._requests(rng, requests, today, contacts)
         return DemoCounts(counts["contacts"], counts["interactions"], counts["disclosures"], made)
+
+    def load_contacts(self, raw: Any, contacts: int, rng: random.Random, pools: _Pools,
+                      progress: Progress | None = None) -> dict[str, int]:
+        """Generate and insert contacts on a DB-API connection (also used by the
+        benchmarks to load the same data into plain SQLite as a baseline)."""
+        today = self._ctx.today()
+        now = _stamp(self._ctx.now())
+        sources = [s.key for s in self._ctx.policy.sources]
+        recipients = [r.key for r in self._ctx.policy.recipients[:7]]
+        specs = retention_specs(self._ctx.policy)
+        counts = {"contacts": 0, "interactions": 0, "disclosures": 0}
+        cur = raw.cursor()
+        cur.execute("BEGIN")
+        if raw.execute("SELECT count(*) FROM contacts").fetchone()[0]:
+            cur.execute("ROLLBACK")
+            raise RuntimeError("demo data goes into an empty store only")
+        batch: list[Any] = []
+        inter: list[Any] = []
+        disc: list[Any] = []
+        with deferred_contacts_index(raw):
+            for i in range(contacts):
+                contact, its, ds = self._contact(i + 1, rng, pools, today, sources, recipients,
+                                                 specs, now)
+                batch.append(contact)
+                inter += its
+                disc += ds
+                if len(batch) >= BATCH:
+                    self._flush(cur, batch, inter, disc, counts)
+                    if progress:
+                        progress(counts["contacts"], contacts)
+            self._flush(cur, batch, inter, disc, counts)
+        cur.execute("COMMIT")
+        return counts
+
+    def load_contacts_into(self, raw: Any, contacts: int, seed: int = 2018) -> dict[str, int]:
+        """The contact load alone on any migrated connection (benchmark baselines)."""
+        return self.load_contacts(raw, contacts, random.Random(seed), _Pools(seed))
 
     @staticmethod
     def _flush(cur: Any, batch: list[Any], inter: list[Any], disc: list[Any],

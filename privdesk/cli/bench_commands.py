@@ -1,0 +1,33 @@
+"""privdesk bench: run the performance benchmarks and print figures beside baselines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from privdesk.cli.common import EXIT_ERROR, EXIT_OK, emit
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from privdesk.bench.runner import machine, run_all, table
+
+    folder = args.data_dir or Path(tempfile.gettempdir()) / "privdesk-bench"
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    results = run_all(folder, args.size, log)
+    emit(args, [r.as_json() for r in results],
+         lambda _: f"privdesk bench --size {args.size} on {machine()}\n\n{table(results)}")
+    return EXIT_OK if all(r.met for r in results) else EXIT_ERROR
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("bench", help="run the performance benchmarks")
+    p.add_argument("--size", choices=["10k", "100k", "1m"], default="100k")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="where the benchmark stores are built and reused")
+    p.set_defaults(func=_bench)
