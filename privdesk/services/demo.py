@@ -1,24 +1,20 @@
 """Realistic demo data (Faker en_GB, fixed seed), for the demo store and for benchmarks.
 
-Faker is slow per call, so it fills pools of names, companies and towns once and a
-seeded `random.Random` combines them: the same seed always gives the same register,
-and a million contacts stay within a minute.
+The people themselves come from demo_people (Faker pools combined by a seeded Random,
+in a second process at large sizes); this module loads them and adds officers and
+requests. The same seed always gives the same register.
 """
 
 from __future__ import annotations
 
-import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from faker import Faker
-
-from privdesk.domain.identity import fold, join_search_parts
-from privdesk.domain.retention import RetentionFacts, RetentionResult, retention_due
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.demo_people import PeopleSpec, people
 from privdesk.store.bulk import deferred_contacts_index
 
 DEMO_PASSPHRASE = "demo-only-not-secret"  # noqa: S105 (shown on screen by design)
@@ -29,7 +25,6 @@ REQUEST_STATES = ["new", "awaiting_id", "awaiting_clarification", "in_progress",
 REQUEST_TYPES = ["access", "access", "access", "rectification", "erasure", "objection",
                  "restriction", "portability", "complaint"]
 CHANNELS = ["email", "post", "phone", "web_form", "in_person"]
-INTERACTION_KINDS = ["enquiry", "call", "email", "online_message", "meeting", "event"]
 BATCH = 20_000
 
 Progress = Callable[[int, int], None]
@@ -47,25 +42,6 @@ class DemoCounts:
                 "disclosures": self.disclosures, "requests": self.requests}
 
 
-class _Pools:
-    def __init__(self, seed: int) -> None:
-        fake = Faker("en_GB")
-        fake.seed_instance(seed)
-        self.first = list(dict.fromkeys(fake.first_name() for _ in range(1500)))
-        self.last = list(dict.fromkeys(fake.last_name() for _ in range(1500)))
-        self.companies = list(dict.fromkeys(fake.company() for _ in range(800)))
-        self.towns = list(dict.fromkeys(fake.city() for _ in range(400)))
-        self.sentences = [fake.sentence(nb_words=10) for _ in range(300)]
-        # Folded once here, not a million times in the loop.
-        self.folded = {w: fold(w) for w in (*self.first, *self.last, *self.companies)}
-
-
-@functools.lru_cache(maxsize=65536)
-def _retention(facts: RetentionFacts, specs: Any) -> RetentionResult:
-    """Many demo contacts share the same dates; the rule gives the same answer."""
-    return retention_due(facts, specs)
-
-
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -81,51 +57,38 @@ class DemoDataService:
     def generate(self, contacts: int = 2000, requests: int = 40, seed: int = 2018,
                  progress: Progress | None = None) -> DemoCounts:
         today = self._ctx.today()
-        rng = random.Random(seed)
+        rng = random.Random(seed + 1)  # requests: independent of the contact stream
         self._officers(_stamp(self._ctx.now()))
         counts = self._ctx.store.run_raw(
-            lambda raw: self.load_contacts(raw, contacts, rng, _Pools(seed), progress))
+            lambda raw: self.load_contacts(raw, contacts, seed, progress))
         if progress:
             progress(counts["contacts"], contacts)
         made = self._requests(rng, requests, today, contacts)
         return DemoCounts(counts["contacts"], counts["interactions"], counts["disclosures"], made)
 
-    def load_contacts(self, raw: Any, contacts: int, rng: random.Random, pools: _Pools,
+    def load_contacts(self, raw: Any, contacts: int, seed: int = 2018,
                       progress: Progress | None = None) -> dict[str, int]:
         """Generate and insert contacts on a DB-API connection (also used by the
         benchmarks to load the same data into plain SQLite as a baseline)."""
-        today = self._ctx.today()
-        now = _stamp(self._ctx.now())
-        sources = [s.key for s in self._ctx.policy.sources]
-        recipients = [r.key for r in self._ctx.policy.recipients[:7]]
-        specs = retention_specs(self._ctx.policy)
+        spec = PeopleSpec(
+            seed=seed, today=self._ctx.today(), now=_stamp(self._ctx.now()),
+            sources=tuple(s.key for s in self._ctx.policy.sources),
+            recipients=tuple(r.key for r in self._ctx.policy.recipients[:7]),
+            rules=retention_specs(self._ctx.policy),
+        )
         counts = {"contacts": 0, "interactions": 0, "disclosures": 0}
         cur = raw.cursor()
         cur.execute("BEGIN")
         if raw.execute("SELECT count(*) FROM contacts").fetchone()[0]:
             cur.execute("ROLLBACK")
             raise RuntimeError("demo data goes into an empty store only")
-        batch: list[Any] = []
-        inter: list[Any] = []
-        disc: list[Any] = []
         with deferred_contacts_index(raw):
-            for i in range(contacts):
-                contact, its, ds = self._contact(i + 1, rng, pools, today, sources, recipients,
-                                                 specs, now)
-                batch.append(contact)
-                inter += its
-                disc += ds
-                if len(batch) >= BATCH:
-                    self._flush(cur, batch, inter, disc, counts)
-                    if progress:
-                        progress(counts["contacts"], contacts)
-            self._flush(cur, batch, inter, disc, counts)
+            for batch, inter, disc in people(spec, contacts, BATCH):
+                self._flush(cur, batch, inter, disc, counts)
+                if progress:
+                    progress(counts["contacts"], contacts)
         cur.execute("COMMIT")
         return counts
-
-    def load_contacts_into(self, raw: Any, contacts: int, seed: int = 2018) -> dict[str, int]:
-        """The contact load alone on any migrated connection (benchmark baselines)."""
-        return self.load_contacts(raw, contacts, random.Random(seed), _Pools(seed))
 
     @staticmethod
     def _flush(cur: Any, batch: list[Any], inter: list[Any], disc: list[Any],
@@ -146,62 +109,6 @@ class DemoDataService:
         batch.clear()
         inter.clear()
         disc.clear()
-
-    def _contact(self, cid: int, rng: random.Random, pools: _Pools, today: date,
-                 sources: list[str], recipients: list[str], specs: Any, now: str,
-                 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        first, last = rng.choice(pools.first), rng.choice(pools.last)
-        name = f"{first} {last}"
-        folded_name = f"{pools.folded[first]} {pools.folded[last]}"
-        company = rng.choice(pools.companies)
-        folded_company = pools.folded[company]
-        domain = folded_company.replace(" ", "").replace(",", "").replace("-", "")[:20] or "example"
-        email = f"{pools.folded[first]}.{pools.folded[last]}{cid}@{domain}.example.co.uk".replace(
-            " ", "")
-        # A UK mobile number whose normalised forms are known without parsing it again
-        # (phonenumbers would be two thirds of the time at a million contacts).
-        block, line = rng.randint(100, 999), rng.randint(100000, 999999)
-        phone = f"+44 7{block} {line}"
-        national = f"07{block}{line}"
-        roll = rng.random()
-        customer_since = ceased = None
-        if roll < 0.5:
-            status = "enquirer"
-            # Spread so that some fell due already and some fall due in the coming weeks.
-            first_contact = today - timedelta(days=rng.randint(20, 420))
-            last_activity = min(today, first_contact + timedelta(days=rng.randint(0, 30)))
-        elif roll < 0.8:
-            status = "customer"
-            first_contact = today - timedelta(days=rng.randint(200, 4000))
-            customer_since = first_contact + timedelta(days=rng.randint(10, 120))
-            last_activity = today - timedelta(days=rng.randint(0, 180))
-        else:
-            status = "former_customer"
-            first_contact = today - timedelta(days=rng.randint(2000, 5000))
-            customer_since = first_contact + timedelta(days=rng.randint(10, 120))
-            ceased = today - timedelta(days=rng.randint(300, 2620))
-            last_activity = ceased
-        opt_out = rng.random() < 0.08
-        result = _retention(RetentionFacts(status, last_activity, first_contact, ceased), specs)
-        officer = DEMO_OFFICERS[rng.randrange(3)][0]
-        interactions = []
-        when = first_contact
-        for _ in range(rng.randint(1, 3)):
-            interactions.append((cid, rng.choice(INTERACTION_KINDS), _iso(when),
-                                 rng.choice(pools.sentences), officer))
-            when = min(last_activity, when + timedelta(days=rng.randint(1, 60)))
-        disclosures = []
-        if status != "enquirer" and rng.random() < 0.3:
-            disclosures.append((cid, rng.choice(recipients), "Order fulfilment and support",
-                                _iso(customer_since)))
-        row = (cid, name, email, phone, company, rng.choice(pools.towns), status,
-               rng.choice(sources), _iso(first_contact), _iso(customer_since), _iso(ceased),
-               _iso(last_activity), int(opt_out), _iso(last_activity) if opt_out else None, None,
-               result.rule_key, _iso(result.due), email, "+44" + national[1:], folded_name,
-               join_search_parts(folded_name, email, [national, "44" + national[1:]],
-                                 folded_company),
-               now, now)
-        return row, interactions, disclosures
 
     def _officers(self, now: str) -> None:
         def load(raw: Any) -> None:
