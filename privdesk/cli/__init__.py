@@ -11,10 +11,18 @@ import sys
 from collections.abc import Sequence
 
 from privdesk import __version__
-from privdesk.cli import bench_commands, store_commands
+from privdesk.cli import (
+    bench_commands,
+    contacts_commands,
+    store_commands,
+)
 from privdesk.cli.common import EXIT_USAGE, CliError
 
-COMMAND_MODULES = [store_commands, bench_commands]
+COMMAND_MODULES = [
+    store_commands,
+    contacts_commands,
+    bench_commands,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@ matched however their details were typed (case, accents, spacing, +44 or 0)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -99,3 +100,12 @@ def search_query(text: str, region: str = "GB") -> str:
                 return "0" + digits[2:]
         return digits
     return fold(raw)
+
+
+def name_similarity(a: str | None, b: str | None) -> float:
+    """How alike two names are once folded (0..1), for spotting likely duplicates:
+    "Jon Smith" and "John Smith" score about 0.95."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return 0.0
+    return difflib.SequenceMatcher(None, fa, fb).ratio()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from privdesk.services.contacts import ContactService
+from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
 from privdesk.services.maintenance import CheckReport, check_store
 from privdesk.services.settings import SettingsService
@@ -13,12 +15,17 @@ from privdesk.services.settings import SettingsService
 class Services:
     ctx: ServiceContext
     settings: SettingsService
+    contacts: ContactService
+    contact_import: ContactImportService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
+        settings = SettingsService(ctx)
         return cls(
             ctx=ctx,
-            settings=SettingsService(ctx),
+            settings=settings,
+            contacts=ContactService(ctx, settings),
+            contact_import=ContactImportService(ctx, settings),
         )
 
     def check(self) -> CheckReport:

@@ -1,0 +1,93 @@
+"""Validating what an officer types (or an import supplies) for a contact.
+
+Every problem comes back as a FieldError in plain words; nothing raises on bad input,
+so the editor can show all errors inline and an import can report every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import date
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from privdesk.domain.contact_records import STATUSES, ContactInput, FieldError
+
+MAX_LENGTH = {"name": 300, "email": 320, "phone": 40, "company": 300, "location": 300,
+              "notes": 20_000, "legal_hold_reason": 2_000}
+TEXT_FIELDS = ("name", "email", "phone", "company", "location", "notes", "legal_hold_reason")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Trimmed text, or None when nothing is left (so "" and None compare equal)."""
+    if value is None:
+        return None
+    value = value.replace("\x00", "").strip()
+    return value or None
+
+
+def cleaned(data: ContactInput) -> ContactInput:
+    values: dict[str, str | None] = {f: clean_text(getattr(data, f)) for f in TEXT_FIELDS}
+    values["name"] = values["name"] or ""
+    return replace(data, **values)  # type: ignore[arg-type]
+
+
+def email_error(email: str) -> str | None:
+    try:
+        # No DNS: deliverability checks are slow, flaky offline and leak what we look up.
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"Not a valid email address: {exc}"
+    return None
+
+
+def phone_error(phone: str, region: str) -> str | None:
+    try:
+        parsed = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return "Not a phone number"
+    if not phonenumbers.is_valid_number(parsed):
+        return f"Not a valid phone number (for a number outside {region}, start with +)"
+    return None
+
+
+def validate_contact(data: ContactInput, sources: Collection[str], region: str, today: date,
+                     previous: ContactInput | None = None) -> list[FieldError]:
+    """All problems with `data`. An email or phone left as it already was is not
+    re-checked, so an old oddity never blocks correcting something else."""
+    errors: list[FieldError] = []
+    if not data.name:
+        errors.append(FieldError("name", "A name is required"))
+    for name, limit in MAX_LENGTH.items():
+        value = getattr(data, name)
+        if value is not None and len(value) > limit:
+            errors.append(FieldError(name, f"Too long: at most {limit:,} characters"))
+    if data.email and (previous is None or previous.email != data.email) and len(data.email) <= 320:
+        reason = email_error(data.email)
+        if reason:
+            errors.append(FieldError("email", reason))
+    if data.phone and (previous is None or previous.phone != data.phone) and len(data.phone) <= 40:
+        reason = phone_error(data.phone, region)
+        if reason:
+            errors.append(FieldError("phone", reason))
+    if data.status not in STATUSES:
+        errors.append(FieldError("status", "Status must be enquirer, customer or former_customer"))
+    if data.source not in sources:
+        errors.append(FieldError("source", f"Unknown source; use one of: {', '.join(sources)}"))
+    for name in ("first_contact", "customer_since", "ceased", "last_activity"):
+        value = getattr(data, name)
+        if value is not None and value > today:
+            errors.append(FieldError(name, "Cannot be in the future"))
+    if data.status == "former_customer" and data.ceased is None:
+        errors.append(FieldError("ceased", "A former customer needs the date they ceased "
+                                           "(the 7-year retention runs from it)"))
+    if data.status == "enquirer" and (data.customer_since or data.ceased):
+        errors.append(FieldError("status", "An enquirer has no customer dates; "
+                                           "choose customer or former customer"))
+    if data.customer_since and data.ceased and data.ceased < data.customer_since:
+        errors.append(FieldError("ceased", "Cannot be before the customer-since date"))
+    if data.legal_hold_until and not data.legal_hold_reason:
+        errors.append(FieldError("legal_hold_reason", "Give the reason for the legal hold"))
+    return errors

@@ -1,0 +1,55 @@
+"""Export the register to CSV: our import columns (so an export imports back) plus the
+derived retention columns. Every cell is neutralised against formula injection."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from privdesk.domain.contact_csv import COLUMNS, neutralise
+from privdesk.domain.contact_records import ContactQuery
+from privdesk.services.contacts_search import SORTABLE, where_clauses
+
+EXTRA = ("opt_out_on", "legal_hold_reason", "legal_hold_until", "retention_rule",
+         "retention_due")
+EXPORT_COLUMNS = ("id", *COLUMNS, *EXTRA)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return neutralise(str(value))
+
+
+def write_csv(s: Session, path: Path, query: ContactQuery, region: str) -> int:
+    clauses, params, _capped = where_clauses(query, region)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    cols = ", ".join(f"c.{c}" for c in EXPORT_COLUMNS)
+    order = SORTABLE.get(query.sort, "c.name")
+    result = s.execute(text(f"SELECT {cols} FROM contacts c {where} ORDER BY {order}, c.id"),
+                       params)
+    count = 0
+    opt_out = EXPORT_COLUMNS.index("marketing_opt_out")
+    tmp = path.with_name(path.name + ".part")
+    # utf-8-sig: Excel only reads UTF-8 correctly when the file starts with a BOM.
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(EXPORT_COLUMNS)
+        for row in result:
+            cells = [_cell(v) for v in row]
+            cells[opt_out] = "yes" if row[opt_out] else "no"
+            writer.writerow(cells)
+            count += 1
+    tmp.replace(path)  # never leave a half-written export under the real name
+    return count

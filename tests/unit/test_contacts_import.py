@@ -1,0 +1,149 @@
+"""CSV import and export over a real encrypted store."""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from privdesk.domain.contact_csv import decode, guess_mapping, neutralise, unneutralise
+from privdesk.domain.contact_records import ContactInput, ContactQuery
+from privdesk.services.contacts import ContactService
+from privdesk.services.contacts_import import ContactImportService, ImportCancelled
+from privdesk.services.context import ServiceContext
+
+HEADER = ("name,email,phone,company,location,status,source,first_contact,customer_since,"
+          "ceased,last_activity,marketing_opt_out,notes\n")
+
+
+@pytest.fixture
+def importer(ctx: ServiceContext) -> ContactImportService:
+    return ContactImportService(ctx)
+
+
+@pytest.fixture
+def contacts(ctx: ServiceContext) -> ContactService:
+    return ContactService(ctx)
+
+
+def template() -> bytes:
+    return resources.files("privdesk.resources").joinpath(
+        "templates/contacts-template.csv").read_bytes()
+
+
+def test_the_template_imports_cleanly(importer: ContactImportService,
+                                      contacts: ContactService) -> None:
+    result = importer.run(template())
+    assert result.errors == () and result.imported == 3 and result.committed
+    page = contacts.search(ContactQuery(sort="name"))
+    assert [r.name for r in page.rows] == ["Ann Lee", "Marta Nowak", "Ravi Patel"]
+    ravi = next(r for r in page.rows if r.name == "Ravi Patel")
+    assert ravi.marketing_opt_out and ravi.status == "customer"
+    marta = contacts.get(next(r.id for r in page.rows if r.name == "Marta Nowak"))
+    assert marta.retention_rule == "former_customer" and str(marta.retention_due) == "2029-12-31"
+    assert marta.history[0].new_value == "imported from CSV"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252"])
+def test_encodings_are_detected(importer: ContactImportService, contacts: ContactService,
+                                encoding: str) -> None:
+    body = HEADER + ("Zoë Åström-Müller,zoe@example.com,,Café Ltd,Sète,enquirer,email,"
+                     "2026-01-02,,,,no,Naïve £5 note\n")
+    result = importer.run(body.encode(encoding))
+    assert result.errors == () and result.imported == 1
+    row = contacts.search(ContactQuery(text="zoe astrom")).rows[0]
+    assert row.name == "Zoë Åström-Müller" and row.company == "Café Ltd"
+
+
+def test_decode_names_the_encoding() -> None:
+    assert decode("é".encode("cp1252"))[1] == "windows-1252"
+    assert decode("\ufeffé".encode())[1] == "utf-8-sig"
+    assert decode("name,email\n".encode("utf-16"))[1] == "utf-16"
+
+
+def test_crm_headers_are_mapped(importer: ContactImportService, contacts: ContactService) -> None:
+    body = ("First Name;Last Name;Email Address;Phone Number;Company Name;City;Country;Lead Source\n"
+            "Sam;O'Neil;sam@oneil.example;07400 123456;O'Neil & Co;Cork;Ireland;Telephone call\n")
+    preview = importer.preview(body.encode())
+    assert set(preview.mapping.values()) == {"first_name", "last_name", "email", "phone",
+                                             "company", "city", "country", "source"}
+    result = importer.run(body.encode())
+    assert result.errors == (), result.errors
+    row = contacts.search(ContactQuery(text="oneil")).rows[0]
+    assert (row.name, row.location, row.source) == ("Sam O'Neil", "Cork, Ireland", "call")
+    assert guess_mapping(["E-mail", "Surname", "Organisation"]) == {
+        0: "email", 1: "last_name", 2: "company"}
+
+
+def test_one_bad_row_writes_nothing_and_reports_line_field_reason(
+        importer: ContactImportService, contacts: ContactService) -> None:
+    body = (HEADER
+            + "Good Person,good@example.com,,,,enquirer,email,2026-01-01,,,,no,\n"
+            + "Bad Person,not-an-email,,,,customer,nowhere,01/02/2026,,,,maybe,\n")
+    result = importer.run(body.encode())
+    assert not result.committed and result.imported == 0 and result.rejected == 1
+    got = {(e.line, e.field) for e in result.errors}
+    assert got == {(3, "email"), (3, "source"), (3, "first_contact"), (3, "marketing_opt_out")}
+    assert contacts.search(ContactQuery()).total == 0
+    skipped = importer.run(body.encode(), skip_invalid=True)
+    assert skipped.committed and skipped.imported == 1 and skipped.rejected == 1
+    assert contacts.search(ContactQuery()).total == 1
+
+
+def test_a_file_without_a_name_column_is_refused(importer: ContactImportService) -> None:
+    result = importer.run(b"email,phone\na@b.example,\n")
+    assert result.errors[0].field == "header" and not result.committed
+    assert importer.run(b"").errors[0].line == 1
+
+
+def test_duplicates_are_warned_and_suppressed_rows_skipped(
+        importer: ContactImportService, contacts: ContactService) -> None:
+    contacts.create(ContactInput(name="Ann Lee", email="ann@x.example", source="email"))
+    body = (HEADER
+            + "Ann Lee,ANN@x.example,,,,enquirer,email,2026-01-01,,,,no,\n"
+            + "Kim Roe,kim@x.example,,,,enquirer,email,2026-01-01,,,,no,\n"
+            + "Kim R,kim@x.example,,,,enquirer,email,2026-01-01,,,,no,\n"
+            + "Gone Person,gone@x.example,,,,enquirer,email,2026-01-01,,,,no,\n")
+    result = importer.run(body.encode(),
+                          is_suppressed=lambda email, phone: email == "gone@x.example")
+    assert {(d.line, d.other) for d in result.duplicates} == {(2, "contact #1"), (4, "line 3")}
+    assert result.suppressed == (5,)
+    assert result.imported == 3
+    assert result.as_json()["suppressed"] == [{"line": 5, "reason": "on the suppression list"}]
+    assert contacts.search(ContactQuery(text="gone")).total == 0
+
+
+def test_cancel_rolls_everything_back(importer: ContactImportService,
+                                      contacts: ContactService) -> None:
+    rows = "".join(f"Person {i},p{i}@example.com,,,,enquirer,email,2026-01-01,,,,no,\n"
+                   for i in range(1200))
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(ImportCancelled):
+        importer.run((HEADER + rows).encode(), progress=lambda d, t: seen.append((d, t)),
+                     cancel=lambda: len(seen) >= 3)
+    assert contacts.search(ContactQuery()).total == 0
+    assert seen and seen[0][1] == 2400
+
+
+def test_formula_injection_is_neutralised_on_export(contacts: ContactService,
+                                                    importer: ContactImportService,
+                                                    tmp_path: Path) -> None:
+    for name in ("=HYPERLINK(\"http://evil\")", "+SUM(1)", "-2+3", "@cmd", "Plain"):
+        contacts.create(ContactInput(name=name, company="-minus Ltd", source="email",
+                                     phone="+44 7911 123456"))
+    out = tmp_path / "export.csv"
+    assert contacts.export_csv(out) == 5
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    names = sorted(r["name"] for r in rows)
+    assert all(n.startswith("'") for n in names if n != "Plain")
+    assert all(r["phone"] == "'+44 7911 123456" and r["company"] == "'-minus Ltd" for r in rows)
+    assert neutralise("=1") == "'=1" and unneutralise("'=1") == "=1" and unneutralise("'ok") == "'ok"
+    assert neutralise("\tx") == "'\tx" and neutralise("\rx") == "'\rx" and neutralise("a=") == "a="
+    # An export imports back as it was (the apostrophes come off again).
+    contacts2_before = contacts.search(ContactQuery()).total
+    result = importer.run(out.read_bytes(), skip_invalid=True)
+    assert result.imported == contacts2_before
+    assert any(d.reasons for d in result.duplicates)
