@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from privdesk.services.context import ServiceContext
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.requests import RequestService
 from privdesk.services.settings import SettingsService
 
 
@@ -13,12 +14,14 @@ from privdesk.services.settings import SettingsService
 class Services:
     ctx: ServiceContext
     settings: SettingsService
+    requests: RequestService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         return cls(
             ctx=ctx,
             settings=SettingsService(ctx),
+            requests=RequestService(ctx, SettingsService(ctx)),
         )
 
     def check(self) -> CheckReport:
