@@ -21,6 +21,7 @@ from privdesk.domain.deadlines import (
 )
 from privdesk.services.context import ServiceContext
 from privdesk.services.request_records import (
+    OPEN_STATUSES,
     LinkedContact,
     PauseRecord,
     RequestDetail,
@@ -80,7 +81,10 @@ class RequestBase:
     def _row(self, req: Request, today: date, calendar: WorkingDays,
              result: DueResult | None = None) -> RequestRow:
         result = result or compute_due(self.facts(req), calendar)
-        left = days_left(result.due, today, calendar) if result.due is not None else None
+        # Days left mean nothing once answered (and counting years of working days for
+        # old closed requests would only slow the log down).
+        left = (days_left(result.due, today, calendar)
+                if result.due is not None and req.status in OPEN_STATUSES else None)
         return RequestRow(
             id=req.id, reference=req.reference, type=req.type, channel=req.channel,
             status=req.status, requester_name=req.requester_name, received=req.received_on,

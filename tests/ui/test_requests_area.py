@@ -256,3 +256,19 @@ def test_screenshots_of_queue_and_detail(qtbot: Any, services: Services, ctx: Se
     assert area.detail.grab().save(str(SHOTS / "requests-detail.png"))
     assert area.model.rowCount() == 40
     tasks.wait()
+
+
+def test_hostile_text_is_shown_as_plain_text(qtbot: Any, services: Services) -> None:
+    name = "<b>Eve</b> <img src='/etc/passwd'> \u202egnp.exe\u202c\n" + "Z" * 950
+    ref = services.requests.create(NewRequest(
+        "complaint", TODAY, name, requester_email="=cmd|' /C calc'!A0",
+        notes="<script>alert(1)</script> " * 200)).reference
+    area, tasks = area_for(qtbot, services)
+    shown = cell(area, ref, 2)
+    assert shown.startswith("<b>Eve</b>") and shown.endswith("…") and "\n" not in shown
+    area.select_request(services.requests.get(ref).row.id)
+    qtbot.waitUntil(lambda: area.detail.detail is not None, timeout=5000)
+    assert area.detail.subtitle.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>Eve</b>" in area.detail.subtitle.text()
+    area.detail.grab()  # paints without trouble
+    tasks.wait()
