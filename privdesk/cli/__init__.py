@@ -14,6 +14,7 @@ from privdesk import __version__
 from privdesk.cli import (
     bench_commands,
     contacts_commands,
+    requests_commands,
     store_commands,
 )
 from privdesk.cli.common import EXIT_USAGE, CliError
@@ -21,6 +22,7 @@ from privdesk.cli.common import EXIT_USAGE, CliError
 COMMAND_MODULES = [
     store_commands,
     contacts_commands,
+    requests_commands,
     bench_commands,
 ]
 

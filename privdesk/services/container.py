@@ -8,6 +8,7 @@ from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.requests import RequestService
 from privdesk.services.settings import SettingsService
 
 
@@ -17,6 +18,7 @@ class Services:
     settings: SettingsService
     contacts: ContactService
     contact_import: ContactImportService
+    requests: RequestService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -26,6 +28,7 @@ class Services:
             settings=settings,
             contacts=ContactService(ctx, settings),
             contact_import=ContactImportService(ctx, settings),
+            requests=RequestService(ctx, settings),
         )
 
     def check(self) -> CheckReport:

@@ -10,21 +10,18 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from privdesk.services.context import ServiceContext, retention_specs
 from privdesk.services.demo_people import PeopleSpec, people
+from privdesk.services.demo_requests import REQUEST_STATES as REQUEST_STATES  # re-exported
+from privdesk.services.demo_requests import insert_demo_requests
 from privdesk.store.bulk import deferred_contacts_index
 
 DEMO_PASSPHRASE = "demo-only-not-secret"  # noqa: S105 (shown on screen by design)
 DEMO_OFFICERS = [("Alex Morgan", "admin"), ("Priya Shah", "officer"), ("Sam Okafor", "officer"),
                  ("Jo Lewis", "viewer")]
-REQUEST_STATES = ["new", "awaiting_id", "awaiting_clarification", "in_progress", "extended",
-                  "responded", "refused", "withdrawn", "closed"]
-REQUEST_TYPES = ["access", "access", "access", "rectification", "erasure", "objection",
-                 "restriction", "portability", "complaint"]
-CHANNELS = ["email", "post", "phone", "web_form", "in_person"]
 BATCH = 20_000
 
 Progress = Callable[[int, int], None]
@@ -119,55 +116,14 @@ class DemoDataService:
         self._ctx.store.run_raw(load)
 
     def _requests(self, rng: random.Random, count: int, today: date, contacts: int) -> int:
-        """Requests in every state, received over the last ~11 weeks so that due dates
-        fall on both sides of today."""
+        """Requests in every state, with their timelines (services.demo_requests)."""
         if not contacts:
             return 0
 
         def load(raw: Any) -> None:
             raw.execute("BEGIN")
-            for n in range(count):
-                status = REQUEST_STATES[n % len(REQUEST_STATES)]
-                cid = rng.randint(1, contacts)
-                name, email = raw.execute(
-                    "SELECT name, email FROM contacts WHERE id = ?", (cid,)).fetchone()
-                received = today - timedelta(days=rng.randint(1, 80))
-                if status in ("responded", "closed", "refused", "withdrawn"):
-                    received = today - timedelta(days=rng.randint(20, 120))
-                rtype = REQUEST_TYPES[n % len(REQUEST_TYPES)]
-                ref = f"{'SAR' if rtype == 'access' else 'DSR'}-{received.year}-{n + 1:04d}"
-                extended = extension_reason = responded = method = refusal = None
-                id_requested = status == "awaiting_id" or rng.random() < 0.2
-                id_received = None if status in ("awaiting_id", "new") or not id_requested \
-                    else received + timedelta(days=rng.randint(1, 9))
-                if status == "extended":
-                    extended = received + timedelta(days=rng.randint(5, 20))
-                    extension_reason = "Complex request spanning several systems"
-                if status in ("responded", "closed", "refused"):
-                    responded = received + timedelta(days=rng.randint(5, 40))
-                    method = rng.choice(["email", "post"])
-                if status == "refused":
-                    refusal = "manifestly_excessive"
-                created = _stamp(datetime.combine(received, datetime.min.time()))
-                cur = raw.execute(
-                    "INSERT INTO requests (reference, type, channel, status, requester_name,"
-                    " requester_email, received_on, id_requested, id_received_on, extended_on,"
-                    " extension_reason, assignee, notes, refusal_reason, responded_on,"
-                    " response_method, created_at, closed_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (ref, rtype, rng.choice(CHANNELS), status, name, email, _iso(received),
-                     int(id_requested), _iso(id_received), _iso(extended), extension_reason,
-                     DEMO_OFFICERS[n % 3][0], None, refusal, _iso(responded), method, created,
-                     created if status in ("closed", "withdrawn") else None))
-                rid = cur.lastrowid
-                raw.execute("INSERT INTO request_contacts VALUES (?, ?)", (rid, cid))
-                raw.execute("INSERT INTO request_events (request_id, at, on_date, kind, detail,"
-                            " officer) VALUES (?,?,?,?,?,?)",
-                            (rid, created, _iso(received), "received",
-                             f"Received by {rtype.replace('_', ' ')} request", "system"))
-                if status == "awaiting_clarification":
-                    raw.execute("INSERT INTO request_pauses (request_id, paused_on) VALUES (?,?)",
-                                (rid, _iso(received + timedelta(days=3))))
+            insert_demo_requests(raw, rng, count, today, contacts,
+                                 [name for name, role in DEMO_OFFICERS if role != "viewer"])
             raw.execute("COMMIT")
 
         self._ctx.store.run_raw(load)

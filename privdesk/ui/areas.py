@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from privdesk.services.container import Services
 from privdesk.ui.main_window import Area
+from privdesk.ui.requests import RequestsArea
 from privdesk.ui.summary_area import SummaryArea
 from privdesk.ui.tasks import TaskRunner
 
@@ -23,6 +24,10 @@ def build_areas(services: Services, tasks: TaskRunner) -> list[Area]:
         ("retention", "Retention", "When each person's data falls due for deletion.",
          ["tombstones", "suppression"]),
     ):
+        if key == "requests":
+            queue = RequestsArea(services, tasks)
+            areas.append(Area(key, title, queue, queue.refresh))
+            continue
         widget = SummaryArea(title, text, lambda t=tables: _counts(services, t), tasks)
         areas.append(Area(key, title, widget, widget.refresh))
     return areas

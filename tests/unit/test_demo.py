@@ -72,3 +72,19 @@ def test_bulk_load_leaves_the_index_complete_and_the_trigger_back(ctx: ServiceCo
                        " '2026-01-01', 'zzqqxx unique')"))
         assert s.execute(text("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH"
                               " 'zzqqxx'")).scalar_one() == 1
+
+
+def test_demo_requests_have_timelines_and_correct_late_flags(services) -> None:  # type: ignore[no-untyped-def]
+    DemoDataService(services.ctx).generate(contacts=200, requests=45)
+    rows = services.requests.queue(include_closed=True)
+    assert len(rows) == 45
+    answered = [r for r in rows if r.responded_on is not None]
+    assert answered and all(r.late == (r.due is not None and r.responded_on > r.due) for r in answered)
+    assert {True, False} <= {r.late for r in answered} or len(answered) < 5
+    open_due = [r.days_left for r in rows if r.is_open and r.days_left is not None]
+    assert min(open_due) < 0 < max(open_due), "due dates spread around today"
+    for r in rows:
+        detail = services.requests.get(r.reference)
+        assert detail.events[0].kind == "received"
+        if r.status in ("responded", "refused", "closed", "withdrawn"):
+            assert detail.events[-1].kind in ("responded", "refused", "closed", "withdrawn")

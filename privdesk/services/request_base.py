@@ -1,0 +1,116 @@
+"""What the request service's parts share: the clock for a stored request, loading by
+reference or id, timeline events, and turning ORM rows into records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from privdesk.domain.deadlines import (
+    NATIONS,
+    ClockFacts,
+    ClockState,
+    DueResult,
+    Pause,
+    WorkingDays,
+    compute_due,
+    days_left,
+    original_due,
+)
+from privdesk.services.context import ServiceContext
+from privdesk.services.request_records import (
+    OPEN_STATUSES,
+    LinkedContact,
+    PauseRecord,
+    RequestDetail,
+    RequestNotFound,
+    RequestRow,
+    TimelineEvent,
+)
+from privdesk.services.settings import SettingsService
+from privdesk.store.models import Request, RequestEvent
+
+
+class RequestBase:
+    def __init__(self, ctx: ServiceContext, settings: SettingsService) -> None:
+        self._ctx = ctx
+        self._settings = settings
+        self._calendars: dict[str, WorkingDays] = {}
+
+    # -- the clock -----------------------------------------------------------------------
+    def calendar(self) -> WorkingDays:
+        """Working days for the nation in the settings (read each time: it may change)."""
+        nation = str(self._settings.get("bank_holiday_nation") or "ENG")
+        if nation not in NATIONS:
+            nation = "ENG"
+        if nation not in self._calendars:
+            self._calendars[nation] = WorkingDays(nation)
+        return self._calendars[nation]
+
+    @staticmethod
+    def facts(req: Request) -> ClockFacts:
+        return ClockFacts(
+            received=req.received_on, id_requested=bool(req.id_requested),
+            id_received=req.id_received_on, extended_on=req.extended_on,
+            pauses=tuple(Pause(p.paused_on, p.resumed_on) for p in req.pauses),
+        )
+
+    def clock(self, req: Request, calendar: WorkingDays | None = None) -> DueResult:
+        return compute_due(self.facts(req), calendar or self.calendar())
+
+    # -- loading -------------------------------------------------------------------------
+    @staticmethod
+    def _load(s: Session, key: int | str) -> Request:
+        query = select(Request).options(selectinload(Request.pauses), selectinload(Request.events),
+                                        selectinload(Request.contacts))
+        if isinstance(key, int):
+            req = s.scalars(query.where(Request.id == key)).one_or_none()
+        else:
+            req = s.scalars(query.where(Request.reference == key.strip().upper())).one_or_none()
+        if req is None:
+            raise RequestNotFound(key)
+        return req
+
+    def _event(self, s: Session, req: Request, on: date, kind: str, detail: str) -> None:
+        s.add(RequestEvent(request_id=req.id, at=self._ctx.now(), on_date=on, kind=kind,
+                           detail=detail, officer=self._ctx.actor.name))
+
+    # -- records -------------------------------------------------------------------------
+    def _row(self, req: Request, today: date, calendar: WorkingDays,
+             result: DueResult | None = None) -> RequestRow:
+        result = result or compute_due(self.facts(req), calendar)
+        # Days left mean nothing once answered (and counting years of working days for
+        # old closed requests would only slow the log down).
+        left = (days_left(result.due, today, calendar)
+                if result.due is not None and req.status in OPEN_STATUSES else None)
+        return RequestRow(
+            id=req.id, reference=req.reference, type=req.type, channel=req.channel,
+            status=req.status, requester_name=req.requester_name, received=req.received_on,
+            due=result.due, clock_state=result.state.value, assignee=req.assignee,
+            responded_on=req.responded_on, late=req.late, as_of=today,
+            days_left=left.calendar_days if left else None,
+            working_days_left=left.working_days if left else None,
+        )
+
+    def _detail(self, s: Session, req: Request) -> RequestDetail:
+        s.flush()
+        s.refresh(req)
+        calendar = self.calendar()
+        result = compute_due(self.facts(req), calendar)
+        first = original_due(self.facts(req), calendar, self._ctx.today())
+        return RequestDetail(
+            row=self._row(req, self._ctx.today(), calendar, result),
+            requester_email=req.requester_email, requester_phone=req.requester_phone,
+            requester_address=req.requester_address, id_requested=bool(req.id_requested),
+            id_received_on=req.id_received_on, extended_on=req.extended_on,
+            extension_reason=req.extension_reason, refusal_reason=req.refusal_reason,
+            response_method=req.response_method, notes=req.notes,
+            stopped_since=result.stopped_since if result.state is ClockState.PAUSED else None,
+            original_due=first, working=result.working,
+            pauses=tuple(PauseRecord(p.paused_on, p.resumed_on) for p in req.pauses),
+            contacts=tuple(LinkedContact(c.id, c.name, c.email) for c in req.contacts),
+            events=tuple(TimelineEvent(e.on_date, e.at, e.kind, e.detail, e.officer)
+                         for e in req.events),
+        )

@@ -1,0 +1,131 @@
+"""One small dialog for every request action: a date, and where the action needs them a
+choice and a text. The service checks the rule; a refusal is shown in the dialog, which
+stays open with everything typed still there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.services.request_records import RequestDetail
+from privdesk.ui.tasks import TaskRunner
+
+DATE_FORMAT = "ddd d MMM yyyy"
+
+
+def qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def make_date_edit(value: date, earliest: date | None, latest: date | None) -> QDateEdit:
+    edit = QDateEdit(qdate(value))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_FORMAT)
+    if earliest is not None:
+        edit.setMinimumDate(qdate(earliest))
+    if latest is not None:
+        edit.setMaximumDate(qdate(latest))
+    return edit
+
+
+@dataclass(frozen=True)
+class ActionValues:
+    on: date
+    choice: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    title: str
+    intro: str
+    ok_label: str
+    date_label: str | None = "Date"
+    choice_label: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()  # (key, label)
+    text_label: str | None = None
+    text_placeholder: str = ""
+
+
+class ActionDialog(QDialog):
+    def __init__(self, spec: ActionSpec, tasks: TaskRunner,
+                 submit: Callable[[ActionValues], RequestDetail], today: date,
+                 earliest: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(spec.title)
+        self.setMinimumWidth(460)
+        self._tasks, self._submit = tasks, submit
+        self.result_detail: RequestDetail | None = None
+
+        intro = QLabel(spec.intro)
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.date = make_date_edit(today, earliest, today)
+        if spec.date_label:
+            form.addRow(spec.date_label, self.date)
+        self.choice = QComboBox()
+        for key, label in spec.choices:
+            self.choice.addItem(label, key)
+        if spec.choice_label:
+            form.addRow(spec.choice_label, self.choice)
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(spec.text_placeholder)
+        self.text.setFixedHeight(90)
+        if spec.text_label:
+            form.addRow(spec.text_label, self.text)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(spec.ok_label)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def values(self) -> ActionValues:
+        picked = self.date.date().toPython()
+        assert isinstance(picked, date)
+        choice = self.choice.currentData() if self.choice.count() else None
+        return ActionValues(picked, choice, self.text.toPlainText())
+
+    def submit(self) -> None:
+        values = self.values()
+        self.ok.setEnabled(False)
+        self.error.hide()
+        self._tasks.run(lambda: self._submit(values), on_done=self._done, on_error=self._failed)
+
+    def _done(self, detail: Any) -> None:
+        self.result_detail = detail
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self.ok.setEnabled(True)
+        self.error.setText(str(exc.args[0]) if exc.args else str(exc))
+        self.error.show()

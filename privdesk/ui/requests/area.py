@@ -1,0 +1,265 @@
+"""The Requests area: the strip, the filters, the queue (soonest due first) and the
+detail pane. All database work runs through the TaskRunner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.domain.deadlines import WorkingDays
+from privdesk.services.authz import Permission
+from privdesk.services.container import Services
+from privdesk.services.request_records import (
+    REQUEST_TYPES,
+    STATUSES,
+    QueueStats,
+    RequestDetail,
+    RequestRow,
+)
+from privdesk.ui.requests.detail import RequestDetailPane
+from privdesk.ui.requests.new_request_dialog import NewRequestDialog
+from privdesk.ui.requests.queue_model import (
+    COL_COUNTDOWN,
+    COL_DUE,
+    COL_REF,
+    COL_REQUESTER,
+    ROW_ROLE,
+    RequestFilterProxy,
+    RequestQueueModel,
+)
+from privdesk.ui.requests.strip import StatsStrip
+from privdesk.ui.tasks import TaskRunner
+
+TICK_MS = 60_000  # the countdown checks the clock once a minute; it moves at midnight
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    rows: list[RequestRow]
+    stats: QueueStats
+    officers: list[str]
+    nation: str
+
+
+class RequestsArea(QWidget):
+    def __init__(self, services: Services, tasks: TaskRunner,
+                 today: Callable[[], date] | None = None, tick_ms: int = TICK_MS) -> None:
+        super().__init__()
+        self._services, self._tasks = services, tasks
+        self._requests = services.requests
+        self._today = today or services.ctx.today
+        self._officers: list[str] = []
+        self._selected_id: int | None = None
+        self.dialog: NewRequestDialog | None = None
+
+        title = QLabel("Requests")
+        title.setObjectName("areaTitle")
+        self.new_button = QPushButton("New request…")
+        self.new_button.clicked.connect(self.open_new_request)
+        self.export_button = QPushButton("Export log…")
+        self.export_button.clicked.connect(self.export_log)
+        for button, perm, what in ((self.new_button, Permission.EDIT, "record requests"),
+                                   (self.export_button, Permission.EXPORT, "export the log")):
+            allowed = services.ctx.can(perm)
+            button.setEnabled(allowed)
+            if not allowed:
+                button.setToolTip(f"Your role ({services.ctx.actor.role}) cannot {what}.")
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.export_button)
+        head.addWidget(self.new_button)
+        self.strip = StatsStrip()
+
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("Open", RequestFilterProxy.OPEN)
+        self.status_filter.addItem("All statuses", None)
+        for key, label in STATUSES.items():
+            self.status_filter.addItem(label, key)
+        self.type_filter = QComboBox()
+        self.type_filter.addItem("All types", None)
+        for key, label in REQUEST_TYPES.items():
+            self.type_filter.addItem(label, key)
+        self.assignee_filter = QComboBox()
+        self.assignee_filter.setMinimumContentsLength(14)
+        self._fill_assignees([])
+        for combo in (self.status_filter, self.type_filter, self.assignee_filter):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.shown = QLabel()
+        self.shown.setObjectName("hint")
+        filters = QHBoxLayout()
+        for label, combo in (("Status", self.status_filter), ("Type", self.type_filter),
+                             ("Officer", self.assignee_filter)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(combo)
+            filters.addSpacing(8)
+        filters.addStretch(1)
+        filters.addWidget(self.shown)
+
+        self.model = RequestQueueModel(self._today, parent=self)
+        self.proxy = RequestFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_REQUESTER, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(70)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.day_changed.connect(lambda _d: self.refresh())
+        self.proxy.layoutChanged.connect(self._count_shown)
+        self.proxy.rowsInserted.connect(self._count_shown)
+        self.proxy.modelReset.connect(self._count_shown)
+
+        self.detail = RequestDetailPane(services.ctx, self._requests, tasks, self._today,
+                                        lambda: self._officers)
+        self.detail.changed.connect(self._detail_changed)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([980, 480])  # every queue column readable at 1440 px wide
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(head)
+        layout.addWidget(self.strip)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        self.model.start_ticking(tick_ms)
+
+    # -- loading -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        requests, today = self._requests, self._today()
+
+        def load() -> _Loaded:
+            return _Loaded(requests.queue(today, include_closed=True), requests.stats(today),
+                           requests.officers(), requests.calendar().nation)
+
+        self._tasks.run(load, on_done=self._loaded)
+
+    def _loaded(self, loaded: _Loaded) -> None:
+        # The UI keeps its own calendar: holidays' tables fill lazily and are not shared
+        # with the worker thread.
+        calendar = WorkingDays(loaded.nation)
+        self.model.set_calendar(calendar)
+        self.detail.set_calendar(calendar)
+        self._officers = loaded.officers
+        self._fill_assignees(sorted({r.assignee for r in loaded.rows if r.assignee}
+                                    | set(loaded.officers)))
+        self.model.set_rows(loaded.rows)
+        self.strip.show_stats(loaded.stats)
+        self._count_shown()
+        if self._selected_id is not None:
+            self.select_request(self._selected_id)
+
+    def _fill_assignees(self, names: list[str]) -> None:
+        current = self.assignee_filter.currentData()
+        self.assignee_filter.blockSignals(True)
+        self.assignee_filter.clear()
+        self.assignee_filter.addItem("Everyone", None)
+        self.assignee_filter.addItem("Unassigned", "")
+        for name in names:
+            self.assignee_filter.addItem(name, name)
+        found = self.assignee_filter.findData(current)
+        self.assignee_filter.setCurrentIndex(max(found, 0))
+        self.assignee_filter.blockSignals(False)
+
+    def _apply_filters(self) -> None:
+        self.proxy.set_filters(self.status_filter.currentData(), self.type_filter.currentData(),
+                               self.assignee_filter.currentData())
+        self._count_shown()
+
+    def _count_shown(self, *_args: object) -> None:
+        n = self.proxy.rowCount()
+        self.shown.setText(f"{n} request{'s' if n != 1 else ''} shown")
+
+    # -- selection and detail ------------------------------------------------------------
+    def select_request(self, request_id: int) -> bool:
+        source_row = self.model.row_of(request_id)
+        if source_row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, COL_REF))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        return True
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        row = self.proxy.data(indexes[0], ROW_ROLE)
+        if not isinstance(row, RequestRow):
+            return
+        self._selected_id = row.id
+        requests = self._requests
+        self._tasks.run(lambda: requests.get(row.id),
+                        on_done=lambda d: self._show_detail(row.id, d))
+
+    def _show_detail(self, request_id: int, detail: RequestDetail) -> None:
+        if request_id == self._selected_id:  # not a slower, older selection
+            self.detail.show_detail(detail)
+
+    def _detail_changed(self, detail: RequestDetail) -> None:
+        self._selected_id = detail.row.id
+        self.refresh()
+
+    def countdown_index(self, proxy_row: int) -> QModelIndex:
+        return self.proxy.index(proxy_row, COL_COUNTDOWN)
+
+    # -- new request and the log ---------------------------------------------------------
+    def open_new_request(self) -> NewRequestDialog:
+        self.dialog = NewRequestDialog(self._requests, self._tasks, self._today(),
+                                       self._officers, self)
+        self.dialog.accepted.connect(self._created)
+        self.dialog.open()
+        return self.dialog
+
+    def _created(self) -> None:
+        if self.dialog is not None and self.dialog.result_detail is not None:
+            self._detail_changed(self.dialog.result_detail)
+
+    def export_log(self, path: Path | None = None) -> None:
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export the request log",
+                                                    "request-log.csv", "CSV files (*.csv)")
+            if not chosen:
+                return
+            path = Path(chosen)
+        requests, today = self._requests, self._today()
+        self._tasks.run(lambda: requests.export_log(path, today),
+                        on_done=lambda n: QMessageBox.information(
+                            self, "Request log", f"Wrote {n} requests to {path}."),
+                        on_error=lambda exc: QMessageBox.warning(
+                            self, "Request log", f"The log was not written:\n\n{exc}"))

@@ -1,0 +1,219 @@
+"""The detail pane: who asked, the facts, how the due date was worked out, the actions
+and the timeline. Every text from the store is shown as plain text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.domain.deadlines import WorkingDays, countdown_text, days_left, fmt, urgency
+from privdesk.services.authz import Permission
+from privdesk.services.context import ServiceContext
+from privdesk.services.request_records import (
+    CHANNELS,
+    OPEN_STATUSES,
+    REFUSAL_GROUNDS,
+    RESPONSE_METHODS,
+    RequestDetail,
+)
+from privdesk.services.requests import RequestService
+from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.requests.actions import ACTIONS, dialog_for, why_not
+from privdesk.ui.requests.queue_model import URGENCY_COLOURS
+from privdesk.ui.tasks import TaskRunner
+
+EMPTY_TEXT = ("Select a request in the queue to see its timeline, how its due date was "
+              "worked out, and what can be done next.")
+
+
+def _plain(text: str = "", wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class RequestDetailPane(QScrollArea):
+    changed = Signal(object)  # the RequestDetail after an action
+
+    def __init__(self, ctx: ServiceContext, requests: RequestService, tasks: TaskRunner,
+                 today: Callable[[], date], officers: Callable[[], list[str]]) -> None:
+        super().__init__()
+        self._ctx, self._requests, self._tasks = ctx, requests, tasks
+        self._today, self._officers = today, officers
+        self._calendar = WorkingDays("ENG")
+        self.detail: RequestDetail | None = None
+        self.dialog: ActionDialog | None = None
+        self.setWidgetResizable(True)
+        self.setMinimumWidth(420)
+
+        body = QWidget()
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(10)
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setObjectName("hint")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty)
+
+        self.content = QWidget()
+        inner = QVBoxLayout(self.content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(10)
+        self.title = _plain(wrap=False)
+        self.title.setObjectName("areaTitle")
+        self.subtitle = _plain()
+        self.subtitle.setObjectName("hint")
+        self.countdown = _plain(wrap=False)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        inner.addWidget(self.title)
+        inner.addWidget(self.subtitle)
+        inner.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignLeft)
+
+        facts_box = QGroupBox("Request")
+        self.facts = QFormLayout(facts_box)
+        self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        inner.addWidget(facts_box)
+
+        working_box = QGroupBox("How the due date was worked out")
+        self.working = _plain()
+        QVBoxLayout(working_box).addWidget(self.working)
+        inner.addWidget(working_box)
+
+        actions_box = QGroupBox("Actions")
+        grid = QGridLayout(actions_box)
+        self.buttons: dict[str, QPushButton] = {}
+        for i, (name, label) in enumerate(ACTIONS.items()):
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, n=name: self.open_action(n))
+            grid.addWidget(button, i // 4, i % 4)
+            self.buttons[name] = button
+        inner.addWidget(actions_box)
+
+        timeline_box = QGroupBox("Timeline")
+        self.timeline = QListWidget()
+        self.timeline.setWordWrap(True)
+        self.timeline.setMinimumHeight(160)
+        QVBoxLayout(timeline_box).addWidget(self.timeline)
+        inner.addWidget(timeline_box, 1)
+        layout.addWidget(self.content, 1)
+        self.content.hide()
+
+    def set_calendar(self, calendar: WorkingDays) -> None:
+        self._calendar = calendar
+
+    def clear(self) -> None:
+        self.detail = None
+        self.content.hide()
+        self.empty.show()
+
+    def show_detail(self, d: RequestDetail) -> None:
+        self.detail = d
+        self.empty.hide()
+        self.content.show()
+        row = d.row
+        self.title.setText(row.reference)
+        name = " ".join(row.requester_name.split())
+        self.subtitle.setText(f"{row.type_label} request from {name[:200]} · {row.status_label}")
+        self._show_countdown(d)
+        self._show_facts(d)
+        self.working.setText("\n".join(d.working))
+        self._show_buttons(d)
+        self.timeline.clear()
+        for e in reversed(d.events):  # newest first
+            who = f" · {e.officer}" if e.officer else ""
+            item = QListWidgetItem(f"{fmt(e.on_date)}{who}\n{e.detail}")
+            item.setToolTip(e.kind.replace("_", " "))
+            self.timeline.addItem(item)
+
+    def _show_countdown(self, d: RequestDetail) -> None:
+        level = None
+        if d.row.status not in OPEN_STATUSES:
+            text = d.row.status_label + (" late" if d.row.late else "")
+        elif d.row.due is None:
+            text = ("Clock stopped since " + fmt(d.stopped_since)) if d.stopped_since \
+                else "Clock not started: awaiting proof of identity"
+        else:
+            left = days_left(d.row.due, self._today(), self._calendar)
+            level = urgency(left)
+            text = f"Due {fmt(d.row.due)} · {countdown_text(left)}"
+        bg, fg = URGENCY_COLOURS[level]
+        self.countdown.setText(text)
+        self.countdown.setStyleSheet(f"background: {bg}; color: {fg}; border-radius: 4px; "
+                                     "padding: 4px 10px; font-weight: 600;")
+
+    def _show_facts(self, d: RequestDetail) -> None:
+        while self.facts.rowCount():
+            self.facts.removeRow(0)
+        rows: list[tuple[str, str]] = [
+            ("Received", f"{fmt(d.row.received)} by {CHANNELS.get(d.row.channel, d.row.channel).lower()}"),
+            ("Email", d.requester_email or "—"),
+        ]
+        if d.requester_phone:
+            rows.append(("Phone", d.requester_phone))
+        if d.requester_address:
+            rows.append(("Address", d.requester_address))
+        if d.contacts:
+            rows.append(("Register", ", ".join(f"#{c.id} {c.name}" for c in d.contacts)))
+        if d.id_requested:
+            rows.append(("Proof of ID", f"received {fmt(d.id_received_on)}" if d.id_received_on
+                         else "requested, not yet received"))
+        rows.append(("Officer", d.row.assignee or "Unassigned"))
+        if d.extended_on:
+            rows.append(("Extended", f"{fmt(d.extended_on)}: {d.extension_reason or ''}"))
+        elif d.original_due and d.row.status in OPEN_STATUSES:
+            rows.append(("Extension", f"possible until {fmt(d.original_due)}"))
+        if d.refusal_reason:
+            ground, _, why = d.refusal_reason.partition(":")
+            rows.append(("Refused", f"{REFUSAL_GROUNDS.get(ground, ground)}: {why.strip()}"))
+        if d.row.responded_on:
+            how = RESPONSE_METHODS.get(d.response_method or "", d.response_method or "")
+            verdict = "late" if d.row.late else "on time"
+            rows.append(("Responded", f"{fmt(d.row.responded_on)} by {how.lower()} ({verdict})"))
+        if d.notes:
+            rows.append(("Notes", d.notes))
+        for label, value in rows:
+            self.facts.addRow(label, _plain(value[:2000]))
+
+    def _show_buttons(self, d: RequestDetail) -> None:
+        can_edit = self._ctx.can(Permission.EDIT)
+        for name, button in self.buttons.items():
+            reason = why_not(name, d, self._today())
+            if not can_edit:
+                reason = f"Your role ({self._ctx.actor.role}) cannot change requests."
+            button.setEnabled(reason is None)
+            button.setToolTip(reason or "")
+
+    # -- actions -----------------------------------------------------------------------
+    def open_action(self, name: str) -> ActionDialog | None:
+        """Open the action's dialog (window-modal, not blocking); returns it for tests."""
+        if self.detail is None or not self.buttons[name].isEnabled():
+            return None
+        spec, submit = dialog_for(name, self.detail, self._requests, self._officers())
+        self.dialog = ActionDialog(spec, self._tasks, submit, self._today(),
+                                   earliest=self.detail.row.received, parent=self)
+        self.dialog.accepted.connect(self._action_done)
+        self.dialog.open()
+        return self.dialog
+
+    def _action_done(self) -> None:
+        if self.dialog is not None and self.dialog.result_detail is not None:
+            self.show_detail(self.dialog.result_detail)
+            self.changed.emit(self.dialog.result_detail)
