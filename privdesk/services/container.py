@@ -5,20 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from privdesk.services.context import ServiceContext
+from privdesk.services.erasure import ErasureService
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.purge import PurgeService
+from privdesk.services.retention import RetentionService
 from privdesk.services.settings import SettingsService
+from privdesk.services.suppression import SuppressionList
 
 
 @dataclass
 class Services:
     ctx: ServiceContext
     settings: SettingsService
+    retention: RetentionService
+    purge: PurgeService
+    erasure: ErasureService
+    suppression: SuppressionList
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         return cls(
             ctx=ctx,
             settings=SettingsService(ctx),
+            retention=RetentionService(ctx),
+            purge=PurgeService(ctx),
+            erasure=ErasureService(ctx),
+            suppression=SuppressionList(ctx),
         )
 
     def check(self) -> CheckReport:
