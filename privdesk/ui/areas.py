@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from privdesk.services.container import Services
 from privdesk.ui.main_window import Area
+from privdesk.ui.retention import RetentionArea
 from privdesk.ui.summary_area import SummaryArea
 from privdesk.ui.tasks import TaskRunner
 
@@ -20,9 +21,9 @@ def build_areas(services: Services, tasks: TaskRunner) -> list[Area]:
          ["contacts", "interactions", "disclosures"]),
         ("requests", "Requests", "Data-subject requests and their statutory deadlines.",
          ["requests"]),
-        ("retention", "Retention", "When each person's data falls due for deletion.",
-         ["tombstones", "suppression"]),
     ):
         widget = SummaryArea(title, text, lambda t=tables: _counts(services, t), tasks)
         areas.append(Area(key, title, widget, widget.refresh))
+    retention = RetentionArea(services, tasks)
+    areas.append(Area("retention", "Retention", retention, retention.refresh))
     return areas
