@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from privdesk.domain.retention import retention_due, rule_name
@@ -149,11 +149,21 @@ def delete_contacts(s: Session, ids: Sequence[int]) -> None:
 
 def add_tombstone(s: Session, ctx: ServiceContext, rule: str, counts: PurgeCounts,
                   request_reference: str | None = None) -> int:
-    tomb = Tombstone(deleted_at=ctx.now(), officer=ctx.actor.name, rule=rule,
-                     request_reference=request_reference, counts=json.dumps(counts.as_json()))
-    s.add(tomb)
-    s.flush()
-    return tomb.id
+    return add_tombstones(s, ctx, [(rule, counts)], request_reference)[0]
+
+
+def add_tombstones(s: Session, ctx: ServiceContext, entries: Sequence[tuple[str, PurgeCounts]],
+                   request_reference: str | None = None) -> list[int]:
+    """One tombstone per (rule, counts), as one executemany. Inside the write transaction
+    no one else can insert, so the new rowids are max(id)+1 onwards (RETURNING would make
+    SQLAlchemy insert row by row, ten times slower for a big purge)."""
+    now, officer = ctx.now(), ctx.actor.name
+    rows = [{"deleted_at": now, "officer": officer, "rule": rule,
+             "request_reference": request_reference, "counts": json.dumps(counts.as_json())}
+            for rule, counts in entries]
+    start = int(s.scalar(select(func.coalesce(func.max(Tombstone.id), 0))) or 0)
+    s.execute(insert(Tombstone), rows)
+    return list(range(start + 1, start + 1 + len(rows)))
 
 
 def checkpoint(ctx: ServiceContext, attempts: int = 20) -> bool:
@@ -220,7 +230,6 @@ class PurgeService:
         self._ctx.require(Permission.PURGE, "retention.purge", "contacts", None)
         due_by = self._check_due_by(due_by)
         rules = retention_specs(self._ctx.policy)
-        tomb_ids: list[int] = []
         with self._ctx.store.session() as s:
             # Re-check inside the transaction: a hold set since the review wins.
             rows = [c for part in chunks(ids) for c in s.scalars(
@@ -232,10 +241,11 @@ class PurgeService:
                     "since the review (deleted, or no longer due, e.g. a legal hold); "
                     "nothing was deleted. Review again.")
             counts = count_dependents(s, ids)
+            entries = []
             for c in rows:
                 policy_rule = retention_due(facts_of(c), rules).policy_rule_key
-                rule = policy_rule or c.retention_rule or "unknown"
-                tomb_ids.append(add_tombstone(s, self._ctx, rule, counts[c.id]))
+                entries.append((policy_rule or c.retention_rule or "unknown", counts[c.id]))
+            tomb_ids = add_tombstones(s, self._ctx, entries)
             s.expunge_all()
             delete_contacts(s, ids)
             totals = PurgeCounts.total(counts.values())
