@@ -168,3 +168,31 @@ def test_screenshots_with_demo_data(qtbot: Any, services: Services, tasks: TaskR
     dialog.show()
     dialog.confirm.setText(str(len(preview.items)))
     shoot(dialog, "retention-purge-review")
+
+
+def test_legal_hold_from_the_area(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    cid = add_contact(services.ctx, "Hana Hold", last_activity=TODAY - timedelta(days=400))
+    area = make_area(qtbot, services, tasks)
+    area.tabs.setCurrentIndex(1)  # Overdue
+    assert area.overdue_list.model.rowCount() == 1
+    area.overdue_list.table.selectRow(0)
+    area.edit_hold()
+    qtbot.waitUntil(lambda: getattr(area, "hold_dialog", None) is not None
+                    and area.hold_dialog.isVisible(), timeout=10000)
+    dialog = area.hold_dialog
+    assert not dialog.lift.isVisible()
+    dialog.save.click()  # no reason yet: refused in plain words, dialog stays
+    assert dialog.isVisible() and "reason" in dialog.error.text()
+    dialog.reason.setPlainText("Employment tribunal claim")
+    dialog.open_ended.setChecked(True)
+    shoot(dialog, "retention-legal-hold")
+    dialog.save.click()
+    settle(qtbot, tasks)
+    qtbot.waitUntil(lambda: area.overdue_list.model.rowCount() == 0, timeout=10000)
+    hold = services.retention.hold(cid)
+    assert hold.active and hold.until is None and hold.due is None
+    # and lift it again from the 90-day list's neighbour: the contact is back when lifted
+    services.retention.lift_hold(cid)
+    area.refresh()
+    settle(qtbot, tasks)
+    assert area.overdue_list.model.rowCount() == 1

@@ -206,17 +206,21 @@ class RetentionArea(QWidget):
                         on_done=lambda hold: self._open_hold(row, hold))
 
     def _open_hold(self, row: DueContact, hold: Any) -> None:
-        self.hold_dialog = LegalHoldDialog(f"#{row.contact_id} {row.name}", hold,
-                                           self._ctx.today(), self)
-        code = self.hold_dialog.exec()
+        dialog = LegalHoldDialog(f"#{row.contact_id} {row.name}", hold, self._ctx.today(), self)
+        self.hold_dialog = dialog
         retention = self._services.retention
-        if code == LegalHoldDialog.LIFT:
-            self._tasks.run(lambda: retention.lift_hold(row.contact_id),
-                            on_done=lambda _: self.refresh(), on_error=self._error)
-        elif code == LegalHoldDialog.DialogCode.Accepted:
-            reason, until = self.hold_dialog.values()
-            self._tasks.run(lambda: retention.set_hold(row.contact_id, reason, until),
-                            on_done=lambda _: self.refresh(), on_error=self._error)
+
+        def finished(code: int) -> None:
+            if code == LegalHoldDialog.LIFT:
+                self._tasks.run(lambda: retention.lift_hold(row.contact_id),
+                                on_done=lambda _: self.refresh(), on_error=self._error)
+            elif code == LegalHoldDialog.DialogCode.Accepted:
+                reason, until = dialog.values()
+                self._tasks.run(lambda: retention.set_hold(row.contact_id, reason, until),
+                                on_done=lambda _: self.refresh(), on_error=self._error)
+
+        dialog.finished.connect(finished)
+        dialog.open()  # window-modal, without a nested event loop
 
     # -- purge -------------------------------------------------------------------------
     def review_purge(self) -> None:
