@@ -15,6 +15,7 @@ from privdesk.cli import (
     bench_commands,
     contacts_commands,
     requests_commands,
+    retention_commands,
     store_commands,
 )
 from privdesk.cli.common import EXIT_USAGE, CliError
@@ -23,6 +24,7 @@ COMMAND_MODULES = [
     store_commands,
     contacts_commands,
     requests_commands,
+    retention_commands,
     bench_commands,
 ]
 

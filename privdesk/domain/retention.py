@@ -2,16 +2,24 @@
 
 The rules come from the policy file (`RetentionRuleSpec`s), never from code: the domain
 only knows how to apply "N months from <basis date>" and the legal-hold override.
+
+A legal hold suspends deletion: with no end date there is no due date at all; with an
+end date the data falls due on the later of the rule's date and the hold's end, so a
+hold can defer deletion but never bring it forward.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
 LEGAL_HOLD = "legal_hold"
+LEGAL_HOLD_NAME = "Legal hold"
+NO_RULE_NAME = "No rule"
+BASES = ("last_activity", "ceased", "none")
 
 
 @dataclass(frozen=True)
@@ -35,42 +43,128 @@ class RetentionFacts:
 
 @dataclass(frozen=True)
 class RetentionResult:
+    """`rule_key` is what governs the date now (LEGAL_HOLD while a hold defers or
+    suspends it); `policy_rule_key` is always the policy rule for the contact's status,
+    so a tombstone can name the rule even when an expired hold set the date."""
+
     rule_key: str | None
     rule_name: str
     due: date | None
     working: str
+    policy_rule_key: str | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.rule_key == LEGAL_HOLD
+
+
+@dataclass(frozen=True)
+class RetentionAssessment:
+    """A result seen from a given day: is it overdue, how many days are left."""
+
+    result: RetentionResult
+    today: date
+    days_left: int | None  # negative when overdue; None when nothing falls due
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def due_today(self) -> bool:
+        return self.days_left == 0
+
+    @property
+    def deletable(self) -> bool:
+        """Due on or before today: what a purge run today may delete."""
+        return self.days_left is not None and self.days_left <= 0
 
 
 def add_months(start: date, months: int) -> date:
-    """Calendar months to the same day number, clamped to the month's last day."""
+    """Calendar months to the same day number, clamped to the month's last day
+    (31 Jan + 1 month = 28/29 Feb; 29 Feb 2024 + 12 months = 28 Feb 2025)."""
+    if months < 0:
+        raise ValueError(f"months must not be negative, got {months}")
     result: date = start + relativedelta(months=months)
     return result
 
 
-def retention_due(facts: RetentionFacts, rules: tuple[RetentionRuleSpec, ...]) -> RetentionResult:
-    rule = next((r for r in rules if r.applies_to == facts.status), None)
-    if rule is None:
-        return RetentionResult(None, "No rule", None, f"No retention rule for status {facts.status!r}")
+def rule_for(status: str, rules: Sequence[RetentionRuleSpec]) -> RetentionRuleSpec | None:
+    return next((r for r in rules if r.applies_to == status), None)
+
+
+def rule_name(key: str | None, rules: Sequence[RetentionRuleSpec]) -> str:
+    """The name to show for a stored rule key (contacts.retention_rule)."""
+    if key is None:
+        return NO_RULE_NAME
+    if key == LEGAL_HOLD:
+        return LEGAL_HOLD_NAME
+    return next((r.name for r in rules if r.key == key), key)
+
+
+def _months_text(months: int) -> str:
+    if months % 12 == 0 and months >= 12:
+        years = months // 12
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{months} month{'s' if months != 1 else ''}"
+
+
+def _rule_date(facts: RetentionFacts, rule: RetentionRuleSpec) -> tuple[date | None, str]:
+    """The date the policy rule alone gives, and the working that shows why."""
     if rule.basis == "none":
-        due = None
-        working = f"{rule.name}: kept while the status is {facts.status}"
+        return None, f"{rule.name}: kept while the status is {facts.status}"
+    if rule.basis == "ceased":
+        basis_date, basis_label = facts.ceased, "ceased"
+    elif rule.basis == "last_activity":
+        # An enquiry with no later activity runs from the first contact.
+        if facts.last_activity is not None:
+            basis_date, basis_label = facts.last_activity, "last contact"
+        else:
+            basis_date, basis_label = facts.first_contact, "first contact"
     else:
-        basis_date = facts.ceased if rule.basis == "ceased" else (
-            facts.last_activity or facts.first_contact
-        )
-        if basis_date is None:
-            return RetentionResult(rule.key, rule.name, None,
-                                   f"{rule.name}: no {rule.basis.replace('_', ' ')} date recorded")
-        due = add_months(basis_date, rule.months)
-        working = (f"{rule.name}: {rule.basis.replace('_', ' ')} {basis_date.isoformat()} "
-                   f"+ {rule.months} months = {due.isoformat()}")
+        raise ValueError(f"unknown retention basis {rule.basis!r} (expected one of {BASES})")
+    if basis_date is None:
+        return None, f"{rule.name}: no {rule.basis.replace('_', ' ')} date recorded, so no due date"
+    due = add_months(basis_date, rule.months)
+    return due, (f"{rule.name}: {basis_label} {basis_date.isoformat()} "
+                 f"+ {_months_text(rule.months)} = {due.isoformat()}")
+
+
+def retention_due(facts: RetentionFacts, rules: Sequence[RetentionRuleSpec]) -> RetentionResult:
+    """The due date under the policy's rules and any legal hold, with its working."""
+    rule = rule_for(facts.status, rules)
+    if rule is None:
+        working = f"No retention rule for status {facts.status!r}"
+        if facts.legal_hold:
+            working += "; under a legal hold"
+        return RetentionResult(None, NO_RULE_NAME, None, working)
+    due, working = _rule_date(facts, rule)
     if facts.legal_hold:
         if facts.legal_hold_until is None:
-            return RetentionResult(LEGAL_HOLD, "Legal hold", None,
-                                   f"{working}; suspended by a legal hold with no end date")
+            return RetentionResult(LEGAL_HOLD, LEGAL_HOLD_NAME, None,
+                                   f"{working}; suspended by a legal hold with no end date",
+                                   rule.key)
         if due is not None and facts.legal_hold_until > due:
             return RetentionResult(
-                LEGAL_HOLD, "Legal hold", facts.legal_hold_until,
+                LEGAL_HOLD, LEGAL_HOLD_NAME, facts.legal_hold_until,
                 f"{working}; deferred by a legal hold until {facts.legal_hold_until.isoformat()}",
+                rule.key,
             )
-    return RetentionResult(rule.key, rule.name, due, working)
+        if due is not None:
+            working += f"; legal hold until {facts.legal_hold_until.isoformat()} ends first"
+    return RetentionResult(rule.key, rule.name, due, working, rule.key)
+
+
+def assess(facts: RetentionFacts, rules: Sequence[RetentionRuleSpec],
+           today: date) -> RetentionAssessment:
+    """Recompute a contact's retention and see it from `today` (overdue, days left)."""
+    return assess_result(retention_due(facts, rules), today)
+
+
+def assess_result(result: RetentionResult, today: date) -> RetentionAssessment:
+    days_left = None if result.due is None else (result.due - today).days
+    return RetentionAssessment(result, today, days_left)
+
+
+def is_overdue(due: date | None, today: date) -> bool:
+    return due is not None and due < today

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
+from privdesk.services.erasure import ErasureService
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.purge import PurgeService
 from privdesk.services.requests import RequestService
+from privdesk.services.retention import RetentionService
 from privdesk.services.settings import SettingsService
+from privdesk.services.suppression import SuppressionList
 
 
 @dataclass
@@ -19,6 +23,10 @@ class Services:
     contacts: ContactService
     contact_import: ContactImportService
     requests: RequestService
+    retention: RetentionService
+    purge: PurgeService
+    erasure: ErasureService
+    suppression: SuppressionList
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -29,6 +37,10 @@ class Services:
             contacts=ContactService(ctx, settings),
             contact_import=ContactImportService(ctx, settings),
             requests=RequestService(ctx, settings),
+            retention=RetentionService(ctx),
+            purge=PurgeService(ctx),
+            erasure=ErasureService(ctx),
+            suppression=SuppressionList(ctx),
         )
 
     def check(self) -> CheckReport:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from privdesk.services.container import Services
 from privdesk.ui.main_window import Area
 from privdesk.ui.requests import RequestsArea
+from privdesk.ui.retention import RetentionArea
 from privdesk.ui.summary_area import SummaryArea
 from privdesk.ui.tasks import TaskRunner
 
@@ -21,8 +22,6 @@ def build_areas(services: Services, tasks: TaskRunner) -> list[Area]:
          ["contacts", "interactions", "disclosures"]),
         ("requests", "Requests", "Data-subject requests and their statutory deadlines.",
          ["requests"]),
-        ("retention", "Retention", "When each person's data falls due for deletion.",
-         ["tombstones", "suppression"]),
     ):
         if key == "requests":
             queue = RequestsArea(services, tasks)
@@ -30,4 +29,6 @@ def build_areas(services: Services, tasks: TaskRunner) -> list[Area]:
             continue
         widget = SummaryArea(title, text, lambda t=tables: _counts(services, t), tasks)
         areas.append(Area(key, title, widget, widget.refresh))
+    retention = RetentionArea(services, tasks)
+    areas.append(Area("retention", "Retention", retention, retention.refresh))
     return areas
