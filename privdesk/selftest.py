@@ -70,7 +70,7 @@ def _resources(st: _State) -> str:
     for name in ("styles/app.qss", "icons/privdesk.svg"):
         if not files.joinpath(name).is_file():
             raise SelfTestError(f"the bundled resource {name} is missing")
-    return f"policy '{st.policy.name}'"
+    return f"policy '{st.policy.name}' from {files}"
 
 
 def _create(st: _State) -> str:
