@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="open the demo store (created on first use)")
     parser.add_argument("--store", type=str, default=None, help="open this store in the GUI")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation end to end in a temporary folder, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -50,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    if args.self_test:
+        from privdesk.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         from privdesk.app import run_gui  # Qt is imported only when the GUI is wanted
 

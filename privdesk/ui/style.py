@@ -1,13 +1,28 @@
-"""The application style sheet, shipped in resources/styles."""
+"""The application style sheet and icon, shipped in resources/styles and resources/icons."""
 
 from __future__ import annotations
 
 from importlib import resources
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
+
+ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
+
+
+def app_icon() -> QIcon:
+    """Every rendered PNG size, so title bars and docks never scale a large one down."""
+    icons = resources.files("privdesk.resources").joinpath("icons")
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icons.joinpath(f"privdesk-{size}.png")))
+    return icon
 
 
 def apply_style(app: QApplication) -> None:
     qss = resources.files("privdesk.resources").joinpath("styles/app.qss").read_text("utf-8")
     app.setStyle("Fusion")
     app.setStyleSheet(qss)
+    app.setWindowIcon(app_icon())
+    # Lets Wayland/X11 docks match windows to packaging/privdesk.desktop and its icon.
+    app.setDesktopFileName("privdesk")

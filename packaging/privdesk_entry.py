@@ -1,0 +1,10 @@
+"""Entry point of the frozen app (both executables): the same `privdesk` command line."""
+
+import multiprocessing
+import sys
+
+from privdesk.cli import main
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()  # harmless unless a future feature uses processes
+    sys.exit(main())
