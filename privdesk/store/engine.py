@@ -7,6 +7,8 @@ sqlite3_key (``Connection.set_key``), never through SQL text, so any passphrase 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -87,9 +89,15 @@ def _apply_pragmas(conn: sqlcipher3.Connection) -> None:
 
 
 def _check_key(path: Path, key: StoreKey) -> None:
-    """Try the key read-only, so a wrong key or a damaged file is never written to."""
+    """Try the key read-only, so a wrong key or a damaged file is never written to.
+
+    Except after a crash mid-transaction in rollback-journal mode: a read-only connection
+    cannot replay the hot journal and refuses every key. Replaying it only copies the
+    saved original pages back (no key is needed for that), so it is safe whichever key
+    is tried, and it is what any writer would do first anyway."""
+    hot_journal = path.with_name(path.name + "-journal")
     try:
-        conn = _connect(path, key, read_only=True)
+        conn = _connect(path, key, read_only=not hot_journal.exists())
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
@@ -149,6 +157,7 @@ class Store:
             raise StoreMissingError(path)
         if read_header(path) == PLAIN_SQLITE_HEADER:
             raise NotEncryptedError(path)
+        remove_rekey_leftovers(path)
         _check_key(path, key)
         store = cls(path, key)
         try:
@@ -271,20 +280,62 @@ class Store:
 
     # -- keys --------------------------------------------------------------------------
     def rekey(self, new_key: StoreKey) -> None:
-        """Re-encrypt every page under a new key; the old key stops working."""
+        """Re-encrypt every page under a new key; the old key stops working.
+
+        Crash-safe: SQLCipher's in-place rekey runs in a rollback-journal transaction, and
+        a kill part-way left a hot journal that the read-only key check cannot replay, so
+        the store then opened with neither key. Instead we rekey a copy beside the store
+        and swap it in with one atomic os.replace: whenever the process dies, the file at
+        `path` is either wholly under the old key or wholly under the new one.
+        """
         with self._lock:
             self.checkpoint()
             self.engine.dispose()
-            conn = _connect(self.path, self._key)
+            tmp = rekey_temp_path(self.path)
             try:
-                conn.execute("PRAGMA journal_mode = DELETE")
-                conn.reset_key(new_key.material)
-                conn.execute("PRAGMA journal_mode = WAL")
-            finally:
-                conn.close()
+                remove_rekey_leftovers(self.path)
+                shutil.copyfile(self.path, tmp)
+                with contextlib.suppress(OSError):
+                    tmp.chmod(0o600)
+                conn = _connect(tmp, self._key)
+                try:
+                    conn.execute("PRAGMA journal_mode = DELETE")
+                    conn.reset_key(new_key.material)
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                finally:
+                    conn.close()
+                _fsync(tmp)
+                os.replace(tmp, self.path)
+                _fsync(self.path.parent)
+            except BaseException:
+                remove_rekey_leftovers(self.path)
+                self.engine = self._make_engine()  # still the old key, still usable
+                self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+                raise
             self._key = new_key
             self.engine = self._make_engine()
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+
+def rekey_temp_path(path: Path) -> Path:
+    return path.with_name(path.name + "-rekey")
+
+
+def remove_rekey_leftovers(path: Path) -> None:
+    """A rekey killed before its swap leaves a partial copy; it was never the store."""
+    tmp = rekey_temp_path(path)
+    for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"),
+                     tmp.with_name(tmp.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_header(path: Path) -> bytes:
