@@ -39,6 +39,9 @@ PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 # so a roomy cache removes most of its overhead on repeated reads (DESIGN.md).
 CACHE_KIB = 65536
 POOL_SIZE = 3  # a pooled connection pays the key derivation once, not per checkout
+# What a damaged page raises. The plain SQLite dialect does not know sqlcipher3's
+# exception classes, so some reach callers unwrapped: catch both.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sa_exc.DatabaseError, sqlcipher3.DatabaseError)
 
 
 @dataclass(frozen=True, repr=False)
