@@ -99,6 +99,11 @@ def _check_key(path: Path, key: StoreKey) -> None:
     saved original pages back (no key is needed for that), so it is safe whichever key
     is tried, and it is what any writer would do first anyway."""
     hot_journal = path.with_name(path.name + "-journal")
+    # Reading a store that a crash left with a -wal makes even a read-only connection
+    # create the -shm index; a refused key should leave no file behind, so remove it.
+    # It is derived data (rebuilt from the -wal) and holds nothing decrypted.
+    shm = path.with_name(path.name + "-shm")
+    shm_existed = shm.exists()
     try:
         conn = _connect(path, key, read_only=not hot_journal.exists())
         try:
@@ -106,6 +111,8 @@ def _check_key(path: Path, key: StoreKey) -> None:
         finally:
             conn.close()
     except sqlcipher3.DatabaseError as exc:
+        if not shm_existed:
+            shm.unlink(missing_ok=True)
         raise UnlockError(str(exc)) from exc
 
 
