@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from privdesk.store.engine import DATABASE_ERRORS, PLAIN_SQLITE_HEADER, Store, read_header
+from privdesk.store.engine import PLAIN_SQLITE_HEADER, Store, read_header
+from privdesk.store.failures import DATABASE_ERRORS
 
 COUNTED_TABLES = [
     "contacts", "interactions", "disclosures", "contact_history", "requests",

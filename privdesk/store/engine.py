@@ -27,11 +27,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from privdesk.store.errors import (
+    DiskFullError,
     NotEncryptedError,
     StoreError,
     StoreExistsError,
     StoreMissingError,
-    UnlockError,
+)
+from privdesk.store.failures import (
+    IO_ERRORS,
+    is_disk_full,
+    open_failure,
+    reason,
 )
 
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
@@ -39,9 +45,6 @@ PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 # so a roomy cache removes most of its overhead on repeated reads (DESIGN.md).
 CACHE_KIB = 65536
 POOL_SIZE = 3  # a pooled connection pays the key derivation once, not per checkout
-# What a damaged page raises. The plain SQLite dialect does not know sqlcipher3's
-# exception classes, so some reach callers unwrapped: catch both.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sa_exc.DatabaseError, sqlcipher3.DatabaseError)
 
 
 @dataclass(frozen=True, repr=False)
@@ -113,7 +116,7 @@ def _check_key(path: Path, key: StoreKey) -> None:
     except sqlcipher3.DatabaseError as exc:
         if not shm_existed:
             shm.unlink(missing_ok=True)
-        raise UnlockError(str(exc)) from exc
+        raise open_failure(path, exc) from exc
 
 
 def _migrations_config(connection: Any) -> Config:
@@ -144,20 +147,35 @@ class Store:
         path = Path(path)
         if path.exists():
             raise StoreExistsError(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = _connect(path, key)
+        store: Store | None = None
         try:
-            _apply_pragmas(conn)
-            conn.execute("CREATE TABLE _privdesk_init(x)")
-            conn.execute("DROP TABLE _privdesk_init")
-            conn.commit()
-        finally:
-            conn.close()
-        with contextlib.suppress(OSError):
-            path.chmod(0o600)
-        store = cls(path, key)
-        store.verify_encrypted()
-        store.migrate()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = _connect(path, key)
+            try:
+                _apply_pragmas(conn)
+                conn.execute("CREATE TABLE _privdesk_init(x)")
+                conn.execute("DROP TABLE _privdesk_init")
+                conn.commit()
+            finally:
+                conn.close()
+            with contextlib.suppress(OSError):
+                path.chmod(0o600)
+            store = cls(path, key)
+            store.verify_encrypted()
+            store.migrate()
+        except Exception as exc:
+            # A half-made store (a full disk, say) would block the next attempt with
+            # "a file already exists": remove what this call created, then say why.
+            if store is not None:
+                store.close()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    path.with_name(path.name + suffix).unlink(missing_ok=True)
+            if is_disk_full(exc):
+                raise DiskFullError() from exc
+            if isinstance(exc, IO_ERRORS):
+                raise StoreError(f"Could not create the store at {path}: {reason(exc)}") from exc
+            raise
         return store
 
     @classmethod
@@ -177,7 +195,7 @@ class Store:
         except (sa_exc.DatabaseError, sqlcipher3.DatabaseError) as exc:
             # The key opened page 1 but a later page fails its HMAC or structure check.
             store.close()
-            raise UnlockError(str(exc)) from exc
+            raise open_failure(path, exc) from exc
         except Exception:
             store.close()
             raise
@@ -202,7 +220,8 @@ class Store:
                 _apply_pragmas(conn)
             except sqlcipher3.DatabaseError as exc:
                 conn.close()
-                raise UnlockError(str(exc)) from exc
+                # journal_mode=WAL creates the -wal: on a full disk that is not a wrong key.
+                raise open_failure(path, exc) from exc
             return conn
 
         engine = create_engine(
@@ -318,10 +337,12 @@ class Store:
                 _fsync(tmp)
                 os.replace(tmp, self.path)
                 _fsync(self.path.parent)
-            except BaseException:
+            except BaseException as exc:
                 remove_rekey_leftovers(self.path)
                 self.engine = self._make_engine()  # still the old key, still usable
                 self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+                if is_disk_full(exc):  # the copy needs as much free space as the store
+                    raise DiskFullError() from exc
                 raise
             self._key = new_key
             self.engine = self._make_engine()
