@@ -17,6 +17,12 @@ from privdesk.services.context import Actor, ServiceContext  # noqa: E402
 from privdesk.store.engine import Store, StoreKey  # noqa: E402
 
 PASSPHRASE = "correct horse battery staple"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # Options must be declared in the root conftest; tests/reliability reads this one.
+    parser.addoption("--long", action="store_true", default=False,
+                     help="run tests/reliability at its long sizes (use with -m '')")
 TODAY = date(2026, 11, 24)
 
 

@@ -18,7 +18,9 @@ from privdesk.cli import (
     retention_commands,
     store_commands,
 )
-from privdesk.cli.common import EXIT_USAGE, CliError
+from privdesk.cli.common import EXIT_ERROR, EXIT_USAGE, CliError
+from privdesk.store.errors import StoreError
+from privdesk.store.failures import IO_ERRORS, describe_failure
 
 COMMAND_MODULES = [
     store_commands,
@@ -65,5 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"privdesk: {exc}", file=sys.stderr)
         return exc.code
+    except StoreError as exc:  # e.g. the disk filled up part-way through a command
+        print(f"privdesk: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except IO_ERRORS as exc:  # a write failed: plain words, no traceback
+        print(f"privdesk: {describe_failure(exc)}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_USAGE

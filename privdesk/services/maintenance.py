@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from privdesk.store.engine import PLAIN_SQLITE_HEADER, Store, read_header
+from privdesk.store.failures import DATABASE_ERRORS
 
 COUNTED_TABLES = [
     "contacts", "interactions", "disclosures", "contact_history", "requests",
@@ -38,12 +39,28 @@ class CheckReport:
         }
 
 
+def _reason(exc: Exception) -> str:
+    return str(getattr(exc, "orig", None) or exc)
+
+
 def check_store(store: Store) -> CheckReport:
+    # A damaged page can make the checks themselves fail part-way ("database disk image
+    # is malformed"): that is a finding to report, not a crash of the check.
+    try:
+        integrity = store.integrity_check()
+    except DATABASE_ERRORS as exc:
+        integrity = [f"the integrity check could not finish: {_reason(exc)}"]
+    counts: dict[str, int] = {}
+    for table in COUNTED_TABLES:
+        try:
+            counts.update(store.table_counts([table]))
+        except DATABASE_ERRORS as exc:
+            integrity.append(f"{table}: cannot be read: {_reason(exc)}")
     return CheckReport(
         path=str(store.path),
         cipher_version=store.cipher_version(),
         encrypted_header=read_header(store.path) != PLAIN_SQLITE_HEADER,
         schema_revision=store.schema_revision(),
-        integrity=store.integrity_check(),
-        counts=store.table_counts(COUNTED_TABLES),
+        integrity=integrity,
+        counts=counts,
     )

@@ -7,6 +7,8 @@ sqlite3_key (``Connection.set_key``), never through SQL text, so any passphrase 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,11 +27,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from privdesk.store.errors import (
+    DiskFullError,
     NotEncryptedError,
     StoreError,
     StoreExistsError,
     StoreMissingError,
-    UnlockError,
+)
+from privdesk.store.failures import (
+    IO_ERRORS,
+    is_disk_full,
+    open_failure,
+    reason,
 )
 
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
@@ -87,15 +95,28 @@ def _apply_pragmas(conn: sqlcipher3.Connection) -> None:
 
 
 def _check_key(path: Path, key: StoreKey) -> None:
-    """Try the key read-only, so a wrong key or a damaged file is never written to."""
+    """Try the key read-only, so a wrong key or a damaged file is never written to.
+
+    Except after a crash mid-transaction in rollback-journal mode: a read-only connection
+    cannot replay the hot journal and refuses every key. Replaying it only copies the
+    saved original pages back (no key is needed for that), so it is safe whichever key
+    is tried, and it is what any writer would do first anyway."""
+    hot_journal = path.with_name(path.name + "-journal")
+    # Reading a store that a crash left with a -wal makes even a read-only connection
+    # create the -shm index; a refused key should leave no file behind, so remove it.
+    # It is derived data (rebuilt from the -wal) and holds nothing decrypted.
+    shm = path.with_name(path.name + "-shm")
+    shm_existed = shm.exists()
     try:
-        conn = _connect(path, key, read_only=True)
+        conn = _connect(path, key, read_only=not hot_journal.exists())
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             conn.close()
     except sqlcipher3.DatabaseError as exc:
-        raise UnlockError(str(exc)) from exc
+        if not shm_existed:
+            shm.unlink(missing_ok=True)
+        raise open_failure(path, exc) from exc
 
 
 def _migrations_config(connection: Any) -> Config:
@@ -126,20 +147,35 @@ class Store:
         path = Path(path)
         if path.exists():
             raise StoreExistsError(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = _connect(path, key)
+        store: Store | None = None
         try:
-            _apply_pragmas(conn)
-            conn.execute("CREATE TABLE _privdesk_init(x)")
-            conn.execute("DROP TABLE _privdesk_init")
-            conn.commit()
-        finally:
-            conn.close()
-        with contextlib.suppress(OSError):
-            path.chmod(0o600)
-        store = cls(path, key)
-        store.verify_encrypted()
-        store.migrate()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = _connect(path, key)
+            try:
+                _apply_pragmas(conn)
+                conn.execute("CREATE TABLE _privdesk_init(x)")
+                conn.execute("DROP TABLE _privdesk_init")
+                conn.commit()
+            finally:
+                conn.close()
+            with contextlib.suppress(OSError):
+                path.chmod(0o600)
+            store = cls(path, key)
+            store.verify_encrypted()
+            store.migrate()
+        except Exception as exc:
+            # A half-made store (a full disk, say) would block the next attempt with
+            # "a file already exists": remove what this call created, then say why.
+            if store is not None:
+                store.close()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    path.with_name(path.name + suffix).unlink(missing_ok=True)
+            if is_disk_full(exc):
+                raise DiskFullError() from exc
+            if isinstance(exc, IO_ERRORS):
+                raise StoreError(f"Could not create the store at {path}: {reason(exc)}") from exc
+            raise
         return store
 
     @classmethod
@@ -149,6 +185,7 @@ class Store:
             raise StoreMissingError(path)
         if read_header(path) == PLAIN_SQLITE_HEADER:
             raise NotEncryptedError(path)
+        remove_rekey_leftovers(path)
         _check_key(path, key)
         store = cls(path, key)
         try:
@@ -158,7 +195,7 @@ class Store:
         except (sa_exc.DatabaseError, sqlcipher3.DatabaseError) as exc:
             # The key opened page 1 but a later page fails its HMAC or structure check.
             store.close()
-            raise UnlockError(str(exc)) from exc
+            raise open_failure(path, exc) from exc
         except Exception:
             store.close()
             raise
@@ -183,7 +220,8 @@ class Store:
                 _apply_pragmas(conn)
             except sqlcipher3.DatabaseError as exc:
                 conn.close()
-                raise UnlockError(str(exc)) from exc
+                # journal_mode=WAL creates the -wal: on a full disk that is not a wrong key.
+                raise open_failure(path, exc) from exc
             return conn
 
         engine = create_engine(
@@ -271,20 +309,64 @@ class Store:
 
     # -- keys --------------------------------------------------------------------------
     def rekey(self, new_key: StoreKey) -> None:
-        """Re-encrypt every page under a new key; the old key stops working."""
+        """Re-encrypt every page under a new key; the old key stops working.
+
+        Crash-safe: SQLCipher's in-place rekey runs in a rollback-journal transaction, and
+        a kill part-way left a hot journal that the read-only key check cannot replay, so
+        the store then opened with neither key. Instead we rekey a copy beside the store
+        and swap it in with one atomic os.replace: whenever the process dies, the file at
+        `path` is either wholly under the old key or wholly under the new one.
+        """
         with self._lock:
             self.checkpoint()
             self.engine.dispose()
-            conn = _connect(self.path, self._key)
+            tmp = rekey_temp_path(self.path)
             try:
-                conn.execute("PRAGMA journal_mode = DELETE")
-                conn.reset_key(new_key.material)
-                conn.execute("PRAGMA journal_mode = WAL")
-            finally:
-                conn.close()
+                remove_rekey_leftovers(self.path)
+                shutil.copyfile(self.path, tmp)
+                with contextlib.suppress(OSError):
+                    tmp.chmod(0o600)
+                conn = _connect(tmp, self._key)
+                try:
+                    conn.execute("PRAGMA journal_mode = DELETE")
+                    conn.reset_key(new_key.material)
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                finally:
+                    conn.close()
+                _fsync(tmp)
+                os.replace(tmp, self.path)
+                _fsync(self.path.parent)
+            except BaseException as exc:
+                remove_rekey_leftovers(self.path)
+                self.engine = self._make_engine()  # still the old key, still usable
+                self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+                if is_disk_full(exc):  # the copy needs as much free space as the store
+                    raise DiskFullError() from exc
+                raise
             self._key = new_key
             self.engine = self._make_engine()
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+
+def rekey_temp_path(path: Path) -> Path:
+    return path.with_name(path.name + "-rekey")
+
+
+def remove_rekey_leftovers(path: Path) -> None:
+    """A rekey killed before its swap leaves a partial copy; it was never the store."""
+    tmp = rekey_temp_path(path)
+    for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"),
+                     tmp.with_name(tmp.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_header(path: Path) -> bytes:

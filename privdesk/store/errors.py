@@ -32,3 +32,13 @@ class StoreMissingError(StoreError):
 class StoreExistsError(StoreError):
     def __init__(self, path: object) -> None:
         super().__init__(f"A file already exists at {path}; privdesk will not overwrite it.")
+
+
+class DiskFullError(StoreError):
+    """SQLite's SQLITE_FULL or the OS's ENOSPC: the transaction was rolled back."""
+
+    MESSAGE = ("The disk that holds the store is full. The step that failed saved nothing; "
+               "free some space and try again.")
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
