@@ -72,7 +72,7 @@ def test_id_pause_resume_and_list(store: list[str], capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "requests", "list", *store, "--json")
     rows = json.loads(out)
     assert [r["reference"] for r in rows] == ["SAR-2026-0002", "DSR-2026-0001"]
-    assert rows[0]["countdown"] == "22 days overdue"
+    assert rows[0]["countdown"] == "22 days overdue" and rows[0]["urgency"] == "overdue"
     code, out, _ = run(capsys, "requests", "list", "--overdue", *store, "--json")
     assert [r["reference"] for r in json.loads(out)] == ["SAR-2026-0002"]
     code, out, _ = run(capsys, "requests", "list", *store)
