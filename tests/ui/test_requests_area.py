@@ -281,3 +281,27 @@ def test_hostile_text_is_shown_as_plain_text(qtbot: Any, services: Services) -> 
     assert "<b>Eve</b>" in area.detail.subtitle.text()
     area.detail.grab()  # paints without trouble
     tasks.wait()
+
+
+def test_verify_id_and_refuse_from_the_detail_pane(qtbot: Any, services: Services,
+                                                   queue: dict[str, str]) -> None:
+    area, tasks = area_for(qtbot, services)
+    detail = area.detail
+    area.select_request(services.requests.get(queue["waiting"]).row.id)
+    qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
+    assert "awaiting proof of identity" in detail.countdown.text()
+    assert not detail.buttons["pause"].isEnabled()  # nothing to stop before the clock starts
+    assert detail.buttons["extend"].isEnabled()  # a complex request may be extended early
+    dialog = detail.open_action("verify_id")
+    dialog.date.setDate(dialog.date.date().addDays(-1))  # arrived Mon 23 Nov
+    dialog.submit()
+    qtbot.waitUntil(lambda: detail.detail.row.due == D(2026, 12, 23), timeout=5000)
+    assert "arrived Mon 23 Nov 2026" in detail.working.text()
+    dialog = detail.open_action("refuse")
+    dialog.choice.setCurrentIndex(dialog.choice.findData("manifestly_unfounded"))
+    dialog.text.setPlainText("Sent to harass staff")
+    dialog.submit()
+    qtbot.waitUntil(lambda: detail.detail.row.status == "refused", timeout=5000)
+    assert "manifestly unfounded" in detail.timeline.item(0).text()
+    assert detail.buttons["close"].isEnabled() and not detail.buttons["refuse"].isEnabled()
+    tasks.wait()
