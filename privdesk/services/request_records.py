@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from privdesk.domain.deadlines import DaysLeft, urgency
+
 REQUEST_TYPES: dict[str, str] = {
     "access": "Access",
     "rectification": "Rectification",
@@ -97,6 +99,13 @@ class RequestRow:
         return self.status in OPEN_STATUSES
 
     @property
+    def urgency(self) -> str | None:
+        """green / amber / red / overdue as of `as_of`; None with no running clock."""
+        if self.days_left is None or self.working_days_left is None:
+            return None
+        return urgency(DaysLeft(self.days_left, self.working_days_left)).value
+
+    @property
     def type_label(self) -> str:
         return REQUEST_TYPES.get(self.type, self.type)
 
@@ -110,7 +119,7 @@ class RequestRow:
             "channel": self.channel, "status": self.status, "received": self.received.isoformat(),
             "due": self.due.isoformat() if self.due else None, "clock": self.clock_state,
             "days_left": self.days_left, "working_days_left": self.working_days_left,
-            "assignee": self.assignee,
+            "urgency": self.urgency, "assignee": self.assignee,
             "responded": self.responded_on.isoformat() if self.responded_on else None,
             "late": self.late,
         }

@@ -244,17 +244,26 @@ def test_new_request_with_contact_picker(qtbot: Any, services: Services, ctx: Se
 
 def test_screenshots_of_queue_and_detail(qtbot: Any, services: Services, ctx: ServiceContext) -> None:
     DemoDataService(ctx).generate(contacts=300, requests=40)
+    # One request that needs every step of the working: ID, a pause and a weekend roll.
+    ref = services.requests.create(NewRequest(
+        "access", D(2026, 11, 2), "Grace Hopper", requester_email="grace@example.org",
+        channel="post", id_requested=True, contact_ids=(12,))).reference
+    services.requests.id_received(ref, D(2026, 11, 4))
+    services.requests.pause(ref, D(2026, 11, 10), "Which date range?")
+    services.requests.resume(ref, D(2026, 11, 12))
+    services.requests.assign(ref, "Priya Shah")
     area, tasks = area_for(qtbot, services)
     area.resize(1500, 860)
-    rows = services.requests.queue()
-    paused = next(r for r in rows if r.status == "extended")
-    area.select_request(paused.id)
+    SHOTS.mkdir(exist_ok=True)
+    assert area.detail.empty.isVisible()
+    assert area.grab().save(str(SHOTS / "requests-queue-nothing-selected.png"))
+    area.select_request(services.requests.get(ref).row.id)
     qtbot.waitUntil(lambda: area.detail.detail is not None, timeout=5000)
     qtbot.wait(100)
-    SHOTS.mkdir(exist_ok=True)
+    assert area.detail.detail.row.due == D(2026, 12, 7)
     assert area.grab().save(str(SHOTS / "requests-queue.png"))
     assert area.detail.grab().save(str(SHOTS / "requests-detail.png"))
-    assert area.model.rowCount() == 40
+    assert area.model.rowCount() == 41
     tasks.wait()
 
 
@@ -271,4 +280,28 @@ def test_hostile_text_is_shown_as_plain_text(qtbot: Any, services: Services) -> 
     assert area.detail.subtitle.textFormat() == Qt.TextFormat.PlainText
     assert "<b>Eve</b>" in area.detail.subtitle.text()
     area.detail.grab()  # paints without trouble
+    tasks.wait()
+
+
+def test_verify_id_and_refuse_from_the_detail_pane(qtbot: Any, services: Services,
+                                                   queue: dict[str, str]) -> None:
+    area, tasks = area_for(qtbot, services)
+    detail = area.detail
+    area.select_request(services.requests.get(queue["waiting"]).row.id)
+    qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
+    assert "awaiting proof of identity" in detail.countdown.text()
+    assert not detail.buttons["pause"].isEnabled()  # nothing to stop before the clock starts
+    assert detail.buttons["extend"].isEnabled()  # a complex request may be extended early
+    dialog = detail.open_action("verify_id")
+    dialog.date.setDate(dialog.date.date().addDays(-1))  # arrived Mon 23 Nov
+    dialog.submit()
+    qtbot.waitUntil(lambda: detail.detail.row.due == D(2026, 12, 23), timeout=5000)
+    assert "arrived Mon 23 Nov 2026" in detail.working.text()
+    dialog = detail.open_action("refuse")
+    dialog.choice.setCurrentIndex(dialog.choice.findData("manifestly_unfounded"))
+    dialog.text.setPlainText("Sent to harass staff")
+    dialog.submit()
+    qtbot.waitUntil(lambda: detail.detail.row.status == "refused", timeout=5000)
+    assert "manifestly unfounded" in detail.timeline.item(0).text()
+    assert detail.buttons["close"].isEnabled() and not detail.buttons["refuse"].isEnabled()
     tasks.wait()

@@ -72,7 +72,7 @@ def test_id_pause_resume_and_list(store: list[str], capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "requests", "list", *store, "--json")
     rows = json.loads(out)
     assert [r["reference"] for r in rows] == ["SAR-2026-0002", "DSR-2026-0001"]
-    assert rows[0]["countdown"] == "22 days overdue"
+    assert rows[0]["countdown"] == "22 days overdue" and rows[0]["urgency"] == "overdue"
     code, out, _ = run(capsys, "requests", "list", "--overdue", *store, "--json")
     assert [r["reference"] for r in json.loads(out)] == ["SAR-2026-0002"]
     code, out, _ = run(capsys, "requests", "list", *store)
@@ -99,3 +99,23 @@ def test_errors_are_plain_and_non_zero(store: list[str], capsys: pytest.CaptureF
     assert code == 0 and json.loads(out)["rows"] == 1
     rows = list(csv.reader(out_file.open(encoding="utf-8-sig")))
     assert rows[1][6] == "late"
+
+
+def test_add_with_contact_and_text_output(store: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    path, pw = store[1], store[3]
+    assert main(["demo-data", "--store", path, "--passphrase-file", pw, "--contacts", "20",
+                 "--json"]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "requests", "add", "--type", "erasure", "--received", "2026-11-23",
+                       "--name", "Linked Person", "--contact", "3", "--contact", "5",
+                       "--channel", "web_form", *store, "--json")
+    ref = json.loads(out)["reference"]
+    assert code == 0 and ref.startswith("DSR-2026-")
+    code, out, _ = run(capsys, "requests", "show", ref, *store, "--json")
+    assert json.loads(out)["contacts"] == [3, 5] and json.loads(out)["channel"] == "web_form"
+    code, out, _ = run(capsys, "requests", "show", ref, *store)
+    assert code == 0 and out.startswith(f"{ref}  Erasure  New  due: Wed 23 Dec 2026")
+    assert "  Due Wed 23 Dec 2026." in out and "29 calendar days, 21 working days left" in out
+    code, _, err = run(capsys, "requests", "add", "--type", "access", "--received", "2026-11-23",
+                       "--name", "X", "--contact", "99999", *store)
+    assert code == 1 and "No contact with id 99999" in err

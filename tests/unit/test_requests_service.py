@@ -172,6 +172,7 @@ def test_queue_sorted_by_due_with_stats(services: Services) -> None:
     rows = services.requests.queue()
     assert [r.reference for r in rows] == [overdue, this_week, later, waiting]
     assert rows[0].days_left == -4 and rows[1].working_days_left == 3
+    assert [r.urgency for r in rows] == ["overdue", "red", "green", None]
     assert [r.reference for r in services.requests.queue(overdue_only=True)] == [overdue]
     assert len(services.requests.queue(include_closed=True)) == 6
     stats = services.requests.stats()

@@ -85,13 +85,15 @@ def dialog_for(name: str, d: RequestDetail, requests: RequestService,
                            "Officer", choices),
                 lambda v: requests.assign(ref, v.choice or ""))
     if name == "refuse":
+        # The refusal goes back the way the request came: by post to a letter, else email.
+        method = "post" if d.row.channel == "post" else "email"
         return (ActionSpec("Refuse the request", f"{ref}: only a manifestly unfounded or "
-                           "excessive request may be refused. The reply gives the reasons, the "
-                           "right to complain to the ICO and to go to court, within the time "
-                           "limit.", "Refuse", "Sent on", "Ground",
-                           tuple(REFUSAL_GROUNDS.items()), "Reasons",
-                           "The reasons given to the person"),
-                lambda v: requests.refuse(ref, v.on, v.choice or "", v.text))
+                           "excessive request may be refused. The reply, sent by "
+                           f"{RESPONSE_METHODS[method].lower()}, gives the reasons, the right to "
+                           "complain to the ICO and to go to court, within the time limit.",
+                           "Refuse", "Sent on", "Ground", tuple(REFUSAL_GROUNDS.items()),
+                           "Reasons", "The reasons given to the person"),
+                lambda v: requests.refuse(ref, v.on, v.choice or "", v.text, method))
     if name == "close":
         if d.row.status in OPEN_STATUSES:
             return (ActionSpec("Respond and close", f"{ref}: record when and how the response "

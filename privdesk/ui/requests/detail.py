@@ -177,9 +177,11 @@ class RequestDetailPane(QScrollArea):
                          else "requested, not yet received"))
         rows.append(("Officer", d.row.assignee or "Unassigned"))
         if d.extended_on:
-            rows.append(("Extended", f"{fmt(d.extended_on)}: {d.extension_reason or ''}"))
+            told = f" (tell the person by {fmt(d.original_due)})" if d.original_due else ""
+            rows.append(("Extended", f"{fmt(d.extended_on)}: {d.extension_reason or ''}{told}"))
         elif d.original_due and d.row.status in OPEN_STATUSES:
-            rows.append(("Extension", f"possible until {fmt(d.original_due)}"))
+            rows.append(("Extension", f"possible until {fmt(d.original_due)}, telling the "
+                                      "person the reasons by then"))
         if d.refusal_reason:
             ground, _, why = d.refusal_reason.partition(":")
             rows.append(("Refused", f"{REFUSAL_GROUNDS.get(ground, ground)}: {why.strip()}"))
