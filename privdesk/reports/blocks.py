@@ -63,7 +63,7 @@ def letterhead(controller: Controller, recipient_name: str, recipient_address: S
                p(f"ICO registration {controller.ico_registration}", right)]
     to = [p(recipient_name, styles.body)] + [p(line, styles.small) for line in recipient_address]
     refs = [label_value(k, v, styles) for k, v in reference_lines]
-    head = Table([[to, sender]], colWidths=[TEXT_W * 0.55, TEXT_W * 0.45])
+    head = Table([[to, sender]], colWidths=[TEXT_W * 0.55, TEXT_W * 0.45], splitInRow=1)
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))

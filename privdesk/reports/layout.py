@@ -84,7 +84,7 @@ def make_styles() -> Styles:
 
 
 def _numbered_canvas(meta: DocMeta, counter: list[int]) -> type[canvas.Canvas]:
-    class NumberedCanvas(canvas.Canvas):
+    class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
