@@ -27,7 +27,8 @@ def label_value(label: str, value: object, styles: Styles) -> Paragraph:
 
 
 def bullets(items: Sequence[object], styles: Styles) -> list[Flowable]:
-    return [Paragraph(markup(item), styles.bullet, bulletText="•") for item in items]
+    return [*(Paragraph(markup(item), styles.bullet, bulletText="•") for item in items),
+            Spacer(1, 4)]
 
 
 def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],

@@ -91,7 +91,7 @@ class PackService:
                             reason=reason.strip(), officer=self._ctx.actor.name,
                             at=self._ctx.now())
             s.add(row)
-            self._event(s, request, "redaction", f"{action.capitalize()}: {item_ref}")
+            add_event(self._ctx, s, request, "redaction", f"{action.capitalize()}: {item_ref}")
             self._ctx.record(s, "pack.redact", "request", request.id,
                              detail=f"{action} {item_ref}")
             s.flush()
@@ -108,7 +108,7 @@ class PackService:
             if existing is None:
                 raise PackError(f"{item_ref!r} is not redacted.")
             s.delete(existing)
-            self._event(s, request, "redaction_lifted",
+            add_event(self._ctx, s, request, "redaction_lifted",
                         f"Redaction lifted: {item_ref} ({reason.strip()})")
             self._ctx.record(s, "pack.unredact", "request", request.id, detail=item_ref)
 
@@ -136,9 +136,9 @@ class PackService:
                 except PasswordError as exc:
                     raise PackError(str(exc)) from exc
             name = safe_filename(f"{request.reference} subject access response.pdf")
-            doc = self._store(s, request, "pack", name, "application/pdf", content,
+            doc = save_document(self._ctx, s, request, "pack", name, "application/pdf", content,
                               rendered.pages, bool(password))
-            self._event(s, request, "pack_generated",
+            add_event(self._ctx, s, request, "pack_generated",
                         f"Subject-access pack generated ({rendered.pages} pages"
                         f"{', password-protected' if password else ''}, "
                         f"SHA-256 {doc.sha256[:12]}…)")
@@ -160,8 +160,8 @@ class PackService:
             content = (_json(request.reference, tables) if fmt == "json" else _csv(tables))
             mime = "application/json" if fmt == "json" else "text/csv"
             name = safe_filename(f"{request.reference} personal data.{fmt}")
-            doc = self._store(s, request, f"export_{fmt}", name, mime, content, None, False)
-            self._event(s, request, "export_generated", f"Electronic copy ({fmt.upper()})")
+            doc = save_document(self._ctx, s, request, f"export_{fmt}", name, mime, content, None, False)
+            add_event(self._ctx, s, request, "export_generated", f"Electronic copy ({fmt.upper()})")
             self._ctx.record(s, "pack.export", "request", request.id,
                              detail=f"document {doc.id}, {fmt}")
             return BuiltDocument(stored(doc, request.reference), content)
@@ -219,19 +219,23 @@ class PackService:
             include_schedule=include_schedule, protected=protected,
             id_received_on=request.id_received_on, extended_on=request.extended_on)
 
-    def _store(self, s: Session, request: Request, kind: str, filename: str, mime: str,
-               content: bytes, pages: int | None, protected: bool) -> Document:
-        doc = Document(request_id=request.id, contact_id=None, kind=kind, filename=filename,
-                       mime=mime, content=content, sha256=hashlib.sha256(content).hexdigest(),
-                       size=len(content), pages=pages, protected=protected,
-                       author=self._ctx.actor.name, created_at=self._ctx.now())
-        s.add(doc)
-        s.flush()
-        return doc
 
-    def _event(self, s: Session, request: Request, kind: str, detail: str) -> None:
-        s.add(RequestEvent(request_id=request.id, at=self._ctx.now(), on_date=self._ctx.today(),
-                           kind=kind, detail=detail, officer=self._ctx.actor.name))
+def save_document(ctx: ServiceContext, s: Session, request: Request, kind: str, filename: str,
+                  mime: str, content: bytes, pages: int | None, protected: bool) -> Document:
+    """Keep a generated file inside the encrypted store with its hash, size and author."""
+    doc = Document(request_id=request.id, contact_id=None, kind=kind, filename=filename,
+                   mime=mime, content=content, sha256=hashlib.sha256(content).hexdigest(),
+                   size=len(content), pages=pages, protected=protected,
+                   author=ctx.actor.name, created_at=ctx.now())
+    s.add(doc)
+    s.flush()
+    return doc
+
+
+def add_event(ctx: ServiceContext, s: Session, request: Request, kind: str, detail: str) -> None:
+    """A line on the request's timeline."""
+    s.add(RequestEvent(request_id=request.id, at=ctx.now(), on_date=ctx.today(), kind=kind,
+                       detail=detail, officer=ctx.actor.name))
 
 
 def _section(item: HeldItem) -> str:
