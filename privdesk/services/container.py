@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from privdesk.services.context import ServiceContext
+from privdesk.services.letters import LetterService
+from privdesk.services.mailer import MailService
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.packs import PackService
 from privdesk.services.settings import SettingsService
 
 
@@ -13,12 +16,18 @@ from privdesk.services.settings import SettingsService
 class Services:
     ctx: ServiceContext
     settings: SettingsService
+    packs: PackService
+    letters: LetterService
+    mail: MailService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         return cls(
             ctx=ctx,
             settings=SettingsService(ctx),
+            packs=PackService(ctx),
+            letters=LetterService(ctx),
+            mail=MailService(ctx),
         )
 
     def check(self) -> CheckReport:
