@@ -60,7 +60,7 @@ class PackService:
         with self._ctx.store.session() as s:
             request = find_request(s, reference)
             marks = self._marks(s, request)
-            return [PackItem(i.ref, _section(i), i.label, " · ".join(c for c in i.cells if c),
+            return [PackItem(i.ref, _section(i), i.label, _content(i),
                              marks[i.ref].action if i.ref in marks else None,
                              marks[i.ref].reason if i.ref in marks else None)
                     for i in gather(s, request, self._ctx.policy)]
@@ -236,6 +236,12 @@ def add_event(ctx: ServiceContext, s: Session, request: Request, kind: str, deta
     """A line on the request's timeline."""
     s.add(RequestEvent(request_id=request.id, at=ctx.now(), on_date=ctx.today(), kind=kind,
                        detail=detail, officer=ctx.actor.name))
+
+
+def _content(item: HeldItem) -> str:
+    if item.table == "contact":  # the field's name is already the item's label
+        return item.cells[1]
+    return " · ".join(c for c in item.cells if c)
 
 
 def _section(item: HeldItem) -> str:

@@ -1,0 +1,77 @@
+"""The review step before a pack or letter is emailed: to, subject, body, attachment."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.services.mailer import OutgoingMail
+
+
+class EmailReviewDialog(QDialog):
+    """Shows exactly what will be sent. Accepted with Send or Save draft; `choice` says
+    which, and `mail()` returns the message with the officer's edits."""
+
+    SEND, DRAFT = "send", "draft"
+
+    def __init__(self, mail: OutgoingMail, can_email: bool, role: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Review email — {mail.reference}")
+        self.resize(640, 520)
+        self._mail = mail
+        self.choice = ""
+        self.to = QLabel(mail.to)
+        self.to.setTextFormat(Qt.TextFormat.PlainText)
+        self.sender = QLabel(mail.sender)
+        self.sender.setTextFormat(Qt.TextFormat.PlainText)
+        self.subject = QLineEdit(mail.subject)
+        self.body = QPlainTextEdit(mail.body)
+        size = f"{len(mail.attachment) / 1024:,.0f} KB"
+        lock = " · password-protected (send the password separately)" if mail.protected else ""
+        self.attachment = QLabel(f"{mail.attachment_name} ({size}){lock}")
+        self.attachment.setTextFormat(Qt.TextFormat.PlainText)
+        self.attachment.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("To:", self.to)
+        form.addRow("From:", self.sender)
+        form.addRow("Subject:", self.subject)
+        form.addRow("Attachment:", self.attachment)
+        hint = QLabel("Check the address and the attachment before sending. The pack's "
+                      "password is never sent in the same email.")
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.send_button = buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.draft_button = buttons.addButton("Save .eml draft…",
+                                              QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        for button in (self.send_button, self.draft_button):
+            button.setEnabled(can_email)
+            if not can_email:
+                button.setToolTip(f"Your role ({role}) cannot email packs.")
+        self.send_button.clicked.connect(lambda: self._done(self.SEND))
+        self.draft_button.clicked.connect(lambda: self._done(self.DRAFT))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Message:"))
+        layout.addWidget(self.body, 1)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+
+    def _done(self, choice: str) -> None:
+        self.choice = choice
+        self.accept()
+
+    def mail(self) -> OutgoingMail:
+        return self._mail.edited(subject=self.subject.text(), body=self.body.toPlainText())
