@@ -95,7 +95,7 @@ def _schedule(pack: PackInput, styles: Styles) -> list[Flowable]:
               "(UK GDPR Article 15(4); Data Protection Act 2018, Schedule 2, paragraph 16) or "
               "under another exemption, with the reason for each decision.", styles.small),
             grid(["No.", "Item", "Action", "Reason", "Officer", "Date"], rows,
-                 (0.05, 0.25, 0.14, 0.30, 0.13, 0.13), styles)]
+                 (0.065, 0.235, 0.14, 0.30, 0.13, 0.13), styles)]
 
 
 def build_pack(pack: PackInput) -> RenderedPdf:

@@ -3,11 +3,12 @@ policy, plus the source and retention facts of this person."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from privdesk.reports.blocks import bullets, grid, p
 from privdesk.reports.layout import Styles
 from privdesk.reports.pack_model import PackInput
+from privdesk.reports.text import markup
 
 HEADING = "Part 3. Supplementary information (UK GDPR Article 15)"
 
@@ -58,8 +59,9 @@ def supplementary(pack: PackInput, styles: Styles) -> list[Flowable]:
         out.append(p("We hold no record of where your data came from.", styles.body))
 
     out.append(p("Your rights", styles.h2))
-    out += bullets([f"{RIGHT_TITLES.get(k, k.title())}: {v}" for k, v in policy.rights.items()],
-                   styles)
+    out += [Paragraph(f"<b>{markup(RIGHT_TITLES.get(k, k.title()))}:</b> {markup(v)}",
+                      styles.bullet, bulletText="•") for k, v in policy.rights.items()]
+    out.append(Spacer(1, 4))
     out.append(p(f"To exercise any of these rights, write to {policy.controller.department}, "
                  f"{policy.controller.name}, or email {policy.controller.privacy_email}.",
                  styles.body))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from privdesk.policy import Policy
 from privdesk.reports.pack_model import PackRow, PackTable
-from privdesk.reports.text import REDACTED, short_date
+from privdesk.reports.text import REDACTED, long_date, short_date
 from privdesk.store.models import Contact, Request, RequestContact
 
 STATUS_LABELS = {"enquirer": "Enquirer", "customer": "Customer",
@@ -168,7 +168,7 @@ def person_facts(contacts: list[Contact], policy: Policy) -> tuple[tuple[str, ..
             line = "Your data is currently kept under a legal hold and will not be deleted " \
                    "until the hold is lifted."
         elif c.retention_due:
-            line = f"Your data falls due for deletion on {_text(c.retention_due)}."
+            line = f"Your data falls due for deletion on {long_date(c.retention_due)}."
         else:
             line = "We keep your data while you remain a customer."
         retention.append(f"{rule.name}: {line}" if rule else line)

@@ -50,7 +50,7 @@ def test_pack_has_every_section_and_the_persons_values(ctx: ServiceContext) -> N
         for value in (NAME, "zoe@example.com", "+44 7700 900123", "Acme Widgets Ltd", NOTE,
                       "Optex Japan", "Warranty claim", "+44 7700 900000", REF,
                       "Information Commissioner's Office", "0303 123 1113", "Wycliffe House",
-                      "Enquiry form", "30 Jun 2031", "Test Officer", "CONFIDENTIAL",
+                      "Enquiry form", "30 June 2031", "Test Officer", "CONFIDENTIAL",
                       "Page 1 of", "Ref. SAR-2026-0101"):
             assert value in text, value
         for right in RIGHT_TITLES.values():
