@@ -144,3 +144,36 @@ def test_email_review_then_send_to_a_real_server(qtbot: Any, services: Services,
 def _settle(qtbot: Any) -> Any:
     yield
     qtbot.wait(50)
+
+
+def test_electronic_copies_saved_to_a_folder(qtbot: Any, services: Services, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+    make_request(services.ctx)
+    dialog = _open(qtbot, services)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    dialog.copy_button.click()
+    qtbot.waitUntil(lambda: "Saved" in dialog.summary.text(), timeout=20000)
+    names = sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".json", ".csv"))
+    assert names == [f"{REF} personal data.csv", f"{REF} personal data.json"]
+
+
+def test_letter_dialog_shows_the_built_letter(qtbot: Any, services: Services) -> None:
+    from privdesk.ui.packs import DocumentDialog, open_letter_dialog
+    make_request(services.ctx, rtype="erasure")
+    tasks = TaskRunner()
+    open_letter_dialog(None, services, tasks, REF, "erasure_confirmation",
+                       recipients=("Optex Japan",))
+
+    def found() -> DocumentDialog | None:
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, DocumentDialog) and w.isVisible()), None)
+
+    qtbot.waitUntil(lambda: found() is not None, timeout=20000)
+    dialog = found()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.built.document.kind == "letter_erasure_confirmation"
+    assert dialog._pdf.document.pageCount() == 1
+    qtbot.wait(1000)
+    shoot(dialog, "letter_dialog")

@@ -30,7 +30,7 @@ from privdesk.reports.protect import strong_password
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
 from privdesk.services.pack_records import BuiltDocument, PackItem
-from privdesk.ui.packs.email_dialog import EmailReviewDialog
+from privdesk.ui.packs.email_dialog import EmailReviewDialog, email_document
 from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, COL_STATE, PackItemsModel
 from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
 from privdesk.ui.tasks import TaskRunner
@@ -115,6 +115,9 @@ class PackPreviewDialog(QDialog):
         self.save_button = QPushButton("Save PDF…")
         self.print_button = QPushButton("Print…")
         self.email_button = QPushButton("Email…")
+        self.copy_button = QPushButton("JSON + CSV…")
+        self.copy_button.setToolTip("Save an electronic copy of the data (Art. 15(3), Art. 20)")
+        self.copy_button.clicked.connect(self._copies)
         self.close_button = QPushButton("Close")
         self.save_button.clicked.connect(self._save)
         self.print_button.clicked.connect(self._print)
@@ -122,7 +125,8 @@ class PackPreviewDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         for button, perm, what in ((self.save_button, Permission.PACK, "build packs"),
                                    (self.print_button, Permission.PACK, "build packs"),
-                                   (self.email_button, Permission.EMAIL, "email packs")):
+                                   (self.email_button, Permission.EMAIL, "email packs"),
+                                   (self.copy_button, Permission.EXPORT, "export data")):
             button.setEnabled(ctx.can(perm))
             if not ctx.can(perm):
                 button.setToolTip(f"Your role ({role}) cannot {what}.")
@@ -130,7 +134,8 @@ class PackPreviewDialog(QDialog):
         for w in (self.schedule, self.protect, self.password):
             bottom.addWidget(w)
         bottom.addStretch(1)
-        for w in (self.save_button, self.print_button, self.email_button, self.close_button):
+        for w in (self.copy_button, self.save_button, self.print_button, self.email_button,
+                  self.close_button):
             bottom.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -219,41 +224,38 @@ class PackPreviewDialog(QDialog):
             return
         self.summary.setText(f"Saved {path.name} ({built.document.pages} pages).")
 
+    def _copies(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save the JSON and CSV copies in",
+                                                  str(Path.home()))
+        if not folder:
+            return
+        packs, ref = self._services.packs, self.reference
+
+        def export() -> list[str]:
+            names = []
+            for fmt in ("json", "csv"):
+                built = packs.export(ref, fmt)
+                path = Path(folder) / built.document.filename  # already a safe name
+                path.write_bytes(built.content)
+                names.append(path.name)
+            return names
+
+        self._tasks.run(export, on_done=lambda names: self.summary.setText(
+            f"Saved {' and '.join(names)}."), on_error=self._fail)
+
     def _print(self) -> None:
         # Paper cannot carry a password: print the unprotected pack.
         self._build(lambda built: ask_and_print(self, built.content), protect=False)
 
     def _email(self) -> None:
         withheld = self.password.text() if self.protect.isChecked() else None
-        mail_service = self._services.mail
 
-        def compose(built: BuiltDocument) -> None:
-            self._tasks.run(lambda: mail_service.compose(self.reference, built.document.id),
-                            on_done=lambda mail: self._review(mail, withheld),
-                            on_error=self._fail)
-        self._build(compose)
+        def keep(dialog: EmailReviewDialog) -> None:
+            self.review = dialog  # tests reach the live review step through this
 
-    def _review(self, mail: Any, withheld: str | None) -> None:
-        ctx = self._services.ctx
-        dialog = EmailReviewDialog(mail, ctx.can(Permission.EMAIL), ctx.actor.role, self)
-        self.review = dialog  # tests reach the live review step through this
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        edited, service = dialog.mail(), self._services.mail
-        if dialog.choice == EmailReviewDialog.DRAFT:
-            folder = QFileDialog.getExistingDirectory(self, "Save the .eml draft in",
-                                                      str(Path.home()))
-            if folder:
-                self._tasks.run(lambda: service.save_draft(edited, Path(folder), withheld),
-                                on_done=lambda p: self.summary.setText(f"Draft saved: {p}"),
-                                on_error=self._fail)
-            return
-        self._tasks.run(lambda: service.send(edited, withheld),
-                        on_done=lambda _: self.summary.setText(
-                            f"Emailed to {edited.to}."
-                            + (" Give the password to the requester separately, for example by "
-                               "phone." if withheld else "")),
-                        on_error=self._fail)
+        self._build(lambda built: email_document(
+            self, self._services, self._tasks, self.reference, built.document.id, withheld,
+            self.summary.setText, self._fail, keep))
 
     def done(self, result: int) -> None:
         self._tasks.wait()
