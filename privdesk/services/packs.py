@@ -114,8 +114,9 @@ class PackService:
 
     # -- the pack ---------------------------------------------------------------------
     def preview(self, reference: str, include_schedule: bool = True) -> bytes:
-        """The pack as it would be built now, in memory only (for the preview dialog)."""
-        self._ctx.require(Permission.PACK, "pack.preview", "request", reference)
+        """The pack as it would be built now, in memory only (for the preview dialog).
+        Reading, not an export: any role may look; building, saving and sending need more."""
+        self._ctx.require(Permission.VIEW, "pack.preview", "request", reference)
         with self._ctx.store.session() as s:
             return build_pack(self._input(s, find_request(s, reference), include_schedule,
                                           protected=False)).content

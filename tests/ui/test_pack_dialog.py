@@ -86,8 +86,9 @@ def test_viewer_sees_disabled_actions_with_reasons(qtbot: Any, services: Service
     ctx = services.ctx
     viewer = Services.build(ServiceContext(store=ctx.store, policy=ctx.policy,
                                            actor=Actor("Jo", "viewer"), today=ctx.today))
-    dialog = PackPreviewDialog(viewer, TaskRunner(), REF)
+    dialog = open_pack_dialog(None, viewer, TaskRunner(), REF)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog._pdf is not None, timeout=20000)  # viewers may look
     assert not dialog.save_button.isEnabled() and not dialog.email_button.isEnabled()
     assert "viewer" in dialog.save_button.toolTip()
     assert "viewer" in dialog.redact_button.toolTip()

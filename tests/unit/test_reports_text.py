@@ -6,6 +6,8 @@ import io
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph
 
@@ -80,3 +82,16 @@ def test_fonts_are_registered_and_embedded(face: str) -> None:
 
 def test_korean_uses_its_own_face() -> None:
     assert markup("김민준") == f'<font name="{KOREAN}">김민준</font>'
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=200))
+def test_any_text_lays_out_and_reads_back(value: str) -> None:
+    """Whatever a person's name is, the build never fails and every visible letter of it
+    is in the PDF."""
+    styles = make_styles()
+    pdf = render([Paragraph(markup(value), styles.body)], DocMeta("R", "T", "C")).content
+    text = "".join(_text(pdf).split())
+    for ch in clean(value):
+        if not ch.isspace() and ch.isalnum() and ch.isascii():
+            assert ch in text
