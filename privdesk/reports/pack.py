@@ -29,10 +29,15 @@ def _cover(pack: PackInput, styles: Styles) -> list[Flowable]:
     out += [p(f"Dear {pack.requester_name},", styles.body),
             p("Your subject access request", styles.h2)]
     held = sum(len(t.rows) for t in pack.tables if t.key != "contact")
+    article = ("Article 20 (data portability)" if pack.request_type == "portability"
+               else "Article 15")
     out.append(p(
         f"Thank you for your request of {long_date(pack.received_on)} for access to your "
-        f"personal data under Article 15 of the UK General Data Protection Regulation. "
+        f"personal data under {article} of the UK General Data Protection Regulation. "
         f"We confirm that {c.name} processes personal data about you.", styles.body))
+    if pack.extended_on:
+        out.append(p(f"As we told you on {long_date(pack.extended_on)}, we extended the time "
+                     "to respond to your request because of its complexity.", styles.body))
     out.append(p(
         "This pack contains a copy of all the personal data we hold about you (Part 2), "
         "with the supplementary information the law requires: why we use your data and on "
