@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -178,3 +179,19 @@ def test_ten_thousand_character_name_builds(ctx: ServiceContext) -> None:
     built = PackService(ctx).build(REF)
     assert built.document.pages >= 6
     assert pdf_text(built.content).count("Wolfeschlegelsteinhausenbergerdorff") >= 3 * 270
+
+
+def test_protected_build_writes_no_file(ctx: ServiceContext, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The unprotected PDF exists only in memory: nothing lands in the temp folder or the
+    working folder, and the store keeps only the encrypted bytes."""
+    import tempfile
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.chdir(scratch)
+    make_request(ctx)
+    built = PackService(ctx).build(REF, password="k7Rmq-Tz4pA-x9Lw2")
+    assert list(scratch.iterdir()) == []
+    assert PackService(ctx).content(built.document.id) == built.content
+    assert PdfReader(io.BytesIO(built.content)).is_encrypted
