@@ -14,6 +14,7 @@ from privdesk import __version__
 from privdesk.cli import (
     bench_commands,
     contacts_commands,
+    pack_commands,
     requests_commands,
     retention_commands,
     store_commands,
@@ -27,6 +28,7 @@ COMMAND_MODULES = [
     contacts_commands,
     requests_commands,
     retention_commands,
+    pack_commands,
     bench_commands,
 ]
 

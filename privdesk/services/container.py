@@ -8,7 +8,10 @@ from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
 from privdesk.services.erasure import ErasureService
+from privdesk.services.letters import LetterService
+from privdesk.services.mailer import MailService
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.packs import PackService
 from privdesk.services.purge import PurgeService
 from privdesk.services.requests import RequestService
 from privdesk.services.retention import RetentionService
@@ -27,6 +30,9 @@ class Services:
     purge: PurgeService
     erasure: ErasureService
     suppression: SuppressionList
+    packs: PackService
+    letters: LetterService
+    mail: MailService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -41,6 +47,9 @@ class Services:
             purge=PurgeService(ctx),
             erasure=ErasureService(ctx),
             suppression=SuppressionList(ctx),
+            packs=PackService(ctx),
+            letters=LetterService(ctx),
+            mail=MailService(ctx),
         )
 
     def check(self) -> CheckReport:

@@ -1,0 +1,107 @@
+"""Preview a generated letter (or any stored PDF) from memory, then save, print or email
+it. `open_letter_dialog` builds the letter first, off the UI thread."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.services.authz import Permission
+from privdesk.services.container import Services
+from privdesk.services.pack_records import BuiltDocument
+from privdesk.ui.packs.email_dialog import email_document
+from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
+from privdesk.ui.tasks import TaskRunner
+
+
+class DocumentDialog(QDialog):
+    def __init__(self, services: Services, tasks: TaskRunner, built: BuiltDocument,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._tasks = tasks
+        self.built = built
+        doc = built.document
+        self.setWindowTitle(f"{doc.filename}")
+        self.resize(820, 900)
+        self._pdf = PdfInMemory(built.content)
+        self.view = QPdfView()
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self._pdf.document)
+        self.status = QLabel(f"Kept in the store as document {doc.id} · {doc.pages} "
+                             f"page{'s' if doc.pages != 1 else ''} · on the request's timeline")
+        self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
+        self.save_button = QPushButton("Save PDF…")
+        self.print_button = QPushButton("Print…")
+        self.email_button = QPushButton("Email…")
+        close = QPushButton("Close")
+        self.save_button.clicked.connect(self._save)
+        self.print_button.clicked.connect(lambda: ask_and_print(self, self.built.content))
+        self.email_button.clicked.connect(self._email)
+        close.clicked.connect(self.reject)
+        ctx = services.ctx
+        self.email_button.setEnabled(ctx.can(Permission.EMAIL))
+        if not ctx.can(Permission.EMAIL):
+            self.email_button.setToolTip(f"Your role ({ctx.actor.role}) cannot email.")
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        for b in (self.save_button, self.print_button, self.email_button, close):
+            row.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(row)
+
+    def _save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save", str(Path.home() / self.built.document.filename), "PDF (*.pdf)")
+        if not path:
+            return
+        try:
+            Path(path).write_bytes(self.built.content)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save", f"Could not save {path}: {exc.strerror}")
+
+    def _email(self) -> None:
+        doc = self.built.document
+        email_document(self, self._services, self._tasks, doc.request_reference or "", doc.id,
+                       None, self.status.setText,
+                       lambda exc: QMessageBox.warning(self, "Email", str(exc)))
+
+    def done(self, result: int) -> None:
+        self.view.setDocument(None)  # type: ignore[arg-type]
+        self._pdf.close()
+        super().done(result)
+
+
+def open_letter_dialog(parent: QWidget | None, services: Services, tasks: TaskRunner,
+                       request_ref: str, kind: str, *, due_on: date | None = None,
+                       new_due_on: date | None = None, reasons: tuple[str, ...] = (),
+                       questions: tuple[str, ...] = (),
+                       recipients: tuple[str, ...] | None = None) -> None:
+    """Build a letter (see LetterService.build for each kind's values) off the UI thread,
+    then show it to save, print or email. Errors are shown in plain words."""
+    def show(built: BuiltDocument) -> None:
+        dialog = DocumentDialog(services, tasks, built, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    tasks.run(lambda: services.letters.build(request_ref, kind, due_on=due_on,
+                                             new_due_on=new_due_on, reasons=reasons,
+                                             questions=questions, recipients=recipients),
+              on_done=show,
+              on_error=lambda exc: QMessageBox.warning(parent, "Letter", str(exc)))

@@ -1,0 +1,277 @@
+"""The pack preview: the items held (redact or withhold each, with a reason) beside the
+PDF as it will be built, shown from memory with QtPdf. From here the officer saves,
+prints or emails the pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.reports.protect import strong_password
+from privdesk.services.authz import Permission
+from privdesk.services.container import Services
+from privdesk.services.pack_records import BuiltDocument, PackItem
+from privdesk.ui.packs.email_dialog import EmailReviewDialog, email_document
+from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, COL_STATE, PackItemsModel
+from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
+from privdesk.ui.tasks import TaskRunner
+
+
+class PackPreviewDialog(QDialog):
+    def __init__(self, services: Services, tasks: TaskRunner, reference: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._tasks = tasks
+        self.reference = reference
+        self._pdf: PdfInMemory | None = None
+        self.review: EmailReviewDialog | None = None
+        ctx = services.ctx
+        role = ctx.actor.role
+        self.setWindowTitle(f"Subject-access pack — {reference}")
+        self.resize(1280, 820)
+
+        self.model = PackItemsModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_CONTENT, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_SECTION, 150), (COL_ITEM, 170), (COL_STATE, 100)):
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Reason (required), e.g. names another customer")
+        self.reason.textChanged.connect(self._update_buttons)
+        self.redact_button = QPushButton("Redact")
+        self.redact_button.setToolTip("Hide the item's free text, keeping its date and kind")
+        self.exclude_button = QPushButton("Withhold")
+        self.exclude_button.setToolTip("Withhold the whole item")
+        self.lift_button = QPushButton("Lift redaction")
+        self.redact_button.clicked.connect(lambda: self._mark("redact"))
+        self.exclude_button.clicked.connect(lambda: self._mark("exclude"))
+        self.lift_button.clicked.connect(self._lift)
+        self._can_edit = ctx.can(Permission.EDIT)
+        if not self._can_edit:
+            for b in (self.redact_button, self.exclude_button, self.lift_button):
+                b.setToolTip(f"Your role ({role}) cannot redact items.")
+
+        self.summary = QLabel("Loading…")
+        self.summary.setObjectName("hint")
+        row = QHBoxLayout()
+        for w in (self.redact_button, self.exclude_button, self.lift_button):
+            row.addWidget(w)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("Data held")
+        title.setObjectName("areaTitle")
+        lv.addWidget(title)
+        lv.addWidget(self.summary)
+        lv.addWidget(self.table, 1)
+        lv.addWidget(self.reason)
+        lv.addLayout(row)
+
+        self.view = QPdfView()
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.view)
+        splitter.setSizes([640, 640])
+
+        self.schedule = QCheckBox("Append the redaction log as a schedule")
+        self.schedule.setChecked(True)
+        self.schedule.toggled.connect(self.refresh)
+        self.protect = QCheckBox("Password-protect (AES-256):")
+        self.password = QLineEdit()
+        self.password.setEnabled(False)
+        self.password.setMinimumWidth(220)
+        self.protect.toggled.connect(self._toggle_password)
+        self.save_button = QPushButton("Save PDF…")
+        self.print_button = QPushButton("Print…")
+        self.email_button = QPushButton("Email…")
+        self.copy_button = QPushButton("JSON + CSV…")
+        self.copy_button.setToolTip("Save an electronic copy of the data (Art. 15(3), Art. 20)")
+        self.copy_button.clicked.connect(self._copies)
+        self.close_button = QPushButton("Close")
+        self.save_button.clicked.connect(self._save)
+        self.print_button.clicked.connect(self._print)
+        self.email_button.clicked.connect(self._email)
+        self.close_button.clicked.connect(self.reject)
+        for button, perm, what in ((self.save_button, Permission.PACK, "build packs"),
+                                   (self.print_button, Permission.PACK, "build packs"),
+                                   (self.email_button, Permission.EMAIL, "email packs"),
+                                   (self.copy_button, Permission.EXPORT, "export data")):
+            button.setEnabled(ctx.can(perm))
+            if not ctx.can(perm):
+                button.setToolTip(f"Your role ({role}) cannot {what}.")
+        bottom = QHBoxLayout()
+        for w in (self.schedule, self.protect, self.password):
+            bottom.addWidget(w)
+        bottom.addStretch(1)
+        for w in (self.copy_button, self.save_button, self.print_button, self.email_button,
+                  self.close_button):
+            bottom.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self._update_buttons()
+
+    # -- loading ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        packs, ref, schedule = self._services.packs, self.reference, self.schedule.isChecked()
+        self._tasks.run(lambda: (packs.items(ref), packs.preview(ref, schedule)),
+                        on_done=self._show, on_error=self._fail)
+
+    def _show(self, result: tuple[list[PackItem], bytes]) -> None:
+        items, pdf = result
+        self.model.set_rows(items)
+        n, withheld = len(items), self.model.withheld_count()
+        self.summary.setText(f"{n} items · {withheld} redacted or withheld · select an item, "
+                             "give a reason, then Redact or Withhold.")
+        old, self._pdf = self._pdf, PdfInMemory(pdf)
+        self.view.setDocument(self._pdf.document)
+        if old is not None:
+            old.close()
+        self._update_buttons()
+
+    def _fail(self, exc: Exception) -> None:
+        self.summary.setText(str(exc))
+        QMessageBox.warning(self, "Subject-access pack", str(exc))
+
+    # -- redaction ----------------------------------------------------------------------
+    def selected(self) -> PackItem | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.item(rows[0].row()) if rows else None
+
+    def _update_buttons(self, *_: Any) -> None:
+        item = self.selected()
+        reason = bool(self.reason.text().strip())
+        ok = self._can_edit and item is not None and reason
+        self.redact_button.setEnabled(ok and item is not None and item.action != "redact")
+        self.exclude_button.setEnabled(ok and item is not None and item.action != "exclude")
+        self.lift_button.setEnabled(ok and item is not None and item.action is not None)
+
+    def _mark(self, action: str) -> None:
+        item, reason = self.selected(), self.reason.text().strip()
+        if item is None or not reason:
+            return
+        packs, ref = self._services.packs, self.reference
+        self._tasks.run(lambda: packs.redact(ref, item.ref, action, reason),
+                        on_done=lambda _: self._after_change(), on_error=self._fail)
+
+    def _lift(self) -> None:
+        item, reason = self.selected(), self.reason.text().strip()
+        if item is None or not reason:
+            return
+        packs, ref = self._services.packs, self.reference
+        self._tasks.run(lambda: packs.unredact(ref, item.ref, reason),
+                        on_done=lambda _: self._after_change(), on_error=self._fail)
+
+    def _after_change(self) -> None:
+        self.reason.clear()
+        self.refresh()
+
+    # -- output -------------------------------------------------------------------------
+    def _toggle_password(self, on: bool) -> None:
+        self.password.setEnabled(on)
+        if on and not self.password.text():
+            self.password.setText(strong_password())
+
+    def _build(self, then: Any, protect: bool = True) -> None:
+        password = self.password.text() if protect and self.protect.isChecked() else None
+        packs, ref, schedule = self._services.packs, self.reference, self.schedule.isChecked()
+        self._tasks.run(lambda: packs.build(ref, password=password, include_schedule=schedule),
+                        on_done=then, on_error=self._fail)
+
+    def _save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save pack", str(Path.home() / f"{self.reference} subject access response.pdf"),
+            "PDF (*.pdf)")
+        if path:
+            self._build(lambda built: self._write(Path(path), built))
+
+    def _write(self, path: Path, built: BuiltDocument) -> None:
+        try:
+            path.write_bytes(built.content)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save pack", f"Could not save {path}: {exc.strerror}")
+            return
+        self.summary.setText(f"Saved {path.name} ({built.document.pages} pages).")
+
+    def _copies(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save the JSON and CSV copies in",
+                                                  str(Path.home()))
+        if not folder:
+            return
+        packs, ref = self._services.packs, self.reference
+
+        def export() -> list[str]:
+            names = []
+            for fmt in ("json", "csv"):
+                built = packs.export(ref, fmt)
+                path = Path(folder) / built.document.filename  # already a safe name
+                path.write_bytes(built.content)
+                names.append(path.name)
+            return names
+
+        self._tasks.run(export, on_done=lambda names: self.summary.setText(
+            f"Saved {' and '.join(names)}."), on_error=self._fail)
+
+    def _print(self) -> None:
+        # Paper cannot carry a password: print the unprotected pack.
+        self._build(lambda built: ask_and_print(self, built.content), protect=False)
+
+    def _email(self) -> None:
+        withheld = self.password.text() if self.protect.isChecked() else None
+
+        def keep(dialog: EmailReviewDialog) -> None:
+            self.review = dialog  # tests reach the live review step through this
+
+        self._build(lambda built: email_document(
+            self, self._services, self._tasks, self.reference, built.document.id, withheld,
+            self.summary.setText, self._fail, keep))
+
+    def done(self, result: int) -> None:
+        self._tasks.wait()
+        if self._pdf is not None:
+            self.view.setDocument(None)  # type: ignore[arg-type]
+            self._pdf.close()
+            self._pdf = None
+        super().done(result)
+
+
+def open_pack_dialog(parent: QWidget | None, services: Services, tasks: TaskRunner,
+                     request_ref: str) -> PackPreviewDialog:
+    """Open the pack preview for an access request (non-modal); the Requests area calls
+    this from its "Pack…" button."""
+    dialog = PackPreviewDialog(services, tasks, request_ref, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    dialog.refresh()
+    return dialog
