@@ -196,3 +196,28 @@ def test_legal_hold_from_the_area(qtbot: Any, services: Services, tasks: TaskRun
     area.refresh()
     settle(qtbot, tasks)
     assert area.overdue_list.model.rowCount() == 1
+
+
+def test_erasure_dialog_confirms_then_erases(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    from privdesk.ui.retention.erasure_dialog import ErasureDialog
+    from tests.retention_helpers import add_request
+
+    cid = add_contact(services.ctx, "Ezra Erase", last_activity=TODAY, email="ezra@example.com",
+                      disclosures=("optex_japan",), interactions=2)
+    add_request(services.ctx, "DSR-2026-0101", (cid,))
+    preview = services.erasure.preview((), "DSR-2026-0101")
+    dialog = ErasureDialog(services.erasure, tasks, preview, True, "admin")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.go.text() == "Erase" and not dialog.go.isEnabled()
+    dialog.exempt["legal_claims"][0].setChecked(True)
+    assert dialog.go.text() == "Record exemptions" and dialog.go.isEnabled()
+    dialog.exempt["legal_claims"][0].setChecked(False)
+    dialog.understand.setChecked(True)
+    shoot(dialog, "retention-erasure")
+    with qtbot.waitSignal(dialog.erased, timeout=20000) as blocker:
+        dialog.go.click()
+    result = blocker.args[0]
+    assert result.erased and result.recipients_told == ("Optex Japan",)
+    assert "Tell: Optex Japan" in dialog.status.text()
+    assert services.suppression.is_suppressed("EZRA@example.com", None)
