@@ -48,6 +48,15 @@ def make_area(qtbot: Any, services: Services, tasks: TaskRunner) -> RetentionAre
     return area
 
 
+def select_row(table: Any, row: int) -> None:
+    """Select one row through the selection model (QTableView.selectRow reads the live
+    keyboard modifiers, and an earlier test's Shift+click can leave Shift looking held)."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    table.selectionModel().select(table.model().index(row, 0), flags)
+
+
 def cell_centre(area: RetentionArea, day: date) -> QPoint:
     """Where a day is drawn in the calendar's grid (Monday-first, header row 0)."""
     view = area.calendar.view
@@ -91,6 +100,10 @@ def test_calendar_counts_day_and_range_selection(qtbot: Any, services: Services,
     assert area.overdue_list.model.index(0, COL_WHEN).data() == "15 days overdue"
     assert area.overdue_list.model.index(0, COL_WHEN).data(Qt.ItemDataRole.ForegroundRole) is not None
     assert area.list_30.model.rowCount() == 5  # overdue included
+    add_contact(ctx, "Jan Second", last_activity=date(2026, 1, 2))
+    area.calendar.showNextMonth()  # the view asks for the new month's counts
+    settle(qtbot, tasks)
+    assert area.calendar.count_on(date(2027, 1, 2)) == 1
     # every role of every cell answers without error
     for r in range(model.rowCount()):
         for c in range(model.columnCount()):
@@ -104,6 +117,13 @@ def test_purge_review_needs_typed_confirmation_and_runs(qtbot: Any, services: Se
     due = [add_contact(ctx, f"Due {i}", last_activity=TODAY - timedelta(days=400 + i),
                        interactions=2, history=1) for i in range(3)]
     add_contact(ctx, "Not Due", last_activity=TODAY - timedelta(days=3))
+    area = make_area(qtbot, services, tasks)
+    area.tabs.setCurrentIndex(1)
+    select_row(area.overdue_list.table, 0)
+    area.review_purge()  # one selected contact: the review covers just that one
+    qtbot.waitUntil(lambda: getattr(area, "purge_dialog", None) is not None, timeout=10000)
+    assert area.purge_dialog.model.rowCount() == 1
+    area.purge_dialog.close()
     preview = services.purge.preview_due()
     dialog = PurgeReviewDialog(preview, services.purge, tasks, True, "admin")
     qtbot.addWidget(dialog)
@@ -175,7 +195,7 @@ def test_legal_hold_from_the_area(qtbot: Any, services: Services, tasks: TaskRun
     area = make_area(qtbot, services, tasks)
     area.tabs.setCurrentIndex(1)  # Overdue
     assert area.overdue_list.model.rowCount() == 1
-    area.overdue_list.table.selectRow(0)
+    select_row(area.overdue_list.table, 0)
     area.edit_hold()
     qtbot.waitUntil(lambda: getattr(area, "hold_dialog", None) is not None
                     and area.hold_dialog.isVisible(), timeout=10000)
