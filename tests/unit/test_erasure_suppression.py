@@ -127,3 +127,13 @@ def test_erasure_preview_counts_recipients_and_holds(ctx: ServiceContext) -> Non
     assert preview.counts.contacts == 2 and preview.counts.interactions == 3
     assert preview.recipients == ("Optex Poland",)
     assert ctx.store.table_counts(["contacts"])["contacts"] == 2  # nothing changed
+
+
+def test_check_many_for_imports(ctx: ServiceContext) -> None:
+    sup = SuppressionList(ctx)
+    assert sup.check_many([("a@example.com", None)]) == [False]  # empty list: no work
+    sup.add("gone@example.com", "+44 7700 900111", "erasure")
+    rows = [("GONE@example.com", None), (None, "07700 900111"), ("new@example.com", "07700 900222"),
+            (None, None), ("<script>\u202e", "x" * 10_000)]
+    assert sup.check_many(rows) == [True, True, False, False, False]
+    assert [sup.is_suppressed(e, p) for e, p in rows] == sup.check_many(rows)
