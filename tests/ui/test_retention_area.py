@@ -189,6 +189,18 @@ def test_screenshots_with_demo_data(qtbot: Any, services: Services, tasks: TaskR
     dialog.confirm.setText(str(len(preview.items)))
     shoot(dialog, "retention-purge-review")
 
+    from privdesk.ui.areas import build_areas
+    from privdesk.ui.main_window import MainWindow
+
+    window = MainWindow(build_areas(services, tasks), "demo.privdesk", "Alex Morgan")
+    qtbot.addWidget(window)
+    window.resize(1400, 820)
+    window.show()
+    window.show_area("retention")
+    settle(qtbot, tasks)
+    assert isinstance(window.area("retention"), RetentionArea)
+    shoot(window, "retention-main-window")
+
 
 def test_legal_hold_from_the_area(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
     cid = add_contact(services.ctx, "Hana Hold", last_activity=TODAY - timedelta(days=400))
