@@ -223,11 +223,21 @@ def test_legal_hold_from_the_area(qtbot: Any, services: Services, tasks: TaskRun
     qtbot.waitUntil(lambda: area.overdue_list.model.rowCount() == 0, timeout=10000)
     hold = services.retention.hold(cid)
     assert hold.active and hold.until is None and hold.due is None
-    # and lift it again from the 90-day list's neighbour: the contact is back when lifted
-    services.retention.lift_hold(cid)
-    area.refresh()
+    # Lift it from the selected-day list (a held contact with a date shows there too):
+    services.retention.set_hold(cid, "Claim", TODAY + timedelta(days=10))
+    area.calendar.select_range(TODAY + timedelta(days=10), TODAY + timedelta(days=10))
     settle(qtbot, tasks)
-    assert area.overdue_list.model.rowCount() == 1
+    area.tabs.setCurrentIndex(0)
+    assert area.selected_list.model.index(0, COL_RULE).data() == "Legal hold"
+    select_row(area.selected_list.table, 0)
+    area.edit_hold()
+    qtbot.waitUntil(lambda: area.hold_dialog is not dialog and area.hold_dialog.isVisible(),
+                    timeout=10000)
+    assert area.hold_dialog.lift.isVisible()
+    area.hold_dialog.lift.click()
+    settle(qtbot, tasks)
+    qtbot.waitUntil(lambda: area.overdue_list.model.rowCount() == 1, timeout=10000)
+    assert not services.retention.hold(cid).active
 
 
 def test_erasure_dialog_confirms_then_erases(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
