@@ -88,10 +88,32 @@ class ErasureResult:
                 "tombstone_id": self.tombstone_id}
 
 
+@dataclass(frozen=True)
+class ErasurePreview:
+    """What an erasure would delete, before the officer confirms."""
+
+    reference: str | None
+    contact_ids: tuple[int, ...]
+    counts: PurgeCounts
+    recipients: tuple[str, ...]
+    held: tuple[int, ...]  # contacts under a legal hold (erasure needs the exemption)
+
+
 class ErasureService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
         self._suppression = SuppressionList(ctx)
+
+    def preview(self, contact_ids: Sequence[int] = (),
+                request_reference: str | None = None) -> ErasurePreview:
+        reference = (request_reference or "").strip() or None
+        with self._ctx.store.session() as s:
+            ids = self._ids(s, contact_ids, self._request(s, reference))
+            held = tuple(s.scalars(select(Contact.id).where(
+                Contact.id.in_(ids), Contact.legal_hold_reason.is_not(None))))
+            keys = set(s.scalars(select(Disclosure.recipient).where(Disclosure.contact_id.in_(ids))))
+            counts = PurgeCounts.total(count_dependents(s, ids).values())
+        return ErasurePreview(reference, tuple(ids), counts, self._recipient_names(keys), held)
 
     def erase(self, contact_ids: Sequence[int] = (), request_reference: str | None = None,
               exemptions: Sequence[Exemption | str] = ()) -> ErasureResult:
@@ -100,19 +122,9 @@ class ErasureService:
                                      for e in exemptions))
         reference = (request_reference or "").strip() or None
         self._ctx.require(Permission.PURGE, "erasure.erase", "request", reference)
-        ids = list(dict.fromkeys(contact_ids))
         with self._ctx.store.session() as s:
-            request = self._request(s, reference)
-            if not ids and request is not None:
-                ids = list(s.scalars(select(RequestContact.contact_id)
-                                     .where(RequestContact.request_id == request.id)))
-            if not ids:
-                raise PurgeError("No contact to erase: give a contact id, or a request "
-                                 "linked to the person's contacts.")
+            ids = self._ids(s, contact_ids, self._request(s, reference))
             contacts = list(s.scalars(select(Contact).where(Contact.id.in_(ids))))
-            missing = sorted(set(ids) - {c.id for c in contacts})
-            if missing:
-                raise PurgeError(f"There is no contact with id {', '.join(map(str, missing))}.")
             held = [c.id for c in contacts if c.legal_hold_reason is not None]
             if held and not any(e.key == "legal_hold" for e in exempt):
                 raise PurgeError(
@@ -161,6 +173,22 @@ class ErasureService:
         return ErasureResult(reference, 0, (), exempt, self._ctx.today())
 
     # -- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _ids(s: Any, contact_ids: Sequence[int], request: Request | None) -> list[int]:
+        """The given contacts, else those linked to the request; all must exist."""
+        ids = list(dict.fromkeys(contact_ids))
+        if not ids and request is not None:
+            ids = list(s.scalars(select(RequestContact.contact_id)
+                                 .where(RequestContact.request_id == request.id)))
+        if not ids:
+            raise PurgeError("No contact to erase: give a contact id, or a request "
+                             "linked to the person's contacts.")
+        found = set(s.scalars(select(Contact.id).where(Contact.id.in_(ids))))
+        missing = sorted(set(ids) - found)
+        if missing:
+            raise PurgeError(f"There is no contact with id {', '.join(map(str, missing))}.")
+        return ids
+
     def _request(self, s: Any, reference: str | None) -> Request | None:
         if reference is None:
             return None

@@ -9,8 +9,6 @@ index instead of leaving them behind a delete marker.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import time
@@ -26,6 +24,7 @@ from sqlalchemy.orm import Session
 from privdesk.domain.retention import retention_due, rule_name
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.purge_report import report_text
 from privdesk.services.retention import facts_of
 from privdesk.store.models import (
     Contact,
@@ -297,22 +296,3 @@ class PurgeService:
                              detail=f"format={fmt} rows={len(records)}")
         return path
 
-
-def report_text(records: Sequence[TombstoneRecord], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps([r.as_json() for r in records], indent=2, ensure_ascii=False) + "\n"
-    count_keys = list(PurgeCounts().as_json())
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["tombstone_id", "deleted_at", "officer", "rule", "rule_name",
-                     "request_reference", *count_keys])
-    for r in records:
-        writer.writerow([r.id, r.deleted_at.isoformat(timespec="seconds"), _cell(r.officer),
-                         _cell(r.rule), _cell(r.rule_name), _cell(r.request_reference or ""),
-                         *(r.counts.get(k, 0) for k in count_keys)])
-    return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet must not run a cell as a formula (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -120,6 +120,23 @@ class SuppressionList:
                         Suppression.kind == kind, Suppression.digest == digest)) is not None:
                     found.append(kind)
         return tuple(found)
+
+    def check_many(self, people: Sequence[tuple[str | None, str | None]]) -> list[bool]:
+        """For a bulk import: which of these (email, phone) pairs are suppressed, with
+        one read of the list instead of a query per row."""
+        with self._ctx.store.session() as s:
+            listed = {(k, d) for k, d in s.execute(select(Suppression.kind, Suppression.digest))}
+        if not listed:
+            return [False] * len(people)
+        key, region = self._hmac_key(), self._region()
+
+        def mac(kind: str, value: str | None) -> tuple[str, str] | None:
+            if not value:
+                return None
+            return kind, hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+        return [mac("email", normalise_email(e)) in listed
+                or mac("phone", normalise_phone(p, region)) in listed for e, p in people]
 
     def matches(self, email: str | None, phone: str | None) -> bool:
         return bool(self.matched_kinds(email, phone))

@@ -48,6 +48,15 @@ def make_area(qtbot: Any, services: Services, tasks: TaskRunner) -> RetentionAre
     return area
 
 
+def select_row(table: Any, row: int) -> None:
+    """Select one row through the selection model (QTableView.selectRow reads the live
+    keyboard modifiers, and an earlier test's Shift+click can leave Shift looking held)."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    table.selectionModel().select(table.model().index(row, 0), flags)
+
+
 def cell_centre(area: RetentionArea, day: date) -> QPoint:
     """Where a day is drawn in the calendar's grid (Monday-first, header row 0)."""
     view = area.calendar.view
@@ -91,6 +100,10 @@ def test_calendar_counts_day_and_range_selection(qtbot: Any, services: Services,
     assert area.overdue_list.model.index(0, COL_WHEN).data() == "15 days overdue"
     assert area.overdue_list.model.index(0, COL_WHEN).data(Qt.ItemDataRole.ForegroundRole) is not None
     assert area.list_30.model.rowCount() == 5  # overdue included
+    add_contact(ctx, "Jan Second", last_activity=date(2026, 1, 2))
+    area.calendar.showNextMonth()  # the view asks for the new month's counts
+    settle(qtbot, tasks)
+    assert area.calendar.count_on(date(2027, 1, 2)) == 1
     # every role of every cell answers without error
     for r in range(model.rowCount()):
         for c in range(model.columnCount()):
@@ -104,6 +117,13 @@ def test_purge_review_needs_typed_confirmation_and_runs(qtbot: Any, services: Se
     due = [add_contact(ctx, f"Due {i}", last_activity=TODAY - timedelta(days=400 + i),
                        interactions=2, history=1) for i in range(3)]
     add_contact(ctx, "Not Due", last_activity=TODAY - timedelta(days=3))
+    area = make_area(qtbot, services, tasks)
+    area.tabs.setCurrentIndex(1)
+    select_row(area.overdue_list.table, 0)
+    area.review_purge()  # one selected contact: the review covers just that one
+    qtbot.waitUntil(lambda: getattr(area, "purge_dialog", None) is not None, timeout=10000)
+    assert area.purge_dialog.model.rowCount() == 1
+    area.purge_dialog.close()
     preview = services.purge.preview_due()
     dialog = PurgeReviewDialog(preview, services.purge, tasks, True, "admin")
     qtbot.addWidget(dialog)
@@ -169,13 +189,25 @@ def test_screenshots_with_demo_data(qtbot: Any, services: Services, tasks: TaskR
     dialog.confirm.setText(str(len(preview.items)))
     shoot(dialog, "retention-purge-review")
 
+    from privdesk.ui.areas import build_areas
+    from privdesk.ui.main_window import MainWindow
+
+    window = MainWindow(build_areas(services, tasks), "demo.privdesk", "Alex Morgan")
+    qtbot.addWidget(window)
+    window.resize(1400, 820)
+    window.show()
+    window.show_area("retention")
+    settle(qtbot, tasks)
+    assert isinstance(window.area("retention"), RetentionArea)
+    shoot(window, "retention-main-window")
+
 
 def test_legal_hold_from_the_area(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
     cid = add_contact(services.ctx, "Hana Hold", last_activity=TODAY - timedelta(days=400))
     area = make_area(qtbot, services, tasks)
     area.tabs.setCurrentIndex(1)  # Overdue
     assert area.overdue_list.model.rowCount() == 1
-    area.overdue_list.table.selectRow(0)
+    select_row(area.overdue_list.table, 0)
     area.edit_hold()
     qtbot.waitUntil(lambda: getattr(area, "hold_dialog", None) is not None
                     and area.hold_dialog.isVisible(), timeout=10000)
@@ -191,8 +223,43 @@ def test_legal_hold_from_the_area(qtbot: Any, services: Services, tasks: TaskRun
     qtbot.waitUntil(lambda: area.overdue_list.model.rowCount() == 0, timeout=10000)
     hold = services.retention.hold(cid)
     assert hold.active and hold.until is None and hold.due is None
-    # and lift it again from the 90-day list's neighbour: the contact is back when lifted
-    services.retention.lift_hold(cid)
-    area.refresh()
+    # Lift it from the selected-day list (a held contact with a date shows there too):
+    services.retention.set_hold(cid, "Claim", TODAY + timedelta(days=10))
+    area.calendar.select_range(TODAY + timedelta(days=10), TODAY + timedelta(days=10))
     settle(qtbot, tasks)
-    assert area.overdue_list.model.rowCount() == 1
+    area.tabs.setCurrentIndex(0)
+    assert area.selected_list.model.index(0, COL_RULE).data() == "Legal hold"
+    select_row(area.selected_list.table, 0)
+    area.edit_hold()
+    qtbot.waitUntil(lambda: area.hold_dialog is not dialog and area.hold_dialog.isVisible(),
+                    timeout=10000)
+    assert area.hold_dialog.lift.isVisible()
+    area.hold_dialog.lift.click()
+    settle(qtbot, tasks)
+    qtbot.waitUntil(lambda: area.overdue_list.model.rowCount() == 1, timeout=10000)
+    assert not services.retention.hold(cid).active
+
+
+def test_erasure_dialog_confirms_then_erases(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    from privdesk.ui.retention.erasure_dialog import ErasureDialog
+    from tests.retention_helpers import add_request
+
+    cid = add_contact(services.ctx, "Ezra Erase", last_activity=TODAY, email="ezra@example.com",
+                      disclosures=("optex_japan",), interactions=2)
+    add_request(services.ctx, "DSR-2026-0101", (cid,))
+    preview = services.erasure.preview((), "DSR-2026-0101")
+    dialog = ErasureDialog(services.erasure, tasks, preview, True, "admin")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.go.text() == "Erase" and not dialog.go.isEnabled()
+    dialog.exempt["legal_claims"][0].setChecked(True)
+    assert dialog.go.text() == "Record exemptions" and dialog.go.isEnabled()
+    dialog.exempt["legal_claims"][0].setChecked(False)
+    dialog.understand.setChecked(True)
+    shoot(dialog, "retention-erasure")
+    with qtbot.waitSignal(dialog.erased, timeout=20000) as blocker:
+        dialog.go.click()
+    result = blocker.args[0]
+    assert result.erased and result.recipients_told == ("Optex Japan",)
+    assert "Tell: Optex Japan" in dialog.status.text()
+    assert services.suppression.is_suppressed("EZRA@example.com", None)

@@ -115,3 +115,25 @@ def test_digests_are_keyed_per_store(ctx: ServiceContext, tmp_path: object) -> N
         theirs = SuppressionList(Ctx(other, ctx.policy, ctx.actor)).digests("a@example.com", None)
     assert mine.email != theirs.email and theirs.phone is None
     assert SuppressionList(ctx).digests("A@EXAMPLE.COM", "07700900123") == mine
+
+
+def test_erasure_preview_counts_recipients_and_holds(ctx: ServiceContext) -> None:
+    a = add_contact(ctx, "Pia Preview", last_activity=RECENT, interactions=2,
+                    disclosures=("optex_poland",))
+    b = add_contact(ctx, "Pia Preview (old record)", last_activity=RECENT, hold=("Claim", None))
+    add_request(ctx, "DSR-2026-0060", (a, b))
+    preview = ErasureService(ctx).preview((), "DSR-2026-0060")
+    assert preview.contact_ids == (a, b) and preview.held == (b,)
+    assert preview.counts.contacts == 2 and preview.counts.interactions == 3
+    assert preview.recipients == ("Optex Poland",)
+    assert ctx.store.table_counts(["contacts"])["contacts"] == 2  # nothing changed
+
+
+def test_check_many_for_imports(ctx: ServiceContext) -> None:
+    sup = SuppressionList(ctx)
+    assert sup.check_many([("a@example.com", None)]) == [False]  # empty list: no work
+    sup.add("gone@example.com", "+44 7700 900111", "erasure")
+    rows = [("GONE@example.com", None), (None, "07700 900111"), ("new@example.com", "07700 900222"),
+            (None, None), ("<script>\u202e", "x" * 10_000)]
+    assert sup.check_many(rows) == [True, True, False, False, False]
+    assert [sup.is_suppressed(e, p) for e, p in rows] == sup.check_many(rows)

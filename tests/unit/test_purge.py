@@ -143,3 +143,15 @@ def test_bulk_purge_crosses_chunk_boundaries(ctx: ServiceContext, purge: PurgeSe
     result = purge.purge(preview.contact_ids, due_by=date(2026, 6, 1), confirmed_count=1203)
     assert len(result.tombstones) == 1203
     assert ctx.store.table_counts(["contacts"]) == {"contacts": 0}
+
+
+def test_csv_report_defuses_formulas() -> None:
+    from datetime import datetime
+
+    from privdesk.services.purge import TombstoneRecord
+    from privdesk.services.purge_report import report_text
+
+    record = TombstoneRecord(1, datetime(2026, 11, 24, 10), "=HYPERLINK(\"x\")", "enquiry",
+                             "Enquiry", "+SAR-1", {"contacts": 1})
+    body = report_text([record], "csv")
+    assert "'=HYPERLINK" in body and "'+SAR-1" in body

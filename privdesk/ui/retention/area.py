@@ -226,7 +226,14 @@ class RetentionArea(QWidget):
     def review_purge(self) -> None:
         """The selected due contacts, or (with none selected) everything due by today."""
         today = self._ctx.today()
-        chosen = [r for r in self.current_list().selected() if r.due <= today]
+        selected = self.current_list().selected()
+        chosen = [r for r in selected if r.due <= today]
+        if selected and not chosen:
+            QMessageBox.information(self, "Review and purge",
+                                    "None of the selected contacts is due yet: data is purged "
+                                    "only once it falls due. Clear the selection to review "
+                                    "everything due by today.")
+            return
         purge = self._services.purge
         fetch = (lambda: purge.preview([r.contact_id for r in chosen])) if chosen \
             else (lambda: purge.preview_due(today))

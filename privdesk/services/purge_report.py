@@ -1,0 +1,35 @@
+"""The purge report: the tombstones of a purge as CSV or JSON. No personal data: a
+tombstone holds the rule, the date, the officer and counts only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from privdesk.services.purge import TombstoneRecord
+
+COUNT_KEYS = ("contacts", "interactions", "disclosures", "history", "documents", "request_links")
+
+
+def report_text(records: Sequence[TombstoneRecord], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([r.as_json() for r in records], indent=2, ensure_ascii=False) + "\n"
+    count_keys = list(COUNT_KEYS)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["tombstone_id", "deleted_at", "officer", "rule", "rule_name",
+                     "request_reference", *count_keys])
+    for r in records:
+        writer.writerow([r.id, r.deleted_at.isoformat(timespec="seconds"), _cell(r.officer),
+                         _cell(r.rule), _cell(r.rule_name), _cell(r.request_reference or ""),
+                         *(r.counts.get(k, 0) for k in count_keys)])
+    return out.getvalue()
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet must not run a cell as a formula (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
