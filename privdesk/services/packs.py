@@ -223,8 +223,13 @@ class PackService:
 
 def save_document(ctx: ServiceContext, s: Session, request: Request, kind: str, filename: str,
                   mime: str, content: bytes, pages: int | None, protected: bool) -> Document:
-    """Keep a generated file inside the encrypted store with its hash, size and author."""
-    doc = Document(request_id=request.id, contact_id=None, kind=kind, filename=filename,
+    """Keep a generated file inside the encrypted store with its hash, size and author.
+
+    A pack or letter carries the person's data, so it is tied to their contact record:
+    purging or erasing that contact deletes it too (documents.contact_id cascades)."""
+    linked = sorted(c.id for c in request.contacts)
+    doc = Document(request_id=request.id, contact_id=linked[0] if linked else None, kind=kind,
+                   filename=filename,
                    mime=mime, content=content, sha256=hashlib.sha256(content).hexdigest(),
                    size=len(content), pages=pages, protected=protected,
                    author=ctx.actor.name, created_at=ctx.now())
