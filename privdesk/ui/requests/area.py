@@ -35,6 +35,7 @@ from privdesk.services.request_records import (
     RequestRow,
 )
 from privdesk.ui.requests.detail import RequestDetailPane
+from privdesk.ui.requests.documents import RequestDocumentsBox
 from privdesk.ui.requests.new_request_dialog import NewRequestDialog
 from privdesk.ui.requests.queue_model import (
     COL_COUNTDOWN,
@@ -140,6 +141,9 @@ class RequestsArea(QWidget):
         self.detail = RequestDetailPane(services.ctx, self._requests, tasks, self._today,
                                         lambda: self._officers)
         self.detail.changed.connect(self._detail_changed)
+        self.documents = RequestDocumentsBox(services, tasks, self.refresh)
+        self.detail.add_section(self.documents)
+        self.detail.shown.connect(self.documents.set_detail)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)

@@ -50,6 +50,7 @@ def _plain(text: str = "", wrap: bool = True) -> QLabel:
 
 class RequestDetailPane(QScrollArea):
     changed = Signal(object)  # the RequestDetail after an action
+    shown = Signal(object)  # every RequestDetail shown
 
     def __init__(self, ctx: ServiceContext, requests: RequestService, tasks: TaskRunner,
                  today: Callable[[], date], officers: Callable[[], list[str]]) -> None:
@@ -106,8 +107,9 @@ class RequestDetailPane(QScrollArea):
             grid.addWidget(button, i // 4, i % 4)
             self.buttons[name] = button
         inner.addWidget(actions_box)
+        self._inner = inner
 
-        timeline_box = QGroupBox("Timeline")
+        timeline_box = self._timeline_box = QGroupBox("Timeline")
         self.timeline = QListWidget()
         self.timeline.setWordWrap(True)
         self.timeline.setMinimumHeight(160)
@@ -115,6 +117,10 @@ class RequestDetailPane(QScrollArea):
         inner.addWidget(timeline_box, 1)
         layout.addWidget(self.content, 1)
         self.content.hide()
+
+    def add_section(self, widget: QWidget) -> None:
+        """Another box under the actions (the area adds packs, erasure and letters)."""
+        self._inner.insertWidget(self._inner.indexOf(self._timeline_box), widget)
 
     def set_calendar(self, calendar: WorkingDays) -> None:
         self._calendar = calendar
@@ -136,6 +142,7 @@ class RequestDetailPane(QScrollArea):
         self._show_facts(d)
         self.working.setText("\n".join(d.working))
         self._show_buttons(d)
+        self.shown.emit(d)
         self.timeline.clear()
         for e in reversed(d.events):  # newest first
             who = f" · {e.officer}" if e.officer else ""
