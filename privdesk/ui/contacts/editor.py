@@ -9,41 +9,31 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from privdesk.domain.contact_records import (
-    STATUS_LABELS,
     ContactDetail,
     ContactInput,
     DuplicateCandidate,
     RelatedChanges,
 )
-from privdesk.domain.contact_validation import MAX_LENGTH, cleaned, validate_contact
+from privdesk.domain.contact_validation import validate_contact
 from privdesk.services.authz import Permission
 from privdesk.services.contacts import ContactValidationError
 from privdesk.services.container import Services
 from privdesk.ui.contacts.duplicates_dialog import choose_duplicate_action
+from privdesk.ui.contacts.editor_form import ContactForm
 from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
 from privdesk.ui.contacts.table_model import format_date
-from privdesk.ui.contacts.widgets import FieldError, OptionalDateEdit
 from privdesk.ui.tasks import TaskRunner
 
-TEXTS = ("name", "email", "phone", "company", "location", "legal_hold_reason")
-DATES = ("first_contact", "customer_since", "ceased", "last_activity", "legal_hold_until")
 IDENTIFYING = ("name", "email", "phone", "company")
 # (action, duplicate id): "save", "merge" or "cancel"
 DuplicateChooser = Callable[[QWidget, list[DuplicateCandidate]], tuple[str, int | None]]
@@ -66,41 +56,15 @@ class ContactEditorDialog(QDialog):
         self.setWindowTitle(f"Contact: {name[:60]}" if detail else "New contact")
         self.resize(920, 620)
 
-        self.inputs: dict[str, QLineEdit] = {}
-        self.dates: dict[str, OptionalDateEdit] = {}
-        self.errors: dict[str, FieldError] = {}
-        for field in TEXTS:
-            edit = QLineEdit()
-            edit.setMaxLength(MAX_LENGTH.get(field, 300) + 1)  # one over: the error shows
-            edit.textEdited.connect(lambda _t, f=field: self._touch(f))
-            edit.textChanged.connect(lambda _t: self.validate())
-            self.inputs[field] = edit
-        self.inputs["email"].setPlaceholderText("name@example.com")
-        self.inputs["phone"].setPlaceholderText(f"e.g. 07400 123456 or +44 20 7946 0018 ({region})")
-        for field in DATES:
-            self.dates[field] = OptionalDateEdit()
-            self.dates[field].changed.connect(lambda f=field: self._touch(f))
-        self.status = QComboBox()
-        for key, label in STATUS_LABELS.items():
-            self.status.addItem(label, key)
-        self.source = QComboBox()
-        for s in self._ctx.policy.sources:
-            self.source.addItem(s.label, s.key)
-        self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("Anything an officer should know (not shown to others)")
-        self.notes.setMinimumHeight(70)
-        self.status.currentIndexChanged.connect(lambda _i: self._touch("status"))
-        self.source.currentIndexChanged.connect(lambda _i: self._touch("source"))
-        self.notes.textChanged.connect(lambda: self._touch("notes"))
-
-        self.opt_out_label = QLabel()
-        self.opt_out_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.opt_out_button = QPushButton("Record marketing opt-out…")
+        self.form = ContactForm(self._ctx.policy, region)
+        # Shortcuts to the form's widgets (tests and the methods below use them).
+        self.inputs, self.dates, self.errors = self.form.inputs, self.form.dates, self.form.errors
+        self.status, self.source, self.notes = self.form.status, self.form.source, self.form.notes
+        self.opt_out_label, self.opt_out_button = self.form.opt_out_label, self.form.opt_out_button
+        self.retention_label = self.form.retention_label
+        self.form.touched.connect(self._touch)
+        self.form.changed.connect(self.validate)
         self.opt_out_button.clicked.connect(self.record_opt_out)
-        self.retention_label = QLabel()
-        self.retention_label.setObjectName("hint")
-        self.retention_label.setWordWrap(True)
-        self.retention_label.setTextFormat(Qt.TextFormat.PlainText)
 
         today = self._ctx.today()
         self.interactions = InteractionsTab(detail.interactions if detail else (), self._editable,
@@ -109,7 +73,7 @@ class ContactEditorDialog(QDialog):
                                           self._editable, today)
         self.history = HistoryTab(detail.history if detail else (), self._when)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._details_page(), "Details")
+        self.tabs.addTab(self.form, "Details")
         self.tabs.addTab(self.interactions, "Interactions")
         self.tabs.addTab(self.disclosures, "Disclosures")
         self.tabs.addTab(self.history, "History")
@@ -136,82 +100,13 @@ class ContactEditorDialog(QDialog):
             self._read_only()
         self.validate()
 
-    # -- layout ------------------------------------------------------------------------
-    def _row(self, form: QFormLayout, label: str, field: str, widget: QWidget) -> None:
-        box = QWidget()
-        col = QVBoxLayout(box)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(2)
-        col.addWidget(widget)
-        self.errors[field] = FieldError()
-        col.addWidget(self.errors[field])
-        form.addRow(label, box)
-
-    def _details_page(self) -> QWidget:
-        person, relation = QGroupBox("Person"), QGroupBox("Relationship")
-        pf, rf = QFormLayout(person), QFormLayout(relation)
-        for form in (pf, rf):
-            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        for field, label in (("name", "Name *"), ("email", "Email"), ("phone", "Phone"),
-                             ("company", "Company"), ("location", "Location")):
-            self._row(pf, label, field, self.inputs[field])
-        self._row(rf, "Status", "status", self.status)
-        self._row(rf, "Source", "source", self.source)
-        for field, label in (("first_contact", "First contact"), ("customer_since",
-                             "Customer since"), ("ceased", "Ceased"),
-                             ("last_activity", "Last activity")):
-            self._row(rf, label, field, self.dates[field])
-        top = QHBoxLayout()
-        top.addWidget(person, 1)
-        top.addWidget(relation, 1)
-
-        hold = QGroupBox("Legal hold (suspends deletion)")
-        hf = QFormLayout(hold)
-        self.inputs["legal_hold_reason"].setPlaceholderText("Why the data must be kept, e.g. "
-                                                            "litigation reference")
-        self._row(hf, "Reason", "legal_hold_reason", self.inputs["legal_hold_reason"])
-        self._row(hf, "Until", "legal_hold_until", self.dates["legal_hold_until"])
-        marketing = QGroupBox("Marketing and retention")
-        mf = QVBoxLayout(marketing)
-        line = QHBoxLayout()
-        line.addWidget(self.opt_out_label, 1)
-        line.addWidget(self.opt_out_button)
-        mf.addLayout(line)
-        mf.addWidget(self.retention_label)
-        middle = QHBoxLayout()
-        middle.addWidget(hold, 1)
-        middle.addWidget(marketing, 1)
-
-        notes = QGroupBox("Notes")
-        nf = QVBoxLayout(notes)
-        nf.addWidget(self.notes)
-        self.errors["notes"] = FieldError()
-        nf.addWidget(self.errors["notes"])
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(top)
-        layout.addLayout(middle)
-        layout.addWidget(notes, 1)
-        return page
-
     def _read_only(self) -> None:
-        for edit in self.inputs.values():
-            edit.setReadOnly(True)
-        for widget in (*self.dates.values(), self.status, self.source, self.opt_out_button):
-            widget.setEnabled(False)
-        self.notes.setReadOnly(True)
+        self.form.set_read_only()
         self.save_button.setToolTip(f"Your role ({self._ctx.actor.role}) cannot change contacts.")
 
     # -- values ------------------------------------------------------------------------
     def _load(self, data: ContactInput) -> None:
-        for field in TEXTS:
-            self.inputs[field].setText(getattr(data, field) or "")
-        for field in DATES:
-            self.dates[field].set_value(getattr(data, field))
-        self.status.setCurrentIndex(max(0, self.status.findData(data.status)))
-        self.source.setCurrentIndex(max(0, self.source.findData(data.source)))
-        self.notes.setPlainText(data.notes or "")
+        self.form.load(data)
         self._touched.clear()
         self._show_marketing()
 
@@ -233,26 +128,14 @@ class ContactEditorDialog(QDialog):
                                      "Retention is worked out when the contact is saved.")
 
     def current_input(self) -> ContactInput:
-        status = self.status.currentData()
-        values = {f: self.inputs[f].text() for f in TEXTS}
-        dates = {f: self.dates[f].value() for f in DATES}
-        return cleaned(ContactInput(
-            **values, status=status, source=self.source.currentData(),
-            first_contact=dates["first_contact"],
-            customer_since=dates["customer_since"] if status != "enquirer" else None,
-            ceased=dates["ceased"] if status == "former_customer" else None,
-            last_activity=dates["last_activity"], legal_hold_until=dates["legal_hold_until"],
-            marketing_opt_out=bool(self._detail and self._detail.data.marketing_opt_out),
-            notes=self.notes.toPlainText()))
+        return self.form.values(bool(self._detail and self._detail.data.marketing_opt_out))
 
     def _touch(self, field: str) -> None:
         self._touched.add(field)
         self.validate()
 
     def validate(self) -> bool:
-        status = self.status.currentData()
-        self.dates["customer_since"].setEnabled(self._editable and status != "enquirer")
-        self.dates["ceased"].setEnabled(self._editable and status == "former_customer")
+        self.form.enable_dates(self._editable)
         data = self.current_input()
         sources = tuple(s.key for s in self._ctx.policy.sources)
         errors = validate_contact(data, sources, self._region, self._ctx.today(),
@@ -260,14 +143,10 @@ class ContactEditorDialog(QDialog):
         by_field: dict[str, str] = {}
         for e in errors:
             by_field.setdefault(e.field, e.reason)
-        for field, label in self.errors.items():
-            # "Name is required" waits until the officer has been in the field.
-            quiet = field == "name" and not data.name and "name" not in self._touched
-            shown = None if quiet else by_field.get(field)
-            label.show_error(shown)
-            if field in self.inputs:
-                self.inputs[field].setProperty("invalid", bool(shown))
-                self.inputs[field].style().polish(self.inputs[field])
+        if not data.name and "name" not in self._touched:
+            # "A name is required" waits until the officer has been in the field.
+            by_field.pop("name", None)
+        self.form.show_errors(by_field)
         ok = not errors
         self.save_button.setEnabled(ok and self._editable and not self._busy)
         return ok
