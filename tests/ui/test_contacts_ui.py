@@ -135,7 +135,7 @@ def test_a_correction_appears_in_the_history(qtbot: Any, services: Services,
     rows = reopened.history.model.rows()
     email = next(r for r in rows if r[1] == "Email")
     assert email[2:] == ("ann.lee@acme.example", "ann@acme.example", "Test Officer")
-    assert any(r[1] == "Status" and r[3] == "customer" for r in rows)
+    assert any(r[1] == "Status" and r[2:4] == ("Enquirer", "Customer") for r in rows)
     reopened.tabs.setCurrentWidget(reopened.history)
     reopened.resize(920, 620)
     shoot(reopened, "contact-editor-history")
@@ -219,6 +219,8 @@ def test_a_malformed_import_shows_its_report_and_writes_nothing(
     dialog.resize(900, 640)
     dialog.load_file(csv_file)
     qtbot.waitUntil(lambda: dialog.errors_model.rowCount() > 0, timeout=10000)
+    dialog.tabs.setCurrentIndex(0)
+    shoot(dialog, "import-mapping")
     reasons = {(r[0], r[1]) for r in dialog.errors_model.rows()}
     assert {("2", "source"), ("3", "email"), ("3", "phone")} <= reasons
     dialog.run_import()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -76,10 +77,13 @@ class ImportDialog(QDialog):
         self.file_label.setWordWrap(True)
         self.file_label.setTextFormat(Qt.TextFormat.PlainText)
         self.mapping_grid = QGridLayout()
+        self.mapping_grid.setContentsMargins(10, 8, 24, 8)  # clear of the scroll bar
+        self.mapping_grid.setVerticalSpacing(6)
         mapping_box = QWidget()
         mapping_box.setLayout(self.mapping_grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(mapping_box)
         self.combos: list[QComboBox] = []
         self.preview_model = TextRowsModel([])
@@ -198,7 +202,10 @@ class ImportDialog(QDialog):
             values = QLabel(sample[:70] + ("…" if len(sample) > 70 else ""))
             values.setObjectName("hint")
             values.setTextFormat(Qt.TextFormat.PlainText)
+            # Long samples are cut by the column, never push the mapping off screen.
+            values.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             combo = QComboBox()
+            combo.setMinimumWidth(220)
             for key, label in TARGET_LABELS:
                 combo.addItem(label, key)
             combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(i))))

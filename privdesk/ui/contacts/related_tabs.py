@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.contact_records import (
     INTERACTION_LABELS,
+    STATUS_LABELS,
     ChangeRecord,
     DisclosureRecord,
     InteractionRecord,
@@ -221,6 +222,21 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
+def _shown(field: str, value: str | None) -> str:
+    """A history value as officers read it: status labels and dates in words."""
+    if not value:
+        return ""
+    if field == "status":
+        return STATUS_LABELS.get(value, value)
+    if field in ("first_contact", "customer_since", "ceased", "last_activity",
+                 "legal_hold_until"):
+        try:
+            return format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
 class HistoryTab(QWidget):
     """Every change to the record: when, what, old and new value, and who."""
 
@@ -230,7 +246,8 @@ class HistoryTab(QWidget):
         self.model = TextRowsModel(["When", "Field", "Old value", "New value", "Officer"])
         self.model.set_rows([
             (when(h), FIELD_LABELS.get(h.field, h.field.replace("_", " ").capitalize()),
-             h.old_value or "", h.new_value or "", h.officer) for h in history])
+             _shown(h.field, h.old_value), _shown(h.field, h.new_value), h.officer)
+            for h in history])
         self.view = _table(self.model, COL_H_NEW)
         layout = QVBoxLayout(self)
         if not history:
