@@ -96,7 +96,7 @@ def test_viewer_cannot_edit(contacts: ContactService, ctx: ServiceContext) -> No
 
 @pytest.mark.parametrize("typed", ["ann lee", "ANN LEE", "Ánn  Lée", "lee", "acme wid",
                                    "ANN.LEE@ACME", "+44 7911 123456", "07911 123456",
-                                   "0044 7911 123", "07911123", "an", "le"])
+                                   "0044 7911 123", "07911123", "an", "An"])
 def test_search_normalises_case_accents_spacing_and_phone_forms(
         contacts: ContactService, typed: str) -> None:
     contacts.create(ANN)

@@ -104,7 +104,8 @@ class ContactsArea(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        # No column chosen yet: the register lists by name, a search in match order.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -184,13 +185,15 @@ class ContactsArea(QWidget):
     def _show_count(self, total: int, capped: bool) -> None:
         q = self.model.query
         filtered = bool(q.text.strip() or q.status or q.source)
-        more = "+" if capped else ""
         if total == 0 and not filtered:
             self.count_label.setText("No contacts yet. Use New… to add one, or Import… a CSV file.")
         elif total == 0:
             self.count_label.setText("No contacts match. Check the spelling, or clear the filters.")
+        elif capped:
+            self.count_label.setText(f"{total:,}+ matching contacts: showing the first {total:,}"
+                                     " (type more to narrow the search)")
         elif filtered:
-            self.count_label.setText(f"{total:,}{more} matching contact{'s' if total != 1 else ''}")
+            self.count_label.setText(f"{total:,} matching contact{'s' if total != 1 else ''}")
         else:
             self.count_label.setText(f"{total:,} contact{'s' if total != 1 else ''}")
 
