@@ -159,11 +159,17 @@ def test_duplicate_on_save_offers_a_merge_that_keeps_everything(
     dialog.inputs["email"].setText("ANN.LEE@acme.example")
     dialog.interactions.summary.setText("Second call")
     dialog.interactions.add_button.click()
+    dialog.disclosures.purpose.setText("Order fulfilment")
+    dialog.disclosures.add_button.click()
+    dialog.resize(920, 620)
+    dialog.tabs.setCurrentWidget(dialog.interactions)
+    shoot(dialog, "contact-editor-interactions")
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         dialog.save_button.click()
     assert offered and offered[0][0].id == ann.id
     merged = services.contacts.get(ann.id)
     assert {i.summary for i in merged.interactions} == {"First call", "Second call"}
+    assert [d.purpose for d in merged.disclosures] == ["Order fulfilment"]
     assert any(h.field == "merge" for h in merged.history)
     assert services.contacts.search(ContactQuery()).total == 1
 
@@ -237,3 +243,28 @@ def test_a_malformed_import_shows_its_report_and_writes_nothing(
         dialog.run_import()
     qtbot.waitUntil(lambda: area.model.total == 1, timeout=5000)
     assert "Imported 1 contacts" in dialog.summary.text()
+
+
+def test_table_model_answers_every_role(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    """data() and headerData() handle any role (None for the unhandled ones), loaded or
+    not, without a widget in sight."""
+    import sys
+
+    from privdesk.ui.contacts.table_model import ContactTableModel
+
+    services.contacts.create(ANN)
+    services.contacts.opt_out(services.contacts.search(ContactQuery()).rows[0].id)
+    model = ContactTableModel(services.contacts, tasks, services.ctx.policy.source_label,
+                              services.ctx.today)
+    model.refresh()
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+    before = sys.getrefcount(None)
+    for _ in range(200):
+        for col in range(model.columnCount()):
+            index = model.index(0, col)
+            for role in range(0, 300):
+                model.data(index, role)
+            model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DecorationRole)
+    assert sys.getrefcount(None) >= before - 100
+    assert model.data(model.index(5, 0)) is None  # out of range
+    assert model.index(0, COL_OPT_OUT).data(Qt.ItemDataRole.ToolTipRole).startswith("Objected")

@@ -94,8 +94,9 @@ class ContactEditorDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self.buttons)
         self._load(detail.data if detail else ContactInput(name="", first_contact=today))
-        self.interactions.changed.connect(self.validate)
-        self.disclosures.changed.connect(self.validate)
+        self.interactions.changed.connect(self._count_tabs)
+        self.disclosures.changed.connect(self._count_tabs)
+        self._count_tabs()
         if not self._editable:
             self._read_only()
         self.validate()
@@ -150,6 +151,12 @@ class ContactEditorDialog(QDialog):
         ok = not errors
         self.save_button.setEnabled(ok and self._editable and not self._busy)
         return ok
+
+    def _count_tabs(self) -> None:
+        for tab, title in ((self.interactions, "Interactions"), (self.disclosures, "Disclosures")):
+            count = tab.model.rowCount()
+            self.tabs.setTabText(self.tabs.indexOf(tab), f"{title} ({count})" if count else title)
+        self.validate()
 
     def related(self) -> RelatedChanges:
         return RelatedChanges(tuple(self.interactions.pending),
