@@ -95,7 +95,7 @@ class ContactQuery:
     text: str = ""
     status: str | None = None
     source: str | None = None
-    sort: str = "name"  # a ContactRow field
+    sort: str = ""  # a ContactRow field; "": by name, or a search in match order
     descending: bool = False
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain.contact_csv import COLUMNS, neutralise
 from privdesk.domain.contact_records import ContactQuery
-from privdesk.services.contacts_search import SORTABLE, where_clauses
+from privdesk.services.contacts_search import SORTABLE, filter_clauses, matching_ids
 
 EXTRA = ("opt_out_on", "legal_hold_reason", "legal_hold_until", "retention_rule",
          "retention_due")
@@ -33,7 +33,11 @@ def _cell(value: Any) -> str:
 
 
 def write_csv(s: Session, path: Path, query: ContactQuery, region: str) -> int:
-    clauses, params, _capped = where_clauses(query, region)
+    # An export takes every match, not the first CAP the screen shows.
+    matches = matching_ids(query, region, cap=None)
+    clauses, params = filter_clauses(query)
+    if matches is not None:
+        clauses, params = [f"c.id IN ({matches[0]})"], matches[1]
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     cols = ", ".join(f"c.{c}" for c in EXPORT_COLUMNS)
     order = SORTABLE.get(query.sort, "c.name")

@@ -7,13 +7,15 @@ transaction back, so an import never half-happens.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from privdesk.domain import identity
-from privdesk.domain.contact_csv import CsvTable, guess_mapping, parse_table
+from privdesk.domain.contact_csv import CsvTable, guess_mapping, neutralise, parse_table
 from privdesk.domain.contact_records import EDITABLE_FIELDS, ContactInput
 from privdesk.domain.contact_rows import RowRules, row_to_input
 from privdesk.services.authz import Permission
@@ -224,3 +226,17 @@ class ContactImportService:
             errors=tuple(checked.errors), duplicates=tuple(checked.duplicates),
             suppressed=suppressed, committed=committed, encoding=checked.table.encoding,
             valid=len(checked.inputs), warnings=tuple(checked.warnings))
+
+
+def write_report(path: Path, result: ImportResult) -> None:
+    """The validation report as CSV (line, field, reason), formula-safe."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["line", "field", "reason"])
+        for e in result.errors:
+            writer.writerow([e.line, neutralise(e.field), neutralise(e.reason)])
+        for d in result.duplicates:
+            writer.writerow([d.line, "duplicate", neutralise(f"looks like {d.other} "
+                                                             f"({', '.join(d.reasons)})")])
+        for line in result.suppressed:
+            writer.writerow([line, "suppressed", "on the suppression list: not imported"])

@@ -1,5 +1,6 @@
 """Finding contacts fast in a register of a million: the FTS5 trigram index for anything
-of three characters or more, a word-prefix LIKE (with a row cap) for one or two.
+of three characters or more, a word-prefix LIKE for one or two, both capped at CAP
+matches so that no search costs more than a thousand rows.
 
 Search text is folded by domain.identity exactly as the stored search_text was, so case,
 accents, spacing and +44/0 phone forms all agree. User text only ever reaches SQL as a
@@ -22,7 +23,7 @@ ROW_COLUMNS = ("id", "name", "email", "phone", "company", "location", "status", 
                "last_activity", "marketing_opt_out", "retention_due")
 SORTABLE = {name: f"c.{name}" for name in ROW_COLUMNS}
 MAX_QUERY = 200  # longer input is cut: nobody types more, and it bounds the FTS work
-SHORT_CAP = 1000  # one- and two-letter queries stop counting here
+CAP = 1000  # a text search stops counting (and sorting) here; see matching_ids
 
 
 def fts_expression(folded: str) -> str | None:
@@ -38,81 +39,104 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def where_clauses(query: ContactQuery, region: str) -> tuple[list[str], dict[str, Any], bool]:
-    """SQL conditions, their parameters, and whether the count should be capped."""
+def filter_clauses(query: ContactQuery) -> tuple[list[str], dict[str, Any]]:
     clauses: list[str] = []
     params: dict[str, Any] = {}
-    capped = False
-    folded = identity.search_query(query.text[:MAX_QUERY], region) if query.text.strip() else ""
-    if folded:
-        expression = fts_expression(folded)
-        if expression is not None:
-            clauses.append("c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :fts)")
-            params["fts"] = expression
-            if any(len(w) < 3 for w in folded.split()):
-                # "person 1": trigrams cannot hold the "1", so the FTS words narrow the
-                # rows and the whole phrase is then checked on those few.
-                clauses.append("c.search_text LIKE :phrase ESCAPE '\\'")
-                params["phrase"] = f"%{_like_escape(folded)}%"
-        else:
-            # Too short for trigrams: a prefix of any word (name, email, phone, company).
-            clauses.append("(c.search_text LIKE :p ESCAPE '\\' OR c.search_text LIKE :wp ESCAPE '\\')")
-            params["p"] = f"{_like_escape(folded)}%"
-            params["wp"] = f"% {_like_escape(folded)}%"
-            capped = True
     if query.status:
         clauses.append("c.status = :status")
         params["status"] = query.status
     if query.source:
         clauses.append("c.source = :source")
         params["source"] = query.source
-    return clauses, params, capped
+    return clauses, params
+
+
+def matching_ids(query: ContactQuery, region: str,
+                 cap: int | None = CAP) -> tuple[str, dict[str, Any]] | None:
+    """SQL selecting the ids of contacts matching the query's text and filters, in id
+    order and at most `cap + 1` of them; None when there is no text to match.
+
+    The cap is what keeps a search fast at a million rows: "smith" matches tens of
+    thousands, and counting or sorting them all costs seconds. The officer is told
+    "1,000+" and types more; sorting then applies within those first matches.
+    """
+    folded = identity.search_query(query.text[:MAX_QUERY], region) if query.text.strip() else ""
+    if not folded:
+        return None
+    clauses, params = filter_clauses(query)
+    limit = f"LIMIT {cap + 1}" if cap is not None else ""
+    expression = fts_expression(folded)
+    if expression is not None:
+        params["fts"] = expression
+        if any(len(w) < 3 for w in folded.split()):
+            # "person 1": trigrams cannot hold the "1", so the FTS words narrow the
+            # rows and the whole phrase is then checked on those few.
+            clauses.append("c.search_text LIKE :phrase ESCAPE '\\'")
+            params["phrase"] = f"%{_like_escape(folded)}%"
+        if not clauses:
+            return (f"SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :fts "
+                    f"ORDER BY rowid {limit}"), params
+        return (f"SELECT c.id FROM contacts_fts JOIN contacts c ON c.id = contacts_fts.rowid "
+                f"WHERE contacts_fts MATCH :fts AND {' AND '.join(clauses)} "
+                f"ORDER BY contacts_fts.rowid {limit}"), params
+    # One or two letters: too short for trigrams, and a LIKE over a million rows is a
+    # full scan. Names starting with them are a range of the name index instead (in
+    # the usual capitalisations), so the cost is the matches, never the register.
+    members = []
+    for n, variant in enumerate(dict.fromkeys((folded, folded.capitalize(), folded.upper()))):
+        params[f"lo{n}"] = variant
+        params[f"hi{n}"] = variant[:-1] + chr(ord(variant[-1]) + 1)
+        where = " AND ".join([f"c.name >= :lo{n} AND c.name < :hi{n}", *clauses])
+        members.append(f"SELECT * FROM (SELECT c.id FROM contacts c WHERE {where} "
+                       f"ORDER BY c.name {limit})")
+    return f"SELECT id FROM ({' UNION ALL '.join(members)}) ORDER BY id {limit}", params
 
 
 def _order(query: ContactQuery) -> str:
-    column = SORTABLE.get(query.sort, "c.name")
     direction = "DESC" if query.descending else "ASC"
+    column = SORTABLE.get(query.sort)
+    if column is None:  # no sort chosen: the register by name, a search by match order
+        column = "c.name" if not query.text.strip() else "c.id"
     return f"ORDER BY {column} {direction}, c.id {direction}"
 
 
-def _count(s: Session, where: str, params: dict[str, Any], capped: bool) -> tuple[int, bool]:
-    if capped:
-        n = s.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM contacts c {where} "
-                           f"LIMIT {SHORT_CAP + 1})"), params).scalar_one()
-        return min(int(n), SHORT_CAP), int(n) > SHORT_CAP
-    return int(s.execute(text(f"SELECT count(*) FROM contacts c {where}"), params).scalar_one()), False
-
-
-def _bounds(offset: int, limit: int) -> tuple[int, int]:
-    return max(0, int(offset)), max(0, min(int(limit), 100_000))
+def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: str,
+            columns: str) -> tuple[int, bool, list[Any]]:
+    offset, limit = max(0, int(offset)), max(0, min(int(limit), 100_000))
+    page = {"limit": limit, "offset": offset}
+    matches = matching_ids(query, region)
+    if matches is None:
+        clauses, params = filter_clauses(query)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        total = int(s.execute(text(f"SELECT count(*) FROM contacts c {where}"), params).scalar_one())
+        # "+c.status": walk the sort column's index and filter, rather than gather every
+        # customer through the status index and sort 300,000 of them for one page.
+        page_where = where.replace("c.status =", "+c.status =").replace("c.source =", "+c.source =")
+        rows = s.execute(text(f"SELECT {columns} FROM contacts c {page_where} {_order(query)} "
+                              "LIMIT :limit OFFSET :offset"), {**params, **page}).all()
+        return total, False, list(rows)
+    sql, params = matches
+    found = int(s.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar_one())
+    capped = found > CAP
+    total = min(found, CAP)
+    page["limit"] = max(0, min(limit, total - offset))
+    rows = s.execute(text(
+        f"SELECT {columns} FROM contacts c WHERE c.id IN (SELECT * FROM ({sql}) LIMIT {CAP}) "
+        f"{_order(query)} LIMIT :limit OFFSET :offset"), {**params, **page}).all()
+    return total, capped, list(rows)
 
 
 def search_ids(s: Session, query: ContactQuery, offset: int, limit: int, region: str) -> IdPage:
-    offset, limit = _bounds(offset, limit)
-    clauses, params, capped = where_clauses(query, region)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    total, more = _count(s, where, params, capped)
-    if capped:
-        limit = max(0, min(limit, SHORT_CAP - offset))
-    ids = s.execute(text(f"SELECT c.id FROM contacts c {where} {_order(query)} "
-                         "LIMIT :limit OFFSET :offset"),
-                    {**params, "limit": limit, "offset": offset}).scalars().all()
-    return IdPage(total=total, offset=offset, ids=tuple(int(i) for i in ids), capped=more)
+    total, capped, rows = _select(s, query, offset, limit, region, "c.id")
+    return IdPage(total=total, offset=max(0, offset), ids=tuple(int(r[0]) for r in rows),
+                  capped=capped)
 
 
 def search(s: Session, query: ContactQuery, offset: int, limit: int, region: str) -> ContactPage:
-    offset, limit = _bounds(offset, limit)
-    clauses, params, capped = where_clauses(query, region)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    total, more = _count(s, where, params, capped)
-    if capped:
-        limit = max(0, min(limit, SHORT_CAP - offset))
     cols = ", ".join(f"c.{c}" for c in ROW_COLUMNS)
-    result = s.execute(text(f"SELECT {cols} FROM contacts c {where} {_order(query)} "
-                            "LIMIT :limit OFFSET :offset"),
-                       {**params, "limit": limit, "offset": offset})
-    return ContactPage(total=total, offset=offset,
-                       rows=tuple(_row(r) for r in result.all()), capped=more)
+    total, capped, rows = _select(s, query, offset, limit, region, cols)
+    return ContactPage(total=total, offset=max(0, offset), rows=tuple(_row(r) for r in rows),
+                       capped=capped)
 
 
 def rows_by_ids(s: Session, ids: Sequence[int]) -> list[ContactRow]:

@@ -51,6 +51,12 @@ def find_duplicates(s: Session, data: ContactInput, region: str,
 
 def _close_names(s: Session, cols: str, name: str, company: str) -> list[Any]:
     expression = fts_expression(company)
+    name_words = [w for w in identity.fold(name).split() if len(w) >= 3]
+    if expression is not None and name_words:
+        # A close name shares at least one word with this one; requiring it keeps the
+        # candidates few even for a company with thousands of contacts.
+        expression += " AND (" + " OR ".join(
+            '"' + w.replace('"', '""') + '"' for w in name_words) + ")"
     if expression is not None:
         rows = s.execute(text(
             f"SELECT {cols} FROM contacts WHERE id IN (SELECT rowid FROM contacts_fts "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from privdesk.services.container import Services
+from privdesk.ui.contacts import ContactsArea
 from privdesk.ui.main_window import Area
 from privdesk.ui.requests import RequestsArea
 from privdesk.ui.retention import RetentionArea
@@ -16,10 +17,9 @@ def _counts(services: Services, tables: list[str]) -> str:
 
 
 def build_areas(services: Services, tasks: TaskRunner) -> list[Area]:
-    areas = []
+    contacts = ContactsArea(services, tasks)
+    areas = [Area("contacts", "Contacts", contacts, contacts.refresh)]
     for key, title, text, tables in (
-        ("contacts", "Contacts", "The register of everyone whose personal data we hold.",
-         ["contacts", "interactions", "disclosures"]),
         ("requests", "Requests", "Data-subject requests and their statutory deadlines.",
          ["requests"]),
     ):

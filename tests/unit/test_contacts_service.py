@@ -96,7 +96,7 @@ def test_viewer_cannot_edit(contacts: ContactService, ctx: ServiceContext) -> No
 
 @pytest.mark.parametrize("typed", ["ann lee", "ANN LEE", "Ánn  Lée", "lee", "acme wid",
                                    "ANN.LEE@ACME", "+44 7911 123456", "07911 123456",
-                                   "0044 7911 123", "07911123", "an", "le"])
+                                   "0044 7911 123", "07911123", "an", "An"])
 def test_search_normalises_case_accents_spacing_and_phone_forms(
         contacts: ContactService, typed: str) -> None:
     contacts.create(ANN)
@@ -122,7 +122,8 @@ def test_search_filters_sorts_and_pages(contacts: ContactService) -> None:
 
 
 @pytest.mark.parametrize("hostile", ['"; DROP TABLE contacts; --', "<b>x</b>", "NEAR(a b)",
-                                     "a*", "\u202egnp.exe", "x" * 10_000, "%_\\", '"'])
+                                     "a*", "\u202egnp.exe", "x" * 10_000, "%_\\", '"'],
+                         ids=["sql", "markup", "near", "star", "bidi", "10k", "like", "quote"])
 def test_hostile_search_text_never_fails(contacts: ContactService, hostile: str) -> None:
     contacts.create(ANN)
     page = contacts.search(ContactQuery(text=hostile))

@@ -1,0 +1,5 @@
+"""The Contacts area: the register table, the contact editor and the CSV import."""
+
+from privdesk.ui.contacts.area import ContactsArea
+
+__all__ = ["ContactsArea"]

@@ -1,0 +1,258 @@
+"""The Contacts area: search-as-you-type over the register, filters, and the actions
+(New, Edit, Import, Export) that open the editor and import dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.domain.contact_records import STATUS_LABELS, ContactDetail, ContactQuery
+from privdesk.services.authz import Permission
+from privdesk.services.container import Services
+from privdesk.ui.contacts.editor import ContactEditorDialog
+from privdesk.ui.contacts.import_dialog import ImportDialog
+from privdesk.ui.contacts.table_model import (
+    COL_COMPANY,
+    COL_EMAIL,
+    COL_LAST_ACTIVITY,
+    COL_LOCATION,
+    COL_NAME,
+    COL_OPT_OUT,
+    COL_PHONE,
+    COL_RETENTION_DUE,
+    COL_SOURCE,
+    COL_STATUS,
+    ContactTableModel,
+)
+from privdesk.ui.tasks import TaskRunner
+
+DEBOUNCE_MS = 150
+# Columns whose content has a known width keep it (a phone number, a date, the
+# opt-out flag); the text columns share what is left, so everything stays in view.
+FIXED_WIDTHS = {COL_PHONE: 135, COL_STATUS: 122, COL_LAST_ACTIVITY: 106, COL_OPT_OUT: 92,
+                COL_RETENTION_DUE: 124}
+FLEX_WEIGHTS = {COL_NAME: 1.4, COL_EMAIL: 1.7, COL_COMPANY: 1.3, COL_LOCATION: 0.9,
+                COL_SOURCE: 1.0}
+MIN_FLEX = 80
+
+
+class ContactsArea(QWidget):
+    def __init__(self, services: Services, tasks: TaskRunner) -> None:
+        super().__init__()
+        self._services, self._tasks = services, tasks
+        self._ctx = services.ctx
+        self._contacts = services.contacts
+        self._region = "GB"
+        policy = self._ctx.policy
+        self.model = ContactTableModel(self._contacts, tasks, policy.source_label, self._ctx.today)
+        self.model.loaded.connect(self._show_count)
+        self.model.failed.connect(self._show_failure)
+
+        heading = QLabel("Contacts")
+        heading.setObjectName("areaTitle")
+        about = QLabel("Everyone whose personal data we hold. Search by name, email, phone or "
+                       "company; double-click a person to see or correct their record.")
+        about.setObjectName("hint")
+        about.setWordWrap(True)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, email, phone or company…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(200)
+        self.search.setMinimumWidth(320)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", None)
+        for key, label in STATUS_LABELS.items():
+            self.status_filter.addItem(label, key)
+        self.source_filter = QComboBox()
+        self.source_filter.addItem("All sources", None)
+        for source in policy.sources:
+            self.source_filter.addItem(source.label, source.key)
+        self.new_button = QPushButton("New…")
+        self.edit_button = QPushButton("Open…")
+        self.import_button = QPushButton("Import…")
+        self.export_button = QPushButton("Export…")
+        self._permit(self.new_button, Permission.EDIT, "add contacts")
+        self._permit(self.import_button, Permission.IMPORT, "import contacts")
+        self._permit(self.export_button, Permission.EXPORT, "export contacts")
+        self.edit_button.setEnabled(False)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.status_filter)
+        bar.addWidget(self.source_filter)
+        bar.addSpacing(12)
+        for button in (self.new_button, self.edit_button, self.import_button, self.export_button):
+            bar.addWidget(button)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        # No column chosen yet: the register lists by name, a search in match order.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        self._fit_columns()
+        self.count_label = QLabel("Loading…")
+        self.count_label.setObjectName("hint")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        layout.addWidget(heading)
+        layout.addWidget(about)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_query)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply_query)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.apply_query())
+        self.source_filter.currentIndexChanged.connect(lambda _i: self.apply_query())
+        self.new_button.clicked.connect(self.new_contact)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.import_button.clicked.connect(self.import_file)
+        self.export_button.clicked.connect(self.export_file)
+        self.table.doubleClicked.connect(lambda index: self.edit_row(index.row()))
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._selection_changed)
+        tasks.run(self._contacts.phone_region, on_done=self._set_region)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        # After the layout has sized the table, not before.
+        QTimer.singleShot(0, self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        spare = max(0, self.table.viewport().width() - sum(FIXED_WIDTHS.values()) - 24)
+        for col, width in FIXED_WIDTHS.items():
+            self.table.setColumnWidth(col, width)
+        total = sum(FLEX_WEIGHTS.values())
+        for col, weight in FLEX_WEIGHTS.items():
+            self.table.setColumnWidth(col, max(MIN_FLEX, int(spare * weight / total)))
+
+    def _permit(self, button: QPushButton, permission: Permission, what: str) -> None:
+        allowed = self._ctx.can(permission)
+        button.setEnabled(allowed)
+        if not allowed:
+            button.setToolTip(f"Your role ({self._ctx.actor.role}) cannot {what}.")
+
+    def _set_region(self, region: str) -> None:
+        self._region = region
+
+    # -- querying ----------------------------------------------------------------------
+    def current_query(self) -> ContactQuery:
+        q = self.model.query
+        return ContactQuery(text=self.search.text(), status=self.status_filter.currentData(),
+                            source=self.source_filter.currentData(), sort=q.sort,
+                            descending=q.descending)
+
+    def apply_query(self) -> None:
+        self._debounce.stop()
+        self.model.set_query(self.current_query())
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def _show_count(self, total: int, capped: bool) -> None:
+        q = self.model.query
+        filtered = bool(q.text.strip() or q.status or q.source)
+        if total == 0 and not filtered:
+            self.count_label.setText("No contacts yet. Use New… to add one, or Import… a CSV file.")
+        elif total == 0:
+            self.count_label.setText("No contacts match. Check the spelling, or clear the filters.")
+        elif capped:
+            self.count_label.setText(f"{total:,}+ matching contacts: showing the first {total:,}"
+                                     " (type more to narrow the search)")
+        elif filtered:
+            self.count_label.setText(f"{total:,} matching contact{'s' if total != 1 else ''}")
+        else:
+            self.count_label.setText(f"{total:,} contact{'s' if total != 1 else ''}")
+
+    def _show_failure(self, exc: Exception) -> None:
+        self.count_label.setText(f"Could not load contacts: {exc}")
+
+    def _selection_changed(self, *_args: object) -> None:
+        self.edit_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+    # -- actions -----------------------------------------------------------------------
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.contact_id(rows[0].row()) if rows else None
+
+    def new_contact(self) -> None:
+        self._open_editor(None)
+
+    def edit_selected(self) -> None:
+        cid = self.selected_id()
+        if cid is not None:
+            self._tasks.run(lambda: self._contacts.get(cid), on_done=self._open_editor,
+                            on_error=self._show_error)
+
+    def edit_row(self, row: int) -> None:
+        self.table.selectRow(row)
+        self.edit_selected()
+
+    def make_editor(self, detail: ContactDetail | None) -> ContactEditorDialog:
+        dialog = ContactEditorDialog(self._services, self._tasks, detail, self._region, self)
+        dialog.saved.connect(lambda _d: self.refresh())
+        return dialog
+
+    def _open_editor(self, detail: ContactDetail | None) -> None:
+        self.make_editor(detail).open()
+
+    def make_import_dialog(self) -> ImportDialog:
+        dialog = ImportDialog(self._services, self._tasks, self)
+        dialog.imported.connect(lambda _r: self.refresh())
+        return dialog
+
+    def import_file(self) -> None:
+        self.make_import_dialog().open()
+
+    def export_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export contacts", "contacts.csv",
+                                              "CSV files (*.csv)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        query = self.current_query()
+        self.count_label.setText("Exporting…")
+        self._tasks.run(lambda: self._contacts.export_csv(path, query),
+                        on_done=lambda n: self.count_label.setText(
+                            f"Exported {n:,} contacts to {path}"),
+                        on_error=self._show_error)
+
+    def _show_error(self, exc: Exception) -> None:
+        QMessageBox.warning(self, "Contacts", str(exc))
+
+    def index_of(self, row: int) -> QModelIndex:
+        return self.model.index(row, 0)

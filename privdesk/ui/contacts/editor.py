@@ -1,0 +1,257 @@
+"""The contact editor: validated fields with inline errors (Save stays disabled until
+they are valid), status dates, legal hold, the opt-out action, interactions,
+disclosures and the rectification history. Duplicates are offered for merging on save."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.domain.contact_records import (
+    ContactDetail,
+    ContactInput,
+    DuplicateCandidate,
+    RelatedChanges,
+)
+from privdesk.domain.contact_validation import validate_contact
+from privdesk.services.authz import Permission
+from privdesk.services.contacts import ContactValidationError
+from privdesk.services.container import Services
+from privdesk.ui.contacts.duplicates_dialog import choose_duplicate_action
+from privdesk.ui.contacts.editor_form import ContactForm
+from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
+from privdesk.ui.contacts.table_model import format_date
+from privdesk.ui.tasks import TaskRunner
+
+IDENTIFYING = ("name", "email", "phone", "company")
+# (action, duplicate id): "save", "merge" or "cancel"
+DuplicateChooser = Callable[[QWidget, list[DuplicateCandidate]], tuple[str, int | None]]
+
+
+class ContactEditorDialog(QDialog):
+    saved = Signal(object)  # ContactDetail
+
+    def __init__(self, services: Services, tasks: TaskRunner, detail: ContactDetail | None,
+                 region: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx, self._contacts, self._tasks = services.ctx, services.contacts, tasks
+        self._detail, self._region = detail, region
+        self._editable = self._ctx.can(Permission.EDIT)
+        self._touched: set[str] = set()
+        self._busy = False
+        self.choose_duplicate: DuplicateChooser = choose_duplicate_action
+        self.confirm_opt_out: Callable[[], bool] = self._ask_opt_out
+        name = detail.data.name if detail else ""
+        self.setWindowTitle(f"Contact: {name[:60]}" if detail else "New contact")
+        self.resize(920, 620)
+
+        self.form = ContactForm(self._ctx.policy, region)
+        # Shortcuts to the form's widgets (tests and the methods below use them).
+        self.inputs, self.dates, self.errors = self.form.inputs, self.form.dates, self.form.errors
+        self.status, self.source, self.notes = self.form.status, self.form.source, self.form.notes
+        self.opt_out_label, self.opt_out_button = self.form.opt_out_label, self.form.opt_out_button
+        self.retention_label = self.form.retention_label
+        self.form.touched.connect(self._touch)
+        self.form.changed.connect(self.validate)
+        self.opt_out_button.clicked.connect(self.record_opt_out)
+
+        today = self._ctx.today()
+        self.interactions = InteractionsTab(detail.interactions if detail else (), self._editable,
+                                            today)
+        self.disclosures = DisclosuresTab(detail.disclosures if detail else (), self._ctx.policy,
+                                          self._editable, today)
+        self.history = HistoryTab(detail.history if detail else (), self._when)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.form, "Details")
+        self.tabs.addTab(self.interactions, "Interactions")
+        self.tabs.addTab(self.disclosures, "Disclosures")
+        self.tabs.addTab(self.history, "History")
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.banner = QLabel()
+        self.banner.setObjectName("error")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.buttons)
+        self._load(detail.data if detail else ContactInput(name="", first_contact=today))
+        self.interactions.changed.connect(self._count_tabs)
+        self.disclosures.changed.connect(self._count_tabs)
+        self._count_tabs()
+        if not self._editable:
+            self._read_only()
+        self.validate()
+
+    def _read_only(self) -> None:
+        self.form.set_read_only()
+        self.save_button.setToolTip(f"Your role ({self._ctx.actor.role}) cannot change contacts.")
+
+    # -- values ------------------------------------------------------------------------
+    def _load(self, data: ContactInput) -> None:
+        self.form.load(data)
+        self._touched.clear()
+        self._show_marketing()
+
+    def _show_marketing(self) -> None:
+        d = self._detail
+        if d is not None and d.data.marketing_opt_out:
+            when = f" on {format_date(d.opt_out_on)}" if d.opt_out_on else ""
+            self.opt_out_label.setText(f"Opted out of marketing{when}: never contact them "
+                                       "for marketing.")
+            self.opt_out_label.setStyleSheet("color: #a1251b; font-weight: 600;")
+            self.opt_out_button.setEnabled(False)
+        else:
+            self.opt_out_label.setText("Marketing allowed (no objection recorded).")
+            self.opt_out_label.setStyleSheet("")
+            self.opt_out_button.setEnabled(self._editable and d is not None)
+            if d is None:
+                self.opt_out_button.setToolTip("Save the contact first.")
+        self.retention_label.setText(f"Retention: {d.retention_working}" if d else
+                                     "Retention is worked out when the contact is saved.")
+
+    def current_input(self) -> ContactInput:
+        return self.form.values(bool(self._detail and self._detail.data.marketing_opt_out))
+
+    def _touch(self, field: str) -> None:
+        self._touched.add(field)
+        self.validate()
+
+    def validate(self) -> bool:
+        self.form.enable_dates(self._editable)
+        data = self.current_input()
+        sources = tuple(s.key for s in self._ctx.policy.sources)
+        errors = validate_contact(data, sources, self._region, self._ctx.today(),
+                                  self._detail.data if self._detail else None)
+        by_field: dict[str, str] = {}
+        for e in errors:
+            by_field.setdefault(e.field, e.reason)
+        if not data.name and "name" not in self._touched:
+            # "A name is required" waits until the officer has been in the field.
+            by_field.pop("name", None)
+        self.form.show_errors(by_field)
+        ok = not errors
+        self.save_button.setEnabled(ok and self._editable and not self._busy)
+        return ok
+
+    def _count_tabs(self) -> None:
+        for tab, title in ((self.interactions, "Interactions"), (self.disclosures, "Disclosures")):
+            count = tab.model.rowCount()
+            self.tabs.setTabText(self.tabs.indexOf(tab), f"{title} ({count})" if count else title)
+        self.validate()
+
+    def related(self) -> RelatedChanges:
+        return RelatedChanges(tuple(self.interactions.pending),
+                              tuple(self.interactions.removed),
+                              tuple(self.disclosures.pending), tuple(self.disclosures.removed))
+
+    def _when(self, change: object) -> str:
+        at = getattr(change, "changed_at", None)
+        return at.strftime("%-d %b %Y %H:%M") + " UTC" if at else ""
+
+    # -- saving ------------------------------------------------------------------------
+    def save(self) -> None:
+        if not self.validate() or self._busy:
+            return
+        data = self.current_input()
+        previous = self._detail.data if self._detail else None
+        if previous is not None and all(getattr(previous, f) == getattr(data, f)
+                                        for f in IDENTIFYING):
+            self._store(data, None)
+            return
+        exclude = self._detail.id if self._detail else None
+        self._set_busy(True)
+        self._tasks.run(lambda: self._contacts.find_duplicates(data, exclude),
+                        on_done=lambda dups: self._after_duplicates(data, dups),
+                        on_error=self._failed)
+
+    def _after_duplicates(self, data: ContactInput, dups: list[DuplicateCandidate]) -> None:
+        self._set_busy(False)
+        merge_with = None
+        if dups:
+            action, merge_with = self.choose_duplicate(self, dups)
+            if action == "cancel":
+                return
+            if action != "merge":
+                merge_with = None
+        self._store(data, merge_with)
+
+    def _store(self, data: ContactInput, merge_with: int | None) -> None:
+        related = self.related()
+        contacts, detail = self._contacts, self._detail
+
+        def work() -> ContactDetail:
+            saved = (contacts.update(detail.id, data, related) if detail is not None
+                     else contacts.create(data, related))
+            if merge_with is None:
+                return saved
+            # Editing: fold the duplicate into this record. New: add this to the existing.
+            keep, other = (saved.id, merge_with) if detail is not None else (merge_with, saved.id)
+            return contacts.merge(keep, other)
+
+        self._set_busy(True)
+        self._tasks.run(work, on_done=self._saved, on_error=self._failed)
+
+    def _saved(self, detail: ContactDetail) -> None:
+        self._set_busy(False)
+        self._detail = detail
+        self.saved.emit(detail)
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self._set_busy(False)
+        if isinstance(exc, ContactValidationError):
+            self._touched.update(e.field for e in exc.errors)
+            for e in exc.errors:
+                if e.field in self.errors:
+                    self.errors[e.field].show_error(e.reason)
+        self.banner.setText(f"Not saved: {exc}")
+        self.banner.show()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.validate()
+
+    # -- opt-out -----------------------------------------------------------------------
+    def _ask_opt_out(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Record marketing opt-out",
+            "Record that this person objects to direct marketing? The objection is absolute "
+            "and is dated today.")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def record_opt_out(self) -> None:
+        if self._detail is None or not self.confirm_opt_out():
+            return
+        cid = self._detail.id
+        self._tasks.run(lambda: self._contacts.opt_out(cid), on_done=self._opted_out,
+                        on_error=self._failed)
+
+    def _opted_out(self, detail: ContactDetail) -> None:
+        assert self._detail is not None
+        # Keep what the officer has typed; take only the opt-out and the history.
+        self._detail = replace(detail, data=replace(self._detail.data, marketing_opt_out=True))
+        self._show_marketing()
+        index = self.tabs.indexOf(self.history)
+        self.history = HistoryTab(detail.history, self._when)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, self.history, "History")
+        self.saved.emit(detail)

@@ -1,0 +1,333 @@
+"""Import contacts from CSV: pick a file, check the column mapping against a preview,
+validate every row (the report can be saved), then commit all-or-nothing. Reading,
+checking and writing run off the UI thread with a progress bar and Cancel."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.services.contacts_import import (
+    ImportCancelled,
+    ImportPreview,
+    ImportResult,
+    write_report,
+)
+from privdesk.services.container import Services
+from privdesk.ui.contacts.widgets import TextRowsModel
+from privdesk.ui.tasks import TaskRunner
+
+TARGET_LABELS = (
+    (None, "(do not import)"), ("name", "Name"), ("first_name", "First name"),
+    ("last_name", "Last name"), ("email", "Email"), ("phone", "Phone"), ("company", "Company"),
+    ("location", "Location"), ("city", "City (location)"), ("region", "County / state (location)"),
+    ("country", "Country (location)"), ("status", "Status"), ("source", "Source"),
+    ("first_contact", "First contact"), ("customer_since", "Customer since"),
+    ("ceased", "Ceased"), ("last_activity", "Last activity"),
+    ("marketing_opt_out", "Marketing opt-out"), ("notes", "Notes"),
+)
+COL_E_LINE, COL_E_FIELD, COL_E_REASON = range(3)
+
+
+class _Progress(QObject):
+    """Carries progress from the worker thread to the UI thread (queued signal)."""
+
+    moved = Signal(int, int)
+
+
+class ImportDialog(QDialog):
+    imported = Signal(object)  # ImportResult
+
+    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._importer, self._tasks, self._ctx = services.contact_import, tasks, services.ctx
+        self._data: bytes | None = None
+        self._result: ImportResult | None = None
+        self._cancel = threading.Event()
+        self._progress = _Progress(self)
+        self.setWindowTitle("Import contacts from CSV")
+        self.resize(900, 640)
+
+        self.choose_button = QPushButton("Choose file…")
+        self.file_label = QLabel("No file chosen. Use our template's columns, or a CRM export "
+                                 "(First Name, Last Name, Email Address…).")
+        self.file_label.setObjectName("hint")
+        self.file_label.setWordWrap(True)
+        self.file_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.mapping_grid = QGridLayout()
+        self.mapping_grid.setContentsMargins(10, 8, 24, 8)  # clear of the scroll bar
+        self.mapping_grid.setVerticalSpacing(6)
+        mapping_box = QWidget()
+        mapping_box.setLayout(self.mapping_grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(mapping_box)
+        self.combos: list[QComboBox] = []
+        self.preview_model = TextRowsModel([])
+        self.preview = self._table(self.preview_model)
+        self.errors_model = TextRowsModel(["Line", "Field", "Reason"])
+        self.errors_view = self._table(self.errors_model)
+        header = self.errors_view.horizontalHeader()
+        header.setSectionResizeMode(COL_E_LINE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_E_FIELD, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_E_REASON, QHeaderView.ResizeMode.Stretch)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, "Column mapping")
+        self.tabs.addTab(self.preview, "Preview")
+        self.tabs.addTab(self.errors_view, "Validation report")
+
+        self.default_source = QComboBox()
+        self.default_source.addItem("(every row must give its source)", None)
+        for s in self._ctx.policy.sources:
+            self.default_source.addItem(s.label, s.key)
+        self.skip_invalid = QCheckBox("Import only the valid rows (skip the invalid ones)")
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.bar = QProgressBar()
+        self.bar.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.hide()
+        self.check_button = QPushButton("Check file")
+        self.import_button = QPushButton("Import")
+        self.import_button.setDefault(True)
+        self.save_report_button = QPushButton("Save report…")
+        self.close_button = QPushButton("Close")
+        for b in (self.check_button, self.import_button, self.save_report_button):
+            b.setEnabled(False)
+
+        top = QHBoxLayout()
+        top.addWidget(self.choose_button)
+        top.addWidget(self.file_label, 1)
+        options = QHBoxLayout()
+        options.addWidget(QLabel("Source for rows without one:"))
+        options.addWidget(self.default_source)
+        options.addSpacing(16)
+        options.addWidget(self.skip_invalid)
+        options.addStretch(1)
+        progress = QHBoxLayout()
+        progress.addWidget(self.bar, 1)
+        progress.addWidget(self.cancel_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_report_button)
+        buttons.addStretch(1)
+        for b in (self.check_button, self.import_button, self.close_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(options)
+        layout.addWidget(self.summary)
+        layout.addLayout(progress)
+        layout.addLayout(buttons)
+
+        self.choose_button.clicked.connect(self._choose)
+        self.check_button.clicked.connect(self.check)
+        self.import_button.clicked.connect(self.run_import)
+        self.cancel_button.clicked.connect(self._cancel.set)
+        self.save_report_button.clicked.connect(self._save_report)
+        self.close_button.clicked.connect(self.reject)
+        self._progress.moved.connect(self._moved)
+        self.default_source.currentIndexChanged.connect(lambda _i: self.check())
+
+    @staticmethod
+    def _table(model: TextRowsModel) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.horizontalHeader().setDefaultSectionSize(140)
+        return view
+
+    # -- file and mapping --------------------------------------------------------------
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import contacts", "", "CSV files (*.csv *.txt)")
+        if path:
+            self.load_file(Path(path))
+
+    def load_file(self, path: Path) -> None:
+        importer = self._importer
+
+        def work() -> tuple[bytes, ImportPreview]:
+            data = path.read_bytes()
+            return data, importer.preview(data)
+
+        self.file_label.setText(f"Reading {path.name}…")
+        self._tasks.run(work, on_done=lambda r: self._show_preview(path, *r),
+                        on_error=self._failed)
+
+    def _show_preview(self, path: Path, data: bytes, preview: ImportPreview) -> None:
+        self._data, self._result = data, None
+        self.file_label.setText(f"{path.name}: {preview.rows:,} rows, {preview.encoding}")
+        while self.mapping_grid.count():
+            item = self.mapping_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.combos = []
+        for col, text in enumerate(("Column in the file", "First values", "Imports as")):
+            head = QLabel(text)
+            head.setStyleSheet("font-weight: 600;")
+            self.mapping_grid.addWidget(head, 0, col)
+        for i, header in enumerate(preview.headers):
+            name = QLabel(header[:60] or f"(column {i + 1})")
+            name.setTextFormat(Qt.TextFormat.PlainText)
+            sample = ", ".join(r[i] for r in preview.sample[:3] if i < len(r) and r[i])
+            values = QLabel(sample[:70] + ("…" if len(sample) > 70 else ""))
+            values.setObjectName("hint")
+            values.setTextFormat(Qt.TextFormat.PlainText)
+            # Long samples are cut by the column, never push the mapping off screen.
+            values.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            combo = QComboBox()
+            combo.setMinimumWidth(220)
+            for key, label in TARGET_LABELS:
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(i))))
+            combo.currentIndexChanged.connect(lambda _i: self._mapping_changed())
+            self.combos.append(combo)
+            self.mapping_grid.addWidget(name, i + 1, 0)
+            self.mapping_grid.addWidget(values, i + 1, 1)
+            self.mapping_grid.addWidget(combo, i + 1, 2)
+        self.mapping_grid.setRowStretch(len(preview.headers) + 1, 1)
+        self.mapping_grid.setColumnStretch(1, 1)
+        self.preview_model = TextRowsModel(list(preview.headers), preview.sample)
+        self.preview.setModel(self.preview_model)
+        self.check_button.setEnabled(True)
+        self.check()
+
+    def mapping(self) -> dict[int, str]:
+        return {i: c.currentData() for i, c in enumerate(self.combos) if c.currentData()}
+
+    def _mapping_changed(self) -> None:
+        self._result = None
+        self.import_button.setEnabled(False)
+        self.summary.setText("The mapping changed: check the file again.")
+
+    # -- checking and importing --------------------------------------------------------
+    def _start(self, text: str) -> None:
+        self._cancel.clear()
+        self.bar.setValue(0)
+        self.bar.show()
+        self.cancel_button.show()
+        self.summary.setText(text)
+        for b in (self.check_button, self.import_button, self.choose_button):
+            b.setEnabled(False)
+
+    def _stop(self) -> None:
+        self.bar.hide()
+        self.cancel_button.hide()
+        self.check_button.setEnabled(self._data is not None)
+        self.choose_button.setEnabled(True)
+
+    def _moved(self, done: int, total: int) -> None:
+        self.bar.setMaximum(max(1, total))
+        self.bar.setValue(done)
+
+    def _job_args(self) -> dict[str, Any]:
+        return {"mapping": self.mapping(), "default_source": self.default_source.currentData(),
+                "progress": self._progress.moved.emit, "cancel": self._cancel.is_set}
+
+    def check(self) -> None:
+        if self._data is None:
+            return
+        data, args, importer = self._data, self._job_args(), self._importer
+        self._start("Checking every row…")
+        self._tasks.run(lambda: importer.validate(data, **args), on_done=self._checked,
+                        on_error=self._failed)
+
+    def _checked(self, result: ImportResult) -> None:
+        self._stop()
+        self._show_report(result)
+        bad = result.rejected
+        if result.errors and not result.valid:
+            text = "Nothing can be imported: see the validation report."
+        elif bad:
+            text = (f"{result.valid:,} rows are valid and {bad:,} have errors. Fix the file, or "
+                    "tick “Import only the valid rows”.")
+        else:
+            text = f"All {result.valid:,} rows are valid."
+        if result.duplicates:
+            text += f" {len(result.duplicates):,} look like duplicates (see the report)."
+        self.summary.setText(text + "".join(f"\n{w}" for w in result.warnings))
+        self.import_button.setEnabled(result.valid > 0)
+
+    def _show_report(self, result: ImportResult) -> None:
+        self._result = result
+        rows = [(str(e.line), e.field, e.reason) for e in result.errors]
+        rows += [(str(d.line), "possible duplicate", f"looks like {d.other} "
+                  f"({', '.join(d.reasons)})") for d in result.duplicates]
+        rows += [(str(n), "suppressed", "on the suppression list: not imported")
+                 for n in result.suppressed]
+        self.errors_model.set_rows(rows)
+        self.save_report_button.setEnabled(bool(rows))
+        if result.errors:
+            self.tabs.setCurrentWidget(self.errors_view)
+
+    def run_import(self) -> None:
+        if self._data is None:
+            return
+        data, args, importer = self._data, self._job_args(), self._importer
+        skip = self.skip_invalid.isChecked()
+        self._start("Importing…")
+        self._tasks.run(lambda: importer.run(data, skip_invalid=skip, **args),
+                        on_done=self._done, on_error=self._failed)
+
+    def _done(self, result: ImportResult) -> None:
+        self._stop()
+        self._show_report(result)
+        if result.committed:
+            self.summary.setText(f"Imported {result.imported:,} contacts."
+                                 + (f" Skipped {result.rejected:,} invalid rows."
+                                    if result.rejected else ""))
+            self.import_button.setEnabled(False)
+            self.close_button.setText("Done")
+            self.imported.emit(result)
+        else:
+            self.summary.setText(f"Nothing was imported: {result.rejected:,} rows have errors. "
+                                 "Fix them, or tick “Import only the valid rows”.")
+            self.import_button.setEnabled(result.valid > 0)
+
+    def _failed(self, exc: Exception) -> None:
+        self._stop()
+        if isinstance(exc, ImportCancelled):
+            self.summary.setText("Cancelled: nothing was imported.")
+        elif isinstance(exc, OSError):
+            self.summary.setText(f"Cannot read the file: {exc.strerror or exc}")
+        else:
+            self.summary.setText(f"Nothing was imported: {exc}")
+
+    def _save_report(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save validation report",
+                                              "import-report.csv", "CSV files (*.csv)")
+        if path:
+            self.save_report(Path(path))
+
+    def save_report(self, path: Path) -> None:
+        if self._result is not None:
+            write_report(path, self._result)
