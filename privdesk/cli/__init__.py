@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from privdesk import __version__
-from privdesk.cli import store_commands
+from privdesk.cli import security_commands, store_commands
 from privdesk.cli.common import EXIT_USAGE, CliError
 
-COMMAND_MODULES = [store_commands]
+COMMAND_MODULES = [store_commands, security_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from privdesk.services.audit_trail import AuditService
+from privdesk.services.backup import BackupService
 from privdesk.services.context import ServiceContext
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.officers import OfficerService
 from privdesk.services.settings import SettingsService
 
 
@@ -13,12 +16,18 @@ from privdesk.services.settings import SettingsService
 class Services:
     ctx: ServiceContext
     settings: SettingsService
+    officers: OfficerService
+    audit: AuditService
+    backups: BackupService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         return cls(
             ctx=ctx,
             settings=SettingsService(ctx),
+            officers=OfficerService(ctx),
+            audit=AuditService(ctx),
+            backups=BackupService(ctx),
         )
 
     def check(self) -> CheckReport:

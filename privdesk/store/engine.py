@@ -25,12 +25,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from privdesk.store.errors import (
+    NetworkShareError,
     NotEncryptedError,
     StoreError,
     StoreExistsError,
+    StoreLockedError,
     StoreMissingError,
     UnlockError,
 )
+from privdesk.store.shares import network_filesystem
 
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 # ~64 MiB of page cache per connection: SQLCipher decrypts each page once per cache fill,
@@ -87,9 +90,13 @@ def _apply_pragmas(conn: sqlcipher3.Connection) -> None:
 
 
 def _check_key(path: Path, key: StoreKey) -> None:
-    """Try the key read-only, so a wrong key or a damaged file is never written to."""
+    """Try the key read-only, so a wrong key or a damaged file is never written to.
+
+    Exception: a hot rollback journal (a crash in the middle of a rekey) can only be
+    rolled back by a writer, so then the check opens read-write."""
+    hot_journal = path.with_name(path.name + "-journal").exists()
     try:
-        conn = _connect(path, key, read_only=True)
+        conn = _connect(path, key, read_only=not hot_journal)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
@@ -106,6 +113,13 @@ def _migrations_config(connection: Any) -> Config:
     return cfg
 
 
+def check_local(path: Path) -> None:
+    """Refuse a store on a network share: SQLite's locking is unsafe there."""
+    fs = network_filesystem(path)
+    if fs is not None:
+        raise NetworkShareError(path, fs)
+
+
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(_migrations_config(None)).get_current_head()
 
@@ -115,8 +129,10 @@ class Store:
 
     def __init__(self, path: Path, key: StoreKey) -> None:
         self.path = path
-        self._key = key
+        self._key: StoreKey | None = key
         self._lock = threading.Lock()
+        # The unlocked store's key slots (store.vault.KeyRing), set by whoever unlocked it.
+        self.keyring: Any = None
         self.engine: Engine = self._make_engine()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -127,6 +143,7 @@ class Store:
         if path.exists():
             raise StoreExistsError(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        check_local(path)
         conn = _connect(path, key)
         try:
             _apply_pragmas(conn)
@@ -147,6 +164,7 @@ class Store:
         path = Path(path)
         if not path.is_file():
             raise StoreMissingError(path)
+        check_local(path)
         if read_header(path) == PLAIN_SQLITE_HEADER:
             raise NotEncryptedError(path)
         _check_key(path, key)
@@ -165,7 +183,22 @@ class Store:
         return store
 
     def close(self) -> None:
+        """Dispose every connection and drop the key: nothing can reconnect until
+        `reopen` is given the key again (auto-lock keeps this object for its users)."""
         self.engine.dispose()
+        self._key = None
+        if self.keyring is not None:
+            self.keyring.forget()
+
+    @property
+    def locked(self) -> bool:
+        return self._key is None
+
+    def reopen(self, key: StoreKey, keyring: Any = None) -> None:
+        """Unlock this same Store object again after `close` (auto-lock)."""
+        _check_key(self.path, key)
+        self._key = key
+        self.keyring = keyring
 
     def __enter__(self) -> Store:
         return self
@@ -175,9 +208,12 @@ class Store:
 
     # -- connections -------------------------------------------------------------------
     def _make_engine(self) -> Engine:
-        path, key = self.path, self._key
+        path = self.path
 
         def creator() -> sqlcipher3.Connection:
+            key = self._key  # read each time: after close() there is none to reconnect with
+            if key is None:
+                raise StoreLockedError()
             conn = _connect(path, key)
             try:
                 _apply_pragmas(conn)
@@ -269,10 +305,43 @@ class Store:
         with self.engine.begin() as c:
             command.upgrade(_migrations_config(c), "head")
 
+    # -- copies ------------------------------------------------------------------------
+    def copy_to(self, dest: Path, progress: Callable[[int, int], None] | None = None) -> None:
+        """An encrypted copy under the same key, made with SQLite's online backup API
+        (readers and writers carry on meanwhile). dest must not exist; the caller gives
+        it a temporary name and renames it only once it is verified."""
+        if self._key is None:
+            raise StoreLockedError()
+        if dest.exists():
+            raise StoreExistsError(dest)
+        key = self._key
+
+        def copy(raw: sqlcipher3.Connection) -> None:
+            target = _connect(dest, key)
+            try:
+                raw.backup(target, pages=256,
+                           progress=(lambda _s, left, total: progress(total - left, total))
+                           if progress else None)
+                target.commit()
+            finally:
+                target.close()
+
+        self.run_raw(copy)
+        with contextlib.suppress(OSError):
+            dest.chmod(0o600)
+
+    def check_copy(self, path: Path) -> list[str]:
+        """Open a copy with this store's key and run both integrity checks on it."""
+        if self._key is None:
+            raise StoreLockedError()
+        return check_file(path, self._key)
+
     # -- keys --------------------------------------------------------------------------
     def rekey(self, new_key: StoreKey) -> None:
         """Re-encrypt every page under a new key; the old key stops working."""
         with self._lock:
+            if self._key is None:
+                raise StoreLockedError()
             self.checkpoint()
             self.engine.dispose()
             conn = _connect(self.path, self._key)
@@ -285,6 +354,22 @@ class Store:
             self._key = new_key
             self.engine = self._make_engine()
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+
+def check_file(path: Path, key: StoreKey) -> list[str]:
+    """Problems in a store file under key (wrong key: UnlockError); [] when sound."""
+    _check_key(path, key)
+    conn = _connect(path, key)
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        problems = [r[0] for r in rows if r[0] != "ok"]
+        problems += [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlcipher3.DatabaseError as exc:
+        problems = [str(exc)]
+    finally:
+        conn.close()
+    return problems
 
 
 def read_header(path: Path) -> bytes:

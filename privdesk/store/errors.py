@@ -32,3 +32,17 @@ class StoreMissingError(StoreError):
 class StoreExistsError(StoreError):
     def __init__(self, path: object) -> None:
         super().__init__(f"A file already exists at {path}; privdesk will not overwrite it.")
+
+
+class StoreLockedError(StoreError):
+    def __init__(self) -> None:
+        super().__init__("The store is locked: unlock it to carry on.")
+
+
+class NetworkShareError(StoreError):
+    def __init__(self, path: object, fs_type: str) -> None:
+        super().__init__(
+            f"{path} is on a network share ({fs_type}). privdesk refuses to open a store "
+            "there: SQLite's file locking is not reliable over a network, and two officers "
+            "writing at once could corrupt the store. Copy it to a local disk first.")
+        self.fs_type = fs_type

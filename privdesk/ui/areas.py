@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from privdesk.services.container import Services
+from privdesk.ui.audit_area import AuditArea
 from privdesk.ui.main_window import Area
+from privdesk.ui.officers_area import OfficersArea
 from privdesk.ui.summary_area import SummaryArea
 from privdesk.ui.tasks import TaskRunner
 
@@ -25,4 +27,8 @@ def build_areas(services: Services, tasks: TaskRunner) -> list[Area]:
     ):
         widget = SummaryArea(title, text, lambda t=tables: _counts(services, t), tasks)
         areas.append(Area(key, title, widget, widget.refresh))
+    audit = AuditArea(services.audit, services.ctx, tasks)
+    areas.append(Area("audit", "Audit", audit, audit.refresh))
+    officers = OfficersArea(services.officers, services.ctx, tasks)
+    areas.append(Area("officers", "Officers", officers, officers.refresh))
     return areas
