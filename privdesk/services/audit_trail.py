@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from privdesk.services.audit import AuditCheck, AuditLog
 from privdesk.services.authz import Permission
@@ -76,11 +76,11 @@ class AuditService:
 
     def officers(self) -> list[str]:
         with self._ctx.store.session() as s:
-            return sorted(s.scalars(select(distinct(AuditEvent.officer))), key=str.casefold)
+            return sorted(s.scalars(select(AuditEvent.officer).distinct()), key=str.casefold)
 
     def actions(self) -> list[str]:
         with self._ctx.store.session() as s:
-            return sorted(s.scalars(select(distinct(AuditEvent.action))))
+            return sorted(s.scalars(select(AuditEvent.action).distinct()))
 
     def verify(self) -> AuditCheck:
         with self._ctx.store.session() as s:

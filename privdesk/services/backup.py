@@ -17,8 +17,9 @@ from privdesk.services.context import ServiceContext, utc_now
 from privdesk.services.settings import SettingsService
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
-from privdesk.store.backup import make_backup, restore
+from privdesk.store.backup import BackupError, make_backup, restore
 from privdesk.store.engine import Store
+from privdesk.store.errors import DamagedStoreError, UnlockError
 from privdesk.store.models import Officer
 
 STAMP = "%Y%m%d-%H%M%S"
@@ -117,15 +118,33 @@ def restore_backup(backup: Path, store_path: Path, officer: str,
                    passphrase: str) -> RestoreResult:
     """Verify the backup opens with the officer's slot and is sound, that the officer is
     an admin in it, then replace the store (kept aside), and audit it in the result."""
-    key, keyring = vault.unlock_key(backup, officer, passphrase)
-    with Store.open(backup, key, migrate=False) as copy, copy.session() as s:
-        row = next((o for o in s.query(Officer).all()
-                    if ks.normalise_officer(o.name) == ks.normalise_officer(officer)), None)
-        role = row.role if row is not None and row.active else keyring.info.role
+    try:
+        key, keyring = vault.unlock_key(backup, officer, passphrase)
+    except DamagedStoreError as exc:
+        raise BackupError(f"The backup {backup.name} is damaged; nothing was replaced.") from exc
+    try:
+        with Store.open(backup, key, migrate=False) as copy, copy.session() as s:
+            row = next((o for o in s.query(Officer).all()
+                        if ks.normalise_officer(o.name) == ks.normalise_officer(officer)), None)
+            role = row.role if row is not None and row.active else keyring.info.role
+    except UnlockError as exc:  # the slot's key opened page 1: the rest is damaged
+        raise BackupError(f"The backup {backup.name} is damaged; nothing was replaced.") from exc
     if not allowed(role, Permission.RESTORE):
+        _audit_denial(store_path, officer, passphrase, role)
         raise PermissionDenied(role, Permission.RESTORE)
     aside = restore(backup, store_path, key)
     detail = f"restored from {backup.name}" + (f"; previous kept as {aside.name}" if aside else "")
     with vault.open_store(store_path, officer, passphrase) as restored, restored.session() as s:
         AuditLog(utc_now).record(s, keyring.info.officer, "backup.restore", "store", None, detail)
     return RestoreResult(store_path, aside)
+
+
+def _audit_denial(store_path: Path, officer: str, passphrase: str, role: str) -> None:
+    """Every denial is audited: in the live store, when this officer can open it."""
+    try:
+        with vault.open_store(store_path, officer, passphrase) as live, live.session() as s:
+            AuditLog(utc_now).record(s, officer, "backup.restore", "store", None,
+                                     detail=f"denied: needs {Permission.RESTORE.value}",
+                                     outcome="denied")
+    except Exception:  # noqa: S110 - no live store, or not this officer's: nothing to audit in
+        pass

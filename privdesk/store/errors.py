@@ -46,3 +46,10 @@ class NetworkShareError(StoreError):
             "there: SQLite's file locking is not reliable over a network, and two officers "
             "writing at once could corrupt the store. Copy it to a local disk first.")
         self.fs_type = fs_type
+
+
+class DamagedStoreError(UnlockError):
+    """The officer's slot opened, so the passphrase is right, yet the file does not."""
+
+    MESSAGE = ("The passphrase is right, but the store does not open with its key: the file "
+               "is damaged or was replaced. Restore it from a backup.")

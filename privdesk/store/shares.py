@@ -35,11 +35,14 @@ def fs_type_from_mounts(path: Path, mounts: str) -> str | None:
     return best_type
 
 
-def _existing_ancestor(path: Path) -> Path:
+def _real_path(path: Path) -> Path:
+    """Symlinks resolved in the part that exists; the part not yet created kept as is."""
     path = path.absolute()
+    tail: list[str] = []
     while not path.exists() and path.parent != path:
+        tail.insert(0, path.name)
         path = path.parent
-    return path.resolve()
+    return path.resolve().joinpath(*tail)
 
 
 def network_filesystem(path: Path, mounts: str | None = None) -> str | None:
@@ -51,7 +54,7 @@ def network_filesystem(path: Path, mounts: str | None = None) -> str | None:
             mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
         except OSError:  # macOS and others: no /proc; nothing to check against
             return None
-    fs = fs_type_from_mounts(_existing_ancestor(path), mounts)
+    fs = fs_type_from_mounts(_real_path(path), mounts)
     return fs if fs in NETWORK_FS else None
 
 

@@ -22,7 +22,13 @@ from pathlib import Path
 
 from privdesk.store import keyslots as ks
 from privdesk.store.engine import Store, StoreKey, _check_key, check_local
-from privdesk.store.errors import StoreError, StoreExistsError, StoreMissingError, UnlockError
+from privdesk.store.errors import (
+    DamagedStoreError,
+    StoreError,
+    StoreExistsError,
+    StoreMissingError,
+    UnlockError,
+)
 
 ROLES = ("admin", "officer", "viewer")
 
@@ -210,7 +216,7 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
         ks.dummy_derivation(passphrase)
         _remember_failure(path, officer)
         raise ks.WrongPassphrase()
-    raise UnlockError("no slot key opens the store")
+    raise DamagedStoreError("no slot key opens the store")
 
 
 def _remember_failure(path: Path, officer: str) -> None:

@@ -113,7 +113,9 @@ class AuditArea(QWidget):
         for combo in (self.officer, self.action):
             combo.addItem(ANY)
             combo.setMinimumWidth(170)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMaximumWidth(260)  # a long (or hostile) officer name must not push it
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.since = self._date_edit()
         self.until = self._date_edit()
         self.apply_button = QPushButton("Apply")
@@ -139,8 +141,8 @@ class AuditArea(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in ((COL_ID, 60), (COL_AT, 190), (COL_OFFICER, 150), (COL_ACTION, 150),
-                           (COL_TARGET, 110), (COL_OUTCOME, 80)):
+        for col, width in ((COL_ID, 56), (COL_AT, 190), (COL_OFFICER, 160), (COL_ACTION, 140),
+                           (COL_TARGET, 160), (COL_OUTCOME, 80)):
             self.table.setColumnWidth(col, width)
 
         self.status = QLabel()

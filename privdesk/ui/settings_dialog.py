@@ -36,6 +36,8 @@ def _spin(low: int, high: int, suffix: str = "") -> QSpinBox:
     box = QSpinBox()
     box.setRange(low, high)
     box.setSuffix(suffix)
+    box.setMinimumWidth(120)
+    box.setMaximumWidth(150)
     return box
 
 
@@ -99,8 +101,12 @@ class SettingsDialog(QDialog):
                                         | QDialogButtonBox.StandardButton.Save)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        intro = QLabel("Store-wide settings, shared by every officer of this store. Each "
+                       "change is recorded in the audit trail.")
+        intro.setObjectName("hint")
+        intro.setWordWrap(True)
         layout = QVBoxLayout(self)
-        for w in (general, backups, smtp, self.note):
+        for w in (intro, general, backups, smtp, self.note):
             layout.addWidget(w)
         layout.addWidget(self.buttons)
         self._fields: list[QWidget] = [

@@ -62,7 +62,7 @@ class UnlockDialog(QDialog):
                  default_officer: str = "", locked_officer: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Unlock privdesk" if locked_officer is None else "privdesk is locked")
-        self.setMinimumSize(560, 460 if locked_officer is None else 240)
+        self.setMinimumSize(560, 460 if locked_officer is None else 200)
         self._opener = opener
         self._tasks = tasks
         self._folder = default_folder
@@ -150,7 +150,6 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.demo_hint)
         layout.addWidget(self.error)
         if locked_officer is not None:  # the store and the officer are fixed
-            layout.addStretch(1)
             for widget in (recent_label, self.recent, open_other, new_store):
                 widget.hide()
         layout.addLayout(actions)
