@@ -23,6 +23,7 @@ from privdesk.services.officers import (
     resume_session,
 )
 from privdesk.store import vault
+from privdesk.store.errors import StoreLockedError
 from privdesk.ui.areas import build_areas
 from privdesk.ui.lock import DialogCovers, IdleLock, LockCover
 from privdesk.ui.main_window import MainWindow
@@ -148,6 +149,8 @@ class Session:
         return f"{self.ctx.actor.name} ({self.ctx.actor.role})"
 
     def _show_error(self, exc: Exception) -> None:
+        if isinstance(exc, StoreLockedError):  # a timer's refresh that met the lock: harmless
+            return
         QMessageBox.warning(self.window, "privdesk", f"Something went wrong:\n\n{exc}")
 
     # -- lock ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout
 
 from privdesk.app import Session, minutes_to_ms
 from privdesk.paths import app_paths
@@ -52,6 +52,7 @@ def test_auto_lock_keeps_an_open_editor_and_carries_on(qtbot: Any, team: Service
     editor.setWindowTitle("Edit contact")
     text = QLineEdit("half-typed note")
     QVBoxLayout(editor).addWidget(text)
+    editor.setModal(True)  # application-modal, like an editor run with exec()
     editor.show()
     assert session.idle is not None
     session.idle.set_interval(300)  # 0.3 s instead of minutes
@@ -69,6 +70,7 @@ def test_auto_lock_keeps_an_open_editor_and_carries_on(qtbot: Any, team: Service
     window.resize(1000, 640)
     shoot(window, "locked-window")
     shoot(dialog, "lock-dialog")
+    assert not QApplication.activeModalWidget() or QApplication.activeModalWidget() is dialog
     dialog.passphrase.setText("not it")
     dialog.try_unlock()
     qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=10000)
