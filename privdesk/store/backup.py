@@ -11,6 +11,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ def make_backup(store: Store, dest: Path,
     the same name survives, and the partial file is removed."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(dest)
     tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
     try:
         store.copy_to(tmp, progress)
@@ -49,10 +51,23 @@ def make_backup(store: Store, dest: Path,
         os.replace(tmp, dest)
         ks.fsync_dir(dest.parent)
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+        for leftover in (tmp, *(tmp.with_name(tmp.name + x) for x in ("-wal", "-shm", "-journal"))):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     return dest
+
+
+STALE_AFTER_S = 3600
+
+
+def _remove_stale_partials(dest: Path) -> None:
+    """A backup killed mid-copy (power cut, kill -9) leaves its temporary file behind;
+    the next backup to the same name removes those more than an hour old."""
+    now = time.time()
+    for p in dest.parent.glob(f".{dest.name}.*.partial*"):
+        with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime > STALE_AFTER_S:
+                p.unlink()
 
 
 def verify_backup(backup: Path, key: StoreKey) -> None:

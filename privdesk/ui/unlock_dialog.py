@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -68,6 +69,7 @@ class UnlockDialog(QDialog):
         self._folder = default_folder
         self._settings = settings
         self._default_officer = default_officer
+        self._lock_mode = locked_officer is not None
         self.result_store: Any = None
 
         title = QLabel("privdesk")
@@ -154,6 +156,13 @@ class UnlockDialog(QDialog):
                 widget.hide()
         layout.addLayout(actions)
         self._fill_officer()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        # Escape would reject, and rejecting the lock dialog quits: never by a stray key.
+        if self._lock_mode and event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _fill_officer(self) -> None:
         if self.officer.isReadOnly():

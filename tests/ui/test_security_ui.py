@@ -67,6 +67,8 @@ def test_auto_lock_keeps_an_open_editor_and_carries_on(qtbot: Any, team: Service
     dialog = session.lock_dialog
     assert dialog is not None and dialog.officer.text() == "Priya Shah"
     assert dialog.officer.isReadOnly() and dialog.recent.isHidden()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # a stray Escape neither quits nor unlocks
+    assert dialog.isVisible() and session.locked
     window.resize(1000, 640)
     shoot(window, "locked-window")
     shoot(dialog, "lock-dialog")

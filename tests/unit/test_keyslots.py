@@ -188,3 +188,28 @@ def test_real_argon2_cost_is_a_few_tenths_of_a_second() -> None:
     start = time.perf_counter()
     assert ks.open_slot(slot, "pw") == bytes(32)
     assert 0.05 < time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("crash_at", ["rekey", "promote"])
+def test_an_interrupted_upgrade_recovers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         crash_at: str) -> None:
+    path = tmp_path / "old.privdesk"
+    with Store.create(path, StoreKey.passphrase("old phrase")) as old, old.session() as s:
+        s.execute(text("INSERT INTO settings VALUES ('marker', '\"kept\"')"))
+
+    def boom(*_a: object) -> None:
+        raise OSError("power cut")
+
+    if crash_at == "rekey":
+        monkeypatch.setattr(Store, "rekey", boom)
+    else:
+        monkeypatch.setattr(vault, "_promote", boom)
+    with pytest.raises(OSError):
+        vault.open_store(path, "Alex Morgan", "old phrase")
+    monkeypatch.undo()
+    assert ks.pending_path(path).exists() and not ks.sidecar_path(path).exists()
+    s = vault.open_store(path, "Alex Morgan", "old phrase")
+    assert marker(s) == '"kept"'
+    s.close()
+    assert ks.sidecar_path(path).exists() and not ks.pending_path(path).exists()
+    vault.open_store(path, "Alex Morgan", "old phrase").close()
