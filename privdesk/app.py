@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from privdesk.paths import AppPaths, app_paths
 from privdesk.policy import Policy, load_policy
+from privdesk.services.authz import Permission
 from privdesk.services.backup import BackupService
 from privdesk.services.container import Services
 from privdesk.services.context import ServiceContext
@@ -27,6 +28,7 @@ from privdesk.store.errors import StoreLockedError
 from privdesk.ui.areas import build_areas
 from privdesk.ui.lock import DialogCovers, IdleLock, LockCover
 from privdesk.ui.main_window import MainWindow
+from privdesk.ui.permissions import guard
 from privdesk.ui.settings_dialog import SettingsDialog
 from privdesk.ui.style import apply_style
 from privdesk.ui.tasks import TaskRunner
@@ -133,7 +135,12 @@ class Session:
         settings_action = QAction("&Settings…", window)
         settings_action.setShortcut(QKeySequence("Ctrl+,"))
         settings_action.triggered.connect(self.open_settings)
-        window.menuBar().actions()[0].menu().insertAction(window.lock_action, settings_action)
+        backup_action = QAction("&Back up now", window)
+        backup_action.triggered.connect(self.backup_now)
+        guard(backup_action, ctx, Permission.BACKUP)
+        file_menu = window.menuBar().actions()[0].menu()
+        file_menu.insertAction(window.lock_action, settings_action)
+        file_menu.insertAction(window.lock_action, backup_action)
         self.cover = LockCover(window)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -186,6 +193,7 @@ class Session:
         if self.idle is not None:
             self.idle.restart()
         self.window.refresh_current()
+        self._daily_backup()  # a window left open for days still gets its daily backup
 
     # -- settings and backups -------------------------------------------------------------
     def open_settings(self) -> None:
@@ -198,12 +206,22 @@ class Session:
         assert self.services is not None
         return self.services.backups
 
+    def backup_now(self) -> None:
+        assert self.window is not None
+        self.window.statusBar().showMessage("Backing up…")
+        self.tasks.run(self._backups().backup_now,
+                       on_done=lambda info: self._status(f"Backup written and verified: {info.path}"),
+                       on_error=lambda exc: self._status(f"Backup failed: {exc}"))
+
+    def _status(self, text: str) -> None:
+        if self.window is not None:
+            self.window.statusBar().showMessage(text, 15000)
+
     def _daily_backup(self) -> None:
         self.tasks.run(self._backups().daily_if_due, on_error=self._backup_failed)
 
     def _backup_failed(self, exc: Exception) -> None:
-        if self.window is not None:
-            self.window.statusBar().showMessage(f"Daily backup failed: {exc}", 15000)
+        self._status(f"Daily backup failed: {exc}")
 
     def close(self) -> None:
         self.tasks.wait()

@@ -220,6 +220,12 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
 
 
 def _remember_failure(path: Path, officer: str) -> None:
+    # A read-only folder must not hide the real answer (wrong name or passphrase).
+    with contextlib.suppress(OSError, StoreError):
+        _append_failure(path, officer)
+
+
+def _append_failure(path: Path, officer: str) -> None:
     current = ks.read_slot_file(ks.sidecar_path(path))
     if current is None:
         return  # a passphrase-keyed store has nowhere to remember; see README

@@ -88,6 +88,10 @@ def test_auto_lock_keeps_an_open_editor_and_carries_on(qtbot: Any, team: Service
     assert audit[-3:] == [("store.lock", "ok"), ("store.unlock", "failed"), ("store.unlock", "ok")]
     assert ("backup.create", "ok") in audit  # the daily backup, made at the first unlock
     assert session.services.audit.verify().ok
+    # File > Back up now: Priya (officer) may back up on demand.
+    session.backup_now()
+    qtbot.waitUntil(lambda: "verified" in window.statusBar().currentMessage(), timeout=10000)
+    assert any(e.detail.startswith("on demand:") for e in session.services.audit.events())
     # Ctrl+L locks on demand, through the window's action.
     window.lock_action.trigger()
     assert session.locked and ctx.store.locked
@@ -206,3 +210,27 @@ def test_settings_dialog_saves_and_is_read_only_for_others(qtbot: Any, team: Ser
     assert not other.nation.isEnabled() and "cannot change settings" in other.note.text()
     assert not guard(other.nation, team.ctx, Permission.SETTINGS)
     tasks.wait()
+
+
+def test_new_store_from_the_dialog_makes_its_officer_admin_and_remembers_the_name(
+        qtbot: Any, tmp_path: Path, policy: Policy) -> None:
+    from privdesk.ui.unlock_dialog import UnlockDialog
+
+    settings = QSettings()
+    session = Session(None, settings, app_paths(), policy)
+    path = tmp_path / "fresh.privdesk"
+    dialog = UnlockDialog(session._open, session.tasks, [], tmp_path, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.officer.setText("  Dana   Reid ")
+    with qtbot.waitSignal(dialog.unlocked, timeout=10000) as blocker:
+        dialog._start(path, "a fresh passphrase", create=True)
+    ctx = blocker.args[0]
+    assert (ctx.actor.name, ctx.actor.role) == ("Dana Reid", "admin")
+    ctx.store.close()
+    again = UnlockDialog(session._open, session.tasks, [path], tmp_path, settings=settings,
+                         default_officer="someone else")
+    qtbot.addWidget(again)
+    assert again.officer.text() == "Dana Reid"
+    settings.sync()
+    dump = Path(settings.fileName()).read_bytes()
+    assert b"a fresh passphrase" not in dump
