@@ -1,7 +1,8 @@
-"""Create, open, verify, rekey and migrate an encrypted store (SQLCipher 4).
+"""Create, open, verify, rekey, copy and migrate an encrypted store (SQLCipher 4).
 
-This is the only module that ever sees key material. Keys reach SQLCipher through
-sqlite3_key (``Connection.set_key``), never through SQL text, so any passphrase is safe.
+Key material stays in the store package: `sqlcipher` hands it to SQLCipher (through
+sqlite3_key, never SQL text), this module keeps it for the pool's connections and drops
+it on `close`, and `vault`/`keyslots` derive it from the officers' passphrases.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,75 +34,17 @@ from privdesk.store.errors import (
     UnlockError,
 )
 from privdesk.store.shares import network_filesystem
+from privdesk.store.sqlcipher import (  # noqa: F401 (re-exported: engine is the public face)
+    PLAIN_SQLITE_HEADER,
+    StoreKey,
+    _apply_pragmas,
+    _check_key,
+    _connect,
+    check_file,
+    read_header,
+)
 
-PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
-# ~64 MiB of page cache per connection: SQLCipher decrypts each page once per cache fill,
-# so a roomy cache removes most of its overhead on repeated reads (DESIGN.md).
-CACHE_KIB = 65536
 POOL_SIZE = 3  # a pooled connection pays the key derivation once, not per checkout
-
-
-@dataclass(frozen=True, repr=False)
-class StoreKey:
-    """Key material for sqlite3_key: a passphrase, or a raw 256-bit key."""
-
-    material: bytes
-
-    @classmethod
-    def passphrase(cls, value: str) -> StoreKey:
-        if not value:
-            raise StoreError("The passphrase must not be empty.")
-        if "\x00" in value:
-            raise StoreError("The passphrase must not contain a NUL character.")
-        return cls(value.encode("utf-8"))
-
-    @classmethod
-    def raw(cls, key: bytes) -> StoreKey:
-        if len(key) != 32:
-            raise StoreError("A raw store key must be 32 bytes.")
-        # SQLCipher's raw-key syntax: no KDF, the bytes are the AES key.
-        return cls(b"x'" + key.hex().encode("ascii") + b"'")
-
-    def __repr__(self) -> str:  # never print key material, even in a traceback
-        return "StoreKey(<hidden>)"
-
-
-def _connect(path: Path, key: StoreKey, read_only: bool = False) -> sqlcipher3.Connection:
-    if read_only:
-        conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                  check_same_thread=False)
-    else:
-        conn = sqlcipher3.connect(str(path), check_same_thread=False)
-    # Silence SQLCipher's own stderr logging before the key is even tried.
-    conn.execute("PRAGMA cipher_log_level = NONE")
-    conn.set_key(key.material)
-    return conn
-
-
-def _apply_pragmas(conn: sqlcipher3.Connection) -> None:
-    conn.execute("PRAGMA busy_timeout = 10000")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA secure_delete = ON")
-    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-
-
-def _check_key(path: Path, key: StoreKey) -> None:
-    """Try the key read-only, so a wrong key or a damaged file is never written to.
-
-    Exception: a hot rollback journal (a crash in the middle of a rekey) can only be
-    rolled back by a writer, so then the check opens read-write."""
-    hot_journal = path.with_name(path.name + "-journal").exists()
-    try:
-        conn = _connect(path, key, read_only=not hot_journal)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
-    except sqlcipher3.DatabaseError as exc:
-        raise UnlockError(str(exc)) from exc
 
 
 def _migrations_config(connection: Any) -> Config:
@@ -354,24 +296,3 @@ class Store:
             self._key = new_key
             self.engine = self._make_engine()
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-
-
-def check_file(path: Path, key: StoreKey) -> list[str]:
-    """Problems in a store file under key (wrong key: UnlockError); [] when sound."""
-    _check_key(path, key)
-    conn = _connect(path, key)
-    try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
-        problems = [r[0] for r in rows if r[0] != "ok"]
-        problems += [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-    except sqlcipher3.DatabaseError as exc:
-        problems = [str(exc)]
-    finally:
-        conn.close()
-    return problems
-
-
-def read_header(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(16)
