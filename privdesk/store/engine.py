@@ -34,15 +34,14 @@ from privdesk.store.errors import (
     UnlockError,
 )
 from privdesk.store.shares import network_filesystem
-from privdesk.store.sqlcipher import (  # noqa: F401 (re-exported: engine is the public face)
-    PLAIN_SQLITE_HEADER,
-    StoreKey,
-    _apply_pragmas,
-    _check_key,
-    _connect,
-    check_file,
-    read_header,
-)
+
+# Re-exported ("X as X"): engine stays the public face for StoreKey and friends.
+from privdesk.store.sqlcipher import PLAIN_SQLITE_HEADER as PLAIN_SQLITE_HEADER
+from privdesk.store.sqlcipher import StoreKey as StoreKey
+from privdesk.store.sqlcipher import _apply_pragmas, _connect
+from privdesk.store.sqlcipher import _check_key as _check_key
+from privdesk.store.sqlcipher import check_file as check_file
+from privdesk.store.sqlcipher import read_header as read_header
 
 POOL_SIZE = 3  # a pooled connection pays the key derivation once, not per checkout
 
