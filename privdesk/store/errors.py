@@ -53,3 +53,12 @@ class DamagedStoreError(UnlockError):
 
     MESSAGE = ("The passphrase is right, but the store does not open with its key: the file "
                "is damaged or was replaced. Restore it from a backup.")
+
+
+class MissingKeyFileError(UnlockError):
+    """No key slots beside the store, and the passphrase does not open it directly."""
+
+    def __init__(self, key_file: str) -> None:
+        super().__init__(None)
+        self.args = (f"Wrong passphrase, or this store's key file ({key_file}) is missing. "
+                     "Put the key file back beside the store: every backup has a copy.",)

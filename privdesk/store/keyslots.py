@@ -28,6 +28,7 @@ import hmac
 import json
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,8 +92,11 @@ def check_officer_name(name: str) -> str:
         raise StoreError("Enter the officer's name.")
     if len(clean) > MAX_NAME:
         raise StoreError(f"An officer's name can be at most {MAX_NAME} characters.")
-    if any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in clean):
-        raise StoreError("An officer's name must not contain control or bidi characters.")
+    # Control and format characters (bidi overrides, zero-width joiners...) would let one
+    # name pass for another in the audit trail.
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn") for c in clean):
+        raise StoreError("An officer's name must not contain control, bidi or invisible "
+                         "characters.")
     return clean
 
 

@@ -24,6 +24,7 @@ from privdesk.store import keyslots as ks
 from privdesk.store.engine import Store, StoreKey, _check_key, check_local
 from privdesk.store.errors import (
     DamagedStoreError,
+    MissingKeyFileError,
     StoreError,
     StoreExistsError,
     StoreMissingError,
@@ -242,7 +243,10 @@ def _upgrade(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, KeyRi
         legacy = StoreKey.passphrase(passphrase)
     except StoreError:
         raise ks.WrongPassphrase() from None
-    store = Store.open(path, legacy)  # UnlockError on a wrong passphrase
+    try:
+        store = Store.open(path, legacy)
+    except UnlockError as exc:
+        raise MissingKeyFileError(ks.sidecar_path(path).name) from exc
     try:
         data_key = secrets.token_bytes(32)
         slot = ks.make_slot(officer, "admin", passphrase, data_key)

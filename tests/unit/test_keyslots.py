@@ -176,7 +176,7 @@ def test_slot_is_bound_to_its_officer_name(tmp_path: Path) -> None:
 
 def test_hostile_names_are_refused(tmp_path: Path) -> None:
     path, store = make(tmp_path)
-    for bad in ("", "   ", "x" * 201, "evil\u202ename", "nul\x00name"):
+    for bad in ("", "   ", "x" * 201, "evil\u202ename", "nul\x00name", "Alex\u200bMorgan"):
         with pytest.raises(StoreError):
             store.keyring.add(bad, "officer", "pw pw pw pw")
     store.close()
@@ -213,3 +213,11 @@ def test_an_interrupted_upgrade_recovers(tmp_path: Path, monkeypatch: pytest.Mon
     s.close()
     assert ks.sidecar_path(path).exists() and not ks.pending_path(path).exists()
     vault.open_store(path, "Alex Morgan", "old phrase").close()
+
+
+def test_a_missing_key_file_is_named(tmp_path: Path) -> None:
+    path, store = make(tmp_path)
+    store.close()
+    ks.sidecar_path(path).unlink()
+    with pytest.raises(UnlockError, match=r"team\.privdesk\.keys"):
+        vault.open_store(path, "Alex Morgan", "alex passphrase one")
