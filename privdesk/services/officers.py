@@ -92,9 +92,11 @@ def lock_session(ctx: ServiceContext, reason: str) -> None:
     so services and open editors keep their references across the lock)."""
     if ctx.store.locked:
         return
-    with ctx.store.session() as s:
-        ctx.record(s, "store.lock", "store", None, detail=reason)
-    ctx.store.close()
+    try:
+        with ctx.store.session() as s:
+            ctx.record(s, "store.lock", "store", None, detail=reason)
+    finally:  # the key goes even if the audit write fails
+        ctx.store.close()
 
 
 def resume_session(ctx: ServiceContext, passphrase: str) -> ServiceContext:

@@ -125,3 +125,21 @@ def test_cli_audit_verify_exits_non_zero_when_broken(tmp_path: Path, capsys: pyt
     code = main(["audit", "verify", "--store", str(store), "--json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 1 and report["ok"] is False and report["broken_id"] == 1
+
+
+def test_chain_survives_rollbacks_interleaved_writers_and_bulk(ctx: ServiceContext) -> None:
+    with pytest.raises(RuntimeError), ctx.store.session() as s:
+        ctx.record(s, "contact.update", "contact", 1)
+        raise RuntimeError("the change failed, so its event must vanish too")
+    long_lived = ctx.store.read_session()
+    with long_lived.begin():
+        ctx.record(long_lived, "a.first", "x", 1)
+    fill(ctx, 2)  # another session writes in between
+    with long_lived.begin():  # a new transaction on the same Session re-reads the tail
+        ctx.record(long_lived, "a.second", "x", 2)
+    long_lived.close()
+    with ctx.store.session() as s:  # a purge auditing many records in one transaction
+        for i in range(2000):
+            ctx.record(s, "retention.purge", "contact", i)
+    check = AuditService(ctx).verify()
+    assert check.ok and check.checked == 2004
