@@ -68,14 +68,20 @@ def prompt_passphrase(label: str, confirm: bool, hint: str) -> str:
 
 
 def read_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
-    """--passphrase-file, then $PRIVDESK_PASSPHRASE, then an interactive prompt."""
+    """--passphrase-file, then $PRIVDESK_PASSPHRASE, then an interactive prompt (asked
+    once per command: `officers passwd` needs it again after unlocking)."""
+    cached = getattr(args, "_passphrase", None)
+    if isinstance(cached, str):
+        return cached
     if getattr(args, "passphrase_file", None):
-        return read_passphrase_file(args.passphrase_file)
-    env = os.environ.get("PRIVDESK_PASSPHRASE")
-    if env is not None:
-        return env
-    return prompt_passphrase("Passphrase", confirm,
-                             "use --passphrase-file or PRIVDESK_PASSPHRASE")
+        value = read_passphrase_file(args.passphrase_file)
+    elif (env := os.environ.get("PRIVDESK_PASSPHRASE")) is not None:
+        value = env
+    else:
+        value = prompt_passphrase("Passphrase", confirm,
+                                  "use --passphrase-file or PRIVDESK_PASSPHRASE")
+    args._passphrase = value
+    return value
 
 
 def officer_name(args: argparse.Namespace) -> str:

@@ -207,6 +207,12 @@ def test_cli_officers_and_backup(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["backup", "--store", str(store), "--user", "Priya Shah", "--out", str(out)]) == 0
     code = main(["restore", str(out), "--store", str(store), "--user", "Priya Shah"])
     assert code == 1 and "restore" in capsys.readouterr().err
+    newer = tmp_path / "newer.txt"
+    newer.write_text("priya second phrase\n")
+    assert main(["officers", "passwd", "--store", str(store), "--user", "Priya Shah",
+                 "--new-passphrase-file", str(newer)]) == 0
+    code = main(["officers", "list", "--store", str(store), "--user", "Priya Shah"])
+    assert code == 3 and "Wrong officer name or passphrase" in capsys.readouterr().err
     monkeypatch.setenv("PRIVDESK_PASSPHRASE", PW)
     assert main(["officers", "rotate-key", "--store", str(store)]) == 0
     assert main(["officers", "remove", "Priya Shah", "--store", str(store)]) == 0
