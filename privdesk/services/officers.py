@@ -160,7 +160,7 @@ class OfficerService:
             row.active = False
             self._ctx.record(s, "officer.remove", "officer", row.id)
             # Inside the transaction: if the slot cannot be deleted, the row stays active.
-            keyring.remove(row.name)
+            keyring.remove(row.name, missing_ok=True)  # listed officers may have no slot
 
     def set_role(self, name: str, role: str) -> None:
         self._ctx.require(Permission.MANAGE_OFFICERS, "officer.role", "officer", None)

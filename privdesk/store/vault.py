@@ -88,19 +88,22 @@ class KeyRing:
         self._save(replace(current, slots=(*current.slots, slot)))
         return slot
 
-    def remove(self, officer: str) -> None:
+    def remove(self, officer: str, missing_ok: bool = False) -> None:
         current = self._load()
         slot = current.find(officer)
         if slot is None:
+            if missing_ok:
+                return
             raise StoreError(f"There is no key slot for {officer}.")
         self._save(replace(current, slots=tuple(s for s in current.slots if s is not slot)))
 
     def set_role(self, officer: str, role: str) -> None:
+        """The slot's copy of the role (a hint); an officer without a slot has none."""
         _check_role(role)
         current = self._load()
         slot = current.find(officer)
         if slot is None:
-            raise StoreError(f"There is no key slot for {officer}.")
+            return
         self._save(replace(current, slots=tuple(
             replace(s, role=role) if s is slot else s for s in current.slots)))
 

@@ -68,6 +68,18 @@ def test_first_officer_is_admin_and_changes_are_audited(team: Services, policy: 
     ctx.store.close()
 
 
+def test_officers_without_a_key_slot_can_be_managed(team: Services) -> None:
+    with team.ctx.store.session() as s:  # as demo data and older stores list them
+        s.execute(text("INSERT INTO officers (name, role, created_at, active)"
+                       " VALUES ('Sam Okafor', 'officer', '2026-01-01 00:00:00', 1)"))
+    assert {r.name: r.has_slot for r in team.officers.list()}["Sam Okafor"] is False
+    team.officers.set_role("Sam Okafor", "viewer")
+    team.officers.remove("Sam Okafor")
+    team.officers.add("Sam Okafor", "officer", "sam phrase")
+    row = {r.name: r for r in team.officers.list()}["Sam Okafor"]
+    assert (row.role, row.active, row.has_slot) == ("officer", True, True)
+
+
 def test_failed_unlocks_are_audited_at_the_next_good_one(team: Services, policy: Policy) -> None:
     path = team.ctx.store.path
     team.ctx.store.close()
