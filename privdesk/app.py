@@ -167,7 +167,10 @@ class Session:
         if self.idle is not None:
             self.idle.pause()
         self.tasks.wait()  # no query may be half-way through when the engine goes
-        lock_session(self.ctx, reason)
+        try:
+            lock_session(self.ctx, reason)
+        except Exception as exc:  # the key is dropped all the same (lock_session's finally)
+            self._status(f"The lock could not be written to the audit trail: {exc}")
         self.window.set_locked(True)
         assert self.cover is not None
         self.cover.cover()

@@ -32,6 +32,7 @@ from privdesk.store.errors import (
 )
 
 ROLES = ("admin", "officer", "viewer")
+UNKNOWN_OFFICER = "(unknown officer name)"
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
         try:
             data_key = ks.open_slot(slot, passphrase)
         except ks.WrongPassphrase:
-            _remember_failure(path, officer)
+            _remember_failure(path, slot.officer)
             raise
         if not slot_file.authentic(data_key):
             raise ks.SlotFileError(
@@ -218,7 +219,9 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
         return _upgrade(path, officer, passphrase)
     if not found:
         ks.dummy_derivation(passphrase)
-        _remember_failure(path, officer)
+        # Not the typed name: people type a passphrase into the name field by mistake, and
+        # the slot file is plain text.
+        _remember_failure(path, UNKNOWN_OFFICER)
         raise ks.WrongPassphrase()
     raise DamagedStoreError("no slot key opens the store")
 

@@ -89,7 +89,7 @@ def test_failed_unlocks_are_audited_at_the_next_good_one(team: Services, policy:
     ctx = begin_session(vault.open_store(path, "Alex Morgan", PW), policy)
     services = Services.build(ctx)
     failed = [e for e in services.audit.events() if e.outcome == "failed"]
-    assert sorted(e.officer for e in failed) == ["Alex Morgan", "Nobody"]
+    assert sorted(e.officer for e in failed) == [vault.UNKNOWN_OFFICER, "Alex Morgan"]
     assert services.audit.verify().ok
     ctx.store.close()
 
