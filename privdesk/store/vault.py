@@ -188,6 +188,11 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
     check_local(path)
     main = ks.read_slot_file(ks.sidecar_path(path))
     nxt = ks.read_slot_file(ks.pending_path(path))
+    if main is None and path.with_name(path.name + "-journal").exists():
+        # An upgrade died inside its rekey: the hot journal must be rolled back with the
+        # old (passphrase) key, the one the file had before, so that one is tried first.
+        with contextlib.suppress(UnlockError):
+            return _upgrade(path, officer, passphrase)
     candidates = [f for f in (main, nxt) if f is not None]
     found = False
     for slot_file in candidates:
