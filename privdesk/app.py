@@ -100,6 +100,7 @@ class Session:
         self.cover: LockCover | None = None
         self.lock_dialog: UnlockDialog | None = None
         self.dialog_covers = DialogCovers()
+        self.tasks.error.connect(self._show_error)
 
     def _open(self, path: Path, officer: str, passphrase: str, create: bool) -> ServiceContext:
         return open_or_create(path, officer, passphrase, create, self.policy)
@@ -146,10 +147,29 @@ class Session:
         assert isinstance(app, QApplication)
         self.idle = IdleLock(app, minutes_to_ms(self.services.settings.get("auto_lock_minutes")),
                              lambda: self.lock("idle"))
-        self.tasks.error.connect(self._show_error)
+        window.switch_store_requested.connect(self.switch_store)
         window.destroyed.connect(self.close)
         window.show()
         self._daily_backup()
+        return window
+
+    def switch_store(self) -> None:
+        """File > Open another store (Ctrl+O): unlock another, then close this one."""
+        dialog = UnlockDialog(self._open, self.tasks, self.recent.load(), self.paths.data,
+                              parent=self.window, settings=self.settings,
+                              default_officer=self.ctx.actor.name)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_store is not None:
+            self.switch_to(dialog.result_store)
+
+    def switch_to(self, ctx: ServiceContext) -> MainWindow:
+        old = self.window
+        if old is not None:
+            old.destroyed.disconnect(self.close)
+        self.close()  # this store's exit backup, then its key and connections go
+        window = self.show(ctx)
+        if old is not None:
+            old.close()
+            old.deleteLater()
         return window
 
     def _officer_text(self) -> str:

@@ -234,3 +234,25 @@ def test_new_store_from_the_dialog_makes_its_officer_admin_and_remembers_the_nam
     settings.sync()
     dump = Path(settings.fileName()).read_bytes()
     assert b"a fresh passphrase" not in dump
+
+
+def test_switching_store_closes_the_first_and_carries_on_with_the_second(
+        qtbot: Any, team: Services, tmp_path: Path, policy: Policy) -> None:
+    first_path = team.ctx.store.path
+    team.ctx.store.close()
+    second = vault.create_store(tmp_path / "second.privdesk", "Dana Reid", "second phrase")
+    second.close()
+    session = Session(None, QSettings(), app_paths(), policy)
+    first = begin_session(vault.open_store(first_path, "Alex Morgan", PW), policy)
+    old_window = session.show(first)
+    qtbot.addWidget(old_window)
+    ctx2 = session._open(second.path, "Dana Reid", "second phrase", False)
+    window = session.switch_to(ctx2)
+    qtbot.addWidget(window)
+    assert first.store.locked and not ctx2.store.locked
+    assert "second.privdesk" in window.store_label.text()
+    assert session.ctx is ctx2 and session.idle is not None
+    qtbot.waitUntil(lambda: not old_window.isVisible(), timeout=5000)
+    session.tasks.wait()
+    window.close()
+    session.close()
