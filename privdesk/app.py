@@ -1,40 +1,65 @@
-"""GUI composition root: paths -> unlock -> Store -> services -> MainWindow."""
+"""GUI composition root: paths -> unlock (key slots) -> Store -> services -> MainWindow,
+and the session's lock cycle (idle timer, Ctrl+L) and backups (daily, on exit)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from privdesk.paths import AppPaths, app_paths
 from privdesk.policy import Policy, load_policy
+from privdesk.services.authz import Permission
+from privdesk.services.backup import BackupService
 from privdesk.services.container import Services
-from privdesk.services.context import Actor, ServiceContext
-from privdesk.services.demo import DEMO_PASSPHRASE, DemoDataService
-from privdesk.store.engine import Store, StoreKey
+from privdesk.services.context import ServiceContext
+from privdesk.services.demo import DEMO_OFFICERS, DEMO_PASSPHRASE, DemoDataService
+from privdesk.services.officers import (
+    OfficerService,
+    begin_session,
+    lock_session,
+    resume_session,
+)
+from privdesk.store import vault
+from privdesk.store.errors import StoreLockedError
 from privdesk.ui.areas import build_areas
+from privdesk.ui.lock import DialogCovers, IdleLock, LockCover
 from privdesk.ui.main_window import MainWindow
+from privdesk.ui.permissions import guard
+from privdesk.ui.settings_dialog import SettingsDialog
 from privdesk.ui.style import apply_style
 from privdesk.ui.tasks import TaskRunner
 from privdesk.ui.unlock_dialog import UnlockDialog
 
 MAX_RECENT = 8
+DEMO_ADMIN = DEMO_OFFICERS[0][0]
 
 
-def open_or_create(path: Path, passphrase: str, create: bool) -> Store:
-    key = StoreKey.passphrase(passphrase)
-    return Store.create(path, key) if create else Store.open(path, key)
+def open_or_create(path: Path, officer: str, passphrase: str, create: bool,
+                   policy: Policy) -> ServiceContext:
+    """Unlock (or create) a store through the officer's key slot; runs off the UI thread."""
+    store = (vault.create_store(path, officer, passphrase) if create
+             else vault.open_store(path, officer, passphrase))
+    try:
+        return begin_session(store, policy)
+    except BaseException:
+        store.close()
+        raise
 
 
 def ensure_demo_store(paths: AppPaths, policy: Policy) -> Path:
-    """The demo store, built on first use (2,000 contacts take about a second)."""
+    """The demo store, built on first use: Alex Morgan (admin) and the other demo officers
+    all unlock it with DEMO_PASSPHRASE, so each role can be tried."""
     path = paths.demo_store
     if not path.exists():
-        store = Store.create(path, StoreKey.passphrase(DEMO_PASSPHRASE))
-        with store:
-            ctx = ServiceContext(store=store, policy=policy, actor=Actor("demo"))
+        with vault.create_store(path, DEMO_ADMIN, DEMO_PASSPHRASE) as store:
+            ctx = begin_session(store, policy)
+            officers = OfficerService(ctx)
+            for name, role in DEMO_OFFICERS[1:]:
+                officers.add(name, role, DEMO_PASSPHRASE)
             DemoDataService(ctx).generate()
     return path
 
@@ -53,22 +78,38 @@ class RecentStores:
         self._settings.setValue("recent_stores", [str(p) for p in paths[:MAX_RECENT]])
 
 
-class Session:
-    """One unlocked store shown in one main window."""
+def minutes_to_ms(value: object) -> int:
+    try:
+        return max(0, int(float(str(value)) * 60_000))
+    except ValueError:
+        return 10 * 60_000
 
-    def __init__(self, app: QApplication, settings: QSettings, paths: AppPaths,
-                 policy: Policy, actor: Actor) -> None:
-        self.app, self.settings, self.paths, self.policy, self.actor = (
-            app, settings, paths, policy, actor)
+
+class Session:
+    """One unlocked store shown in one main window, locked and unlocked in place."""
+
+    def __init__(self, app: QApplication | None, settings: QSettings, paths: AppPaths,
+                 policy: Policy, default_officer: str = "") -> None:
+        self.settings, self.paths, self.policy = settings, paths, policy
+        self.default_officer = default_officer
         self.tasks = TaskRunner()
         self.recent = RecentStores(settings)
         self.window: MainWindow | None = None
         self.services: Services | None = None
+        self.idle: IdleLock | None = None
+        self.cover: LockCover | None = None
+        self.lock_dialog: UnlockDialog | None = None
+        self.dialog_covers = DialogCovers()
+        self.tasks.error.connect(self._show_error)
+
+    def _open(self, path: Path, officer: str, passphrase: str, create: bool) -> ServiceContext:
+        return open_or_create(path, officer, passphrase, create, self.policy)
 
     def unlock(self, preselect: Path | None = None, demo: bool = False) -> bool:
-        recent = self.recent.load()
-        dialog = UnlockDialog(open_or_create, self.tasks, recent, self.paths.data,
-                              demo_passphrase=DEMO_PASSPHRASE if demo else None)
+        dialog = UnlockDialog(self._open, self.tasks, self.recent.load(), self.paths.data,
+                              demo_passphrase=DEMO_PASSPHRASE if demo else None,
+                              settings=self.settings,
+                              default_officer=DEMO_ADMIN if demo else self.default_officer)
         if preselect is not None:
             dialog.select(preselect)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_store is None:
@@ -76,23 +117,146 @@ class Session:
         self.show(dialog.result_store)
         return True
 
-    def show(self, store: Store) -> MainWindow:
-        self.recent.add(store.path)
-        ctx = ServiceContext(store=store, policy=self.policy, actor=self.actor)
+    @property
+    def ctx(self) -> ServiceContext:
+        assert self.services is not None
+        return self.services.ctx
+
+    @property
+    def locked(self) -> bool:
+        return self.lock_dialog is not None
+
+    def show(self, ctx: ServiceContext) -> MainWindow:
+        self.recent.add(ctx.store.path)
         self.services = Services.build(ctx)
-        self.window = MainWindow(build_areas(self.services, self.tasks), str(store.path),
-                                 self.actor.name, self.settings)
-        self.tasks.error.connect(self._show_error)
-        self.window.destroyed.connect(self.close)
-        self.window.show()
-        return self.window
+        window = MainWindow(build_areas(self.services, self.tasks), str(ctx.store.path),
+                            self._officer_text(), self.settings)
+        self.window = window
+        window.lock_requested.connect(lambda: self.lock("on demand"))
+        settings_action = QAction("&Settings…", window)
+        settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        settings_action.triggered.connect(self.open_settings)
+        backup_action = QAction("&Back up now", window)
+        backup_action.triggered.connect(self.backup_now)
+        guard(backup_action, ctx, Permission.BACKUP)
+        file_menu = window.menuBar().actions()[0].menu()
+        file_menu.insertAction(window.lock_action, settings_action)
+        file_menu.insertAction(window.lock_action, backup_action)
+        self.cover = LockCover(window)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.idle = IdleLock(app, minutes_to_ms(self.services.settings.get("auto_lock_minutes")),
+                             lambda: self.lock("idle"))
+        window.switch_store_requested.connect(self.switch_store)
+        window.destroyed.connect(self.close)
+        window.show()
+        self._daily_backup()
+        return window
+
+    def switch_store(self) -> None:
+        """File > Open another store (Ctrl+O): unlock another, then close this one."""
+        dialog = UnlockDialog(self._open, self.tasks, self.recent.load(), self.paths.data,
+                              parent=self.window, settings=self.settings,
+                              default_officer=self.ctx.actor.name)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_store is not None:
+            self.switch_to(dialog.result_store)
+
+    def switch_to(self, ctx: ServiceContext) -> MainWindow:
+        old = self.window
+        if old is not None:
+            old.destroyed.disconnect(self.close)
+        self.close()  # this store's exit backup, then its key and connections go
+        window = self.show(ctx)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        return window
+
+    def _officer_text(self) -> str:
+        return f"{self.ctx.actor.name} ({self.ctx.actor.role})"
 
     def _show_error(self, exc: Exception) -> None:
+        if isinstance(exc, StoreLockedError):  # a timer's refresh that met the lock: harmless
+            return
         QMessageBox.warning(self.window, "privdesk", f"Something went wrong:\n\n{exc}")
+
+    # -- lock ------------------------------------------------------------------------------
+    def lock(self, reason: str = "on demand") -> None:
+        if self.locked or self.window is None or self.services is None:
+            return
+        if self.idle is not None:
+            self.idle.pause()
+        self.tasks.wait()  # no query may be half-way through when the engine goes
+        try:
+            lock_session(self.ctx, reason)
+        except Exception as exc:  # the key is dropped all the same (lock_session's finally)
+            self._status(f"The lock could not be written to the audit trail: {exc}")
+        self.window.set_locked(True)
+        assert self.cover is not None
+        self.cover.cover()
+        dialog = UnlockDialog(self._resume, self.tasks, [self.ctx.store.path], self.paths.data,
+                              parent=self.window, locked_officer=self.ctx.actor.name)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.unlocked.connect(self._resumed)
+        dialog.rejected.connect(self.window.close)  # "Quit" while locked quits
+        self.lock_dialog = dialog
+        self.dialog_covers.cover(keep=dialog)
+        dialog.open()
+
+    def _resume(self, path: Path, officer: str, passphrase: str, create: bool) -> ServiceContext:
+        return resume_session(self.ctx, passphrase)
+
+    def _resumed(self, _ctx: ServiceContext) -> None:
+        self.lock_dialog = None
+        self.dialog_covers.uncover()
+        assert self.window is not None and self.cover is not None
+        self.cover.hide()
+        self.window.set_locked(False)
+        self.window.officer_label.setText(f"Officer: {self._officer_text()}")
+        if self.idle is not None:
+            self.idle.restart()
+        self.window.refresh_current()
+        self._daily_backup()  # a window left open for days still gets its daily backup
+
+    # -- settings and backups -------------------------------------------------------------
+    def open_settings(self) -> None:
+        assert self.services is not None and self.window is not None
+        dialog = SettingsDialog(self.services.settings, self.ctx, self.tasks, self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted and self.idle is not None:
+            self.idle.set_interval(minutes_to_ms(self.services.settings.get("auto_lock_minutes")))
+
+    def _backups(self) -> BackupService:
+        assert self.services is not None
+        return self.services.backups
+
+    def backup_now(self) -> None:
+        assert self.window is not None
+        self.window.statusBar().showMessage("Backing up…")
+        self.tasks.run(self._backups().backup_now,
+                       on_done=lambda info: self._status(f"Backup written and verified: {info.path}"),
+                       on_error=lambda exc: self._status(f"Backup failed: {exc}"))
+
+    def _status(self, text: str) -> None:
+        if self.window is not None:
+            self.window.statusBar().showMessage(text, 15000)
+
+    def _daily_backup(self) -> None:
+        self.tasks.run(self._backups().daily_if_due, on_error=self._backup_failed)
+
+    def _backup_failed(self, exc: Exception) -> None:
+        self._status(f"Daily backup failed: {exc}")
 
     def close(self) -> None:
         self.tasks.wait()
+        if self.idle is not None:
+            self.idle.stop()
+            self.idle = None
         if self.services is not None:
+            if not self.ctx.store.locked:
+                try:
+                    self._backups().on_exit()
+                except Exception as exc:  # a failed exit backup must not block quitting
+                    print(f"privdesk: backup on exit failed: {exc}", file=sys.stderr)
             self.services.close()
             self.services = None
 
@@ -109,8 +273,8 @@ def run_gui(demo: bool = False, store: str | None = None) -> int:
     settings = QSettings()
     paths = app_paths().ensure()
     policy = load_policy()
-    actor = Actor(os.environ.get("PRIVDESK_USER") or getpass.getuser())
-    session = Session(app, settings, paths, policy, actor)
+    session = Session(app, settings, paths, policy,
+                      default_officer=os.environ.get("PRIVDESK_USER") or getpass.getuser())
     preselect = ensure_demo_store(paths, policy) if demo else (Path(store) if store else None)
     if not session.unlock(preselect=preselect, demo=demo):
         return 0

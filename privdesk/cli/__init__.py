@@ -17,6 +17,7 @@ from privdesk.cli import (
     pack_commands,
     requests_commands,
     retention_commands,
+    security_commands,
     store_commands,
 )
 from privdesk.cli.common import EXIT_ERROR, EXIT_USAGE, CliError
@@ -26,9 +27,10 @@ from privdesk.store.failures import IO_ERRORS, describe_failure
 COMMAND_MODULES = [
     store_commands,
     contacts_commands,
+    pack_commands,
     requests_commands,
     retention_commands,
-    pack_commands,
+    security_commands,
     bench_commands,
 ]
 

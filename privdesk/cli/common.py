@@ -15,7 +15,8 @@ from typing import Any
 
 from privdesk.policy import PolicyError, load_policy
 from privdesk.services.context import Actor, ServiceContext
-from privdesk.store.engine import Store, StoreKey
+from privdesk.services.officers import begin_session
+from privdesk.store import vault
 from privdesk.store.errors import StoreError, UnlockError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNLOCK = 0, 1, 2, 3
@@ -49,44 +50,67 @@ def parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from exc
 
 
-def read_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
-    """--passphrase-file, then $PRIVDESK_PASSPHRASE, then an interactive prompt."""
-    if getattr(args, "passphrase_file", None):
-        try:
-            lines = Path(args.passphrase_file).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise CliError(f"Cannot read the passphrase file: {exc.strerror}", EXIT_USAGE) from exc
-        return lines[0] if lines else ""
-    env = os.environ.get("PRIVDESK_PASSPHRASE")
-    if env is not None:
-        return env
+def read_passphrase_file(path: Path) -> str:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CliError(f"Cannot read the passphrase file: {exc.strerror}", EXIT_USAGE) from exc
+    return lines[0] if lines else ""
+
+
+def prompt_passphrase(label: str, confirm: bool, hint: str) -> str:
     if not sys.stdin.isatty():
-        raise CliError("No passphrase: use --passphrase-file or PRIVDESK_PASSPHRASE.", EXIT_USAGE)
-    first = getpass.getpass("Passphrase: ")
-    if confirm and getpass.getpass("Repeat passphrase: ") != first:
+        raise CliError(f"No passphrase: {hint}.", EXIT_USAGE)
+    first = getpass.getpass(f"{label}: ")
+    if confirm and getpass.getpass(f"Repeat {label.lower()}: ") != first:
         raise CliError("The passphrases do not match.", EXIT_USAGE)
     return first
 
 
+def read_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
+    """--passphrase-file, then $PRIVDESK_PASSPHRASE, then an interactive prompt (asked
+    once per command: `officers passwd` needs it again after unlocking)."""
+    cached = getattr(args, "_passphrase", None)
+    if isinstance(cached, str):
+        return cached
+    if getattr(args, "passphrase_file", None):
+        value = read_passphrase_file(args.passphrase_file)
+    elif (env := os.environ.get("PRIVDESK_PASSPHRASE")) is not None:
+        value = env
+    else:
+        value = prompt_passphrase("Passphrase", confirm,
+                                  "use --passphrase-file or PRIVDESK_PASSPHRASE")
+    args._passphrase = value
+    return value
+
+
+def officer_name(args: argparse.Namespace) -> str:
+    """--user, then $PRIVDESK_USER, then the login name."""
+    return getattr(args, "user", None) or os.environ.get("PRIVDESK_USER") or getpass.getuser()
+
+
 def actor_from(args: argparse.Namespace) -> Actor:
-    name = getattr(args, "user", None) or os.environ.get("PRIVDESK_USER") or getpass.getuser()
-    return Actor(name=name)
+    """Who is named on the command line (the role comes from the store once unlocked)."""
+    return Actor(name=officer_name(args))
 
 
 def open_context(args: argparse.Namespace) -> ServiceContext:
-    """Unlock the store named by --store and build the services' context."""
+    """Unlock the store named by --store with the officer's key slot, and build the
+    services' context (the unlock, and any failed attempts before it, are audited)."""
     try:
         policy = load_policy()
-        store = Store.open(args.store, StoreKey.passphrase(read_passphrase(args)))
+        store = vault.open_store(args.store, officer_name(args), read_passphrase(args))
     except UnlockError as exc:
         raise CliError(str(exc), EXIT_UNLOCK) from exc
     except (StoreError, PolicyError) as exc:
         raise CliError(str(exc), EXIT_UNLOCK if isinstance(exc, StoreError) else EXIT_ERROR) \
             from exc
     today = getattr(args, "today", None)
-    ctx = ServiceContext(store=store, policy=policy, actor=actor_from(args))
-    if today is not None:
-        ctx.today = lambda: today
+    try:
+        ctx = begin_session(store, policy, today=(lambda: today) if today is not None else None)
+    except StoreError as exc:
+        store.close()
+        raise CliError(str(exc), EXIT_UNLOCK) from exc
     return ctx
 
 

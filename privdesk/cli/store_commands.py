@@ -9,9 +9,9 @@ from privdesk.cli.common import (
     EXIT_ERROR,
     EXIT_OK,
     CliError,
-    actor_from,
     add_store_args,
     emit,
+    officer_name,
     open_context,
     read_passphrase,
 )
@@ -19,18 +19,28 @@ from privdesk.policy import load_policy
 from privdesk.services.context import ServiceContext
 from privdesk.services.demo import DemoDataService
 from privdesk.services.maintenance import check_store
-from privdesk.store.engine import Store, StoreKey
+from privdesk.services.officers import begin_session
+from privdesk.store import vault
 from privdesk.store.errors import StoreError
 
 
-def _init(args: argparse.Namespace) -> int:
+def create_context(args: argparse.Namespace) -> ServiceContext:
+    """A new store whose first officer (--user) is its admin."""
     try:
-        store = Store.create(args.store, StoreKey.passphrase(read_passphrase(args, confirm=True)))
+        store = vault.create_store(args.store, officer_name(args),
+                                   read_passphrase(args, confirm=True))
     except StoreError as exc:
         raise CliError(str(exc)) from exc
-    with store:
-        emit(args, {"ok": True, "path": str(store.path), "cipher_version": store.cipher_version()},
-             lambda v: f"Created encrypted store {v['path']} (SQLCipher {v['cipher_version']}).")
+    return begin_session(store, load_policy())
+
+
+def _init(args: argparse.Namespace) -> int:
+    ctx = create_context(args)
+    with ctx.store as store:
+        emit(args, {"ok": True, "path": str(store.path), "cipher_version": store.cipher_version(),
+                    "admin": ctx.actor.name},
+             lambda v: f"Created encrypted store {v['path']} (SQLCipher {v['cipher_version']}); "
+                       f"its admin is {v['admin']}.")
     return EXIT_OK
 
 
@@ -50,13 +60,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    passphrase = read_passphrase(args)
-    try:
-        store = (Store.open(args.store, StoreKey.passphrase(passphrase)) if args.store.exists()
-                 else Store.create(args.store, StoreKey.passphrase(passphrase)))
-    except StoreError as exc:
-        raise CliError(str(exc), 3) from exc
-    ctx = ServiceContext(store=store, policy=load_policy(), actor=actor_from(args))
+    ctx = open_context(args) if args.store.exists() else create_context(args)
+    store = ctx.store
 
     def progress(done: int, total: int) -> None:
         if not args.json:

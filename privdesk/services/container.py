@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from privdesk.services.audit_trail import AuditService
+from privdesk.services.backup import BackupService
 from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
@@ -11,6 +13,7 @@ from privdesk.services.erasure import ErasureService
 from privdesk.services.letters import LetterService
 from privdesk.services.mailer import MailService
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.officers import OfficerService
 from privdesk.services.packs import PackService
 from privdesk.services.purge import PurgeService
 from privdesk.services.requests import RequestService
@@ -33,6 +36,9 @@ class Services:
     packs: PackService
     letters: LetterService
     mail: MailService
+    officers: OfficerService
+    audit: AuditService
+    backups: BackupService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
@@ -50,6 +56,9 @@ class Services:
             packs=PackService(ctx),
             letters=LetterService(ctx),
             mail=MailService(ctx),
+            officers=OfficerService(ctx),
+            audit=AuditService(ctx),
+            backups=BackupService(ctx),
         )
 
     def check(self) -> CheckReport:

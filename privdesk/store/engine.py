@@ -1,7 +1,8 @@
-"""Create, open, verify, rekey and migrate an encrypted store (SQLCipher 4).
+"""Create, open, verify, rekey, copy and migrate an encrypted store (SQLCipher 4).
 
-This is the only module that ever sees key material. Keys reach SQLCipher through
-sqlite3_key (``Connection.set_key``), never through SQL text, so any passphrase is safe.
+Key material stays in the store package: `sqlcipher` hands it to SQLCipher (through
+sqlite3_key, never SQL text), this module keeps it for the pool's connections and drops
+it on `close`, and `vault`/`keyslots` derive it from the officers' passphrases.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,95 +28,25 @@ from sqlalchemy.pool import QueuePool
 
 from privdesk.store.errors import (
     DiskFullError,
+    NetworkShareError,
     NotEncryptedError,
     StoreError,
     StoreExistsError,
+    StoreLockedError,
     StoreMissingError,
 )
-from privdesk.store.failures import (
-    IO_ERRORS,
-    is_disk_full,
-    open_failure,
-    reason,
-)
+from privdesk.store.failures import IO_ERRORS, is_disk_full, open_failure, reason
+from privdesk.store.shares import network_filesystem
 
-PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
-# ~64 MiB of page cache per connection: SQLCipher decrypts each page once per cache fill,
-# so a roomy cache removes most of its overhead on repeated reads (DESIGN.md).
-CACHE_KIB = 65536
+# Re-exported ("X as X"): engine stays the public face for StoreKey and friends.
+from privdesk.store.sqlcipher import PLAIN_SQLITE_HEADER as PLAIN_SQLITE_HEADER
+from privdesk.store.sqlcipher import StoreKey as StoreKey
+from privdesk.store.sqlcipher import _apply_pragmas, _connect
+from privdesk.store.sqlcipher import _check_key as _check_key
+from privdesk.store.sqlcipher import check_file as check_file
+from privdesk.store.sqlcipher import read_header as read_header
+
 POOL_SIZE = 3  # a pooled connection pays the key derivation once, not per checkout
-
-
-@dataclass(frozen=True, repr=False)
-class StoreKey:
-    """Key material for sqlite3_key: a passphrase, or a raw 256-bit key."""
-
-    material: bytes
-
-    @classmethod
-    def passphrase(cls, value: str) -> StoreKey:
-        if not value:
-            raise StoreError("The passphrase must not be empty.")
-        if "\x00" in value:
-            raise StoreError("The passphrase must not contain a NUL character.")
-        return cls(value.encode("utf-8"))
-
-    @classmethod
-    def raw(cls, key: bytes) -> StoreKey:
-        if len(key) != 32:
-            raise StoreError("A raw store key must be 32 bytes.")
-        # SQLCipher's raw-key syntax: no KDF, the bytes are the AES key.
-        return cls(b"x'" + key.hex().encode("ascii") + b"'")
-
-    def __repr__(self) -> str:  # never print key material, even in a traceback
-        return "StoreKey(<hidden>)"
-
-
-def _connect(path: Path, key: StoreKey, read_only: bool = False) -> sqlcipher3.Connection:
-    if read_only:
-        conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                  check_same_thread=False)
-    else:
-        conn = sqlcipher3.connect(str(path), check_same_thread=False)
-    # Silence SQLCipher's own stderr logging before the key is even tried.
-    conn.execute("PRAGMA cipher_log_level = NONE")
-    conn.set_key(key.material)
-    return conn
-
-
-def _apply_pragmas(conn: sqlcipher3.Connection) -> None:
-    conn.execute("PRAGMA busy_timeout = 10000")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA secure_delete = ON")
-    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-
-
-def _check_key(path: Path, key: StoreKey) -> None:
-    """Try the key read-only, so a wrong key or a damaged file is never written to.
-
-    Except after a crash mid-transaction in rollback-journal mode: a read-only connection
-    cannot replay the hot journal and refuses every key. Replaying it only copies the
-    saved original pages back (no key is needed for that), so it is safe whichever key
-    is tried, and it is what any writer would do first anyway."""
-    hot_journal = path.with_name(path.name + "-journal")
-    # Reading a store that a crash left with a -wal makes even a read-only connection
-    # create the -shm index; a refused key should leave no file behind, so remove it.
-    # It is derived data (rebuilt from the -wal) and holds nothing decrypted.
-    shm = path.with_name(path.name + "-shm")
-    shm_existed = shm.exists()
-    try:
-        conn = _connect(path, key, read_only=not hot_journal.exists())
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
-    except sqlcipher3.DatabaseError as exc:
-        if not shm_existed:
-            shm.unlink(missing_ok=True)
-        raise open_failure(path, exc) from exc
 
 
 def _migrations_config(connection: Any) -> Config:
@@ -125,6 +55,13 @@ def _migrations_config(connection: Any) -> Config:
     cfg.set_main_option("script_location", str(location))
     cfg.attributes["connection"] = connection
     return cfg
+
+
+def check_local(path: Path) -> None:
+    """Refuse a store on a network share: SQLite's locking is unsafe there."""
+    fs = network_filesystem(path)
+    if fs is not None:
+        raise NetworkShareError(path, fs)
 
 
 def head_revision() -> str | None:
@@ -136,8 +73,10 @@ class Store:
 
     def __init__(self, path: Path, key: StoreKey) -> None:
         self.path = path
-        self._key = key
+        self._key: StoreKey | None = key
         self._lock = threading.Lock()
+        # The unlocked store's key slots (store.vault.KeyRing), set by whoever unlocked it.
+        self.keyring: Any = None
         self.engine: Engine = self._make_engine()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -147,9 +86,10 @@ class Store:
         path = Path(path)
         if path.exists():
             raise StoreExistsError(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        check_local(path)
         store: Store | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             conn = _connect(path, key)
             try:
                 _apply_pragmas(conn)
@@ -183,6 +123,7 @@ class Store:
         path = Path(path)
         if not path.is_file():
             raise StoreMissingError(path)
+        check_local(path)
         if read_header(path) == PLAIN_SQLITE_HEADER:
             raise NotEncryptedError(path)
         remove_rekey_leftovers(path)
@@ -202,7 +143,22 @@ class Store:
         return store
 
     def close(self) -> None:
+        """Dispose every connection and drop the key: nothing can reconnect until
+        `reopen` is given the key again (auto-lock keeps this object for its users)."""
         self.engine.dispose()
+        self._key = None
+        if self.keyring is not None:
+            self.keyring.forget()
+
+    @property
+    def locked(self) -> bool:
+        return self._key is None
+
+    def reopen(self, key: StoreKey, keyring: Any = None) -> None:
+        """Unlock this same Store object again after `close` (auto-lock)."""
+        _check_key(self.path, key)
+        self._key = key
+        self.keyring = keyring
 
     def __enter__(self) -> Store:
         return self
@@ -212,9 +168,12 @@ class Store:
 
     # -- connections -------------------------------------------------------------------
     def _make_engine(self) -> Engine:
-        path, key = self.path, self._key
+        path = self.path
 
         def creator() -> sqlcipher3.Connection:
+            key = self._key  # read each time: after close() there is none to reconnect with
+            if key is None:
+                raise StoreLockedError()
             conn = _connect(path, key)
             try:
                 _apply_pragmas(conn)
@@ -307,6 +266,37 @@ class Store:
         with self.engine.begin() as c:
             command.upgrade(_migrations_config(c), "head")
 
+    # -- copies ------------------------------------------------------------------------
+    def copy_to(self, dest: Path, progress: Callable[[int, int], None] | None = None) -> None:
+        """An encrypted copy under the same key, made with SQLite's online backup API
+        (readers and writers carry on meanwhile). dest must not exist; the caller gives
+        it a temporary name and renames it only once it is verified."""
+        if self._key is None:
+            raise StoreLockedError()
+        if dest.exists():
+            raise StoreExistsError(dest)
+        key = self._key
+
+        def copy(raw: sqlcipher3.Connection) -> None:
+            target = _connect(dest, key)
+            try:
+                raw.backup(target, pages=256,
+                           progress=(lambda _s, left, total: progress(total - left, total))
+                           if progress else None)
+                target.commit()
+            finally:
+                target.close()
+
+        self.run_raw(copy)
+        with contextlib.suppress(OSError):
+            dest.chmod(0o600)
+
+    def check_copy(self, path: Path) -> list[str]:
+        """Open a copy with this store's key and run both integrity checks on it."""
+        if self._key is None:
+            raise StoreLockedError()
+        return check_file(path, self._key)
+
     # -- keys --------------------------------------------------------------------------
     def rekey(self, new_key: StoreKey) -> None:
         """Re-encrypt every page under a new key; the old key stops working.
@@ -318,6 +308,8 @@ class Store:
         `path` is either wholly under the old key or wholly under the new one.
         """
         with self._lock:
+            if self._key is None:
+                raise StoreLockedError()
             self.checkpoint()
             self.engine.dispose()
             tmp = rekey_temp_path(self.path)
@@ -367,8 +359,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def read_header(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(16)

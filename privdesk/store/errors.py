@@ -42,3 +42,31 @@ class DiskFullError(StoreError):
 
     def __init__(self) -> None:
         super().__init__(self.MESSAGE)
+class StoreLockedError(StoreError):
+    def __init__(self) -> None:
+        super().__init__("The store is locked: unlock it to carry on.")
+
+
+class NetworkShareError(StoreError):
+    def __init__(self, path: object, fs_type: str) -> None:
+        super().__init__(
+            f"{path} is on a network share ({fs_type}). privdesk refuses to open a store "
+            "there: SQLite's file locking is not reliable over a network, and two officers "
+            "writing at once could corrupt the store. Copy it to a local disk first.")
+        self.fs_type = fs_type
+
+
+class DamagedStoreError(UnlockError):
+    """The officer's slot opened, so the passphrase is right, yet the file does not."""
+
+    MESSAGE = ("The passphrase is right, but the store does not open with its key: the file "
+               "is damaged or was replaced. Restore it from a backup.")
+
+
+class MissingKeyFileError(UnlockError):
+    """No key slots beside the store, and the passphrase does not open it directly."""
+
+    def __init__(self, key_file: str) -> None:
+        super().__init__(None)
+        self.args = (f"Wrong passphrase, or this store's key file ({key_file}) is missing. "
+                     "Put the key file back beside the store: every backup has a copy.",)

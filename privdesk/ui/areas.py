@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 from privdesk.services.container import Services
+from privdesk.ui.audit_area import AuditArea
 from privdesk.ui.contacts import ContactsArea
 from privdesk.ui.main_window import Area
+from privdesk.ui.officers_area import OfficersArea
 from privdesk.ui.requests import RequestsArea
 from privdesk.ui.retention import RetentionArea
-from privdesk.ui.summary_area import SummaryArea
 from privdesk.ui.tasks import TaskRunner
-
-
-def _counts(services: Services, tables: list[str]) -> str:
-    counts = services.ctx.store.table_counts(tables)
-    return "  ·  ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in counts.items())
 
 
 def build_areas(services: Services, tasks: TaskRunner) -> list[Area]:
     contacts = ContactsArea(services, tasks)
-    areas = [Area("contacts", "Contacts", contacts, contacts.refresh)]
-    for key, title, text, tables in (
-        ("requests", "Requests", "Data-subject requests and their statutory deadlines.",
-         ["requests"]),
-    ):
-        if key == "requests":
-            queue = RequestsArea(services, tasks)
-            areas.append(Area(key, title, queue, queue.refresh))
-            continue
-        widget = SummaryArea(title, text, lambda t=tables: _counts(services, t), tasks)
-        areas.append(Area(key, title, widget, widget.refresh))
+    queue = RequestsArea(services, tasks)
     retention = RetentionArea(services, tasks)
-    areas.append(Area("retention", "Retention", retention, retention.refresh))
-    return areas
+    audit = AuditArea(services.audit, services.ctx, tasks)
+    officers = OfficersArea(services.officers, services.ctx, tasks)
+    return [
+        Area("contacts", "Contacts", contacts, contacts.refresh),
+        Area("requests", "Requests", queue, queue.refresh),
+        Area("retention", "Retention", retention, retention.refresh),
+        Area("audit", "Audit", audit, audit.refresh),
+        Area("officers", "Officers", officers, officers.refresh),
+    ]

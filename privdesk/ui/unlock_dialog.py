@@ -1,19 +1,26 @@
-"""The first thing an officer sees: pick a store, type the passphrase, unlock.
+"""The first thing an officer sees: pick a store, type your name and passphrase, unlock.
 
-Unlocking (key derivation, migrations) runs off the UI thread. A wrong passphrase or a
-damaged file shows one plain message and the file is left untouched.
+Unlocking (key derivation, migrations) runs off the UI thread. A wrong name or
+passphrase, or a damaged file, shows one plain message and the file is left untouched.
+The officer name last used for each store is remembered (QSettings); never a passphrase.
+
+In lock mode (auto-lock, Ctrl+L) the store and the officer are fixed: only the same
+officer can carry on with the window and editors left open behind the lock.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,8 +35,23 @@ from privdesk.paths import STORE_SUFFIX
 from privdesk.ui.new_store_dialog import NewStoreDialog
 from privdesk.ui.tasks import TaskRunner
 
-# (path, passphrase, create) -> an opened store; supplied by the composition root.
-Opener = Callable[[Path, str, bool], Any]
+# (path, officer, passphrase, create) -> the unlocked session; from the composition root.
+Opener = Callable[[Path, str, str, bool], Any]
+
+
+def _officer_key(path: Path) -> str:
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:20]
+    return f"stores/{digest}/officer"
+
+
+def remembered_officer(settings: QSettings | None, path: Path) -> str:
+    value = settings.value(_officer_key(path), "") if settings is not None else ""
+    return value if isinstance(value, str) else ""
+
+
+def remember_officer(settings: QSettings | None, path: Path, officer: str) -> None:
+    if settings is not None:
+        settings.setValue(_officer_key(path), officer)
 
 
 class UnlockDialog(QDialog):
@@ -37,19 +59,27 @@ class UnlockDialog(QDialog):
 
     def __init__(self, opener: Opener, tasks: TaskRunner, recent: list[Path],
                  default_folder: Path, demo_passphrase: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, settings: QSettings | None = None,
+                 default_officer: str = "", locked_officer: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Unlock privdesk")
-        self.setMinimumSize(560, 420)
+        self.setWindowTitle("Unlock privdesk" if locked_officer is None else "privdesk is locked")
+        self.setMinimumSize(560, 460 if locked_officer is None else 200)
         self._opener = opener
         self._tasks = tasks
         self._folder = default_folder
+        self._settings = settings
+        self._default_officer = default_officer
+        self._lock_mode = locked_officer is not None
         self.result_store: Any = None
 
         title = QLabel("privdesk")
         title.setObjectName("title")
-        subtitle = QLabel("Choose a store and enter its passphrase.")
+        subtitle = QLabel("Choose a store, then enter your officer name and passphrase."
+                          if locked_officer is None else
+                          f"Locked. {locked_officer}, enter your passphrase to carry on; "
+                          "your open work is kept.")
         subtitle.setObjectName("hint")
+        subtitle.setWordWrap(True)
 
         self.recent = QListWidget()
         self.recent.setAlternatingRowColors(True)
@@ -67,6 +97,15 @@ class UnlockDialog(QDialog):
         store_buttons.addWidget(new_store)
         store_buttons.addStretch(1)
 
+        self.officer = QLineEdit()
+        self.officer.setPlaceholderText("Officer name")
+        self.officer.setMaxLength(200)
+        self.officer.returnPressed.connect(lambda: self.passphrase.setFocus())
+        if locked_officer is not None:
+            self.officer.setText(locked_officer)
+            self.officer.setReadOnly(True)
+        self.recent.currentItemChanged.connect(lambda *_: self._fill_officer())
+
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText("Passphrase")
@@ -76,12 +115,16 @@ class UnlockDialog(QDialog):
         self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if demo_passphrase:
             self.demo_hint.setText(
-                f"Demo store: the passphrase is <b>{demo_passphrase}</b> (demo data only).")
+                f"Demo store: officer <b>{default_officer}</b> (admin), passphrase "
+                f"<b>{demo_passphrase}</b>. Priya Shah (officer) and Jo Lewis (viewer) use the "
+                "same passphrase. Demo data only.")
+            self.demo_hint.setWordWrap(True)
             self.passphrase.setText(demo_passphrase)
         self.demo_hint.setVisible(bool(demo_passphrase))
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote typed names
         self.error.hide()
 
         self.unlock_button = QPushButton("Unlock")
@@ -97,15 +140,38 @@ class UnlockDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(subtitle)
-        layout.addWidget(QLabel("Recent stores"))
+        recent_label = QLabel("Recent stores")
+        layout.addWidget(recent_label)
         layout.addWidget(self.recent, 1)
         layout.addLayout(store_buttons)
         layout.addSpacing(8)
-        layout.addWidget(self.passphrase)
+        credentials = QFormLayout()
+        credentials.addRow("Officer", self.officer)
+        credentials.addRow("Passphrase", self.passphrase)
+        layout.addLayout(credentials)
         layout.addWidget(self.demo_hint)
         layout.addWidget(self.error)
+        if locked_officer is not None:  # the store and the officer are fixed
+            for widget in (recent_label, self.recent, open_other, new_store):
+                widget.hide()
         layout.addLayout(actions)
-        self.passphrase.setFocus()
+        self._fill_officer()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        # Escape would reject, and rejecting the lock dialog quits: never by a stray key.
+        if self._lock_mode and event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _fill_officer(self) -> None:
+        if self.officer.isReadOnly():
+            self.passphrase.setFocus()
+            return
+        path = self.selected_path()
+        name = (remembered_officer(self._settings, path) if path else "") or self._default_officer
+        self.officer.setText(name)
+        (self.passphrase if name else self.officer).setFocus()
 
     def _add_recent(self, path: Path, first: bool = False) -> None:
         for i in range(self.recent.count()):
@@ -137,6 +203,10 @@ class UnlockDialog(QDialog):
             self.passphrase.setFocus()
 
     def _new_store(self) -> None:
+        if not self.officer.text().strip():
+            self._show_error("Enter your officer name first: you become the new store's admin.")
+            self.officer.setFocus()
+            return
         dialog = NewStoreDialog(self._folder, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._start(dialog.chosen_path, dialog.chosen_passphrase, create=True)
@@ -145,6 +215,10 @@ class UnlockDialog(QDialog):
         path = self.selected_path()
         if path is None:
             self._show_error("Choose a store first, or create a new one.")
+            return
+        if not self.officer.text().strip():
+            self._show_error("Enter your officer name.")
+            self.officer.setFocus()
             return
         if not self.passphrase.text():
             self._show_error("Enter the passphrase.")
@@ -155,10 +229,13 @@ class UnlockDialog(QDialog):
         self.error.hide()
         self.unlock_button.setEnabled(False)
         self.unlock_button.setText("Unlocking…")
-        self._tasks.run(lambda: self._opener(path, passphrase, create),
+        officer = " ".join(self.officer.text().split())
+        self._pending = (path, officer)
+        self._tasks.run(lambda: self._opener(path, officer, passphrase, create),
                         on_done=self._done, on_error=self._failed)
 
     def _done(self, store: Any) -> None:
+        remember_officer(self._settings, *self._pending)
         self.passphrase.clear()
         self.result_store = store
         self.unlocked.emit(store)

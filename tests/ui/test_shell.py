@@ -16,11 +16,11 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from privdesk.app import Session, ensure_demo_store, open_or_create
+from privdesk.app import DEMO_ADMIN, Session, ensure_demo_store, open_or_create
 from privdesk.paths import app_paths
-from privdesk.services.context import Actor
+from privdesk.services.context import ServiceContext
 from privdesk.services.demo import DEMO_PASSPHRASE
-from privdesk.store.engine import Store, StoreKey
+from privdesk.store import vault
 from privdesk.ui.new_store_dialog import NewStoreDialog
 from privdesk.ui.tasks import TaskRunner
 from privdesk.ui.unlock_dialog import UnlockDialog
@@ -42,23 +42,26 @@ def demo_store(policy: Any) -> Path:
 
 def test_unlock_demo_store_and_show_main_window(qtbot: Any, demo_store: Path, policy: Any) -> None:
     tasks = TaskRunner()
-    dialog = UnlockDialog(open_or_create, tasks, [], demo_store.parent,
-                          demo_passphrase=DEMO_PASSPHRASE)
+    session = Session(None, QSettings(), app_paths(), policy)
+    dialog = UnlockDialog(session._open, tasks, [], demo_store.parent,
+                          demo_passphrase=DEMO_PASSPHRASE, default_officer=DEMO_ADMIN)
     qtbot.addWidget(dialog)
     dialog.select(demo_store)
     assert DEMO_PASSPHRASE in dialog.demo_hint.text()
+    assert dialog.officer.text() == "Alex Morgan"
     shoot(dialog, "unlock-dialog")
     with qtbot.waitSignal(dialog.unlocked, timeout=20000) as blocker:
         dialog.try_unlock()
-    store = blocker.args[0]
-    assert isinstance(store, Store)
+    ctx = blocker.args[0]
+    assert isinstance(ctx, ServiceContext)
+    assert (ctx.actor.name, ctx.actor.role) == ("Alex Morgan", "admin")
 
-    session = Session(None, QSettings(), app_paths(), policy, Actor("Alex Morgan"))  # type: ignore[arg-type]
-    window = session.show(store)
+    window = session.show(ctx)
     qtbot.addWidget(window)
     window.resize(1200, 760)
     assert [a.title for a in window.areas][:3] == ["Contacts", "Requests", "Retention"]
     assert str(demo_store) in window.store_label.text()
+    assert "Alex Morgan (admin)" in window.officer_label.text()
     assert "Unlocked" in window.lock_label.text()
     session.tasks.wait()
     qtbot.wait(50)
@@ -69,14 +72,16 @@ def test_unlock_demo_store_and_show_main_window(qtbot: Any, demo_store: Path, po
 
 
 def test_wrong_passphrase_shows_one_clear_message(qtbot: Any, store_path: Path) -> None:
-    Store.create(store_path, StoreKey.passphrase("the right passphrase")).close()
+    vault.create_store(store_path, "Sam Okafor", "the right passphrase").close()
     before = store_path.read_bytes()
-    dialog = UnlockDialog(open_or_create, TaskRunner(), [store_path], store_path.parent)
+    dialog = UnlockDialog(lambda *a: open_or_create(*a, policy=None),  # type: ignore[arg-type]
+                          TaskRunner(), [store_path], store_path.parent)
     qtbot.addWidget(dialog)
+    dialog.officer.setText("Sam Okafor")
     dialog.passphrase.setText("the wrong passphrase")
     dialog.try_unlock()
     qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=10000)
-    assert dialog.error.text() == "Wrong passphrase, or the file is damaged."
+    assert dialog.error.text() == "Wrong officer name or passphrase."
     assert dialog.unlock_button.isEnabled()
     assert store_path.read_bytes() == before
     shoot(dialog, "unlock-wrong-passphrase")
@@ -97,9 +102,10 @@ def test_new_store_dialog_needs_matching_strong_enough_passphrases(qtbot: Any, t
 
 
 def test_settings_never_hold_the_passphrase(qtbot: Any, demo_store: Path, policy: Any) -> None:
-    session = Session(None, QSettings(), app_paths(), policy, Actor("x"))  # type: ignore[arg-type]
-    store = open_or_create(demo_store, DEMO_PASSPHRASE, create=False)
-    window = session.show(store)
+    session = Session(None, QSettings(), app_paths(), policy)
+    ctx = open_or_create(demo_store, "Jo Lewis", DEMO_PASSPHRASE, create=False, policy=policy)
+    assert ctx.actor.role == "viewer"
+    window = session.show(ctx)
     qtbot.addWidget(window)
     window.close()
     session.close()

@@ -45,7 +45,7 @@ def test_wrong_passphrase_exits_3(tmp_path: Path, pw_file: Path, capsys: pytest.
     monkeypatch.setenv("PRIVDESK_PASSPHRASE", "not it")
     code, _, err = run(capsys, "check", "--store", str(store))
     assert code == 3
-    assert "Wrong passphrase, or the file is damaged." in err
+    assert "Wrong officer name or passphrase." in err
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,103 @@
+"""Reading the audit trail: filtered lists, the chain check, CSV export (admins)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from privdesk.services.audit import AuditCheck, AuditLog
+from privdesk.services.authz import Permission
+from privdesk.services.context import ServiceContext
+from privdesk.store.keyslots import write_atomic
+from privdesk.store.models import AuditEvent
+
+MAX_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    officer: str
+    action: str
+    target_type: str | None
+    target_id: str | None
+    outcome: str
+    detail: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "at": self.at.isoformat(), "officer": self.officer,
+                "action": self.action, "target_type": self.target_type,
+                "target_id": self.target_id, "outcome": self.outcome, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    officer: str | None = None
+    action: str | None = None  # exact, or a prefix ending in "." ("officer.")
+    since: date | None = None
+    until: date | None = None  # inclusive
+    outcome: str | None = None
+
+
+CSV_HEADER = ["id", "at_utc", "officer", "action", "target_type", "target_id", "outcome", "detail"]
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class AuditService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def events(self, flt: AuditFilter = AuditFilter(), limit: int = MAX_ROWS) -> list[AuditRow]:  # noqa: B008
+        q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+        if flt.officer:
+            q = q.where(AuditEvent.officer == flt.officer)
+        if flt.action:
+            q = q.where(AuditEvent.action.startswith(flt.action, autoescape=True)
+                        if flt.action.endswith(".") else AuditEvent.action == flt.action)
+        if flt.outcome:
+            q = q.where(AuditEvent.outcome == flt.outcome)
+        if flt.since:
+            q = q.where(AuditEvent.at >= datetime.combine(flt.since, time()))
+        if flt.until:
+            q = q.where(AuditEvent.at < datetime.combine(flt.until + timedelta(days=1), time()))
+        with self._ctx.store.session() as s:
+            return [AuditRow(e.id, e.at, e.officer, e.action, e.target_type, e.target_id,
+                             e.outcome, e.detail) for e in s.scalars(q)]
+
+    def officers(self) -> list[str]:
+        with self._ctx.store.session() as s:
+            return sorted(s.scalars(select(AuditEvent.officer).distinct()), key=str.casefold)
+
+    def actions(self) -> list[str]:
+        with self._ctx.store.session() as s:
+            return sorted(s.scalars(select(AuditEvent.action).distinct()))
+
+    def verify(self) -> AuditCheck:
+        with self._ctx.store.session() as s:
+            return AuditLog.verify(s)
+
+    def export_csv(self, out: Path, flt: AuditFilter = AuditFilter()) -> int:  # noqa: B008
+        """Write the filtered trail as CSV (admins only); returns the number of rows."""
+        self._ctx.require(Permission.AUDIT_EXPORT, "audit.export", "audit", None)
+        rows = self.events(flt, limit=10_000_000)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_HEADER)
+        for r in reversed(rows):
+            writer.writerow([r.id, r.at.isoformat(), _csv_safe(r.officer), r.action,
+                             r.target_type or "", r.target_id or "", r.outcome,
+                             _csv_safe(r.detail)])
+        write_atomic(Path(out), buffer.getvalue().encode("utf-8-sig"))
+        with self._ctx.store.session() as s:
+            self._ctx.record(s, "audit.export", "audit", None, detail=f"{len(rows)} events")
+        return len(rows)

@@ -1,0 +1,281 @@
+"""The Officers area: who can unlock this store and with which role. Admins add, remove,
+change roles and rotate the data key; everyone can change their own passphrase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.domain.passwords import MIN_LENGTH
+from privdesk.services.authz import ROLES, Permission
+from privdesk.services.context import ServiceContext
+from privdesk.services.officers import OfficerRow, OfficerService
+from privdesk.ui.permissions import guard
+from privdesk.ui.tasks import TaskRunner
+
+COL_NAME, COL_ROLE, COL_STATUS, COL_SINCE = range(4)
+HEADERS = ["Officer", "Role", "Status", "Added"]
+ROLE_TEXT = {"admin": "Admin: everything, officers and settings",
+             "officer": "Officer: day-to-day work", "viewer": "Viewer: read-only"}
+_EMPTY = QModelIndex()
+
+
+class OfficerTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[OfficerRow] = []
+
+    def set_rows(self, rows: list[OfficerRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row(self, r: int) -> OfficerRow:
+        return self._rows[r]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _EMPTY) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _EMPTY) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, col = self._rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == COL_NAME:
+                return row.name
+            if col == COL_ROLE:
+                return row.role.capitalize()
+            if col == COL_STATUS:
+                return _status(row)
+            return row.created_at.strftime("%d %b %Y")
+        if role == Qt.ItemDataRole.ForegroundRole and (not row.active or not row.has_slot):
+            return QBrush(QColor("#8a939c"))
+        return None
+
+
+def _status(row: OfficerRow) -> str:
+    if not row.active:
+        return "Removed"
+    return "Can unlock" if row.has_slot else "No key slot (cannot unlock)"
+
+
+class AddOfficerDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add an officer")
+        self.setMinimumWidth(460)
+        self.name = QLineEdit()
+        self.name.setMaxLength(200)
+        self.role = QComboBox()
+        for role in ROLES:
+            self.role.addItem(ROLE_TEXT[role], role)
+        self.role.setCurrentIndex(ROLES.index("officer"))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(f"At least {MIN_LENGTH} characters")
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Role", self.role)
+        form.addRow("First passphrase", self.passphrase)
+        form.addRow("Repeat", self.repeat)
+        note = QLabel("Give the first passphrase to the officer in person; they change it "
+                      "from this screen after their first unlock.")
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel
+                                        | QDialogButtonBox.StandardButton.Ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add officer")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        for edit in (self.name, self.passphrase, self.repeat):
+            edit.textChanged.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        ok = (bool(self.name.text().strip()) and len(self.passphrase.text()) >= MIN_LENGTH
+              and self.passphrase.text() == self.repeat.text())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+
+class PassphraseDialog(QDialog):
+    def __init__(self, officer: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Change my passphrase")
+        self.setMinimumWidth(420)
+        self.old, self.new, self.repeat = QLineEdit(), QLineEdit(), QLineEdit()
+        form = QFormLayout()
+        for label, edit in (("Current passphrase", self.old), ("New passphrase", self.new),
+                            ("Repeat", self.repeat)):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.textChanged.connect(self._update)
+            form.addRow(label, edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel
+                                        | QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        title = QLabel(f"Only your own key slot ({officer}) changes; nobody else re-enters "
+                       "anything.")
+        title.setWordWrap(True)
+        title.setObjectName("hint")
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._update()
+
+    def _update(self) -> None:
+        ok = (bool(self.old.text()) and len(self.new.text()) >= MIN_LENGTH
+              and self.new.text() == self.repeat.text())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+
+class OfficersArea(QWidget):
+    def __init__(self, service: OfficerService, ctx: ServiceContext, tasks: TaskRunner) -> None:
+        super().__init__()
+        self._service, self._ctx, self._tasks = service, ctx, tasks
+        heading = QLabel("Officers")
+        heading.setObjectName("areaTitle")
+        about = QLabel("Each officer unlocks the store with their own name and passphrase. "
+                       "Roles: admins manage officers and settings, officers do the day-to-day "
+                       "work, viewers only read.")
+        about.setObjectName("hint")
+        about.setWordWrap(True)
+        self.model = OfficerTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_ROLE, 110), (COL_STATUS, 230), (COL_SINCE, 120)):
+            self.table.setColumnWidth(col, width)
+
+        self.add_button = QPushButton("Add officer…")
+        self.add_button.clicked.connect(self._add)
+        self.role_combo = QComboBox()
+        for role in ROLES:
+            self.role_combo.addItem(role.capitalize(), role)
+        self.role_button = QPushButton("Set role")
+        self.role_button.clicked.connect(self._set_role)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self._remove)
+        self.rotate_button = QPushButton("Rotate data key…")
+        self.rotate_button.clicked.connect(self._rotate)
+        self.passwd_button = QPushButton("Change my passphrase…")
+        self.passwd_button.clicked.connect(self._passwd)
+        buttons = QHBoxLayout()
+        for w in (self.add_button, self.role_combo, self.role_button, self.remove_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        buttons.addWidget(self.rotate_button)
+        buttons.addWidget(self.passwd_button)
+        self.message = QLabel()
+        self.message.setObjectName("hint")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(heading)
+        layout.addWidget(about)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+
+    def refresh(self) -> None:
+        for w in (self.add_button, self.role_combo, self.role_button, self.remove_button,
+                  self.rotate_button):
+            guard(w, self._ctx, Permission.MANAGE_OFFICERS)
+        self._tasks.run(self._service.list, on_done=self.model.set_rows)
+
+    def selected(self) -> OfficerRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()) if rows else None
+
+    def _run(self, fn: Any, done: str) -> None:
+        self.message.setText("Working…")
+        self._tasks.run(fn, on_done=lambda _r: self._finished(done), on_error=self._failed)
+
+    def _finished(self, text: str) -> None:
+        self.message.setText(text)
+        self.refresh()
+
+    def _failed(self, exc: Exception) -> None:
+        self.message.setText(str(exc))
+        QMessageBox.warning(self, "Officers", str(exc))
+
+    def _add(self) -> None:
+        dialog = AddOfficerDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            name, role, pw = dialog.name.text(), dialog.role.currentData(), dialog.passphrase.text()
+            self._run(lambda: self._service.add(name, role, pw), f"Added {name.strip()} ({role}).")
+
+    def _set_role(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.message.setText("Select an officer first.")
+            return
+        role = self.role_combo.currentData()
+        self._run(lambda: self._service.set_role(row.name, role), f"{row.name} is now {role}.")
+
+    def _remove(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.message.setText("Select an officer first.")
+            return
+        answer = QMessageBox.question(
+            self, "Remove officer", f"Remove {row.name}? Their key slot is deleted; they can no "
+            "longer unlock this store. Consider rotating the data key afterwards.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self._run(lambda: self._service.remove(row.name), f"Removed {row.name}.")
+
+    def _rotate(self) -> None:
+        answer = QMessageBox.question(
+            self, "Rotate data key", "Re-encrypt the whole store under a new random key? "
+            "Every officer keeps their passphrase. Nobody else should have the store open.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self._run(self._service.rotate_key, "The data key was rotated; the store is "
+                      "re-encrypted.")
+
+    def _passwd(self) -> None:
+        dialog = PassphraseDialog(self._ctx.actor.name, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            old, new = dialog.old.text(), dialog.new.text()
+            self._run(lambda: self._service.change_own_passphrase(old, new),
+                      "Your passphrase was changed.")

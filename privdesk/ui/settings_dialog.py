@@ -1,0 +1,184 @@
+"""Settings (admins change them; others see them read-only): bank holidays, auto-lock,
+backups, SMTP. The SMTP password goes into the store's secrets, never into settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.services.authz import Permission
+from privdesk.services.context import ServiceContext
+from privdesk.services.settings import SettingsService
+from privdesk.ui.permissions import guard
+from privdesk.ui.tasks import TaskRunner
+
+NATIONS = [("ENG", "England and Wales"), ("SCT", "Scotland"), ("NIR", "Northern Ireland")]
+SECURITY = [("starttls", "STARTTLS (port 587)"), ("ssl", "SSL/TLS (port 465)"),
+            ("none", "None (not recommended)")]
+
+
+def _spin(low: int, high: int, suffix: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setSuffix(suffix)
+    box.setMinimumWidth(120)
+    box.setMaximumWidth(150)
+    return box
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: SettingsService, ctx: ServiceContext, tasks: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self._settings, self._ctx, self._tasks = settings, ctx, tasks
+
+        self.nation = QComboBox()
+        for code, name in NATIONS:
+            self.nation.addItem(name, code)
+        self.auto_lock = _spin(0, 240, " minutes")
+        self.auto_lock.setSpecialValueText("Never")
+        general = self._group("Deadlines and locking", [
+            ("Bank holidays", self.nation), ("Lock after idle", self.auto_lock)])
+
+        self.backup_folder = QLineEdit()
+        self.backup_folder.setPlaceholderText("Default: the user data folder's backups")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.backup_folder, 1)
+        folder_row.addWidget(browse)
+        folder_widget = QWidget()
+        folder_widget.setLayout(folder_row)
+        folder_row.setContentsMargins(0, 0, 0, 0)
+        self.keep_daily = _spin(1, 60, " daily")
+        self.keep_weekly = _spin(0, 52, " weekly")
+        self.keep_monthly = _spin(0, 120, " monthly")
+        keep_row = QHBoxLayout()
+        keep_row.setContentsMargins(0, 0, 0, 0)
+        for box in (self.keep_daily, self.keep_weekly, self.keep_monthly):
+            keep_row.addWidget(box)
+        keep_row.addStretch(1)
+        keep_widget = QWidget()
+        keep_widget.setLayout(keep_row)
+        backups = self._group("Backups", [("Folder", folder_widget), ("Keep", keep_widget)])
+
+        self.smtp_host = QLineEdit()
+        self.smtp_port = _spin(1, 65535)
+        self.smtp_security = QComboBox()
+        for code, name in SECURITY:
+            self.smtp_security.addItem(name, code)
+        self.smtp_user = QLineEdit()
+        self.smtp_from = QLineEdit()
+        self.smtp_password = QLineEdit()
+        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.smtp_password.setPlaceholderText("Unchanged (kept encrypted in the store)")
+        smtp = self._group("Email (SMTP)", [
+            ("Server", self.smtp_host), ("Port", self.smtp_port),
+            ("Security", self.smtp_security), ("User", self.smtp_user),
+            ("From address", self.smtp_from), ("Password", self.smtp_password)])
+
+        self.note = QLabel()
+        self.note.setObjectName("hint")
+        self.note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel
+                                        | QDialogButtonBox.StandardButton.Save)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        intro = QLabel("Store-wide settings, shared by every officer of this store. Each "
+                       "change is recorded in the audit trail.")
+        intro.setObjectName("hint")
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        for w in (intro, general, backups, smtp, self.note):
+            layout.addWidget(w)
+        layout.addWidget(self.buttons)
+        self._fields: list[QWidget] = [
+            self.nation, self.auto_lock, self.backup_folder, browse, self.keep_daily,
+            self.keep_weekly, self.keep_monthly, self.smtp_host, self.smtp_port,
+            self.smtp_security, self.smtp_user, self.smtp_from, self.smtp_password]
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        if not guard(save, ctx, Permission.SETTINGS):
+            self.note.setText(f"Your role ({ctx.actor.role}) cannot change settings: they are "
+                              "shown read-only.")
+            for w in self._fields:
+                w.setEnabled(False)
+        self.load(settings.all())
+
+    @staticmethod
+    def _group(title: str, rows: list[tuple[str, QWidget]]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        for label, widget in rows:
+            form.addRow(label, widget)
+        return box
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Backup folder", self.backup_folder.text())
+        if folder:
+            self.backup_folder.setText(folder)
+
+    def load(self, values: dict[str, Any]) -> None:
+        self.nation.setCurrentIndex(max(0, self.nation.findData(values["bank_holiday_nation"])))
+        self.auto_lock.setValue(int(values["auto_lock_minutes"]))
+        self.backup_folder.setText(values["backup.folder"] or "")
+        self.keep_daily.setValue(int(values["backup.keep_daily"]))
+        self.keep_weekly.setValue(int(values["backup.keep_weekly"]))
+        self.keep_monthly.setValue(int(values["backup.keep_monthly"]))
+        self.smtp_host.setText(values["smtp.host"])
+        self.smtp_port.setValue(int(values["smtp.port"]))
+        self.smtp_security.setCurrentIndex(
+            max(0, self.smtp_security.findData(values["smtp.security"])))
+        self.smtp_user.setText(values["smtp.user"])
+        self.smtp_from.setText(values["smtp.from"])
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "bank_holiday_nation": self.nation.currentData(),
+            "auto_lock_minutes": self.auto_lock.value(),
+            "backup.folder": self.backup_folder.text().strip() or None,
+            "backup.keep_daily": self.keep_daily.value(),
+            "backup.keep_weekly": self.keep_weekly.value(),
+            "backup.keep_monthly": self.keep_monthly.value(),
+            "smtp.host": self.smtp_host.text().strip(),
+            "smtp.port": self.smtp_port.value(),
+            "smtp.security": self.smtp_security.currentData(),
+            "smtp.user": self.smtp_user.text().strip(),
+            "smtp.from": self.smtp_from.text().strip(),
+        }
+
+    def save(self) -> None:
+        """Only changed values are written (each write is audited)."""
+        current = self._settings.all()
+        changed = {k: v for k, v in self.values().items() if current.get(k) != v}
+        password = self.smtp_password.text()
+        self.buttons.setEnabled(False)
+
+        def write() -> int:
+            for key, value in changed.items():
+                self._settings.set(key, value)
+            if password:
+                self._settings.set_secret("smtp.password", password.encode("utf-8"))
+            return len(changed) + bool(password)
+
+        self._tasks.run(write, on_done=lambda _n: self.accept(), on_error=self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.note.setText(str(exc))
