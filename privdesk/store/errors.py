@@ -64,9 +64,13 @@ class DamagedStoreError(UnlockError):
 
 
 class MissingKeyFileError(UnlockError):
-    """No key slots beside the store, and the passphrase does not open it directly."""
+    """No key slots beside the store, and the passphrase does not open it directly.
+
+    That is either an older store (no officers yet) and a wrong passphrase, or a store
+    whose key file went missing: the message leads with the plain one and names both."""
 
     def __init__(self, key_file: str) -> None:
         super().__init__(None)
-        self.args = (f"Wrong passphrase, or this store's key file ({key_file}) is missing. "
-                     "Put the key file back beside the store: every backup has a copy.",)
+        self.args = (f"{UnlockError.MESSAGE} If officers were set up for this store, its key "
+                     f"file ({key_file}) is missing: put it back beside the store (every backup "
+                     "has a copy).",)
