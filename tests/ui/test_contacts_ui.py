@@ -88,6 +88,9 @@ def test_sorting_happens_in_sql_and_the_model_fetches_more(qtbot: Any, services:
     area = area_over(qtbot, services, tasks)
     qtbot.waitUntil(lambda: area.model.total == 2500, timeout=10000)
     assert area.model.rowCount() == 1000  # only the first chunk of ids
+    # Until a header is clicked the register is listed A to Z by name.
+    first_by_name = services.contacts.search(ContactQuery(sort="name"), 0, 1).rows[0]
+    assert area.model.contact_id(0) == first_by_name.id and not area.model.query.descending
     area.table.sortByColumn(COL_NAME, Qt.SortOrder.DescendingOrder)
     qtbot.waitUntil(lambda: area.model.query.descending, timeout=5000)
     first = services.contacts.search(ContactQuery(sort="name", descending=True), 0, 1).rows[0]
