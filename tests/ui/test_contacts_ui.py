@@ -239,13 +239,20 @@ def test_a_malformed_import_shows_its_report_and_writes_nothing(
     dialog.save_report(report)
     assert "line,field,reason" in report.read_text(encoding="utf-8-sig")
     shoot(dialog, "import-report")
+    # Changing the mapping asks for a new check; the country is then left out.
+    dialog.mapping_panel.combos[6].setCurrentIndex(0)
+    assert "mapping changed" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    assert 6 not in dialog.mapping()
     # With a default source and skip-invalid, the good row goes in and the table shows it.
     dialog.default_source.setCurrentIndex(dialog.default_source.findData("email"))
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
     dialog.skip_invalid.setChecked(True)
     with qtbot.waitSignal(dialog.imported, timeout=10000):
         dialog.run_import()
     qtbot.waitUntil(lambda: area.model.total == 1, timeout=5000)
     assert "Imported 1 contacts" in dialog.summary.text()
+    row = services.contacts.search(ContactQuery(text="ann lee")).rows[0]
+    assert row.location == "Leeds" and row.source == "email" and row.name == "Ann Lee"
 
 
 def test_table_model_answers_every_role(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
