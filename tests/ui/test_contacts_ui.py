@@ -278,3 +278,38 @@ def test_table_model_answers_every_role(qtbot: Any, services: Services, tasks: T
     assert sys.getrefcount(None) >= before - 100
     assert model.data(model.index(5, 0)) is None  # out of range
     assert model.index(0, COL_OPT_OUT).data(Qt.ItemDataRole.ToolTipRole).startswith("Objected")
+
+
+def test_a_long_import_can_be_cancelled_and_writes_nothing(
+        qtbot: Any, services: Services, tasks: TaskRunner, tmp_path: Path) -> None:
+    rows = "".join(f"Person {i},p{i}@example.com,,,,enquirer,email,2026-01-01,,,,no,\n"
+                   for i in range(3000))
+    csv_file = tmp_path / "big.csv"
+    csv_file.write_text("name,email,phone,company,location,status,source,first_contact,"
+                        "customer_since,ceased,last_activity,marketing_opt_out,notes\n" + rows,
+                        encoding="utf-8")
+    area = area_over(qtbot, services, tasks)
+    dialog = area.make_import_dialog()
+    qtbot.addWidget(dialog)
+    dialog.load_file(csv_file)
+    qtbot.waitUntil(lambda: "All 3,000 rows are valid" in dialog.summary.text(), timeout=30000)
+    dialog.run_import()
+    assert dialog.bar.isVisibleTo(dialog) and dialog.cancel_button.isVisibleTo(dialog)
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: "Cancelled" in dialog.summary.text(), timeout=30000)
+    assert "nothing was imported" in dialog.summary.text()
+    assert services.contacts.search(ContactQuery()).total == 0
+    assert not dialog.bar.isVisibleTo(dialog)
+
+
+def test_hostile_rows_import_as_plain_text(services: Services, tmp_path: Path) -> None:
+    body = ("name,email,company,source\n"
+            '"<b>Bold</b> <img src=x onerror=alert(1)>",,"=cmd|\' /C calc\'!A0",email\n'
+            "\u202eTnemucod Evil,,Bidi Ltd,email\n")
+    result = services.contact_import.run(body.encode("utf-8"))
+    assert result.imported == 2, result.errors
+    names = {r.name for r in services.contacts.search(ContactQuery(sort="name")).rows}
+    assert names == {"<b>Bold</b> <img src=x onerror=alert(1)>", "\u202eTnemucod Evil"}
+    out = tmp_path / "out.csv"
+    services.contacts.export_csv(out)
+    assert "'=cmd|" in out.read_text(encoding="utf-8-sig")
