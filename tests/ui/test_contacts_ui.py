@@ -313,3 +313,18 @@ def test_hostile_rows_import_as_plain_text(services: Services, tmp_path: Path) -
     out = tmp_path / "out.csv"
     services.contacts.export_csv(out)
     assert "'=cmd|" in out.read_text(encoding="utf-8-sig")
+
+
+def test_export_from_the_area_writes_the_current_search(
+        qtbot: Any, services: Services, tasks: TaskRunner, tmp_path: Path) -> None:
+    services.contacts.create(ANN)
+    services.contacts.create(ContactInput(name="Bob Stone", source="call"))
+    area = area_over(qtbot, services, tasks)
+    area.search.setText("stone")
+    area.apply_query()
+    qtbot.waitUntil(lambda: area.model.total == 1, timeout=5000)
+    out = tmp_path / "stone.csv"
+    area.export_to(out)
+    qtbot.waitUntil(lambda: "Exported 1 contacts" in area.count_label.text(), timeout=5000)
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Bob Stone" in text and "Ann Lee" not in text
