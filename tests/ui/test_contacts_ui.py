@@ -88,6 +88,9 @@ def test_sorting_happens_in_sql_and_the_model_fetches_more(qtbot: Any, services:
     area = area_over(qtbot, services, tasks)
     qtbot.waitUntil(lambda: area.model.total == 2500, timeout=10000)
     assert area.model.rowCount() == 1000  # only the first chunk of ids
+    # Until a header is clicked the register is listed A to Z by name.
+    first_by_name = services.contacts.search(ContactQuery(sort="name"), 0, 1).rows[0]
+    assert area.model.contact_id(0) == first_by_name.id and not area.model.query.descending
     area.table.sortByColumn(COL_NAME, Qt.SortOrder.DescendingOrder)
     qtbot.waitUntil(lambda: area.model.query.descending, timeout=5000)
     first = services.contacts.search(ContactQuery(sort="name", descending=True), 0, 1).rows[0]
@@ -236,13 +239,20 @@ def test_a_malformed_import_shows_its_report_and_writes_nothing(
     dialog.save_report(report)
     assert "line,field,reason" in report.read_text(encoding="utf-8-sig")
     shoot(dialog, "import-report")
+    # Changing the mapping asks for a new check; the country is then left out.
+    dialog.mapping_panel.combos[6].setCurrentIndex(0)
+    assert "mapping changed" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    assert 6 not in dialog.mapping()
     # With a default source and skip-invalid, the good row goes in and the table shows it.
     dialog.default_source.setCurrentIndex(dialog.default_source.findData("email"))
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
     dialog.skip_invalid.setChecked(True)
     with qtbot.waitSignal(dialog.imported, timeout=10000):
         dialog.run_import()
     qtbot.waitUntil(lambda: area.model.total == 1, timeout=5000)
     assert "Imported 1 contacts" in dialog.summary.text()
+    row = services.contacts.search(ContactQuery(text="ann lee")).rows[0]
+    assert row.location == "Leeds" and row.source == "email" and row.name == "Ann Lee"
 
 
 def test_table_model_answers_every_role(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
@@ -268,3 +278,53 @@ def test_table_model_answers_every_role(qtbot: Any, services: Services, tasks: T
     assert sys.getrefcount(None) >= before - 100
     assert model.data(model.index(5, 0)) is None  # out of range
     assert model.index(0, COL_OPT_OUT).data(Qt.ItemDataRole.ToolTipRole).startswith("Objected")
+
+
+def test_a_long_import_can_be_cancelled_and_writes_nothing(
+        qtbot: Any, services: Services, tasks: TaskRunner, tmp_path: Path) -> None:
+    rows = "".join(f"Person {i},p{i}@example.com,,,,enquirer,email,2026-01-01,,,,no,\n"
+                   for i in range(3000))
+    csv_file = tmp_path / "big.csv"
+    csv_file.write_text("name,email,phone,company,location,status,source,first_contact,"
+                        "customer_since,ceased,last_activity,marketing_opt_out,notes\n" + rows,
+                        encoding="utf-8")
+    area = area_over(qtbot, services, tasks)
+    dialog = area.make_import_dialog()
+    qtbot.addWidget(dialog)
+    dialog.load_file(csv_file)
+    qtbot.waitUntil(lambda: "All 3,000 rows are valid" in dialog.summary.text(), timeout=30000)
+    dialog.run_import()
+    assert dialog.bar.isVisibleTo(dialog) and dialog.cancel_button.isVisibleTo(dialog)
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: "Cancelled" in dialog.summary.text(), timeout=30000)
+    assert "nothing was imported" in dialog.summary.text()
+    assert services.contacts.search(ContactQuery()).total == 0
+    assert not dialog.bar.isVisibleTo(dialog)
+
+
+def test_hostile_rows_import_as_plain_text(services: Services, tmp_path: Path) -> None:
+    body = ("name,email,company,source\n"
+            '"<b>Bold</b> <img src=x onerror=alert(1)>",,"=cmd|\' /C calc\'!A0",email\n'
+            "\u202eTnemucod Evil,,Bidi Ltd,email\n")
+    result = services.contact_import.run(body.encode("utf-8"))
+    assert result.imported == 2, result.errors
+    names = {r.name for r in services.contacts.search(ContactQuery(sort="name")).rows}
+    assert names == {"<b>Bold</b> <img src=x onerror=alert(1)>", "\u202eTnemucod Evil"}
+    out = tmp_path / "out.csv"
+    services.contacts.export_csv(out)
+    assert "'=cmd|" in out.read_text(encoding="utf-8-sig")
+
+
+def test_export_from_the_area_writes_the_current_search(
+        qtbot: Any, services: Services, tasks: TaskRunner, tmp_path: Path) -> None:
+    services.contacts.create(ANN)
+    services.contacts.create(ContactInput(name="Bob Stone", source="call"))
+    area = area_over(qtbot, services, tasks)
+    area.search.setText("stone")
+    area.apply_query()
+    qtbot.waitUntil(lambda: area.model.total == 1, timeout=5000)
+    out = tmp_path / "stone.csv"
+    area.export_to(out)
+    qtbot.waitUntil(lambda: "Exported 1 contacts" in area.count_label.text(), timeout=5000)
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Bob Stone" in text and "Ann Lee" not in text

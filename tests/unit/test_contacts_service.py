@@ -172,3 +172,30 @@ def test_merge_keeps_everything(contacts: ContactService, ctx: ServiceContext) -
     with ctx.store.session() as s:
         audit = s.query(AuditEvent).filter(AuditEvent.action == "contacts.merge").one()
         assert f"merged {other.id} into {keep.id}" in audit.detail
+
+
+def test_legal_hold_defers_retention_and_needs_a_reason(contacts: ContactService) -> None:
+    c = contacts.create(ANN)
+    assert c.retention_due == date(2027, 3, 4)
+    held = contacts.update(c.id, ContactInput(**{**ANN.__dict__,
+                                                 "legal_hold_reason": "Claim 2026/17",
+                                                 "legal_hold_until": date(2029, 1, 31)}))
+    assert held.retention_rule == "legal_hold" and held.retention_due == date(2029, 1, 31)
+    assert contacts.search(ContactQuery(text="ann lee")).rows[0].retention_due == date(2029, 1, 31)
+    with pytest.raises(ContactValidationError) as err:
+        contacts.update(c.id, ContactInput(**{**ANN.__dict__, "legal_hold_until": date(2029, 1, 1)}))
+    assert err.value.errors[0].field == "legal_hold_reason"
+
+
+def test_broad_searches_stop_counting_at_the_cap(contacts: ContactService, ctx: ServiceContext) -> None:
+    from privdesk.services import contacts_search
+    from privdesk.services.demo import DemoDataService
+    DemoDataService(ctx).generate(contacts=1500, requests=0)
+    page = contacts.search(ContactQuery(text="example"), 0, 50)  # every demo email
+    assert page.capped and page.total == contacts_search.CAP and len(page.rows) == 50
+    last = contacts.search(ContactQuery(text="example"), contacts_search.CAP - 10, 50)
+    assert len(last.rows) == 10
+    short = contacts.search(ContactQuery(text="a"), 0, 2000)
+    assert all(r.name.lower().startswith("a") for r in short.rows) and short.rows
+    ids = [r.id for r in page.rows]
+    assert ids == sorted(ids)  # a search with no sort chosen comes in match order

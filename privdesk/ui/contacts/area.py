@@ -45,11 +45,11 @@ from privdesk.ui.tasks import TaskRunner
 DEBOUNCE_MS = 150
 # Columns whose content has a known width keep it (a phone number, a date, the
 # opt-out flag); the text columns share what is left, so everything stays in view.
-FIXED_WIDTHS = {COL_PHONE: 135, COL_STATUS: 122, COL_LAST_ACTIVITY: 106, COL_OPT_OUT: 92,
-                COL_RETENTION_DUE: 124}
+FIXED_WIDTHS = {COL_PHONE: 126, COL_STATUS: 120, COL_LAST_ACTIVITY: 102, COL_OPT_OUT: 88,
+                COL_RETENTION_DUE: 120}
 FLEX_WEIGHTS = {COL_NAME: 1.4, COL_EMAIL: 1.7, COL_COMPANY: 1.3, COL_LOCATION: 0.9,
                 COL_SOURCE: 1.0}
-MIN_FLEX = 80
+MIN_FLEX = 70
 
 
 class ContactsArea(QWidget):
@@ -103,9 +103,10 @@ class ContactsArea(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
         # No column chosen yet: the register lists by name, a search in match order.
+        # (Set before enabling sorting, which sorts at once by the indicator.)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

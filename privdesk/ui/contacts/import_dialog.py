@@ -15,14 +15,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -36,18 +33,10 @@ from privdesk.services.contacts_import import (
     write_report,
 )
 from privdesk.services.container import Services
+from privdesk.ui.contacts.mapping_panel import MappingPanel
 from privdesk.ui.contacts.widgets import TextRowsModel
 from privdesk.ui.tasks import TaskRunner
 
-TARGET_LABELS = (
-    (None, "(do not import)"), ("name", "Name"), ("first_name", "First name"),
-    ("last_name", "Last name"), ("email", "Email"), ("phone", "Phone"), ("company", "Company"),
-    ("location", "Location"), ("city", "City (location)"), ("region", "County / state (location)"),
-    ("country", "Country (location)"), ("status", "Status"), ("source", "Source"),
-    ("first_contact", "First contact"), ("customer_since", "Customer since"),
-    ("ceased", "Ceased"), ("last_activity", "Last activity"),
-    ("marketing_opt_out", "Marketing opt-out"), ("notes", "Notes"),
-)
 COL_E_LINE, COL_E_FIELD, COL_E_REASON = range(3)
 
 
@@ -76,16 +65,8 @@ class ImportDialog(QDialog):
         self.file_label.setObjectName("hint")
         self.file_label.setWordWrap(True)
         self.file_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.mapping_grid = QGridLayout()
-        self.mapping_grid.setContentsMargins(10, 8, 24, 8)  # clear of the scroll bar
-        self.mapping_grid.setVerticalSpacing(6)
-        mapping_box = QWidget()
-        mapping_box.setLayout(self.mapping_grid)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(mapping_box)
-        self.combos: list[QComboBox] = []
+        self.mapping_panel = MappingPanel()
+        self.mapping_panel.changed.connect(self._mapping_changed)
         self.preview_model = TextRowsModel([])
         self.preview = self._table(self.preview_model)
         self.errors_model = TextRowsModel(["Line", "Field", "Reason"])
@@ -95,7 +76,7 @@ class ImportDialog(QDialog):
         header.setSectionResizeMode(COL_E_FIELD, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_E_REASON, QHeaderView.ResizeMode.Stretch)
         self.tabs = QTabWidget()
-        self.tabs.addTab(scroll, "Column mapping")
+        self.tabs.addTab(self.mapping_panel, "Column mapping")
         self.tabs.addTab(self.preview, "Preview")
         self.tabs.addTab(self.errors_view, "Validation report")
 
@@ -185,44 +166,14 @@ class ImportDialog(QDialog):
     def _show_preview(self, path: Path, data: bytes, preview: ImportPreview) -> None:
         self._data, self._result = data, None
         self.file_label.setText(f"{path.name}: {preview.rows:,} rows, {preview.encoding}")
-        while self.mapping_grid.count():
-            item = self.mapping_grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self.combos = []
-        for col, text in enumerate(("Column in the file", "First values", "Imports as")):
-            head = QLabel(text)
-            head.setStyleSheet("font-weight: 600;")
-            self.mapping_grid.addWidget(head, 0, col)
-        for i, header in enumerate(preview.headers):
-            name = QLabel(header[:60] or f"(column {i + 1})")
-            name.setTextFormat(Qt.TextFormat.PlainText)
-            sample = ", ".join(r[i] for r in preview.sample[:3] if i < len(r) and r[i])
-            values = QLabel(sample[:70] + ("…" if len(sample) > 70 else ""))
-            values.setObjectName("hint")
-            values.setTextFormat(Qt.TextFormat.PlainText)
-            # Long samples are cut by the column, never push the mapping off screen.
-            values.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            combo = QComboBox()
-            combo.setMinimumWidth(220)
-            for key, label in TARGET_LABELS:
-                combo.addItem(label, key)
-            combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(i))))
-            combo.currentIndexChanged.connect(lambda _i: self._mapping_changed())
-            self.combos.append(combo)
-            self.mapping_grid.addWidget(name, i + 1, 0)
-            self.mapping_grid.addWidget(values, i + 1, 1)
-            self.mapping_grid.addWidget(combo, i + 1, 2)
-        self.mapping_grid.setRowStretch(len(preview.headers) + 1, 1)
-        self.mapping_grid.setColumnStretch(1, 1)
+        self.mapping_panel.show_preview(preview)
         self.preview_model = TextRowsModel(list(preview.headers), preview.sample)
         self.preview.setModel(self.preview_model)
         self.check_button.setEnabled(True)
         self.check()
 
     def mapping(self) -> dict[int, str]:
-        return {i: c.currentData() for i, c in enumerate(self.combos) if c.currentData()}
+        return self.mapping_panel.mapping()
 
     def _mapping_changed(self) -> None:
         self._result = None

@@ -182,9 +182,10 @@ class ContactTableModel(QAbstractTableModel):
         return self._row(row) if 0 <= row < len(self._ids) else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column in COLUMNS:
-            self.set_query(replace(self._query, sort=COLUMNS[column][1],
-                                   descending=order == Qt.SortOrder.DescendingOrder))
+        sort, descending = (COLUMNS[column][1], order == Qt.SortOrder.DescendingOrder) \
+            if column in COLUMNS else ("", False)  # -1: no column, the natural order
+        if (sort, descending) != (self._query.sort, self._query.descending):
+            self.set_query(replace(self._query, sort=sort, descending=descending))
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -238,7 +239,7 @@ class ContactTableModel(QAbstractTableModel):
             return OPTED_OUT if r.marketing_opt_out else ""
         if col == COL_RETENTION_DUE:
             return format_date(r.retention_due) if r.retention_due else (
-                "While a customer" if r.status == "customer" else "")
+                "While customer" if r.status == "customer" else "")
         value = {COL_EMAIL: r.email, COL_PHONE: r.phone, COL_COMPANY: r.company,
                  COL_LOCATION: r.location}.get(col)
         return value or ""
