@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import io
 import json
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from privdesk.cli import main
-from privdesk.store.engine import Store, StoreKey
+from privdesk.store import vault
 from privdesk.store.models import Request
 
 PW = "cli test passphrase"
@@ -25,7 +26,8 @@ def demo(tmp_path: Path) -> tuple[Path, Path, str]:
     store = tmp_path / "demo.privdesk"
     assert main(["demo-data", "--store", str(store), "--passphrase-file", str(pw_file),
                  "--contacts", "50", "--json"]) == 0
-    with Store.open(store, StoreKey.passphrase(PW)) as s, s.session() as session:
+    # The CLI made the store with the login name as its first (admin) officer.
+    with vault.open_store(store, getpass.getuser(), PW) as s, s.session() as session:
         ref = session.scalars(select(Request.reference).where(Request.type == "access")).first()
     assert ref is not None
     return store, pw_file, ref

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from privdesk.cli import main
 from privdesk.services.context import ServiceContext
 from privdesk.services.suppression import SuppressionList
+from privdesk.store import vault
+from privdesk.store.engine import Store
 from tests.conftest import PASSPHRASE, TODAY
 from tests.retention_helpers import add_contact, add_request
 
@@ -17,6 +22,16 @@ from tests.retention_helpers import add_contact, add_request
 @pytest.fixture(autouse=True)
 def _passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRIVDESK_PASSPHRASE", PASSPHRASE)
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[Store]:
+    """A store with its officer's key slot, as the CLI makes them: the CLI then opens it
+    under the same data key while the test's own context stays open (a passphrase-only
+    store would be upgraded, rekeyed, under the test's feet)."""
+    s = vault.create_store(store_path, getpass.getuser(), PASSPHRASE)
+    yield s
+    s.close()
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
