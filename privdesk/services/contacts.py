@@ -41,6 +41,7 @@ from privdesk.services.contact_fields import (
 from privdesk.services.context import ServiceContext, retention_specs
 from privdesk.services.retention_fields import apply_retention_fields, retention_facts
 from privdesk.services.settings import SettingsService
+from privdesk.services.suppression import SuppressionList
 from privdesk.store.models import Contact, ContactChange, Disclosure, Interaction, RequestContact
 
 
@@ -96,9 +97,15 @@ class ContactService:
             return duplicates.find_duplicates(s, cleaned(data), self.phone_region(), exclude_id)
 
     # -- writing -----------------------------------------------------------------------
+    def is_suppressed(self, email: str | None, phone: str | None) -> bool:
+        """For new-contact entry: the person was erased or objected to marketing."""
+        return SuppressionList(self._ctx).is_suppressed(email, phone)
+
     def create(self, data: ContactInput, related: RelatedChanges | None = None) -> ContactDetail:
         self._ctx.require(Permission.EDIT, "contacts.create", "contact")
         data = cleaned(data)
+        if not data.marketing_opt_out:
+            SuppressionList(self._ctx).check_marketing_allowed(data.email, data.phone)
         if data.first_contact is None and data.last_activity is None:
             # Retention runs from the first contact: today is the day we came to hold it.
             data = replace(data, first_contact=self._ctx.today())
@@ -122,6 +129,9 @@ class ContactService:
         """Correct a contact: one history row per changed field (old, new, who, when)."""
         self._ctx.require(Permission.EDIT, "contacts.update", "contact", contact_id)
         data = cleaned(data)
+        if not data.marketing_opt_out:
+            # Checked before the write transaction: it reads the list's key itself.
+            SuppressionList(self._ctx).check_marketing_allowed(data.email, data.phone)
         with self._ctx.store.session() as s:
             contact = self._load(s, contact_id)
             self._check(data, to_input(contact))
@@ -146,8 +156,16 @@ class ContactService:
     def opt_out(self, contact_id: int) -> ContactDetail:
         """The person objects to marketing: absolute, flagged everywhere, dated."""
         self._ctx.require(Permission.EDIT, "contacts.opt_out", "contact", contact_id)
+        suppression = SuppressionList(self._ctx)
+        with self._ctx.store.session() as s:
+            person = self._load(s, contact_id)
+            email, phone = person.email, person.phone
+        # An objection is absolute: keyed hashes go on the suppression list so that a
+        # later import or re-entry cannot quietly make the person open to marketing again.
+        digests = suppression.digests(email, phone)
         with self._ctx.store.session() as s:
             contact = self._load(s, contact_id)
+            suppression.add_in(s, [digests], "objection")
             if not contact.marketing_opt_out:
                 today = self._ctx.today()
                 self._change(s, contact, "marketing_opt_out", "no", "yes")

@@ -24,6 +24,7 @@ from privdesk.services.context import ServiceContext
 from privdesk.services.duplicates import find_duplicates
 from privdesk.services.retention_fields import apply_retention_fields
 from privdesk.services.settings import SettingsService
+from privdesk.services.suppression import SuppressionList
 from privdesk.store.models import Contact, ContactChange
 
 Progress = Callable[[int, int], None]
@@ -124,8 +125,15 @@ class ContactImportService:
         checked = self._check(data, mapping, default_source, progress, cancel, total_factor=2)
         if checked.errors and not skip_invalid or not checked.inputs:
             return self._result(checked, imported=0, committed=False, suppressed=())
-        suppressed = tuple(line for line, d in checked.inputs
-                           if is_suppressed is not None and is_suppressed(d.email, d.phone))
+        if is_suppressed is None:
+            # The store's own suppression list, read once for the whole file: an erased
+            # or objecting person is never silently added back (RULES.md).
+            flags = SuppressionList(self._ctx).check_many(
+                [(d.email, d.phone) for _line, d in checked.inputs])
+        else:
+            flags = [is_suppressed(d.email, d.phone) for _line, d in checked.inputs]
+        suppressed = tuple(line for (line, _d), flag in zip(checked.inputs, flags, strict=True)
+                           if flag)
         keep = [(line, d) for line, d in checked.inputs if line not in set(suppressed)]
         region = self._region()
         total = 2 * len(checked.table.rows)

@@ -52,6 +52,8 @@ class ContactEditorDialog(QDialog):
         self._busy = False
         self.choose_duplicate: DuplicateChooser = choose_duplicate_action
         self.confirm_opt_out: Callable[[], bool] = self._ask_opt_out
+        # Replaceable by tests, like the two above: a modal box would block them.
+        self.confirm_suppressed: Callable[[], bool] = self._ask_suppressed
         name = detail.data.name if detail else ""
         self.setWindowTitle(f"Contact: {name[:60]}" if detail else "New contact")
         self.resize(920, 620)
@@ -178,10 +180,32 @@ class ContactEditorDialog(QDialog):
             self._store(data, None)
             return
         exclude = self._detail.id if self._detail else None
+        contacts, new = self._contacts, self._detail is None
+
+        def checks() -> tuple[list[DuplicateCandidate], bool]:
+            return (contacts.find_duplicates(data, exclude),
+                    new and contacts.is_suppressed(data.email, data.phone))
+
         self._set_busy(True)
-        self._tasks.run(lambda: self._contacts.find_duplicates(data, exclude),
-                        on_done=lambda dups: self._after_duplicates(data, dups),
+        self._tasks.run(checks, on_done=lambda found: self._after_checks(data, *found),
                         on_error=self._failed)
+
+    def _after_checks(self, data: ContactInput, dups: list[DuplicateCandidate],
+                      suppressed: bool) -> None:
+        if suppressed and not self.confirm_suppressed():
+            self._set_busy(False)
+            return
+        self._after_duplicates(data, dups)
+
+    def _ask_suppressed(self) -> bool:
+        answer = QMessageBox.warning(
+            self, "On the suppression list",
+            "This email address or phone number is on the suppression list: the person had "
+            "their data erased or objected to marketing. Add them again only if they have "
+            "come back to us themselves; they stay opted out of marketing.",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Save
 
     def _after_duplicates(self, data: ContactInput, dups: list[DuplicateCandidate]) -> None:
         self._set_busy(False)
