@@ -34,9 +34,9 @@ def test_opt_out_suppresses_and_blocks_reopening(services: Services) -> None:
 
 def test_import_lists_suppressed_people_and_does_not_add_them(services: Services) -> None:
     services.suppression.add("ann.lee@acme.example", None, "erasure")
-    csv = ("name,email,phone,status,source,last_activity\n"
-           "Ann Lee,Ann.Lee@Acme.example,,enquirer,email,2026-10-01\n"
-           "Bo Diaz,bo@example.org,,enquirer,email,2026-10-01\n").encode()
+    csv = (b"name,email,phone,status,source,last_activity\n"
+           b"Ann Lee,Ann.Lee@Acme.example,,enquirer,email,2026-10-01\n"
+           b"Bo Diaz,bo@example.org,,enquirer,email,2026-10-01\n")
     result = services.contact_import.run(csv)
     assert result.committed and result.imported == 1
     assert result.as_json()["suppressed"] == [{"line": 2, "reason": "on the suppression list"}]
