@@ -30,6 +30,7 @@ from privdesk.store.errors import (
     StoreMissingError,
     UnlockError,
 )
+from privdesk.store.upgrade import backup_before_migrating
 
 ROLES = ("admin", "officer", "viewer")
 UNKNOWN_OFFICER = "(unknown officer name)"
@@ -269,9 +270,18 @@ def _upgrade(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, KeyRi
 
 
 def open_store(path: Path, officer: str, passphrase: str, migrate: bool = True) -> Store:
+    """Unlock through the officer's slot; a store from an older privdesk is copied aside
+    (verified) before its schema is migrated."""
     key, keyring = unlock_key(path, officer, passphrase)
-    store = Store.open(path, key, migrate=migrate)
+    store = Store.open(path, key, migrate=False)
     store.keyring = keyring
+    if migrate:
+        try:
+            backup_before_migrating(store)
+            store.migrate()
+        except BaseException:
+            store.close()
+            raise
     return store
 
 
