@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -31,6 +30,7 @@ from privdesk.services.audit import AuditCheck
 from privdesk.services.audit_trail import AuditFilter, AuditRow, AuditService
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
+from privdesk.ui.models.row_list import RowListModel
 from privdesk.ui.permissions import guard
 from privdesk.ui.tasks import TaskRunner
 
@@ -38,39 +38,16 @@ COL_ID, COL_AT, COL_OFFICER, COL_ACTION, COL_TARGET, COL_OUTCOME, COL_DETAIL = r
 HEADERS = ["#", "When (UTC)", "Officer", "Action", "Record", "Outcome", "Detail"]
 ANY = "Any"
 _OUTCOME_COLOURS = {"denied": "#b3261e", "failed": "#b26a00"}
-_EMPTY = QModelIndex()
 
 
-class AuditTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[AuditRow] = []
-
-    def set_rows(self, rows: list[AuditRow]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row(self, r: int) -> AuditRow:
-        return self._rows[r]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _EMPTY) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _EMPTY) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+class AuditTableModel(RowListModel[AuditRow]):
+    HEADERS = HEADERS
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row, col = self.record_at(index), index.column()
+        if row is None:
             return None
-        row, col = self._rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(row, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_OUTCOME:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from privdesk.domain.passwords import MIN_LENGTH
 from privdesk.services.authz import ROLES, Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.officers import OfficerRow, OfficerService
+from privdesk.ui.models.row_list import RowListModel
 from privdesk.ui.permissions import guard
 from privdesk.ui.tasks import TaskRunner
 
@@ -34,39 +35,16 @@ COL_NAME, COL_ROLE, COL_STATUS, COL_SINCE = range(4)
 HEADERS = ["Officer", "Role", "Status", "Added"]
 ROLE_TEXT = {"admin": "Admin: everything, officers and settings",
              "officer": "Officer: day-to-day work", "viewer": "Viewer: read-only"}
-_EMPTY = QModelIndex()
 
 
-class OfficerTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[OfficerRow] = []
-
-    def set_rows(self, rows: list[OfficerRow]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row(self, r: int) -> OfficerRow:
-        return self._rows[r]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _EMPTY) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _EMPTY) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+class OfficerTableModel(RowListModel[OfficerRow]):
+    HEADERS = HEADERS
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row, col = self.record_at(index), index.column()
+        if row is None:
             return None
-        row, col = self._rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == COL_NAME:
                 return row.name
