@@ -93,3 +93,11 @@ def search_query(text: str, region: str = "GB") -> str:
                 return "0" + digits[2:]
         return digits
     return fold(raw)
+
+
+def fts_phrase(query: str) -> str:
+    """A safe FTS5 MATCH expression for a folded query: one quoted phrase, so what the
+    officer typed (quotes, OR, NEAR, *, ^, col:) is searched for literally and never
+    parsed as FTS syntax. NUL is dropped: FTS5's parser stops at it ("unterminated
+    string") even inside quotes. Bind it as a parameter: `... MATCH :q`."""
+    return '"' + query.replace("\x00", "").replace('"', '""') + '"'

@@ -144,7 +144,7 @@ class Store:
     # -- lifecycle ---------------------------------------------------------------------
     @classmethod
     def create(cls, path: Path, key: StoreKey) -> Store:
-        path = Path(path)
+        path = _checked_path(path)
         if path.exists():
             raise StoreExistsError(path)
         store: Store | None = None
@@ -180,7 +180,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path, key: StoreKey, migrate: bool = True) -> Store:
-        path = Path(path)
+        path = _checked_path(path)
         if not path.is_file():
             raise StoreMissingError(path)
         if read_header(path) == PLAIN_SQLITE_HEADER:
@@ -347,6 +347,14 @@ class Store:
             self._key = new_key
             self.engine = self._make_engine()
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+
+def _checked_path(path: Path | str) -> Path:
+    # The OS cannot name a file with a NUL in it; Python says so with a ValueError
+    # (not an OSError) from deep inside pathlib, which would escape as a traceback.
+    if "\x00" in str(path):
+        raise StoreError("A store's file name cannot contain a NUL character.")
+    return Path(path)
 
 
 def rekey_temp_path(path: Path) -> Path:
