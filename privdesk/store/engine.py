@@ -34,6 +34,7 @@ from privdesk.store.errors import (
     StoreMissingError,
 )
 from privdesk.store.failures import (
+    DATABASE_ERRORS,
     IO_ERRORS,
     is_disk_full,
     open_failure,
@@ -278,8 +279,11 @@ class Store:
         """Problems found by SQLite's integrity check and SQLCipher's page HMACs."""
         problems: list[str] = []
         with self.engine.connect() as c:
-            rows = c.exec_driver_sql("PRAGMA integrity_check").fetchall()
-            problems += [r[0] for r in rows if r[0] != "ok"]
+            try:
+                rows = c.exec_driver_sql("PRAGMA integrity_check").fetchall()
+                problems += [r[0] for r in rows if r[0] != "ok"]
+            except DATABASE_ERRORS as exc:  # some damage stops the check itself
+                problems.append(f"the integrity check stopped: {reason(exc)}")
             problems += [r[0] for r in c.exec_driver_sql("PRAGMA cipher_integrity_check")]
         return problems
 
