@@ -267,9 +267,12 @@ def _parse(data: Mapping[str, Any]) -> Policy:
 
 def parse_policy(text: str) -> Policy:
     try:
-        data = tomllib.loads(text)
+        # A byte-order mark is what Windows editors put first; TOML itself rejects it.
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses once per nested [ or {
+        raise PolicyError("not valid TOML: arrays or tables nested too deeply") from exc
     return _parse(data)
 
 
@@ -280,5 +283,11 @@ def load_policy(path: Path | None = None) -> Policy:
             encoding="utf-8"
         )
     else:
-        text = Path(path).read_text(encoding="utf-8")
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise PolicyError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        except (OSError, ValueError) as exc:  # missing, a folder, unreadable, NUL in path
+            raise PolicyError(f"{path}: cannot be read: {getattr(exc, 'strerror', None) or exc}") \
+                from exc
     return parse_policy(text)

@@ -109,3 +109,11 @@ def name_similarity(a: str | None, b: str | None) -> float:
     if not fa or not fb:
         return 0.0
     return difflib.SequenceMatcher(None, fa, fb).ratio()
+
+
+def fts_phrase(query: str) -> str:
+    """A safe FTS5 MATCH expression for a folded query: one quoted phrase, so what the
+    officer typed (quotes, OR, NEAR, *, ^, col:) is searched for literally and never
+    parsed as FTS syntax. NUL is dropped: FTS5's parser stops at it ("unterminated
+    string") even inside quotes. Bind it as a parameter: `... MATCH :q`."""
+    return '"' + query.replace("\x00", "").replace('"', '""') + '"'

@@ -32,7 +32,7 @@ def fts_expression(folded: str) -> str | None:
     words = [w for w in folded.split() if len(w) >= 3]
     if not words:
         return None
-    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+    return " AND ".join(identity.fts_phrase(w) for w in words)
 
 
 def _like_escape(value: str) -> str:

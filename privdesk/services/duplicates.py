@@ -56,7 +56,7 @@ def _close_names(s: Session, cols: str, name: str, company: str) -> list[Any]:
         # A close name shares at least one word with this one; requiring it keeps the
         # candidates few even for a company with thousands of contacts.
         expression += " AND (" + " OR ".join(
-            '"' + w.replace('"', '""') + '"' for w in name_words) + ")"
+            identity.fts_phrase(w) for w in name_words) + ")"
     if expression is not None:
         rows = s.execute(text(
             f"SELECT {cols} FROM contacts WHERE id IN (SELECT rowid FROM contacts_fts "

@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from privdesk.domain.deadlines import fmt
-from privdesk.domain.identity import fold, search_query
+from privdesk.domain.identity import fold, fts_phrase, search_query
 from privdesk.services.authz import Permission
 from privdesk.services.request_actions import RequestActions, _text
 from privdesk.services.request_log import write_log
@@ -156,7 +156,7 @@ class RequestService(RequestActions):
             return []
         with self._ctx.store.session() as s:
             if len(folded) >= 3:
-                phrase = '"' + folded.replace('"', '""') + '"'  # one literal FTS5 phrase
+                phrase = fts_phrase(folded)  # one literal FTS5 phrase
                 ids = [r[0] for r in s.execute(text(
                     "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :q LIMIT :n"),
                     {"q": phrase, "n": limit})]

@@ -35,7 +35,7 @@ from privdesk.store.errors import (
     StoreLockedError,
     StoreMissingError,
 )
-from privdesk.store.failures import IO_ERRORS, is_disk_full, open_failure, reason
+from privdesk.store.failures import DATABASE_ERRORS, IO_ERRORS, is_disk_full, open_failure, reason
 from privdesk.store.shares import network_filesystem
 
 # Re-exported ("X as X"): engine stays the public face for StoreKey and friends.
@@ -83,7 +83,7 @@ class Store:
     # -- lifecycle ---------------------------------------------------------------------
     @classmethod
     def create(cls, path: Path, key: StoreKey) -> Store:
-        path = Path(path)
+        path = checked_path(path)
         if path.exists():
             raise StoreExistsError(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,7 +120,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path, key: StoreKey, migrate: bool = True) -> Store:
-        path = Path(path)
+        path = checked_path(path)
         if not path.is_file():
             raise StoreMissingError(path)
         check_local(path)
@@ -237,8 +237,11 @@ class Store:
         """Problems found by SQLite's integrity check and SQLCipher's page HMACs."""
         problems: list[str] = []
         with self.engine.connect() as c:
-            rows = c.exec_driver_sql("PRAGMA integrity_check").fetchall()
-            problems += [r[0] for r in rows if r[0] != "ok"]
+            try:
+                rows = c.exec_driver_sql("PRAGMA integrity_check").fetchall()
+                problems += [r[0] for r in rows if r[0] != "ok"]
+            except DATABASE_ERRORS as exc:  # some damage stops the check itself
+                problems.append(f"the integrity check stopped: {reason(exc)}")
             problems += [r[0] for r in c.exec_driver_sql("PRAGMA cipher_integrity_check")]
         return problems
 
@@ -339,6 +342,14 @@ class Store:
             self._key = new_key
             self.engine = self._make_engine()
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+
+def checked_path(path: Path | str) -> Path:
+    # The OS cannot name a file with a NUL in it; Python says so with a ValueError
+    # (not an OSError) from deep inside pathlib, which would escape as a traceback.
+    if "\x00" in str(path):
+        raise StoreError("A store's file name cannot contain a NUL character.")
+    return Path(path)
 
 
 def rekey_temp_path(path: Path) -> Path:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from privdesk.store import keyslots as ks
-from privdesk.store.engine import Store, StoreKey, _check_key, check_local
+from privdesk.store.engine import Store, StoreKey, _check_key, check_local, checked_path
 from privdesk.store.errors import (
     DamagedStoreError,
     MissingKeyFileError,
@@ -157,7 +157,7 @@ def _switch_key(store: Store, nxt: ks.SlotFile, new_key: bytes) -> None:
 def create_store(path: Path, officer: str, passphrase: str,
                  kdf: ks.KdfParams | None = None) -> Store:
     """A new store under a random data key; its first officer is its admin."""
-    path = Path(path)
+    path = checked_path(path)
     if path.exists():
         raise StoreExistsError(path)
     check_local(path.parent if path.parent.exists() else Path.cwd())
@@ -183,7 +183,7 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
     """Find the officer's slot, derive the data key, check it opens the store, and finish
     any interrupted rekey. Wrong name or passphrase: WrongPassphrase, and the attempt is
     remembered in the slot file for the audit trail."""
-    path = Path(path)
+    path = checked_path(path)
     if not path.is_file():
         raise StoreMissingError(path)
     check_local(path)

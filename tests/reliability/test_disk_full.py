@@ -117,7 +117,7 @@ def test_full_tmpfs(small_disk: Path, kept_store: Path, tmp_path: Path, figures:
     pw.write_text(PASSPHRASE + "\n")
     rng = random.Random(6)
     operations = ["init", "demo-data", "writes"]
-    for trial in range(figures.size(3, 30)):
+    for trial in range(figures.size(3, 24)):
         op = operations[trial % 3]
         # Completely full on the first round, then a random sliver of space.
         leave = 0 if trial < 3 else rng.randrange(0, 600_000)
@@ -171,7 +171,7 @@ def test_injected_full_disk_without_mount(kept_store: Path, tmp_path: Path,
     pw.write_text(PASSPHRASE + "\n")
     rng = random.Random(7)
     size = kept_store.stat().st_size
-    for trial in range(figures.size(2, 12)):
+    for trial in range(figures.size(2, 8)):
         store = tmp_path / f"limited-{trial}.privdesk"
         shutil.copyfile(kept_store, store)
         limit = size + (0 if trial == 0 else rng.randrange(0, 400_000))

@@ -89,7 +89,7 @@ def positions(size: int, figures: Figures, rng: random.Random) -> list[int]:
     named = [0, 15, 16, 21, 100, PAGE - 1,  # page 1: salt, header, b-tree, HMAC
              (pages // 2) * PAGE + 1000,  # an interior page
              (pages - 1) * PAGE + 10, size - 1]  # the last page
-    return named + [rng.randrange(size) for _ in range(figures.size(3, 300))]
+    return named + [rng.randrange(size) for _ in range(figures.size(3, 150))]
 
 
 def test_flipped_bytes_in_the_main_file(pristine: tuple[Path, Path], tmp_path: Path,
@@ -126,7 +126,7 @@ def test_flipped_bytes_in_the_wal(pristine: tuple[Path, Path], tmp_path: Path,
     rng = random.Random(5)
     # The WAL header (32 bytes), the first frame's header and page, then anywhere.
     offsets = [0, 12, 31, 32 + 8, 32 + 24 + 100, wal_size - 1]
-    offsets += [rng.randrange(wal_size) for _ in range(figures.size(4, 200))]
+    offsets += [rng.randrange(wal_size) for _ in range(figures.size(4, 100))]
     for n, offset in enumerate(offsets):
         copy = tmp_path / f"walflip-{n}.privdesk"
         flip(crashed, copy, "wal", offset, rng)

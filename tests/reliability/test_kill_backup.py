@@ -47,7 +47,7 @@ def test_kill_during_backup_keeps_the_previous_backup(tmp_path: Path, figures: F
     figures.extra["backup_seconds"] = round(duration, 3)
     rng = random.Random(11)
     backed_up, total = ROWS, ROWS
-    for trial in range(figures.size(4, 60)):
+    for trial in range(figures.size(4, 30)):
         with Store.open(path, StoreKey.passphrase(PASSPHRASE)) as store:
             write_contacts(store, range(total + 1, total + MORE + 1))
         total += MORE

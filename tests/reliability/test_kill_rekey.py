@@ -65,7 +65,7 @@ def test_kill_during_rekey_leaves_exactly_one_key(tmp_path: Path, figures: Figur
         duration = time.monotonic() - started
     figures.extra["rekey_seconds"] = round(duration, 3)
     rng = random.Random(9)
-    for trial in range(figures.size(4, 100)):
+    for trial in range(figures.size(4, 50)):
         path = tmp_path / f"rekey-{trial}.privdesk"
         shutil.copyfile(base, path)
         run = run_and_kill(["rekey", str(path)], ENV, delay=_delay(rng, trial, duration))

@@ -48,7 +48,7 @@ def test_wrong_passphrase_many_times(state: str, tmp_path: Path, figures: Figure
     pw = tmp_path / "pw"
     rng = random.Random(100)
     attempts = wrong_passphrases(figures.size(10, 100), rng)
-    cli_every = figures.size(5, 10)
+    cli_every = figures.size(5, 20)
     for n, attempt in enumerate(attempts):
         figures.trials += 1
         try:

@@ -27,3 +27,10 @@ def test_phone_forms_agree() -> None:
 def test_email_normalisation() -> None:
     assert normalise_email("  Ann.Lee@Example.COM ") == "ann.lee@example.com"
     assert normalise_email("   ") is None
+
+
+def test_fts_phrase_is_one_literal_phrase() -> None:
+    from privdesk.domain.identity import fts_phrase
+
+    assert fts_phrase('a"b OR c*') == '"a""b OR c*"'
+    assert fts_phrase("nul\x00byte") == '"nulbyte"'
