@@ -42,8 +42,15 @@ class RetentionResult:
 
 
 def add_months(start: date, months: int) -> date:
-    """Calendar months to the same day number, clamped to the month's last day."""
-    result: date = start + relativedelta(months=months)
+    """Calendar months to the same day number, clamped to the month's last day.
+
+    Past the end of the calendar (a date of 9999-12-01 from a bad import, or a policy
+    with an absurd number of months) the answer is date.max, "never due", rather than a
+    ValueError that would stop a whole import or retention run."""
+    try:
+        result: date = start + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        return date.max
     return result
 
 
