@@ -82,10 +82,17 @@ class RetentionAssessment:
 
 def add_months(start: date, months: int) -> date:
     """Calendar months to the same day number, clamped to the month's last day
-    (31 Jan + 1 month = 28/29 Feb; 29 Feb 2024 + 12 months = 28 Feb 2025)."""
+    (31 Jan + 1 month = 28/29 Feb; 29 Feb 2024 + 12 months = 28 Feb 2025).
+
+    Past the end of the calendar (a date of 9999-12-01 from a bad import, or a policy
+    with an absurd number of months) the answer is date.max, "never due", rather than a
+    ValueError that would stop a whole import or retention run."""
     if months < 0:
         raise ValueError(f"months must not be negative, got {months}")
-    result: date = start + relativedelta(months=months)
+    try:
+        result: date = start + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        return date.max
     return result
 
 

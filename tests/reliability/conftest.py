@@ -5,6 +5,12 @@ Every test here runs at a short size by default (CI) and at a long size with
 it did (trials, failures and anything else worth a number) through the ``figures``
 fixture, which writes one JSON file per test under ``tests/reliability/results/<mode>/``;
 ``python -m tests.reliability.report`` turns them into the README's table.
+
+Adding a case (e.g. for a feature merged later): take ``figures``, size the work with
+``figures.size(short, long)``, count ``figures.trials += 1``, report each broken promise
+with ``figures.fail("what, where")`` and end with ``figures.check()``. Crash tests start
+``writer_child`` through ``helpers.run_and_kill`` (add a mode there); hostile-text tests
+loop over ``corpus.NAMES`` / ``EMAILS`` / ``PHONES`` / ``FILE_NAMES``.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ through the real store, and running the real CLI in its own process."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -101,6 +102,11 @@ class ChildRun:
     returncode: int
     stderr: str
     killed: bool
+    seconds: dict[str, float]  # when "ready" and "done" arrived, from the start
+
+    def took(self) -> float:
+        """How long the child's operation ran, from "ready" to "done"."""
+        return self.seconds["done"] - self.seconds["ready"]
 
 
 def run_and_kill(args: list[str], env: dict[str, str], delay: float,
@@ -113,6 +119,8 @@ def run_and_kill(args: list[str], env: dict[str, str], delay: float,
                             stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     lines: list[str] = []
+    seconds: dict[str, float] = {}
+    started = time.monotonic()
     ready = threading.Event()
 
     def reader() -> None:
@@ -123,6 +131,8 @@ def run_and_kill(args: list[str], env: dict[str, str], delay: float,
                 break
             line = raw.decode().rstrip("\n")
             lines.append(line)
+            if line in ("ready", "done"):
+                seconds[line] = time.monotonic() - started
             if line == "ready":
                 ready.set()
 
@@ -130,7 +140,8 @@ def run_and_kill(args: list[str], env: dict[str, str], delay: float,
     thread.start()
     if after_ready:
         ready.wait(timeout=120)
-    time.sleep(delay)
+    with contextlib.suppress(subprocess.TimeoutExpired):  # sleep, unless it ends first
+        proc.wait(timeout=delay)
     killed = proc.poll() is None
     if killed:
         proc.send_signal(signal.SIGKILL)
@@ -139,4 +150,5 @@ def run_and_kill(args: list[str], env: dict[str, str], delay: float,
     stderr = proc.stderr.read().decode(errors="replace")
     proc.stdout.close()
     proc.stderr.close()
-    return ChildRun(lines=lines, returncode=proc.returncode, stderr=stderr, killed=killed)
+    return ChildRun(lines=lines, returncode=proc.returncode, stderr=stderr, killed=killed,
+                    seconds=seconds)
