@@ -26,6 +26,7 @@ from privdesk.services.officers import (
 from privdesk.store import vault
 from privdesk.store.errors import StoreLockedError
 from privdesk.ui.areas import build_areas
+from privdesk.ui.gc_guard import GuiThreadCollector
 from privdesk.ui.lock import DialogCovers, IdleLock, LockCover
 from privdesk.ui.main_window import MainWindow
 from privdesk.ui.permissions import guard
@@ -270,6 +271,7 @@ def run_gui(demo: bool = False, store: str | None = None) -> int:
     app.setApplicationName("privdesk")
     app.setOrganizationName("privdesk")
     apply_style(app)
+    GuiThreadCollector(app)  # garbage is collected on this thread only, never in a worker
     settings = QSettings()
     paths = app_paths().ensure()
     policy = load_policy()

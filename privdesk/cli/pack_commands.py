@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 
 from privdesk.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_store_args, emit, open_context
 from privdesk.services.authz import PermissionDenied
+from privdesk.services.files import write_atomic
 from privdesk.services.pack_records import PackError
 from privdesk.services.packs import PackService
 
@@ -31,13 +30,9 @@ def _write(out: Path, content: bytes, force: bool) -> None:
         raise CliError(f"{out} already exists (use --force to replace it).", EXIT_USAGE)
     if not out.parent.is_dir():
         raise CliError(f"The folder {out.parent} does not exist.", EXIT_USAGE)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".privdesk-", suffix=".pdf")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.replace(tmp, out)
+        write_atomic(out, content)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise CliError(f"Cannot write {out}: {exc.strerror}") from exc
 
 

@@ -74,13 +74,34 @@ def guess_mapping(headers: list[str]) -> dict[int, str]:
     return mapping
 
 
+class CsvError(ValueError):
+    """The file cannot be read as CSV at all; `line` is where (1-based)."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"Line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+def _strict(data: bytes, encoding: str, label: str) -> str:
+    """Decode a file whose BOM promises an encoding: bytes that break the promise are a
+    clear error at their line, not a UnicodeDecodeError (nor silently replaced text)."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        raise CsvError(line, f"The file starts with a {label} marker but is not valid "
+                             f"{label} here ({exc.reason}); save it again as UTF-8") from exc
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """The text and the encoding it was in: UTF-8 (BOM or not), UTF-16 (BOM, or the
-    telltale zero bytes of ASCII text), else Windows-1252 (Excel's "CSV" on Windows)."""
+    telltale zero bytes of ASCII text), else Windows-1252 (Excel's "CSV" on Windows).
+    Raises CsvError when a BOM's encoding does not fit the bytes after it."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        return _strict(data[3:], "utf-8", "UTF-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        return _strict(data, "utf-16", "UTF-16"), "utf-16"
     sample = data[:2000]
     if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
         return data.decode("utf-16-le", errors="replace"), "utf-16-le"
@@ -104,6 +125,8 @@ class CsvTable:
 
 
 def parse_table(data: bytes) -> CsvTable:
+    """The header and the non-blank rows. Raises CsvError (never another error) when the
+    bytes cannot be read as CSV: a broken BOM encoding, a cell over csv's size limit."""
     content, encoding = decode(data)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
@@ -114,12 +137,18 @@ def parse_table(data: bytes) -> CsvTable:
     headers: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     start = 1
-    for cells in reader:
-        if not headers:
-            headers = [h.strip() for h in cells]
-        elif any(c.strip() for c in cells):
-            rows.append((start, cells))
-        start = reader.line_num + 1
+    try:
+        for cells in reader:
+            if not headers:
+                headers = [h.strip() for h in cells]
+            elif any(c.strip() for c in cells):
+                rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # e.g. a 1 MB cell: "field larger than field limit"
+        limit = csv.field_size_limit()
+        reason = (f"a cell is longer than {limit:,} characters (often an unclosed quote)"
+                  if "field limit" in str(exc) else f"not readable as CSV ({exc})")
+        raise CsvError(start, reason) from exc
     return CsvTable(encoding, headers, rows)
 
 

@@ -103,10 +103,8 @@ class WorkingDays:
         if a == b:
             return 0
         lo, hi, sign = (a, b, 1) if b > a else (b, a, -1)
-        n, d = 0, lo + timedelta(days=1)
-        while d <= hi:
-            n += self.is_working_day(d)
-            d += timedelta(days=1)
+        # By offset, not by stepping past `hi`: hi may be the calendar's last day.
+        n = sum(self.is_working_day(lo + timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
         return sign * n
 
 
@@ -179,8 +177,20 @@ def _counted_pause_days(p: Pause, start: date) -> int:
 
 def compute_due(facts: ClockFacts, calendar: WorkingDays, months: int | None = None) -> DueResult:
     """The due date and its working. `months` overrides the extension (used to find the
-    original one-month due date of an extended request)."""
+    original one-month due date of an extended request). Raises only DeadlineError."""
     facts.validate()
+    try:
+        return _compute_due(facts, calendar, months)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, DeadlineError):
+            raise
+        # A date typed as year 9999 (or a pause of millennia) runs off the calendar: say so
+        # rather than fail with Python's "year 10000 is out of range".
+        raise DeadlineError("The due date falls beyond the end of the calendar (year 9999): "
+                            "check the dates entered.") from exc
+
+
+def _compute_due(facts: ClockFacts, calendar: WorkingDays, months: int | None) -> DueResult:
     if months is None:
         months = EXTENDED_MONTHS if facts.extended_on is not None else STANDARD_MONTHS
     lines = [f"Received {fmt(facts.received)}."]

@@ -15,7 +15,13 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from privdesk.domain import identity
-from privdesk.domain.contact_csv import CsvTable, guess_mapping, neutralise, parse_table
+from privdesk.domain.contact_csv import (
+    CsvError,
+    CsvTable,
+    guess_mapping,
+    neutralise,
+    parse_table,
+)
 from privdesk.domain.contact_records import EDITABLE_FIELDS, ContactInput
 from privdesk.domain.contact_rows import RowRules, row_to_input
 from privdesk.services.authz import Permission
@@ -104,6 +110,7 @@ class ContactImportService:
         self._settings = settings or SettingsService(ctx)
 
     def preview(self, data: bytes, sample: int = 20) -> ImportPreview:
+        """The first rows and the guessed mapping; raises CsvError for an unreadable file."""
         table = parse_table(data)
         return ImportPreview(table.encoding, tuple(table.headers), guess_mapping(table.headers),
                              tuple(tuple(cells) for _, cells in table.rows[:sample]),
@@ -173,7 +180,12 @@ class ContactImportService:
     def _check(self, data: bytes, mapping: Mapping[int, str] | None, default_source: str | None,
                progress: Progress | None, cancel: Cancelled | None,
                total_factor: int) -> _Checked:
-        table = parse_table(data)
+        try:
+            table = parse_table(data)
+        except CsvError as exc:  # reported like any other error: line, field, reason
+            checked = _Checked(CsvTable("", [], []), [], [], [], [])
+            checked.errors.append(RowError(exc.line, "file", exc.reason))
+            return checked
         mapping = dict(guess_mapping(table.headers) if mapping is None else mapping)
         checked = _Checked(table, [], [], [], [])
         targets = set(mapping.values())

@@ -29,7 +29,7 @@ CAP = 1000  # a text search stops counting (and sorting) here; see matching_ids
 def fts_expression(folded: str) -> str | None:
     """An FTS5 MATCH expression: every word of 3+ characters as a quoted phrase (so the
     officer's quotes, stars or NEAR are plain text), all of them required."""
-    words = [w for w in folded.split() if len(w) >= 3]
+    words = [w for w in folded.replace("\x00", "").split() if len(w) >= 3]
     if not words:
         return None
     return " AND ".join(identity.fts_phrase(w) for w in words)
@@ -61,6 +61,9 @@ def matching_ids(query: ContactQuery, region: str,
     "1,000+" and types more; sorting then applies within those first matches.
     """
     folded = identity.search_query(query.text[:MAX_QUERY], region) if query.text.strip() else ""
+    # FTS5's parser stops at NUL even inside quotes ("unterminated string"); stored
+    # names never hold one (the editor and import drop it), so neither does the query.
+    folded = " ".join(folded.replace("\x00", "").split())
     if not folded:
         return None
     clauses, params = filter_clauses(query)

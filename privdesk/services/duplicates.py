@@ -51,7 +51,7 @@ def find_duplicates(s: Session, data: ContactInput, region: str,
 
 def _close_names(s: Session, cols: str, name: str, company: str) -> list[Any]:
     expression = fts_expression(company)
-    name_words = [w for w in identity.fold(name).split() if len(w) >= 3]
+    name_words = [w for w in identity.fold(name).replace("\x00", "").split() if len(w) >= 3]
     if expression is not None and name_words:
         # A close name shares at least one word with this one; requiring it keeps the
         # candidates few even for a company with thousands of contacts.

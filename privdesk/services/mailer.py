@@ -22,6 +22,7 @@ from sqlalchemy import select
 from privdesk.domain.filenames import safe_filename
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
+from privdesk.services.files import write_atomic
 from privdesk.services.pack_records import PackError
 from privdesk.services.packs import add_event, find_request
 from privdesk.services.settings import SettingsService
@@ -170,7 +171,7 @@ class MailService:
         msg = self.message(mail, withheld, draft=True)
         path = Path(folder) / safe_filename(f"{mail.reference} email draft.eml")
         try:
-            path.write_bytes(msg.as_bytes())
+            write_atomic(path, msg.as_bytes())
         except OSError as exc:
             raise MailError(f"The draft could not be saved: {exc.strerror}") from exc
         self._log(mail.reference, "email_draft", "Email draft saved for sending",

@@ -151,7 +151,7 @@ class RequestService(RequestActions):
     def search_contacts(self, typed: str, limit: int = 20) -> list[ContactHit]:
         """The register, searched the way the contacts area searches it (FTS5 trigram
         over folded text); fewer than 3 characters fall back to a name prefix."""
-        folded = search_query(typed)
+        folded = search_query(typed).replace("\x00", "")  # FTS5 stops parsing at NUL
         if not folded:
             return []
         with self._ctx.store.session() as s:

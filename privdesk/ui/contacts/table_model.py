@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from privdesk.domain.contact_records import STATUS_LABELS, ContactQuery, ContactRow, IdPage
+from privdesk.domain.display import without_bidi_controls
 from privdesk.services.contacts import ContactService
 from privdesk.ui.tasks import TaskRunner
 
@@ -228,7 +229,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def _text(self, r: ContactRow, col: int) -> str:
         if col == COL_NAME:
-            return r.name
+            return without_bidi_controls(r.name)
         if col == COL_STATUS:
             return STATUS_LABELS.get(r.status, r.status)
         if col == COL_SOURCE:
@@ -242,4 +243,4 @@ class ContactTableModel(QAbstractTableModel):
                 "While customer" if r.status == "customer" else "")
         value = {COL_EMAIL: r.email, COL_PHONE: r.phone, COL_COMPANY: r.company,
                  COL_LOCATION: r.location}.get(col)
-        return value or ""
+        return without_bidi_controls(value or "")

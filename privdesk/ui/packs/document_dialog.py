@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
+from privdesk.services.files import write_atomic
 from privdesk.services.pack_records import BuiltDocument
 from privdesk.ui.packs.email_dialog import email_document
 from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
@@ -72,7 +73,7 @@ class DocumentDialog(QDialog):
         if not path:
             return
         try:
-            Path(path).write_bytes(self.built.content)
+            write_atomic(Path(path), self.built.content)  # never half a file
         except OSError as exc:
             QMessageBox.warning(self, "Save", f"Could not save {path}: {exc.strerror}")
 

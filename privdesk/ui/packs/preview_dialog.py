@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from privdesk.reports.protect import strong_password
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
+from privdesk.services.files import write_atomic
 from privdesk.services.pack_records import BuiltDocument, PackItem
 from privdesk.ui.packs.email_dialog import EmailReviewDialog, email_document
 from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, COL_STATE, PackItemsModel
@@ -218,7 +219,7 @@ class PackPreviewDialog(QDialog):
 
     def _write(self, path: Path, built: BuiltDocument) -> None:
         try:
-            path.write_bytes(built.content)
+            write_atomic(path, built.content)  # a full disk leaves no half PDF behind
         except OSError as exc:
             QMessageBox.warning(self, "Save pack", f"Could not save {path}: {exc.strerror}")
             return
@@ -236,7 +237,7 @@ class PackPreviewDialog(QDialog):
             for fmt in ("json", "csv"):
                 built = packs.export(ref, fmt)
                 path = Path(folder) / built.document.filename  # already a safe name
-                path.write_bytes(built.content)
+                write_atomic(path, built.content)
                 names.append(path.name)
             return names
 
