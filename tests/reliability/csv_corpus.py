@@ -16,10 +16,12 @@ HEADER = ("name,email,phone,company,location,status,source,first_contact,custome
 
 
 def row(n: int, name: str | None = None, notes: str = "") -> str:
-    """A valid row for contact n (unique email and phone, so no duplicate warnings)."""
+    """A valid row for contact n (unique email and phone, so no duplicate warnings).
+    Only +44 7911 100000-299999 are valid mobile numbers: rows past that have no phone."""
     who = name if name is not None else f"Zoë Adams {n}"
     quoted = '"' + who.replace('"', '""') + '"'
-    return (f"{quoted},zoe{n}@adams.example,+44 7911 {100000 + n % 900000},Adams & Co,Leeds,"
+    phone = f"+44 7911 {100000 + n}" if n < 200_000 else ""
+    return (f"{quoted},zoe{n}@adams.example,{phone},Adams & Co,Leeds,"
             f"enquirer,email,2026-02-01,,,,no,\"{notes}\"")
 
 

@@ -51,11 +51,18 @@ ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-1
 @st.composite
 def csv_files(draw: st.DrawFn) -> bytes:
     """Mostly CSV-shaped text in some encoding, sometimes damaged; sometimes pure noise."""
-    if draw(st.integers(0, 4)) == 0:
+    kind = draw(st.integers(0, 4))
+    if kind == 0:
         return draw(st.binary(max_size=3000))
     headers = draw(st.lists(HEADERS, min_size=0, max_size=8))
     width = max(1, len(headers))
     rows = draw(st.lists(st.lists(CELLS, min_size=0, max_size=width + 2), max_size=12))
+    if kind in (1, 2):  # importable: any name and a known source (kind 1: then anything)
+        extra = headers if kind == 1 else []
+        headers = ["name", "source", *extra]
+        rows = [[draw(st.one_of(st.text(min_size=1, max_size=40),
+                                st.sampled_from(list(NAMES.values())))), "email",
+                 *(r if extra else [])] for r in rows]
     sep = draw(st.sampled_from([",", ";", "\t"]))
     newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
 
