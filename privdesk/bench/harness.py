@@ -164,9 +164,14 @@ def prepare(folder: Path, size_name: str, log: Callable[[str], None] = print) ->
                 ServiceContext(store=store, policy=policy, actor=Actor("bench"))
             ).generate(contacts=size))
             store.checkpoint()
+    # Bring a reused store up to the current schema (new indexes) before the twin is
+    # taken from it, and take the twin again when the store changed since.
+    Store.open(encrypted, derived_key(encrypted)).close()
     plain_build = None
-    if not plain.exists():
+    if not plain.exists() or plain.stat().st_mtime < encrypted.stat().st_mtime:
         log("exporting a plain SQLite twin for baselines…")
+        for stale in (plain, plain.with_name(plain.name + "-wal"), plain.with_name(plain.name + "-shm")):
+            stale.unlink(missing_ok=True)
         plain_build, _ = timed(lambda: export_plain(encrypted, plain))
     return BenchData(size, encrypted, plain, build, plain_build, policy)
 
