@@ -69,8 +69,11 @@ def matching_ids(query: ContactQuery, region: str,
     if expression is not None:
         params["fts"] = expression
         if any(len(w) < 3 for w in folded.split()):
-            # "person 1": trigrams cannot hold the "1", so the FTS words narrow the
-            # rows and the whole phrase is then checked on those few.
+            # "ann l": trigrams cannot hold the "l" as a word, but the whole phrase is a
+            # trigram string too ("ann", "nn ", "n l"), so the index finds the rows
+            # containing it. Narrowing by "ann" alone and checking the phrase row by row
+            # read ~40,000 rows at 1M (0.8 s); the LIKE now only confirms a few.
+            params["fts"] = f'{expression} AND "{folded.replace(chr(34), chr(34) * 2)}"'
             clauses.append("c.search_text LIKE :phrase ESCAPE '\\'")
             params["phrase"] = f"%{_like_escape(folded)}%"
         if not clauses:
