@@ -31,8 +31,11 @@ def wait_for(done: Callable[[], bool], timeout: float = 120.0) -> None:
     """Run the event loop until done() (worker results arrive as queued events)."""
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
+    # A rare safety tick only: the worker's results arrive as posted events, which wake
+    # the loop by themselves. (A 5 ms tick took the GIL from the worker's query often
+    # enough to add ~30% to what it measured.)
     tick = QTimer()
-    tick.start(5)  # wake the loop even when no event comes
+    tick.start(100)
     deadline = time.perf_counter() + timeout
     while not done():
         if time.perf_counter() > deadline:
@@ -74,7 +77,9 @@ def bench_view_keystroke(data: BenchData) -> BenchResult:
         tasks.wait()
     value = round(p95(samples), 1)
     return BenchResult(f"Contacts view: keystroke to rows painted (p95 of {len(samples)})",
-                       value, "ms", "< 50 ms", None, value < 50)
+                       value, "ms", "< 50 ms", None, value < 50,
+                       note="no debounce; cold page cache (each prefix's first search "
+                            f"since unlock); median {sorted(samples)[len(samples) // 2]:.1f} ms")
 
 
 def bench_main_window(data: BenchData) -> BenchResult:
