@@ -83,7 +83,7 @@ def bench_retention(data: BenchData) -> BenchResult:
         ours = RetentionService(data.context(store))
         base = RetentionService(data.plain_context(plain))
         a, b = _paired(lambda _x: ours.due_within(30, limit=RETENTION_PAGE),
-                       lambda _x: base.due_within(30, limit=RETENTION_PAGE), ["x"] * 10)
+                       lambda _x: base.due_within(30, limit=RETENTION_PAGE), ["x"] * 30)
     return query_result("retention due in 30 days, first page (p95)", a, b, 50)
 
 
