@@ -241,7 +241,13 @@ class Store:
         """Problems found by SQLite's integrity check and SQLCipher's page HMACs."""
         problems: list[str] = []
         with self.engine.connect() as c:
-            rows = c.exec_driver_sql("PRAGMA integrity_check").fetchall()
+            try:
+                rows = c.exec_driver_sql("PRAGMA integrity_check").fetchall()
+            except sqlcipher3.DatabaseError as exc:
+                # Damage bad enough that SQLite gives up mid-check ("malformed") is a
+                # finding too (the DB-API error is not wrapped: our creator's driver is
+                # not the dialect's).
+                rows = [(f"integrity check stopped: {exc}",)]
             problems += [r[0] for r in rows if r[0] != "ok"]
             problems += [r[0] for r in c.exec_driver_sql("PRAGMA cipher_integrity_check")]
         return problems
