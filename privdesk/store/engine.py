@@ -243,12 +243,12 @@ class Store:
         with self.engine.connect() as c:
             try:
                 rows = c.exec_driver_sql("PRAGMA integrity_check").fetchall()
+                problems += [r[0] for r in rows if r[0] != "ok"]
             except sqlcipher3.DatabaseError as exc:
                 # Damage bad enough that SQLite gives up mid-check ("malformed") is a
                 # finding too (the DB-API error is not wrapped: our creator's driver is
                 # not the dialect's).
-                rows = [(f"integrity check stopped: {exc}",)]
-            problems += [r[0] for r in rows if r[0] != "ok"]
+                problems.append(f"integrity check stopped: {exc}")
             problems += [r[0] for r in c.exec_driver_sql("PRAGMA cipher_integrity_check")]
         return problems
 
