@@ -123,6 +123,16 @@ def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: st
     capped = found > CAP
     total = min(found, CAP)
     page["limit"] = max(0, min(limit, total - offset))
+    if columns == "c.id" and SORTABLE.get(query.sort) is None:
+        # Ids in match order need nothing from the table: reading each matched row just
+        # to return its id cost a page read (and, cold, a decryption) per id, ~40 ms for
+        # the 1,000 ids of a first keystroke at 1M.
+        direction = "DESC" if query.descending else "ASC"
+        rows = s.execute(text(
+            f"WITH m(id) AS (SELECT * FROM ({sql}) LIMIT {CAP}) "
+            f"SELECT id FROM m ORDER BY id {direction} LIMIT :limit OFFSET :offset"),
+            {**params, **page}).all()
+        return total, capped, list(rows)
     rows = s.execute(text(
         f"SELECT {columns} FROM contacts c WHERE c.id IN (SELECT * FROM ({sql}) LIMIT {CAP}) "
         f"{_order(query)} LIMIT :limit OFFSET :offset"), {**params, **page}).all()
