@@ -10,72 +10,88 @@ from typing import Any
 
 import sqlcipher3
 
-from privdesk.bench.harness import BENCH_PASSPHRASE, BenchData, BenchResult, export_plain, p95, timed
-from privdesk.domain.identity import search_query
+from privdesk.bench.harness import (
+    BENCH_PASSPHRASE,
+    OVERHEAD_TARGET,
+    BenchData,
+    BenchResult,
+    PlainStore,
+    export_plain,
+    p95,
+    timed,
+)
+from privdesk.domain.contact_records import ContactQuery
+from privdesk.services.contacts import ContactService
 from privdesk.services.demo import DemoDataService
+from privdesk.services.retention import RetentionService
 from privdesk.store.engine import Store, StoreKey
 
-SEARCH_TERMS = ["smi", "smit", "smith", "jon", "jone", "jones", "07", "079", "0791", "07911",
-                "mar", "mart", "marti", "acm", "ltd", "hol", "holt", "ann", "anne", "wil"]
-FTS_SQL = ("SELECT c.id FROM contacts_fts JOIN contacts c ON c.id = contacts_fts.rowid "
-           "WHERE contacts_fts MATCH ? LIMIT 200")
+RETENTION_PAGE = 2000  # the Retention area's LIST_LIMIT
+
+# What an officer types, one keystroke at a time: every prefix is a search.
+TYPED = ["smith", "jones", "07911", "acme", "taylor", "ann lee", "@hotmail", "wright ltd"]
+KEYSTROKES = [word[:n] for word in TYPED for n in range(1, len(word) + 1)]
+VIEW_ROWS = 200  # rows the Contacts view loads with each new result (its first page)
 
 
-def _fts_phrase(text: str) -> str:
-    return '"' + search_query(text).replace('"', '""') + '"'
+def _view_search(contacts: ContactService, text: str) -> int:
+    """One keystroke's work in the Contacts view: the ids of the matches (its first
+    chunk) and the rows of the first page, exactly as ContactTableModel.set_query."""
+    page = contacts.search_ids(ContactQuery(text=text), 0, 1000)
+    return len(contacts.rows(page.ids[:VIEW_ROWS]))
 
 
-def bench_search(data: BenchData, search: Callable[[str], Any] | None = None) -> BenchResult:
-    """p95 of search-as-you-type queries through the service, beside the same FTS5 query
-    on the plain twin."""
-    queries = SEARCH_TERMS * 5
-    with data.open_store() as store:
-        if search is None:
-            def search(text: str) -> Any:
-                with store.engine.connect() as c:
-                    return c.exec_driver_sql(FTS_SQL, (_fts_phrase(text),)).fetchall()
-        search("warm up")
-        ours = [timed(lambda q=q: search(q))[0] * 1000 for q in queries]
-    plain = data.plain_connection()
-    plain.execute(FTS_SQL, (_fts_phrase("warm up"),)).fetchall()
-    base = [timed(lambda q=q: plain.execute(FTS_SQL, (_fts_phrase(q),)).fetchall())[0] * 1000
-            for q in queries]
-    plain.close()
-    value = p95(ours)
-    return BenchResult("search p95 (service)", round(value, 2), "ms", "< 20 ms",
-                       round(p95(base), 2), value < 20)
+def _paired(ours: Callable[[str], Any], base: Callable[[str], Any], inputs: list[str],
+            rounds: int = 3) -> tuple[list[float], list[float]]:
+    """Samples of both, interleaved call by call after a warm-up pass of each: on a shared
+    machine the two then see the same background load, so their ratio means something."""
+    for text in inputs:
+        ours(text)
+        base(text)
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(rounds):
+        for text in inputs:
+            a.append(timed(lambda t=text: ours(t))[0] * 1000)
+            b.append(timed(lambda t=text: base(t))[0] * 1000)
+    return a, b
 
 
-RETENTION_SQL = ("SELECT id, name, retention_rule, retention_due FROM contacts "
-                 "WHERE retention_due IS NOT NULL AND retention_due <= ? "
-                 "ORDER BY retention_due LIMIT 500")
+def query_result(name: str, ours: list[float], base: list[float], limit_ms: float) -> BenchResult:
+    """A query case: met when under its own target AND within 1.3x of plain SQLite."""
+    value, baseline = round(p95(ours), 2), round(p95(base), 2)
+    ratio = value / baseline if baseline else 0.0
+    return BenchResult(name, value, "ms", f"< {limit_ms:g} ms, <= {OVERHEAD_TARGET}x plain",
+                       baseline, value < limit_ms and ratio <= OVERHEAD_TARGET)
 
 
-def bench_retention(data: BenchData, due_within: Callable[[int], Any] | None = None) -> BenchResult:
-    """The retention list due in the next 30 days (first page, overdue included)."""
-    horizon = "2026-12-24"
-    with data.open_store() as store:
-        if due_within is None:
-            def due_within(days: int) -> Any:
-                with store.engine.connect() as c:
-                    return c.exec_driver_sql(RETENTION_SQL, (horizon,)).fetchall()
-        due_within(30)
-        ours = [timed(lambda: due_within(30))[0] * 1000 for _ in range(20)]
-    plain = data.plain_connection()
-    plain.execute(RETENTION_SQL, (horizon,)).fetchall()
-    base = [timed(lambda: plain.execute(RETENTION_SQL, (horizon,)).fetchall())[0] * 1000
-            for _ in range(20)]
-    plain.close()
-    value = p95(ours)
-    return BenchResult("retention due in 30 days (p95)", round(value, 2), "ms", "< 50 ms",
-                       round(p95(base), 2), value < 50)
+def bench_search(data: BenchData) -> BenchResult:
+    """p95 of search-as-you-type through services.contacts (what the Contacts view runs per
+    keystroke), beside the same service code and FTS5 SQL over the plain twin."""
+    with data.open_raw() as store, PlainStore(data.plain) as plain:
+        ours = ContactService(data.context(store))
+        base = ContactService(data.plain_context(plain))
+        a, b = _paired(lambda t: _view_search(ours, t), lambda t: _view_search(base, t),
+                       KEYSTROKES)
+    return query_result(f"search-as-you-type p95 ({len(a)} keystrokes, service)", a, b, 20)
+
+
+def bench_retention(data: BenchData) -> BenchResult:
+    """The retention list due in the next 30 days, first page as the Retention area asks
+    for it (overdue included), via services.retention."""
+    with data.open_raw() as store, PlainStore(data.plain) as plain:
+        ours = RetentionService(data.context(store))
+        base = RetentionService(data.plain_context(plain))
+        a, b = _paired(lambda _x: ours.due_within(30, limit=RETENTION_PAGE),
+                       lambda _x: base.due_within(30, limit=RETENTION_PAGE), ["x"] * 30)
+    return query_result("retention due in 30 days, first page (p95)", a, b, 50)
 
 
 def bench_open_store(data: BenchData) -> BenchResult:
-    """Unlock to first query: SQLCipher key derivation included (the key slot work of
-    Argon2 is not), beside opening the plain twin."""
+    """Key already derived to the first query: open (header check, migrations check,
+    pool) and count the register, beside opening the plain twin."""
     def open_and_count() -> None:
-        with Store.open(data.encrypted, StoreKey.passphrase(BENCH_PASSPHRASE)) as s:
+        with data.open_raw() as s:
             s.table_counts(["contacts"])
     value, _ = timed(open_and_count)
 
@@ -84,8 +100,8 @@ def bench_open_store(data: BenchData) -> BenchResult:
         conn.execute("SELECT count(*) FROM contacts").fetchone()
         conn.close()
     base, _ = timed(plain_open)
-    return BenchResult("open store + count", round(value * 1000, 1), "ms", "< 1000 ms",
-                       round(base * 1000, 1), value < 1.0)
+    return BenchResult("open store + count (key derived)", round(value * 1000, 1), "ms",
+                       "< 1000 ms", round(base * 1000, 1), value < 1.0)
 
 
 def bench_demo_data(data: BenchData) -> BenchResult:

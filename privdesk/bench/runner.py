@@ -6,12 +6,14 @@ import platform
 from collections.abc import Callable
 from pathlib import Path
 
-from privdesk.bench import cases
+from privdesk.bench import cases, io_cases, ui_cases
 from privdesk.bench.harness import BenchData, BenchResult, prepare
 
 Case = Callable[[BenchData], BenchResult]
-CASES: list[Case] = [cases.bench_demo_data, cases.bench_open_store, cases.bench_search,
-                     cases.bench_retention]
+CASES: list[Case] = [cases.bench_search, ui_cases.bench_view_keystroke,
+                     ui_cases.bench_main_window, cases.bench_open_store,
+                     ui_cases.bench_scroll_rss, cases.bench_retention, io_cases.bench_import,
+                     cases.bench_demo_data, io_cases.bench_pack]
 
 
 def run_all(folder: Path, size: str, log: Callable[[str], None] = print) -> list[BenchResult]:
@@ -30,11 +32,12 @@ def machine() -> str:
 
 
 def table(results: list[BenchResult]) -> str:
-    head = "| figure | value | target | baseline | ratio | met |\n|---|---|---|---|---|---|"
+    head = ("| figure | value | target | baseline | ratio | met | note |\n"
+            "|---|---|---|---|---|---|---|")
     rows = [
         f"| {r.name} | {r.value} {r.unit} | {r.target} | "
         f"{'' if r.baseline is None else f'{r.baseline} {r.unit}'} | "
-        f"{'' if r.ratio is None else f'{r.ratio}x'} | {'yes' if r.met else 'NO'} |"
+        f"{'' if r.ratio is None else f'{r.ratio}x'} | {'yes' if r.met else 'NO'} | {r.note} |"
         for r in results
     ]
     return "\n".join([head, *rows])

@@ -26,7 +26,8 @@ def _bench(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bench", help="run the performance benchmarks")
-    p.add_argument("--size", choices=["10k", "100k", "1m"], default="100k")
+    p.add_argument("--size", choices=["2k", "10k", "100k", "1m"], default="100k",
+                   help="register size (2k is a quick smoke run)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--data-dir", type=Path, default=None,
                    help="where the benchmark stores are built and reused")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 
@@ -42,8 +43,11 @@ def parse_phone(phone: str | None, region: str = "GB") -> phonenumbers.PhoneNumb
         return None
 
 
+@lru_cache(maxsize=8192)
 def normalise_phone(phone: str | None, region: str = "GB") -> str | None:
-    """E.164 (+447700900123) when the number parses, else its bare digits."""
+    """E.164 (+447700900123) when the number parses, else its bare digits. Cached: an
+    import normalises each row's number three times (checks, duplicates, stored form),
+    and parsing is ~0.1 ms."""
     if not phone or not phone.strip():
         return None
     parsed = parse_phone(phone, region)

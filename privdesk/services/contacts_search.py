@@ -72,8 +72,11 @@ def matching_ids(query: ContactQuery, region: str,
     if expression is not None:
         params["fts"] = expression
         if any(len(w) < 3 for w in folded.split()):
-            # "person 1": trigrams cannot hold the "1", so the FTS words narrow the
-            # rows and the whole phrase is then checked on those few.
+            # "ann l": trigrams cannot hold the "l" as a word, but the whole phrase is a
+            # trigram string too ("ann", "nn ", "n l"), so the index finds the rows
+            # containing it. Narrowing by "ann" alone and checking the phrase row by row
+            # read ~40,000 rows at 1M (0.8 s); the LIKE now only confirms a few.
+            params["fts"] = f'{expression} AND "{folded.replace(chr(34), chr(34) * 2)}"'
             clauses.append("c.search_text LIKE :phrase ESCAPE '\\'")
             params["phrase"] = f"%{_like_escape(folded)}%"
         if not clauses:
@@ -123,6 +126,16 @@ def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: st
     capped = found > CAP
     total = min(found, CAP)
     page["limit"] = max(0, min(limit, total - offset))
+    if columns == "c.id" and SORTABLE.get(query.sort) is None:
+        # Ids in match order need nothing from the table: reading each matched row just
+        # to return its id cost a page read (and, cold, a decryption) per id, ~40 ms for
+        # the 1,000 ids of a first keystroke at 1M.
+        direction = "DESC" if query.descending else "ASC"
+        rows = s.execute(text(
+            f"WITH m(id) AS (SELECT * FROM ({sql}) LIMIT {CAP}) "
+            f"SELECT id FROM m ORDER BY id {direction} LIMIT :limit OFFSET :offset"),
+            {**params, **page}).all()
+        return total, capped, list(rows)
     rows = s.execute(text(
         f"SELECT {columns} FROM contacts c WHERE c.id IN (SELECT * FROM ({sql}) LIMIT {CAP}) "
         f"{_order(query)} LIMIT :limit OFFSET :offset"), {**params, **page}).all()

@@ -190,6 +190,10 @@ class Store:
             creator=creator,
             poolclass=QueuePool,
             pool_size=POOL_SIZE,
+            # Reuse the connection used last: its page cache holds decrypted pages, and
+            # SQLCipher's cost is decrypting a page on a cache miss. Round-robin over the
+            # pool made every connection warm its own cache (search 2x plain at 1M).
+            pool_use_lifo=True,
             max_overflow=0,
             pool_timeout=60,
         )

@@ -104,6 +104,10 @@ class Contact(Base):
         Index("ix_contacts_norm_email", "norm_email"),
         Index("ix_contacts_norm_phone", "norm_phone"),
         Index("ix_contacts_name", "name"),
+        # Sorting the register by email or company walks these (migration 0003);
+        # without them a click on the header sorts a million rows (~1.5 s).
+        Index("ix_contacts_email", "email"),
+        Index("ix_contacts_company", "company"),
     )
 
 

@@ -330,3 +330,23 @@ def test_export_from_the_area_writes_the_current_search(
     qtbot.waitUntil(lambda: "Exported 1 contacts" in area.count_label.text(), timeout=5000)
     text = out.read_text(encoding="utf-8-sig")
     assert "Bob Stone" in text and "Ann Lee" not in text
+
+
+def test_typing_searches_at_once_and_coalesces_while_a_search_runs(
+        qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    """No debounce: the first key searches straight away; keys typed while that search
+    runs are not each searched, only the latest text is, once it lands."""
+    DemoDataService(services.ctx).generate(contacts=300, requests=0)
+    services.contacts.create(ANN)
+    area = area_over(qtbot, services, tasks)
+    qtbot.waitUntil(lambda: area.model.total == 301 and not tasks.busy, timeout=10000)
+    asked: list[str] = []
+    area.model.loaded.connect(lambda *_: asked.append(area.model.query.text))
+    qtbot.keyClick(area.search, "a")
+    assert area.model.query.text == "a"  # asked at once, before any event loop turn
+    qtbot.keyClicks(area.search, "nn lee")  # typed while "a" is in flight
+    qtbot.waitUntil(lambda: area.model.query.text == "ann lee" and not tasks.busy
+                    and area.model.rowCount() == 1, timeout=5000)
+    assert asked[-1] == "ann lee"
+    assert len(asked) < 7  # results landed: not one search per key
+    assert area.model.index(0, COL_NAME).data() == "Ann Lee"

@@ -42,7 +42,6 @@ from privdesk.ui.contacts.table_model import (
 )
 from privdesk.ui.tasks import TaskRunner
 
-DEBOUNCE_MS = 150
 # Columns whose content has a known width keep it (a phone number, a date, the
 # opt-out flag); the text columns share what is left, so everything stays in view.
 FIXED_WIDTHS = {COL_PHONE: 126, COL_STATUS: 120, COL_LAST_ACTIVITY: 102, COL_OPT_OUT: 88,
@@ -130,11 +129,15 @@ class ContactsArea(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.apply_query)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        # Search-as-you-type without a debounce delay: a keystroke searches at once when
+        # no search is in flight; while one is, only the latest text is kept and searched
+        # when it lands. So rows follow typing in one query's time (~15 ms at 1M), and
+        # fast typing never queues a search per key.
+        self._in_flight = False
+        self._stale = False
+        self.model.loaded.connect(self._landed)
+        self.model.failed.connect(self._landed)
+        self.search.textChanged.connect(self._typed)
         self.search.returnPressed.connect(self.apply_query)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.apply_query())
         self.source_filter.currentIndexChanged.connect(lambda _i: self.apply_query())
@@ -177,8 +180,19 @@ class ContactsArea(QWidget):
                             descending=q.descending)
 
     def apply_query(self) -> None:
-        self._debounce.stop()
+        self._in_flight, self._stale = True, False
         self.model.set_query(self.current_query())
+
+    def _typed(self, _text: str) -> None:
+        if self._in_flight:
+            self._stale = True
+        else:
+            self.apply_query()
+
+    def _landed(self, *_args: object) -> None:
+        self._in_flight = False
+        if self._stale:
+            self.apply_query()
 
     def refresh(self) -> None:
         self.model.refresh()

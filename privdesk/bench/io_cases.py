@@ -1,0 +1,140 @@
+"""Benchmarks of work that writes or renders: importing a CSV through
+services.contact_import, and a subject-access pack through services.packs, each beside
+the same work done the plain way (csv + executemany, raw ReportLab) in the same run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import tempfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from privdesk.bench.harness import BENCH_PASSPHRASE, BenchData, BenchResult, timed
+from privdesk.domain.contact_csv import COLUMNS
+from privdesk.services.container import Services
+from privdesk.store.engine import Store, StoreKey
+from privdesk.store.models import Contact, Interaction, Request, RequestContact
+
+IMPORT_ROWS = 100_000
+PACK_INTERACTIONS = 5000
+PACK_REF = "SAR-BENCH-0001"
+
+
+def import_csv(data: BenchData, rows: int) -> bytes:
+    """A CSV of `rows` demo people (from the plain twin), in our template's columns."""
+    conn = sqlite3.connect(str(data.plain))
+    cur = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM contacts ORDER BY id LIMIT ?", (rows,))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    opt_out = COLUMNS.index("marketing_opt_out")
+    for row in cur:
+        cells = ["" if v is None else str(v) for v in row]
+        cells[opt_out] = "yes" if row[opt_out] else "no"
+        writer.writerow(cells)
+    conn.close()
+    return out.getvalue().encode("utf-8")
+
+
+def bench_import(data: BenchData) -> BenchResult:
+    """Import a CSV with full validation (every row checked, duplicates looked up) into a
+    fresh store, beside csv parsing + one executemany into a plain SQLite table."""
+    rows = IMPORT_ROWS if data.size >= IMPORT_ROWS else data.size // 10  # smoke sizes
+    payload = import_csv(data, rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store.create(Path(tmp) / "import.privdesk", StoreKey.passphrase(BENCH_PASSPHRASE)) as store:
+            services = Services.build(data.context(store))
+            value, result = timed(lambda: services.contact_import.run(payload, skip_invalid=True))
+        plain = sqlite3.connect(str(Path(tmp) / "plain.sqlite"), isolation_level=None)
+        plain.execute(f"CREATE TABLE contacts (id INTEGER PRIMARY KEY, {', '.join(COLUMNS)})")
+
+        def baseline() -> None:
+            reader = csv.reader(io.StringIO(payload.decode("utf-8")))
+            next(reader)
+            plain.execute("BEGIN")
+            plain.executemany(f"INSERT INTO contacts ({', '.join(COLUMNS)}) VALUES "
+                              f"({', '.join('?' * len(COLUMNS))})", reader)
+            plain.execute("COMMIT")
+        base, _ = timed(baseline)
+        plain.close()
+    target = 10.0 * rows / IMPORT_ROWS
+    return BenchResult(f"import {rows:,}-row CSV, full validation", round(value, 2), "s",
+                       f"< {target:g} s", round(base, 2), value < target,
+                       note=f"{result.imported:,} imported, {len(result.errors)} errors")
+
+
+def _interaction_rows(n: int) -> list[tuple[str, str, str, str]]:
+    kinds = ("call", "email", "meeting", "enquiry", "online_message", "event")
+    start = date(2019, 1, 1)
+    return [((start + timedelta(days=i // 3)).isoformat(), kinds[i % len(kinds)],
+             f"Discussed order {10_000 + i}: delivery dates, pricing for {i % 40 + 1} units "
+             f"and the warranty terms on the previous shipment", "Priya Shah")
+            for i in range(n)]
+
+
+def _seed_pack(store: Store, rows: list[tuple[str, str, str, str]]) -> None:
+    now = datetime(2026, 11, 1, 9, 0)
+    with store.session() as s:
+        c = Contact(name="Bench Subject", email="subject@example.com", status="customer",
+                    source="enquiry_form", first_contact=date(2019, 1, 1), search_text="",
+                    created_at=now, updated_at=now)
+        s.add(c)
+        s.flush()
+        s.add_all(Interaction(contact_id=c.id, kind=k, occurred_on=date.fromisoformat(d),
+                              summary=summary, officer=officer)
+                  for d, k, summary, officer in rows)
+        r = Request(reference=PACK_REF, type="access", channel="email", status="in_progress",
+                    requester_name="Bench Subject", received_on=date(2026, 11, 2),
+                    created_at=now)
+        s.add(r)
+        s.flush()
+        s.add(RequestContact(request_id=r.id, contact_id=c.id))
+
+
+def _plain_reportlab(rows: list[tuple[str, str, str, str]], path: Path) -> int:
+    """The same rows as a plain ReportLab table: the pack's page geometry, column widths
+    and cell size (so a page holds about as many rows and pages/s compare like for like),
+    but built-in Helvetica, plain escaping, no page furniture."""
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8.5, leading=11)
+    head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
+    data = [[Paragraph(h, head) for h in ("Date", "Kind", "Summary", "Officer")]]
+    data += [[Paragraph(escape(c), cell) for c in row] for row in rows]
+    pages: list[int] = []
+    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
+                            topMargin=24 * mm, bottomMargin=20 * mm)
+    width = A4[0] - 40 * mm
+    table = Table(data, colWidths=[w * width for w in (0.14, 0.14, 0.52, 0.20)], repeatRows=1)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 3),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 4)]))
+    doc.build([table], onLaterPages=lambda c, _d: pages.append(c.getPageNumber()),
+              onFirstPage=lambda c, _d: pages.append(c.getPageNumber()))
+    return len(pages)
+
+
+def bench_pack(data: BenchData) -> BenchResult:
+    """Pages per second of a pack for a subject with 5,000 interactions (services.packs,
+    stored and audited), beside a raw ReportLab table of the same rows."""
+    rows = _interaction_rows(min(PACK_INTERACTIONS, data.size // 4))  # smoke sizes
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store.create(Path(tmp) / "pack.privdesk", StoreKey.passphrase(BENCH_PASSPHRASE)) as store:
+            _seed_pack(store, rows)
+            services = Services.build(data.context(store))
+            seconds, built = timed(lambda: services.packs.build(PACK_REF))
+        pages = built.document.pages or 0
+        base_seconds, base_pages = timed(lambda: _plain_reportlab(rows, Path(tmp) / "plain.pdf"))
+    value, base = pages / seconds, base_pages / base_seconds
+    return BenchResult(f"pack, {len(rows):,} interactions ({pages} pages)",
+                       round(value, 1), "pages/s", ">= 70% of ReportLab", round(base, 1),
+                       value >= 0.7 * base, note=f"{seconds:.2f} s; ReportLab {base_pages} pages "
+                                                 f"in {base_seconds:.2f} s")

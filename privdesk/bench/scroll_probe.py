@@ -1,0 +1,70 @@
+"""Subprocess for the scrolling benchmark: open the store (raw key on stdin), show the real
+Contacts view, scroll it to the last row, and print peak RSS as JSON on the last line.
+
+    python -m privdesk.bench.scroll_probe STORE < hexkey
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from privdesk.bench.ui_cases import qt_app, wait_for
+from privdesk.policy import load_policy
+from privdesk.services.container import Services
+from privdesk.services.context import Actor, ServiceContext
+from privdesk.store.engine import Store
+from privdesk.store.sqlcipher import StoreKey
+
+
+def rss_mb() -> float:
+    """Current resident set size (VmRSS) in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main(path: str) -> None:
+    qt_app()
+    from privdesk.ui.contacts import ContactsArea
+    from privdesk.ui.tasks import TaskRunner
+
+    material = sys.stdin.read().strip().encode("ascii")
+    store = Store.open(Path(path), StoreKey(material))
+    tasks = TaskRunner()
+    ctx = ServiceContext(store=store, policy=load_policy(), actor=Actor("bench"))
+    area = ContactsArea(Services.build(ctx), tasks)
+    area.resize(1200, 800)
+    area.show()
+    area.refresh()  # what the main window does when the area is shown
+    model, table = area.model, area.table
+    wait_for(lambda: model.rowCount() > 0 and model.row_record(0) is not None)
+    start_rss = rss_mb()
+    start = time.perf_counter()
+    while True:
+        # What dragging the scroll bar to the bottom does: the view asks fetchMore at the
+        # end, and paints (loading the page of rows in view) at each stop.
+        table.scrollToBottom()
+        table.viewport().repaint()
+        wait_for(lambda: not tasks.busy)
+        if model.rowCount() >= model.total and not model.canFetchMore():
+            break
+        if model.canFetchMore():
+            model.fetchMore()
+            wait_for(lambda: not tasks.busy)
+    table.viewport().repaint()
+    wait_for(lambda: not tasks.busy)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"rows": model.rowCount(), "peak_rss_mb": peak, "start_rss_mb": start_rss,
+                      "seconds": seconds}))
+    tasks.wait()
+    store.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

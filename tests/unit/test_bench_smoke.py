@@ -1,0 +1,30 @@
+"""The benchmark harness at a tiny size: every case runs against the real services and
+views and yields a number beside its target. No timing is asserted here (speed is
+measured by `privdesk bench`, not tested); this only proves the cases still execute."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from privdesk.bench.runner import CASES, run_all, table
+
+
+@pytest.mark.usefixtures("qapp")
+def test_every_case_runs_at_2k(tmp_path: Path) -> None:
+    results = run_all(tmp_path, "2k", log=lambda _m: None)
+    assert len(results) == len(CASES) >= 9
+    for r in results:
+        assert math.isfinite(r.value) and r.value > 0, r
+        assert r.target and r.unit
+        data = r.as_json()
+        assert set(data) >= {"name", "value", "unit", "target", "baseline", "ratio", "met"}
+        json.dumps(data)
+    names = " ".join(r.name for r in results)
+    for figure in ("search-as-you-type", "keystroke", "main window", "RSS", "retention",
+                   "import", "demo-data", "pack"):
+        assert figure in names
+    assert table(results).count("\n") == len(results) + 1
