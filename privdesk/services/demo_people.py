@@ -22,6 +22,7 @@ from privdesk.domain.retention import RetentionFacts, RetentionResult, Retention
 
 OFFICER_NAMES = ("Alex Morgan", "Priya Shah", "Sam Okafor")
 INTERACTION_KINDS = ("enquiry", "call", "email", "online_message", "meeting", "event")
+MOBILE_BLOCKS = (*range(400, 600), *range(700, 1000))
 BACKGROUND_FROM = 50_000  # below this a second process costs more than it saves
 
 Row = tuple[Any, ...]
@@ -67,11 +68,14 @@ def _person(cid: int, rng: random.Random, pools: _Pools, spec: PeopleSpec,
     folded_name = f"{pools.folded[first]} {pools.folded[last]}"
     company = rng.choice(pools.companies)
     folded_company = pools.folded[company]
-    domain = folded_company.replace(" ", "").replace(",", "").replace("-", "")[:20] or "example"
+    # Only letters and digits: "O'Connor and Sons" must not give an invalid domain.
+    domain = "".join(ch for ch in folded_company if ch.isalnum())[:20] or "example"
     email = f"{pools.folded[first]}.{pools.folded[last]}{cid}@{domain}.example.co.uk".replace(" ", "")
     # A UK mobile number whose normalised forms are known without parsing it again
     # (phonenumbers would be two thirds of the time at a million contacts).
-    block, line = rng.randint(100, 999), rng.randint(100000, 999999)
+    # UK mobile ranges 074xx-075xx and 077xx-079xx: 070 (personal numbers) and 076
+    # (pagers) would fail the register's own phone validation on re-import.
+    block, line = rng.choice(MOBILE_BLOCKS), rng.randint(100000, 999999)
     national = f"07{block}{line}"
     roll = rng.random()
     customer_since = ceased = None

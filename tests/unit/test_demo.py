@@ -88,3 +88,14 @@ def test_demo_requests_have_timelines_and_correct_late_flags(services) -> None: 
         assert detail.events[0].kind == "received"
         if r.status in ("responded", "refused", "closed", "withdrawn"):
             assert detail.events[-1].kind in ("responded", "refused", "closed", "withdrawn")
+
+
+def test_demo_people_pass_the_registers_own_validation(ctx: ServiceContext) -> None:
+    """Demo data exported and imported again must be clean: valid phones and emails."""
+    from privdesk.domain.contact_validation import email_error, phone_error
+
+    DemoDataService(ctx).generate(contacts=400)
+    with ctx.store.session() as s:
+        for c in s.scalars(select(Contact)):
+            assert phone_error(c.phone, "GB") is None, c.phone
+            assert email_error(c.email) is None, c.email
