@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
 from sqlalchemy import text
 
 from privdesk.store import vault
-from privdesk.store.engine import head_revision
+from privdesk.store.engine import _migrations_config, head_revision
 from privdesk.store.keyslots import sidecar_path
 from privdesk.store.upgrade import pre_migration_path
 
@@ -15,10 +16,12 @@ PW = "upgrade test passphrase"
 
 
 def _make_old(path: Path) -> None:
-    with vault.create_store(path, "Alex Morgan", PW) as store, store.session() as s:
-        s.execute(text("INSERT INTO settings VALUES ('kept', '\"yes\"')"))
-        # What an older privdesk left: the schema one migration behind.
-        s.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    with vault.create_store(path, "Alex Morgan", PW) as store:
+        with store.session() as s:
+            s.execute(text("INSERT INTO settings VALUES ('kept', '\"yes\"')"))
+        # What an older privdesk left: the schema as it was at the first migration.
+        with store.engine.begin() as c:
+            command.downgrade(_migrations_config(c), "0001")
 
 
 def test_old_store_is_copied_aside_then_migrated(tmp_path: Path) -> None:
