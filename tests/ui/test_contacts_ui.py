@@ -350,3 +350,29 @@ def test_typing_searches_at_once_and_coalesces_while_a_search_runs(
     assert asked[-1] == "ann lee"
     assert len(asked) < 7  # results landed: not one search per key
     assert area.model.index(0, COL_NAME).data() == "Ann Lee"
+
+
+def test_removing_interactions_and_disclosures_from_the_editor(
+        qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    ann = services.contacts.create(ANN, RelatedChanges(
+        new_interactions=(NewInteraction("call", date(2026, 3, 4), "First call"),)))
+    dialog = editor_for(qtbot, services, tasks, ann.id)
+    tab = dialog.interactions
+    tab.summary.setText("Pending call")
+    tab.add_button.click()
+    assert tab.model.rowCount() == 2
+    tab.view.selectRow(0)  # the pending row is listed first: dropped, never saved
+    tab.remove_button.click()
+    assert not tab.pending and tab.model.rowCount() == 1
+    tab.view.selectRow(0)  # the saved one: removed on save
+    tab.remove_button.click()
+    assert tab.removed == [ann.interactions[0].id] and tab.model.rowCount() == 0
+    disc = dialog.disclosures
+    disc.purpose.setText("Warranty claim")
+    disc.add_button.click()
+    disc.view.selectRow(0)
+    disc.remove_button.click()
+    assert not disc.pending and disc.model.rowCount() == 0
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save_button.click()
+    assert services.contacts.get(ann.id).interactions == ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -98,8 +99,27 @@ class _ListTab(QWidget):
     def _add(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _remove(self) -> None:  # pragma: no cover - overridden
+    # Each tab keeps rows not yet saved (`pending`, shown first) and the ids of saved rows
+    # the officer removed (`removed`); `_visible()` is the saved rows still shown.
+    pending: list[Any]
+    removed: list[int]
+
+    def _visible(self) -> list[Any]:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def _show(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _remove(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row < len(self.pending):
+            del self.pending[row]
+        else:
+            self.removed.append(self._visible()[row - len(self.pending)].id)
+        self._show()
+        self.changed.emit()
 
     def _selected(self) -> int | None:
         rows = self.view.selectionModel().selectedRows()
@@ -138,17 +158,6 @@ class InteractionsTab(_ListTab):
         self.pending.insert(0, NewInteraction(self.kind.currentData(), _pydate(self.when.date()),
                                               self.summary.text().strip()))
         self.summary.clear()
-        self._show()
-        self.changed.emit()
-
-    def _remove(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        if row < len(self.pending):
-            del self.pending[row]
-        else:
-            self.removed.append(self._visible()[row - len(self.pending)].id)
         self._show()
         self.changed.emit()
 
@@ -200,17 +209,6 @@ class DisclosuresTab(_ListTab):
                                              self.purpose.text().strip(),
                                              _pydate(self.when.date())))
         self.purpose.clear()
-        self._show()
-        self.changed.emit()
-
-    def _remove(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        if row < len(self.pending):
-            del self.pending[row]
-        else:
-            self.removed.append(self._visible()[row - len(self.pending)].id)
         self._show()
         self.changed.emit()
 
