@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,6 +30,15 @@ class Area:
     title: str
     widget: QWidget
     refresh: Callable[[], None] | None = None
+
+
+def default_size() -> tuple[int, int]:
+    """Roomy enough for the Requests queue beside its detail pane, within the screen."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1440, 880
+    avail = screen.availableGeometry()
+    return min(1480, int(avail.width() * 0.94)), min(920, int(avail.height() * 0.92))
 
 
 class MainWindow(QMainWindow):
@@ -70,7 +79,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.lock_label)
 
         self._build_menus()
-        self.resize(1280, 800)
+        self.resize(*default_size())
         self._restore_geometry()
         if areas:
             self.nav.setCurrentRow(0)

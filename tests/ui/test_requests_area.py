@@ -18,6 +18,7 @@ from privdesk.ui.requests.queue_model import (
     COL_COUNTDOWN,
     COL_DUE,
     COL_REF,
+    COL_REQUESTER,
     URGENCY_COLOURS,
     URGENCY_ROLE,
 )
@@ -273,7 +274,7 @@ def test_hostile_text_is_shown_as_plain_text(qtbot: Any, services: Services) -> 
         "complaint", TODAY, name, requester_email="=cmd|' /C calc'!A0",
         notes="<script>alert(1)</script> " * 200)).reference
     area, tasks = area_for(qtbot, services)
-    shown = cell(area, ref, 2)
+    shown = cell(area, ref, COL_REQUESTER)
     assert shown.startswith("<b>Eve</b>") and shown.endswith("…") and "\n" not in shown
     area.select_request(services.requests.get(ref).row.id)
     qtbot.waitUntil(lambda: area.detail.detail is not None, timeout=5000)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -61,7 +62,7 @@ class RequestDetailPane(QScrollArea):
         self.detail: RequestDetail | None = None
         self.dialog: ActionDialog | None = None
         self.setWidgetResizable(True)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(400)
 
         body = QWidget()
         self.setWidget(body)
@@ -104,7 +105,7 @@ class RequestDetailPane(QScrollArea):
         for i, (name, label) in enumerate(ACTIONS.items()):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, n=name: self.open_action(n))
-            grid.addWidget(button, i // 4, i % 4)
+            grid.addWidget(button, i // 3, i % 3)
             self.buttons[name] = button
         inner.addWidget(actions_box)
         self._inner = inner
@@ -199,7 +200,12 @@ class RequestDetailPane(QScrollArea):
         if d.notes:
             rows.append(("Notes", d.notes))
         for label, value in rows:
-            self.facts.addRow(label, _plain(value[:2000]))
+            shown = _plain(value[:2000])
+            # A long unbroken value (an email address) must not widen the pane past the
+            # window: it is clipped, and the tooltip and a selection still give all of it.
+            shown.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            shown.setToolTip(value[:2000])
+            self.facts.addRow(label, shown)
 
     def _show_buttons(self, d: RequestDetail) -> None:
         can_edit = self._ctx.can(Permission.EDIT)

@@ -25,9 +25,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from privdesk.domain.deadlines import Urgency, WorkingDays, countdown_text, days_left, fmt, urgency
 from privdesk.services.request_records import OPEN_STATUSES, RequestRow
 
-COL_REF, COL_TYPE, COL_REQUESTER, COL_RECEIVED, COL_DUE, COL_COUNTDOWN, COL_STATUS, COL_ASSIGNEE = \
+# The countdown and due date come straight after the reference: they are what the queue is
+# for, and they must stay in view when the window is narrow and the detail pane is open.
+COL_REF, COL_COUNTDOWN, COL_DUE, COL_TYPE, COL_REQUESTER, COL_RECEIVED, COL_STATUS, COL_ASSIGNEE = \
     range(8)
-HEADERS = ("Reference", "Type", "Requester", "Received", "Due", "Countdown", "Status", "Officer")
+HEADERS = ("Reference", "Countdown", "Due", "Type", "Requester", "Received", "Status", "Officer")
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 URGENCY_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
