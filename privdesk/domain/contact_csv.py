@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from privdesk.domain.identity import fold
+from privdesk.domain.spreadsheet import neutralise as neutralise  # re-exported
+from privdesk.domain.spreadsheet import unneutralise as unneutralise  # re-exported
 
 # Our own columns, in the template's order (documented in the README).
 COLUMNS = ("name", "email", "phone", "company", "location", "status", "source",
@@ -51,7 +53,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _LOOKUP = {alias.replace(" ", ""): target for target, aliases in _ALIASES.items()
            for alias in aliases}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"1", "true", "yes", "y", "x", "opted out", "unsubscribed"}
 _FALSE = {"", "0", "false", "no", "n"}
 
@@ -150,18 +151,6 @@ def parse_table(data: bytes) -> CsvTable:
                   if "field limit" in str(exc) else f"not readable as CSV ({exc})")
         raise CsvError(start, reason) from exc
     return CsvTable(encoding, headers, rows)
-
-
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def unneutralise(value: str) -> str:
-    """Undo `neutralise`, so our own exports import back as they were."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
 
 
 def parse_bool(value: str) -> bool | None:

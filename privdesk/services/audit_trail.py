@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from privdesk.domain.spreadsheet import neutralise
 from privdesk.services.audit import AuditCheck, AuditLog
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
@@ -46,11 +47,6 @@ class AuditFilter:
 
 
 CSV_HEADER = ["id", "at_utc", "officer", "action", "target_type", "target_id", "outcome", "detail"]
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class AuditService:
@@ -94,9 +90,9 @@ class AuditService:
         writer = csv.writer(buffer)
         writer.writerow(CSV_HEADER)
         for r in reversed(rows):
-            writer.writerow([r.id, r.at.isoformat(), _csv_safe(r.officer), r.action,
+            writer.writerow([r.id, r.at.isoformat(), neutralise(r.officer), r.action,
                              r.target_type or "", r.target_id or "", r.outcome,
-                             _csv_safe(r.detail)])
+                             neutralise(r.detail)])
         write_atomic(Path(out), buffer.getvalue().encode("utf-8-sig"))
         with self._ctx.store.session() as s:
             self._ctx.record(s, "audit.export", "audit", None, detail=f"{len(rows)} events")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from privdesk.domain.filenames import safe_filename
+from privdesk.domain.spreadsheet import neutralise
 from privdesk.reports.pack import build_pack
 from privdesk.reports.pack_model import PackInput, PackTable, RedactionEntry
 from privdesk.reports.protect import PasswordError, protect
@@ -30,7 +31,6 @@ from privdesk.store.models import Document, Redaction, Request, RequestEvent
 
 PACK_TYPES = ("access", "portability")
 ACTIONS = ("redact", "exclude")
-_CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def find_request(session: Session, reference: str) -> Request:
@@ -43,12 +43,6 @@ def find_request(session: Session, reference: str) -> Request:
 def stored(doc: Document, reference: str | None) -> StoredDocument:
     return StoredDocument(doc.id, reference, doc.kind, doc.filename, doc.mime, doc.sha256,
                           doc.size, doc.pages, doc.protected, doc.author, doc.created_at)
-
-
-def csv_cell(value: str) -> str:
-    """Neutralise spreadsheet formula injection: a cell starting =, +, -, @ or a control
-    character is prefixed with an apostrophe so Excel and LibreOffice show it as text."""
-    return f"'{value}" if value.startswith(_CSV_TRIGGERS) else value
 
 
 class PackService:
@@ -276,6 +270,6 @@ def _csv(tables: tuple[PackTable, ...]) -> bytes:
             pairs = [(r.cells[0], r.cells[1])] if t.key == "contact" \
                 else list(zip(t.columns, r.cells, strict=True))
             for col, cell in pairs:
-                writer.writerow([csv_cell(x) for x in (t.title, r.ref, col, cell)])
+                writer.writerow([neutralise(x) for x in (t.title, r.ref, col, cell)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 

@@ -9,6 +9,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from privdesk.domain.spreadsheet import neutralise
+
 if TYPE_CHECKING:
     from privdesk.services.purge import TombstoneRecord
 
@@ -24,12 +26,9 @@ def report_text(records: Sequence[TombstoneRecord], fmt: str) -> str:
     writer.writerow(["tombstone_id", "deleted_at", "officer", "rule", "rule_name",
                      "request_reference", *count_keys])
     for r in records:
-        writer.writerow([r.id, r.deleted_at.isoformat(timespec="seconds"), _cell(r.officer),
-                         _cell(r.rule), _cell(r.rule_name), _cell(r.request_reference or ""),
+        writer.writerow([r.id, r.deleted_at.isoformat(timespec="seconds"), neutralise(r.officer),
+                         neutralise(r.rule), neutralise(r.rule_name), neutralise(r.request_reference or ""),
                          *(r.counts.get(k, 0) for k in count_keys)])
     return out.getvalue()
 
 
-def _cell(value: str) -> str:
-    """A spreadsheet must not run a cell as a formula (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -9,11 +9,11 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from privdesk.domain.spreadsheet import neutralise
 from privdesk.services.request_records import REQUEST_TYPES, STATUSES, RequestRow
 
 LOG_COLUMNS = ("reference", "received", "type", "status", "due", "responded", "on_time",
                "officer")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def safe_cell(value: object) -> str:
@@ -21,8 +21,7 @@ def safe_cell(value: object) -> str:
     (OWASP CSV injection advice); None is an empty cell."""
     if value is None:
         return ""
-    cell = str(value)
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return neutralise(str(value))
 
 
 def on_time(row: RequestRow) -> str:

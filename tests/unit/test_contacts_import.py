@@ -147,3 +147,10 @@ def test_formula_injection_is_neutralised_on_export(contacts: ContactService,
     result = importer.run(out.read_bytes(), skip_invalid=True)
     assert result.imported == contacts2_before
     assert any(d.reasons for d in result.duplicates)
+
+
+def test_every_csv_writer_neutralises_the_same_way() -> None:
+    """One rule for formula injection, LF included, and exports read back unchanged."""
+    for cell in ("=1", "+1", "-1", "@x", "\tx", "\rx", "\nx"):
+        assert neutralise(cell) == "'" + cell and unneutralise(neutralise(cell)) == cell
+    assert neutralise("ok") == "ok" and unneutralise("'ok") == "'ok"

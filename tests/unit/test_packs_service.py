@@ -14,12 +14,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from privdesk.domain.spreadsheet import neutralise as csv_cell
 from privdesk.reports.pack import SCHEDULE_HEADING, SECTION_HEADINGS
 from privdesk.reports.supplementary import RIGHT_TITLES
 from privdesk.services.authz import PermissionDenied
 from privdesk.services.context import Actor, ServiceContext
 from privdesk.services.pack_records import PackError
-from privdesk.services.packs import PackService, csv_cell
+from privdesk.services.packs import PackService
 from privdesk.store.models import AuditEvent, Document, Redaction, RequestEvent
 from tests.unit.pack_fixtures import NAME, NOTE, REF, make_request
 
