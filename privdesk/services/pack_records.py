@@ -20,6 +20,12 @@ class PackItem:
     text: str  # the item's content, shown to the officer (never to the audit)
     action: str | None  # None, "redact" or "exclude"
     reason: str | None
+    follows: str | None = None  # redacted because it repeats this (marked) item
+
+    def as_json(self) -> dict[str, object]:
+        return {"ref": self.ref, "section": self.section, "label": self.label,
+                "text": self.text, "action": self.action, "reason": self.reason,
+                "follows": self.follows}
 
 
 @dataclass(frozen=True)

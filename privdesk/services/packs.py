@@ -27,10 +27,12 @@ from privdesk.services.pack_records import (
     RedactionRecord,
     StoredDocument,
 )
+from privdesk.services.pack_redaction import Resolution, find_leak, json_text, pdf_text, resolve
 from privdesk.store.models import Document, Redaction, Request, RequestEvent
 
 PACK_TYPES = ("access", "portability")
 ACTIONS = ("redact", "exclude")
+ACTION_WORDS = {"redact": "redacted", "exclude": "withheld"}
 
 
 def find_request(session: Session, reference: str) -> Request:
@@ -54,10 +56,19 @@ class PackService:
         with self._ctx.store.session() as s:
             request = find_request(s, reference)
             marks = self._marks(s, request)
-            return [PackItem(i.ref, _section(i), i.label, _content(i),
-                             marks[i.ref].action if i.ref in marks else None,
-                             marks[i.ref].reason if i.ref in marks else None)
-                    for i in gather(s, request, self._ctx.policy)]
+            items = gather(s, request, self._ctx.policy)
+            derived = resolve(items, {k: v.action for k, v in marks.items()}).derived()
+            out = []
+            for i in items:
+                action, reason, follows = None, None, None
+                if i.ref in marks:
+                    action, reason = marks[i.ref].action, marks[i.ref].reason
+                elif i.ref in derived:
+                    follows = derived[i.ref].follows
+                    action, reason = "redact", f"It repeats “{follows}”, which is redacted."
+                out.append(PackItem(i.ref, _section(i), i.label, _content(i), action, reason,
+                                    follows))
+            return out
 
     def redactions(self, reference: str) -> list[RedactionRecord]:
         with self._ctx.store.session() as s:
@@ -76,8 +87,10 @@ class PackService:
         self._ctx.require(Permission.EDIT, "pack.redact", "request", reference)
         with self._ctx.store.session() as s:
             request = find_request(s, reference)
-            if item_ref not in {i.ref for i in gather(s, request, self._ctx.policy)}:
-                raise PackError(f"{item_ref!r} is not an item of request {reference}.")
+            labels = {i.ref: i.label for i in gather(s, request, self._ctx.policy)}
+            if item_ref not in labels:
+                raise PackError(f"{item_ref!r} is not an item of request {reference}: "
+                                f"`privdesk pack-items {reference}` lists them.")
             existing = self._marks(s, request).get(item_ref)
             if existing is not None:
                 s.delete(existing)
@@ -85,9 +98,12 @@ class PackService:
                             reason=reason.strip(), officer=self._ctx.actor.name,
                             at=self._ctx.now())
             s.add(row)
-            add_event(self._ctx, s, request, "redaction", f"{action.capitalize()}: {item_ref}")
+            word = ACTION_WORDS[action]
+            add_event(self._ctx, s, request, "redaction",
+                      f"{word.capitalize()} in the pack: {labels[item_ref]}. "
+                      f"Reason: {reason.strip()}")
             self._ctx.record(s, "pack.redact", "request", request.id,
-                             detail=f"{action} {item_ref}")
+                             detail=f"{word.capitalize()}: {labels[item_ref]} (item {item_ref})")
             s.flush()
             return RedactionRecord(row.id, row.item_ref, row.action, row.reason, row.officer,
                                    row.at)
@@ -98,13 +114,22 @@ class PackService:
         self._ctx.require(Permission.EDIT, "pack.unredact", "request", reference)
         with self._ctx.store.session() as s:
             request = find_request(s, reference)
-            existing = self._marks(s, request).get(item_ref)
+            marks = self._marks(s, request)
+            existing = marks.get(item_ref)
+            items = gather(s, request, self._ctx.policy)
+            labels = {i.ref: i.label for i in items}
             if existing is None:
+                derived = resolve(items, {k: v.action for k, v in marks.items()}).derived()
+                if item_ref in derived:
+                    raise PackError(f"“{labels[item_ref]}” is redacted because it repeats "
+                                    f"“{derived[item_ref].follows}”: lift that redaction instead.")
                 raise PackError(f"{item_ref!r} is not redacted.")
             s.delete(existing)
+            label = labels.get(item_ref, "an item no longer held")
             add_event(self._ctx, s, request, "redaction_lifted",
-                        f"Redaction lifted: {item_ref} ({reason.strip()})")
-            self._ctx.record(s, "pack.unredact", "request", request.id, detail=item_ref)
+                      f"Redaction lifted: {label}. Reason: {reason.strip()}")
+            self._ctx.record(s, "pack.unredact", "request", request.id,
+                             detail=f"Redaction lifted: {label} (item {item_ref})")
 
     # -- the pack ---------------------------------------------------------------------
     def preview(self, reference: str, include_schedule: bool = True) -> bytes:
@@ -112,8 +137,9 @@ class PackService:
         Reading, not an export: any role may look; building, saving and sending need more."""
         self._ctx.require(Permission.VIEW, "pack.preview", "request", reference)
         with self._ctx.store.session() as s:
-            return build_pack(self._input(s, find_request(s, reference), include_schedule,
-                                          protected=False)).content
+            pack, _ = self._input(s, find_request(s, reference), include_schedule,
+                                  protected=False)
+            return build_pack(pack).content
 
     def build(self, reference: str, password: str | None = None,
               include_schedule: bool = True) -> BuiltDocument:
@@ -122,8 +148,11 @@ class PackService:
         self._ctx.require(Permission.PACK, "pack.build", "request", reference)
         with self._ctx.store.session() as s:
             request = find_request(s, reference)
-            pack = self._input(s, request, include_schedule, protected=bool(password))
+            pack, resolution = self._input(s, request, include_schedule,
+                                           protected=bool(password))
             rendered = build_pack(pack)
+            # The last line of defence: read the PDF back before it exists anywhere else.
+            self._refuse_leak(s, request, resolution, pdf_text(rendered.content), "PDF")
             content = rendered.content
             if password:
                 try:
@@ -151,8 +180,12 @@ class PackService:
             request = find_request(s, reference)
             self._require_contacts(s, request)
             marks = {k: v.action for k, v in self._marks(s, request).items()}
-            tables = pack_tables(gather(s, request, self._ctx.policy), marks)
+            items = gather(s, request, self._ctx.policy)
+            resolution = resolve(items, marks)
+            tables = pack_tables(items, resolution.hidden)
             content = (_json(request.reference, tables) if fmt == "json" else _csv(tables))
+            self._refuse_leak(s, request, resolution, json_text(content) if fmt == "json"
+                              else content.decode("utf-8-sig"), f"{fmt.upper()} copy")
             mime = "application/json" if fmt == "json" else "text/csv"
             name = safe_filename(f"{request.reference} personal data.{fmt}")
             doc = save_document(self._ctx, s, request, f"export_{fmt}", name, mime, content, None, False)
@@ -178,6 +211,17 @@ class PackService:
             return bytes(doc.content)
 
     # -- helpers ----------------------------------------------------------------------
+    def _refuse_leak(self, s: Session, request: Request, resolution: Resolution, text: str,
+                     what: str) -> None:
+        leak = find_leak(text, resolution.withheld)
+        if leak is None:
+            return
+        word = ACTION_WORDS.get(leak.action, "redacted")
+        raise PackError(
+            f"The {what} was not produced: the text of “{leak.label}”, which is {word}, "
+            f"still appears in it. Nothing was saved or sent. Redact the other place it "
+            f"appears (the items list shows them), then try again.")
+
     def _marks(self, s: Session, request: Request) -> dict[str, Redaction]:
         rows = s.scalars(select(Redaction).where(Redaction.request_id == request.id)
                          .order_by(Redaction.id))
@@ -192,12 +236,22 @@ class PackService:
                             "the person's record first, or send a letter that we hold no data.")
 
     def _input(self, s: Session, request: Request, include_schedule: bool,
-               protected: bool) -> PackInput:
+               protected: bool) -> tuple[PackInput, Resolution]:
         self._require_contacts(s, request)
         policy = self._ctx.policy
         marks = self._marks(s, request)
         items = gather(s, request, policy)
+        resolution = resolve(items, {k: v.action for k, v in marks.items()})
         labels = {i.ref: i.label for i in items}
+        schedule = [RedactionEntry(labels.get(r.item_ref, r.item_ref), r.action, r.reason,
+                                   r.officer, r.at) for r in marks.values()]
+        first = next(iter(marks.values()), None)
+        for w in resolution.derived().values():
+            mark = next((m for m in marks.values() if labels.get(m.item_ref) == w.follows), first)
+            if mark is not None:
+                schedule.append(RedactionEntry(
+                    w.label, "redact", f"It repeats “{w.follows}”, which is "
+                    f"{ACTION_WORDS[mark.action]}: {mark.reason}", mark.officer, mark.at))
         sources, retention = person_facts(linked_contacts(s, request), policy)
         address = tuple(line.strip() for line in (request.requester_address or "").splitlines()
                         if line.strip()) or ((request.requester_email,)
@@ -207,12 +261,10 @@ class PackService:
             received_on=request.received_on, issued_on=self._ctx.today(),
             officer=self._ctx.actor.name, requester_name=request.requester_name,
             requester_address=address,
-            tables=pack_tables(items, {k: v.action for k, v in marks.items()}),
-            sources=sources, retention=retention,
-            redactions=tuple(RedactionEntry(labels.get(r.item_ref, r.item_ref), r.action,
-                                            r.reason, r.officer, r.at) for r in marks.values()),
+            tables=pack_tables(items, resolution.hidden),
+            sources=sources, retention=retention, redactions=tuple(schedule),
             include_schedule=include_schedule, protected=protected,
-            id_received_on=request.id_received_on, extended_on=request.extended_on)
+            id_received_on=request.id_received_on, extended_on=request.extended_on), resolution
 
 
 def save_document(ctx: ServiceContext, s: Session, request: Request, kind: str, filename: str,
