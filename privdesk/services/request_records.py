@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from privdesk.domain.deadlines import DaysLeft, urgency
+from privdesk.domain.request_rules import OPEN_STATUSES as OPEN_STATUSES  # re-exported
 
 REQUEST_TYPES: dict[str, str] = {
     "access": "Access",
@@ -35,8 +36,6 @@ STATUSES: dict[str, str] = {
     "withdrawn": "Withdrawn",
     "closed": "Closed",
 }
-OPEN_STATUSES = frozenset({"new", "awaiting_id", "awaiting_clarification", "in_progress",
-                           "extended"})
 REFUSAL_GROUNDS: dict[str, str] = {
     "manifestly_unfounded": "Manifestly unfounded",
     "manifestly_excessive": "Manifestly excessive",

@@ -99,6 +99,9 @@ class ErasureDialog(QDialog):
         layout.addLayout(buttons)
         if not can_purge:
             self.go.setToolTip(f"Your role ({role}) cannot erase data.")
+        if preview.blocked:  # another open request holds the data: erasing is refused
+            self._say(preview.blocked, True)
+            self.go.setToolTip(preview.blocked)
         self._update()
 
     def exemptions(self) -> list[Exemption]:
@@ -109,7 +112,8 @@ class ErasureDialog(QDialog):
         keeping = bool(self.exemptions())
         self.understand.setVisible(not keeping)
         self.go.setText("Record exemptions" if keeping else "Erase")
-        self.go.setEnabled(self._can and self.result_ is None
+        blocked = bool(self._preview.blocked) and not keeping
+        self.go.setEnabled(self._can and self.result_ is None and not blocked
                            and (keeping or self.understand.isChecked()))
 
     def run(self) -> None:

@@ -80,6 +80,14 @@ class PurgeReviewDialog(QDialog):
         header.setSectionResizeMode(P_COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
 
+        # People due for deletion but linked to an open request are kept, and said so.
+        self.held = QLabel(self._held_text(preview))
+        self.held.setWordWrap(True)
+        self.held.setTextFormat(Qt.TextFormat.PlainText)
+        self.held.setStyleSheet("background: #fff4ce; border: 1px solid #e0c060; "
+                                "border-radius: 4px; padding: 6px;")
+        self.held.setVisible(bool(preview.held))
+
         self.confirm_label = QLabel(f"To confirm, type the number of contacts to delete "
                                     f"(<b>{n}</b>):")
         self.confirm = QLineEdit()
@@ -109,7 +117,8 @@ class PurgeReviewDialog(QDialog):
             self._say(f"Your role ({role}) cannot purge data.")
         if n == 0:
             self.confirm.setEnabled(False)
-            self._say("Nothing is due for deletion.")
+            self._say("Nothing can be deleted now." if preview.held
+                      else "Nothing is due for deletion.")
 
         row = QHBoxLayout()
         row.addWidget(self.confirm_label)
@@ -127,9 +136,24 @@ class PurgeReviewDialog(QDialog):
         layout.addLayout(totals)
         layout.addSpacing(6)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.held)
         layout.addWidget(self.status)
         layout.addLayout(row)
         self._update_button()
+
+    @staticmethod
+    def _held_text(preview: PurgePreview) -> str:
+        if not preview.held:
+            return ""
+        n = len(preview.held)
+        lines = [f"Kept, not deleted: {n} {'person is' if n == 1 else 'people are'} due but "
+                 "linked to an open request. Data a request covers must be kept until it is "
+                 "answered (DPA 2018 s.173)."]
+        lines += [f"  • {' '.join(h.name.split())[:80]} (#{h.contact_id}): held by "
+                  f"{', '.join(h.references)}" for h in preview.held[:20]]
+        if n > 20:
+            lines.append(f"  … and {n - 20} more")
+        return "\n".join(lines)
 
     # -- confirmation and running ------------------------------------------------------
     @property
