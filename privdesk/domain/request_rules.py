@@ -21,8 +21,11 @@ from privdesk.domain.deadlines import fmt
 
 OPEN_STATUSES = frozenset({"new", "awaiting_id", "awaiting_clarification", "in_progress",
                            "extended"})
-STATUS_WORDS = {"responded": "answered", "refused": "refused", "withdrawn": "withdrawn",
+STATUS_WORDS = {"responded": "responded", "refused": "refused", "withdrawn": "withdrawn",
                 "closed": "closed"}
+DOING = {"verify_id": "changed", "ask_id": "changed", "pause": "paused", "resume": "resumed",
+         "extend": "extended", "assign": "reassigned", "respond": "answered",
+         "refuse": "refused", "withdraw": "withdrawn", "erase": "erased"}
 
 ACTIONS: dict[str, str] = {
     "verify_id": "record proof of identity",
@@ -36,6 +39,7 @@ ACTIONS: dict[str, str] = {
     "close": "close the request",
     "withdraw": "record a withdrawal",
     "erase": "erase the person's data",
+    "link_contact": "link a contact record",
 }
 
 
@@ -52,6 +56,7 @@ class RequestState:
     status: str
     received: date
     id_requested: bool = False
+    id_asked_on: date | None = None  # None: asked at intake (or not at all)
     id_received_on: date | None = None
     extended_on: date | None = None
     paused_since: date | None = None  # an open clarification pause
@@ -79,10 +84,27 @@ def why_not(action: str, r: RequestState, on: date, today: date | None = None) -
         return f"{fmt(on)} is before the request was received ({fmt(r.received)})."
     if action == "close":
         return f"{r.reference} is already closed." if r.status == "closed" else None
+    if action == "link_contact":  # the record of who asked may be completed at any time
+        return None
     if not r.is_open:
-        return f"{r.reference} is {STATUS_WORDS.get(r.status, r.status)}: it cannot be changed."
+        return (f"{r.reference} is {STATUS_WORDS.get(r.status, r.status)}: it cannot be "
+                f"{DOING.get(action, 'changed')}.")
     rule = _RULES.get(action)
     return rule(r, on) if rule is not None else None
+
+
+def why_not_now(action: str, r: RequestState, today: date) -> str | None:
+    """For a button: None when the action may be recorded now, dated today or earlier
+    (an officer records what happened, sometimes a day or two late: an extension decided
+    in time is in time, whenever it is typed in). Otherwise the reason for today."""
+    reason = why_not(action, r, today, today)
+    if reason is None:
+        return None
+    earlier = [d for d in (r.received, r.last_resumed, r.paused_since, r.id_asked_on)
+               if d is not None and d < today]
+    if any(why_not(action, r, d, today) is None for d in earlier):
+        return None
+    return reason
 
 
 def _verify_id(r: RequestState, on: date) -> str | None:
@@ -91,6 +113,8 @@ def _verify_id(r: RequestState, on: date) -> str | None:
                 "(the clock then runs from the day it arrives).")
     if r.id_received_on is not None:
         return f"Proof of identity was already recorded as received on {fmt(r.id_received_on)}."
+    if r.id_asked_on is not None and on < r.id_asked_on:
+        return f"Proof of identity cannot arrive before it was asked for ({fmt(r.id_asked_on)})."
     return None
 
 
@@ -133,11 +157,10 @@ def _resume(r: RequestState, on: date) -> str | None:
 def _extend(r: RequestState, on: date) -> str | None:
     if r.extended_on is not None:
         return f"{r.reference} was already extended on {fmt(r.extended_on)}."
-    if r.awaiting_id:
-        return "The clock has not started (proof of identity is awaited): nothing to extend."
     if r.original_due is not None and on > r.original_due:
-        return (f"Too late to extend: an extension had to be decided, and the person told "
-                f"with reasons, by the original due date, {fmt(r.original_due)}.")
+        return (f"Too late to extend: the original due date was {fmt(r.original_due)}. An "
+                "extension must be decided, and the person told with reasons, within the "
+                "first month.")
     return None
 
 

@@ -65,3 +65,4 @@ class BuiltDocument:
 
     document: StoredDocument
     content: bytes
+    warnings: tuple[str, ...] = ()  # what the officer must know before sending it

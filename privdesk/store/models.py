@@ -173,7 +173,9 @@ class Request(Base):
     received_on: Mapped[date] = mapped_column(Date)
     id_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     id_received_on: Mapped[date | None] = mapped_column(Date)
+    id_asked_on: Mapped[date | None] = mapped_column(Date)  # 0004: None = at intake
     extended_on: Mapped[date | None] = mapped_column(Date)
+    extension_told_on: Mapped[date | None] = mapped_column(Date)  # 0004
     extension_reason: Mapped[str | None] = mapped_column(Text)
     assignee: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)

@@ -47,6 +47,9 @@ class DocumentDialog(QDialog):
                              f"page{'s' if doc.pages != 1 else ''} · on the request's timeline")
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
+        if built.warnings:  # e.g. an extension notice built after the original due date
+            self.status.setText("Warning: " + " ".join(built.warnings))
+            self.status.setStyleSheet("color: #b3261e; font-weight: 600;")
         self.save_button = QPushButton("Save PDF…")
         self.print_button = QPushButton("Print…")
         self.email_button = QPushButton("Email…")

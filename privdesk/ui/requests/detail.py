@@ -181,12 +181,15 @@ class RequestDetailPane(QScrollArea):
         if d.contacts:
             rows.append(("Register", ", ".join(f"#{c.id} {c.name}" for c in d.contacts)))
         if d.id_requested:
-            rows.append(("Proof of ID", f"received {fmt(d.id_received_on)}" if d.id_received_on
-                         else "requested, not yet received"))
+            asked = f"asked for {fmt(d.id_asked_on)}" if d.id_asked_on else "asked for at intake"
+            rows.append(("Proof of ID", f"{asked}, received {fmt(d.id_received_on)}"
+                         if d.id_received_on else f"{asked}, not yet received"))
         rows.append(("Officer", d.row.assignee or "Unassigned"))
         if d.extended_on:
-            told = f" (tell the person by {fmt(d.original_due)})" if d.original_due else ""
-            rows.append(("Extended", f"{fmt(d.extended_on)}: {d.extension_reason or ''}{told}"))
+            told = (f"; person told {fmt(d.extension_told_on)}" if d.extension_told_on else
+                    f" (tell the person by {fmt(d.original_due)})" if d.original_due else "")
+            rows.append(("Extended", f"decided {fmt(d.extended_on)}{told}: "
+                                     f"{d.extension_reason or ''}"))
         elif d.original_due and d.row.status in OPEN_STATUSES:
             rows.append(("Extension", f"possible until {fmt(d.original_due)}, telling the "
                                       "person the reasons by then"))
