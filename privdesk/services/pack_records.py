@@ -66,3 +66,15 @@ class BuiltDocument:
     document: StoredDocument
     content: bytes
     warnings: tuple[str, ...] = ()  # what the officer must know before sending it
+
+
+@dataclass(frozen=True)
+class PreparedPack:
+    """A pack built and checked but not yet kept: kept (stored, on the timeline) only
+    once it has gone out, so a failed send records nothing."""
+
+    reference: str
+    filename: str
+    content: bytes
+    pages: int
+    protected: bool

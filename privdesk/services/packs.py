@@ -3,27 +3,25 @@ encrypted store and on the request's timeline, and JSON/CSV electronic copies.""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from privdesk.domain.filenames import safe_filename
-from privdesk.domain.spreadsheet import neutralise
 from privdesk.reports.pack import build_pack
-from privdesk.reports.pack_model import PackInput, PackTable, RedactionEntry
+from privdesk.reports.pack_model import PackInput, RedactionEntry
 from privdesk.reports.protect import PasswordError, protect
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
-from privdesk.services.pack_data import TABLES, HeldItem, gather, linked_contacts, person_facts
+from privdesk.services.pack_data import gather, linked_contacts, person_facts
 from privdesk.services.pack_data import tables as pack_tables
+from privdesk.services.pack_formats import csv_copy, item_text, json_copy, section_title
 from privdesk.services.pack_records import (
     BuiltDocument,
     PackError,
     PackItem,
+    PreparedPack,
     RedactionRecord,
     StoredDocument,
 )
@@ -66,7 +64,7 @@ class PackService:
                 elif i.ref in derived:
                     follows = derived[i.ref].follows
                     action, reason = "redact", f"It repeats “{follows}”, which is redacted."
-                out.append(PackItem(i.ref, _section(i), i.label, _content(i), action, reason,
+                out.append(PackItem(i.ref, section_title(i), i.label, item_text(i), action, reason,
                                     follows))
             return out
 
@@ -141,10 +139,10 @@ class PackService:
                                   protected=False)
             return build_pack(pack).content
 
-    def build(self, reference: str, password: str | None = None,
-              include_schedule: bool = True) -> BuiltDocument:
-        """Build the pack, optionally AES-256 protected, store it with its SHA-256, size,
-        pages and author, and put it on the request's timeline."""
+    def prepare(self, reference: str, password: str | None = None,
+                include_schedule: bool = True) -> PreparedPack:
+        """Build the pack and read it back (refusing any leak of redacted text), optionally
+        AES-256 protected; nothing is stored yet (see keep)."""
         self._ctx.require(Permission.PACK, "pack.build", "request", reference)
         with self._ctx.store.session() as s:
             request = find_request(s, reference)
@@ -160,15 +158,31 @@ class PackService:
                 except PasswordError as exc:
                     raise PackError(str(exc)) from exc
             name = safe_filename(f"{request.reference} subject access response.pdf")
-            doc = save_document(self._ctx, s, request, "pack", name, "application/pdf", content,
-                              rendered.pages, bool(password))
+            return PreparedPack(request.reference, name, content, rendered.pages,
+                                bool(password))
+
+    def keep(self, prepared: PreparedPack, how: str = "generated") -> StoredDocument:
+        """Store a prepared pack with its SHA-256, size, pages and author, and put it on
+        the request's timeline ("Subject-access pack emailed to …")."""
+        self._ctx.require(Permission.PACK, "pack.build", "request", prepared.reference)
+        with self._ctx.store.session() as s:
+            request = find_request(s, prepared.reference)
+            doc = save_document(self._ctx, s, request, "pack", prepared.filename,
+                                "application/pdf", prepared.content, prepared.pages,
+                                prepared.protected)
             add_event(self._ctx, s, request, "pack_generated",
-                        f"Subject-access pack generated ({rendered.pages} pages"
-                        f"{', password-protected' if password else ''}, "
-                        f"SHA-256 {doc.sha256[:12]}…)")
+                      f"Subject-access pack {how} ({prepared.pages} pages"
+                      f"{', password-protected' if prepared.protected else ''}, "
+                      f"SHA-256 {doc.sha256[:12]}…)")
             self._ctx.record(s, "pack.build", "request", request.id,
-                             detail=f"document {doc.id}, {rendered.pages} pages")
-            return BuiltDocument(stored(doc, request.reference), content)
+                             detail=f"document {doc.id}, {prepared.pages} pages, {how}")
+            return stored(doc, request.reference)
+
+    def build(self, reference: str, password: str | None = None,
+              include_schedule: bool = True, how: str = "generated") -> BuiltDocument:
+        """Build, check, store and time-line the pack in one call (CLI, Save, Print)."""
+        prepared = self.prepare(reference, password, include_schedule)
+        return BuiltDocument(self.keep(prepared, how), prepared.content)
 
     def export(self, reference: str, fmt: str) -> BuiltDocument:
         """The person's data as JSON or CSV (electronic copy, Art. 15(3); portability,
@@ -183,7 +197,7 @@ class PackService:
             items = gather(s, request, self._ctx.policy)
             resolution = resolve(items, marks)
             tables = pack_tables(items, resolution.hidden)
-            content = (_json(request.reference, tables) if fmt == "json" else _csv(tables))
+            content = (json_copy(request.reference, tables) if fmt == "json" else csv_copy(tables))
             self._refuse_leak(s, request, resolution, json_text(content) if fmt == "json"
                               else content.decode("utf-8-sig"), f"{fmt.upper()} copy")
             mime = "application/json" if fmt == "json" else "text/csv"
@@ -288,40 +302,3 @@ def add_event(ctx: ServiceContext, s: Session, request: Request, kind: str, deta
     """A line on the request's timeline."""
     s.add(RequestEvent(request_id=request.id, at=ctx.now(), on_date=ctx.today(), kind=kind,
                        detail=detail, officer=ctx.actor.name))
-
-
-def _content(item: HeldItem) -> str:
-    if item.table == "contact":  # the field's name is already the item's label
-        return item.cells[1]
-    return " · ".join(c for c in item.cells if c)
-
-
-def _section(item: HeldItem) -> str:
-    return next(t.title for t in TABLES if t.key == item.table)
-
-
-def _json(reference: str, tables: tuple[PackTable, ...]) -> bytes:
-    data: dict[str, object] = {"reference": reference}
-    for t in tables:
-        if t.key == "contact":  # field/value rows read best as one object
-            data[t.key] = {r.cells[0]: r.cells[1] for r in t.rows}
-            continue
-        cols = [c.lower().replace(" ", "_") for c in t.columns]
-        data[t.key] = [dict(zip(cols, r.cells, strict=True)) for r in t.rows]
-    return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
-
-
-def _csv(tables: tuple[PackTable, ...]) -> bytes:
-    """One CSV: section, item, then the row's columns as column/value pairs, so every
-    table fits one sheet without empty columns."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "item", "field", "value"])
-    for t in tables:
-        for r in t.rows:
-            pairs = [(r.cells[0], r.cells[1])] if t.key == "contact" \
-                else list(zip(t.columns, r.cells, strict=True))
-            for col, cell in pairs:
-                writer.writerow([neutralise(x) for x in (t.title, r.ref, col, cell)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
-
