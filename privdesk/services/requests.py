@@ -44,8 +44,8 @@ class RequestService(RequestActions):
         if new.channel not in CHANNELS:
             raise RequestError(f"Unknown channel {new.channel!r}: use one of {', '.join(CHANNELS)}.")
         name = _text(new.requester_name, "the requester's name", limit=1000)
-        for value, what, limit in ((new.requester_address, "The postal address", 1000),
-                                   (new.notes, "The notes", 5000)):
+        for value, what, limit in ((new.requester_address, "The postal address", 2000),
+                                   (new.notes, "The notes", 20000)):
             if value is not None and len(value.strip()) > limit:
                 raise RequestError(f"{what} is too long ({len(value.strip()):,} characters; at "
                                    f"most {limit:,}).")

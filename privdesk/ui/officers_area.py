@@ -29,6 +29,7 @@ from privdesk.services.context import ServiceContext
 from privdesk.services.officers import OfficerRow, OfficerService
 from privdesk.ui.models.row_list import RowListModel
 from privdesk.ui.permissions import guard
+from privdesk.ui.safe_buttons import ask
 from privdesk.ui.tasks import TaskRunner
 
 COL_NAME, COL_ROLE, COL_STATUS, COL_SINCE = range(4)
@@ -237,17 +238,13 @@ class OfficersArea(QWidget):
         if row is None:
             self.message.setText("Select an officer first.")
             return
-        answer = QMessageBox.question(
-            self, "Remove officer", f"Remove {row.name}? Their key slot is deleted; they can no "
-            "longer unlock this store. Consider rotating the data key afterwards.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask(self, "Remove officer", f"Remove {row.name}? Their key slot is deleted; they "
+               "can no longer unlock this store. Consider rotating the data key afterwards."):
             self._run(lambda: self._service.remove(row.name), f"Removed {row.name}.")
 
     def _rotate(self) -> None:
-        answer = QMessageBox.question(
-            self, "Rotate data key", "Re-encrypt the whole store under a new random key? "
-            "Every officer keeps their passphrase. Nobody else should have the store open.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask(self, "Rotate data key", "Re-encrypt the whole store under a new random key? "
+               "Every officer keeps their passphrase. Nobody else should have the store open."):
             self._run(self._service.rotate_key, "The data key was rotated; the store is "
                       "re-encrypted.")
 

@@ -35,6 +35,7 @@ from privdesk.services.contacts_import import (
 from privdesk.services.container import Services
 from privdesk.ui.contacts.mapping_panel import MappingPanel
 from privdesk.ui.contacts.widgets import TextRowsModel
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 COL_E_LINE, COL_E_FIELD, COL_E_REASON = range(3)
@@ -94,7 +95,6 @@ class ImportDialog(QDialog):
         self.cancel_button.hide()
         self.check_button = QPushButton("Check file")
         self.import_button = QPushButton("Import")
-        self.import_button.setDefault(True)
         self.save_report_button = QPushButton("Save report…")
         self.close_button = QPushButton("Close")
         for b in (self.check_button, self.import_button, self.save_report_button):
@@ -133,6 +133,7 @@ class ImportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self._progress.moved.connect(self._moved)
         self.default_source.currentIndexChanged.connect(lambda _i: self.check())
+        safe_default(self, self.check_button)  # Return checks; importing needs a click
 
     @staticmethod
     def _table(model: TextRowsModel) -> QTableView:

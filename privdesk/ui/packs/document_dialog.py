@@ -26,6 +26,7 @@ from privdesk.services.mailer import OutgoingMail
 from privdesk.services.pack_records import BuiltDocument
 from privdesk.ui.packs.email_flow import EmailFlow
 from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 
@@ -72,6 +73,7 @@ class DocumentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
+        safe_default(self, close)
 
     def _save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

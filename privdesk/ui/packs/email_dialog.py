@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.mailer import OutgoingMail
+from privdesk.ui.safe_buttons import safe_default
 
 
 class EmailReviewDialog(QDialog):
@@ -61,9 +62,7 @@ class EmailReviewDialog(QDialog):
                 button.setToolTip(f"Your role ({role}) cannot email packs.")
         # Sending cannot be undone: Return (and Escape) cancel, Send needs a click.
         cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.send_button.setAutoDefault(False)
-        self.draft_button.setAutoDefault(False)
-        cancel.setDefault(True)
+        safe_default(self, cancel)
         self.send_button.clicked.connect(lambda: self._done(self.SEND))
         self.draft_button.clicked.connect(lambda: self._done(self.DRAFT))
         buttons.rejected.connect(self.reject)

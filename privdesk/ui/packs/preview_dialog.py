@@ -35,6 +35,7 @@ from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, CO
 from privdesk.ui.packs.pack_outputs import PackOutputs
 from privdesk.ui.packs.printing import PdfInMemory
 from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 
@@ -149,6 +150,7 @@ class PackPreviewDialog(PackOutputs, QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
+        safe_default(self, None)  # Return in the reason box must not email or withhold
         self._update_buttons()
 
     # -- loading ------------------------------------------------------------------------

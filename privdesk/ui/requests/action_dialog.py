@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.request_records import RequestDetail
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 DATE_FORMAT = "ddd d MMM yyyy"
@@ -108,9 +109,7 @@ class ActionDialog(QDialog):
         # Each action puts a dated fact on the record for good: Return must not do it.
         # Return (and Escape) cancel; the action needs a click or Alt+its letter.
         self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.ok.setAutoDefault(False)
-        self.ok.setDefault(False)
-        self.cancel.setDefault(True)
+        safe_default(self, self.cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from privdesk.services.request_records import CHANNELS, REQUEST_TYPES, ContactHit, NewRequest
 from privdesk.services.requests import RequestService
 from privdesk.ui.requests.action_dialog import make_date_edit
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 250
@@ -173,6 +174,7 @@ class NewRequestDialog(QDialog):
         layout.addWidget(self.picker)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        safe_default(self, self.ok)  # recording the request is the dialog's Save
 
     def _prefill(self) -> None:
         linked = self.picker.linked

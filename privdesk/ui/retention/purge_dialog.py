@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.services.purge import PurgePreview, PurgeResult, PurgeService
 from privdesk.ui.retention.models import P_COL_NAME, PurgePreviewModel, fmt_date
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 TOTAL_LABELS = (("contacts", "Contacts"), ("interactions", "Interactions"),
@@ -139,6 +140,7 @@ class PurgeReviewDialog(QDialog):
         layout.addWidget(self.held)
         layout.addWidget(self.status)
         layout.addLayout(row)
+        safe_default(self, self.cancel_button)  # deleting needs the typed number and a click
         self._update_button()
 
     @staticmethod
