@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from privdesk.cli import contact_edit_commands
 from privdesk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliError, add_store_args, emit, open_context
 from privdesk.domain.contact_records import ContactQuery
 from privdesk.services.contacts import ContactService
@@ -113,3 +114,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("--status", choices=["enquirer", "customer", "former_customer"])
     q.add_argument("--source", default=None)
     q.set_defaults(func=_export)
+
+    contact_edit_commands.register(csub)  # contacts set / add-interaction
