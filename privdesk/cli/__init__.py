@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from privdesk import __version__
 from privdesk.cli import (
     bench_commands,
+    breach_commands,
     contacts_commands,
     pack_commands,
     requests_commands,
@@ -30,6 +31,7 @@ COMMAND_MODULES = [
     pack_commands,
     requests_commands,
     retention_commands,
+    breach_commands,
     security_commands,
     bench_commands,
 ]

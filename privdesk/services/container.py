@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from privdesk.services.audit_trail import AuditService
 from privdesk.services.backup import BackupService
+from privdesk.services.breach_documents import BreachDocuments
+from privdesk.services.breaches import BreachService
 from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
@@ -39,10 +41,13 @@ class Services:
     officers: OfficerService
     audit: AuditService
     backups: BackupService
+    breaches: BreachService
+    breach_documents: BreachDocuments
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         settings = SettingsService(ctx)
+        breaches = BreachService(ctx, settings)
         return cls(
             ctx=ctx,
             settings=settings,
@@ -59,6 +64,8 @@ class Services:
             officers=OfficerService(ctx),
             audit=AuditService(ctx),
             backups=BackupService(ctx),
+            breaches=breaches,
+            breach_documents=BreachDocuments(ctx, breaches),
         )
 
     def check(self) -> CheckReport:
