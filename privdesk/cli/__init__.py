@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from privdesk import __version__
 from privdesk.cli import (
+    accountability_commands,
     bench_commands,
     breach_commands,
     contacts_commands,
@@ -32,6 +33,7 @@ COMMAND_MODULES = [
     requests_commands,
     retention_commands,
     breach_commands,
+    accountability_commands,
     security_commands,
     bench_commands,
 ]

@@ -15,11 +15,13 @@ from privdesk.services.erasure import ErasureService
 from privdesk.services.letters import LetterService
 from privdesk.services.mailer import MailService
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.management_report import ManagementReportService
 from privdesk.services.officers import OfficerService
 from privdesk.services.packs import PackService
 from privdesk.services.purge import PurgeService
 from privdesk.services.requests import RequestService
 from privdesk.services.retention import RetentionService
+from privdesk.services.ropa import RopaService
 from privdesk.services.settings import SettingsService
 from privdesk.services.suppression import SuppressionList
 
@@ -43,17 +45,20 @@ class Services:
     backups: BackupService
     breaches: BreachService
     breach_documents: BreachDocuments
+    ropa: RopaService
+    report: ManagementReportService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         settings = SettingsService(ctx)
         breaches = BreachService(ctx, settings)
+        requests = RequestService(ctx, settings)
         return cls(
             ctx=ctx,
             settings=settings,
             contacts=ContactService(ctx, settings),
             contact_import=ContactImportService(ctx, settings),
-            requests=RequestService(ctx, settings),
+            requests=requests,
             retention=RetentionService(ctx),
             purge=PurgeService(ctx),
             erasure=ErasureService(ctx),
@@ -66,6 +71,8 @@ class Services:
             backups=BackupService(ctx),
             breaches=breaches,
             breach_documents=BreachDocuments(ctx, breaches),
+            ropa=RopaService(ctx),
+            report=ManagementReportService(ctx, requests, breaches),
         )
 
     def check(self) -> CheckReport:

@@ -18,6 +18,7 @@ from privdesk.domain.deadlines import Urgency
 from privdesk.services.container import Services
 from privdesk.services.context import ServiceContext
 from privdesk.ui.breaches import BreachesArea
+from privdesk.ui.breaches.accountability import ReportDialog
 from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachDialog
 from privdesk.ui.breaches.model import COL_COUNTDOWN, COL_DEADLINE, COL_REF, URGENCY_ROLE
 from privdesk.ui.requests.queue_model import URGENCY_COLOURS
@@ -137,4 +138,42 @@ def test_officer_walk_through_the_breaches_area(qtbot: Any, ctx: ServiceContext,
     qtbot.waitUntil(lambda: area.model.row_at(0).status == "closed")
     area.open_only.setChecked(True)
     assert area.proxy.rowCount() == 0
+    tasks.wait()
+
+
+def test_record_of_processing_and_management_report_from_the_area(
+        qtbot: Any, ctx: ServiceContext, tmp_path: Path) -> None:
+    ctx.now = Clock(datetime(2026, 11, 24, 12, 0))
+    services = Services.build(ctx)
+    services.contacts.create(ContactInput(name="Alan Turing", status="customer", source="call"))
+    tasks = TaskRunner()
+    area = BreachesArea(services, tasks)
+    qtbot.addWidget(area)
+    area.resize(1366, 768)
+    area.show()
+
+    area.save_ropa(tmp_path / "ropa.pdf")
+    qtbot.waitUntil(lambda: "saved to" in area.notice.text())
+    assert (tmp_path / "ropa.pdf").read_bytes().startswith(b"%PDF")
+    area.save_ropa(tmp_path / "ropa.csv")
+    qtbot.waitUntil(lambda: "rows) saved" in area.notice.text())
+    assert "Telephone call" in (tmp_path / "ropa.csv").read_text(encoding="utf-8-sig")
+    area.save_ropa(tmp_path / "ropa.docx")
+    assert "Name the file .pdf or .csv" in area.notice.text()
+    assert not (tmp_path / "ropa.docx").exists()
+
+    area.report_button.click()
+    dialog = area.dialog
+    assert isinstance(dialog, ReportDialog)
+    qtbot.waitUntil(lambda: dialog.figures is not None)
+    assert dialog.summary.text().startswith("0 requests received")
+    dialog.start.setDate(QDate(2026, 12, 1))  # after the end: refused in plain words
+    qtbot.waitUntil(lambda: "after it ends" in dialog.summary.text())
+    assert dialog.figures is None
+    dialog.start.setDate(QDate(2026, 1, 1))
+    qtbot.waitUntil(lambda: dialog.figures is not None)
+    dialog.grab().save(str(SHOTS / "breaches-report-dialog.png"))
+    dialog.save(tmp_path / "report.pdf")
+    qtbot.waitUntil(lambda: "Saved (" in dialog.summary.text())
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
     tasks.wait()

@@ -29,6 +29,7 @@ from privdesk.services.authz import Permission
 from privdesk.services.breach_records import BreachDetail, BreachRow
 from privdesk.services.container import Services
 from privdesk.services.files import write_atomic
+from privdesk.ui.breaches.accountability import ReportDialog
 from privdesk.ui.breaches.detail import BreachDetailPane
 from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachDialog
 from privdesk.ui.breaches.model import COL_COUNTDOWN, COL_REF, COL_SUMMARY, ROW_ROLE, BreachTableModel
@@ -70,9 +71,18 @@ class BreachesArea(QWidget):
         self.new_button = QPushButton("Record a breach…")
         self.new_button.clicked.connect(self.open_new_breach)
         guard(self.new_button, services.ctx, Permission.EDIT, "record breaches")
+        self.ropa_button = QPushButton("Record of processing…")
+        self.ropa_button.setToolTip("The Art. 30 record from the policy and the register, as "
+                                    "PDF or CSV")
+        self.ropa_button.clicked.connect(lambda: self.save_ropa())
+        guard(self.ropa_button, services.ctx, Permission.EXPORT, "export the record")
+        self.report_button = QPushButton("Management report…")
+        self.report_button.clicked.connect(self.open_report)
         self.head = QHBoxLayout()
         self.head.addWidget(title)
         self.head.addStretch(1)
+        self.head.addWidget(self.ropa_button)
+        self.head.addWidget(self.report_button)
         self.head.addWidget(self.new_button)
         hint = QLabel("Notify the ICO within 72 hours of becoming aware, unless the breach is "
                       "unlikely to result in a risk to people. Every breach is logged, notified "
@@ -225,6 +235,36 @@ class BreachesArea(QWidget):
 
         self._tasks.run(work, on_done=lambda p: self._say(f"ICO report draft saved to {p}."),
                         on_error=self._failed("The ICO report draft was"))
+
+    def save_ropa(self, path: Path | None = None) -> None:
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save the record of processing activities", "record-of-processing.pdf",
+                "PDF files (*.pdf);;CSV files (*.csv)")
+            if not chosen:
+                return
+            path = Path(chosen)
+        ropa, out = self._services.ropa, path
+        if out.suffix.lower() not in (".pdf", ".csv"):
+            self._say(f"Name the file .pdf or .csv: {out.name} is neither.")
+            return
+
+        def work() -> str:
+            if out.suffix.lower() == ".csv":
+                return f"{ropa.csv(out)} rows"
+            return f"{ropa.pdf(out)} pages"
+
+        self._tasks.run(work, on_done=lambda what: self._say(
+            f"Record of processing activities ({what}) saved to {out}."),
+            on_error=self._failed("The record of processing activities was"))
+
+    def open_report(self) -> QDialog:
+        return self._open_plain(ReportDialog(self._services, self._tasks, self))
+
+    def _open_plain(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def save_letters(self, folder: Path | None = None) -> None:
         detail = self.detail.detail
