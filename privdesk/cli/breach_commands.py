@@ -114,6 +114,12 @@ def _decide(args: argparse.Namespace) -> int:
     if args.ico is None and args.people is None:
         raise CliError("Say what was decided: --ico notify|not-notify and/or --people "
                        "tell|not-tell.")
+    # Both decisions or neither: a missing reason must not leave the first one recorded.
+    if args.ico is not None and not (args.reason or "").strip():
+        raise CliError("Give --reason for the ICO decision (for not notifying: why the breach "
+                       "is unlikely to result in a risk to people's rights and freedoms).")
+    if args.people is not None and not (args.people_reason or "").strip():
+        raise CliError("Give --people-reason for the decision about telling the people.")
 
     def work(s: Services) -> BreachDetail:
         detail = None

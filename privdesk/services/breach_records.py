@@ -125,6 +125,7 @@ class BreachRow:
             "aware_at": iso_local(self.aware_at, tz), "zone": self.zone,
             "notify_ico_by": iso_local(self.deadline, tz),
             "hours_left": reading.hours_left if self.clock_running else None,
+            "overdue": reading.overdue if self.clock_running else None,
             "clock": self.clock_text(now_utc),
             "urgency": reading.urgency.value if self.clock_running else None,
             "summary": self.summary, "people_count": self.people_count,

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from privdesk.domain.contact_records import ContactInput
 from privdesk.domain.deadlines import Urgency
+from privdesk.services.breach_records import NewBreach
 from privdesk.services.container import Services
 from privdesk.services.context import ServiceContext
 from privdesk.ui.breaches import BreachesArea
@@ -176,4 +177,46 @@ def test_record_of_processing_and_management_report_from_the_area(
     dialog.save(tmp_path / "report.pdf")
     qtbot.waitUntil(lambda: "Saved (" in dialog.summary.text())
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    tasks.wait()
+
+
+def test_ctrl_6_opens_breaches_in_the_main_window(qtbot: Any, ctx: ServiceContext) -> None:
+    """The whole window, with clocks of every colour, at a laptop's and a desktop's size."""
+    from PySide6.QtGui import QKeySequence
+
+    from privdesk.ui.areas import build_areas
+    from privdesk.ui.main_window import MainWindow
+
+    clock = Clock(datetime(2026, 10, 20, 12, 0))
+    ctx.now = clock
+    services = Services.build(ctx)
+    for hours_ago, text in ((1, "Laptop left on a train"), (30, "Phishing email opened"),
+                            (60, "Wrong attachment sent to a supplier"),
+                            (80, "Paper files found in a skip"), (100, "Website form exposed")):
+        moment = services.breaches.local(clock.now - timedelta(hours=hours_ago))
+        services.breaches.add(NewBreach(aware_at=moment.replace(tzinfo=None), summary=text,
+                                        people_count=hours_ago * 3))
+    services.breaches.decide_ico("BR-2026-0005", notify=False,
+                                 reasons="Form exposed no personal data in practice")
+    tasks = TaskRunner()
+    window = MainWindow(build_areas(services, tasks), "/tmp/test.privdesk", "Test Officer (admin)")
+    qtbot.addWidget(window)
+    window.show()
+    action = next(a for a in window.menuBar().actions()[2].menu().actions()
+                  if a.text() == "Breaches")
+    assert action.shortcut() == QKeySequence("Ctrl+6")
+    action.trigger()
+    area = window.area("breaches")
+    assert window.stack.currentWidget() is area
+    assert isinstance(area, BreachesArea)
+    qtbot.waitUntil(lambda: area.proxy.rowCount() == 5)
+    levels = [area.countdown_index(r).data(URGENCY_ROLE) for r in range(5)]
+    assert levels == ["overdue", "red", "amber", "green", ""]  # running first, soonest first
+    assert area.countdown_index(0).data() == "8 h overdue"
+    area.select_breach(3)
+    qtbot.waitUntil(lambda: area.detail.detail is not None)
+    for w, h in ((1366, 768), (1920, 1080)):
+        window.resize(w, h)
+        qtbot.wait(20)
+        window.grab().save(str(SHOTS / f"breaches-window-{w}.png"))
     tasks.wait()

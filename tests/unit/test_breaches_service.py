@@ -141,3 +141,17 @@ def test_viewer_cannot_record(ctx: ServiceContext) -> None:
     ctx.actor = Actor("Vi", "viewer")
     with pytest.raises(PermissionDenied):
         Services.build(ctx).breaches.add(_new())
+
+
+def test_erasing_a_linked_person_removes_link_and_letter_but_keeps_the_breach(svc: Services) -> None:
+    ada = _contact(svc, "Ada Lovelace", "ada@example.org")
+    ref = svc.breaches.add(_new(contact_ids=(ada,))).reference
+    svc.breaches.decide_people(ref, tell=True, reasons="High risk")
+    svc.breach_documents.letters(ref)
+    svc.erasure.erase([ada])
+    d = svc.breaches.get(ref)
+    assert d.contacts == () and d.row.people_count == 120  # the log keeps its facts
+    with svc.ctx.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Document)) == 0
+    with pytest.raises(BreachError, match="No one in the register is linked"):
+        svc.breach_documents.letters(ref)
