@@ -75,10 +75,16 @@ def iso_local(instant_utc: datetime, tz: ZoneInfo) -> str:
     return to_local(instant_utc, tz).isoformat(timespec="seconds")
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def show_local(instant_utc: datetime, tz: ZoneInfo) -> str:
-    """How an officer reads it: Mon 26 Oct 2026 08:00 GMT."""
+    """How an officer reads it: Mon 26 Oct 2026 08:00 GMT. English names spelt out here:
+    strftime follows the desktop's locale once Qt has started (DESIGN.md)."""
     t = to_local(instant_utc, tz)
-    return f"{t:%a} {t.day} {t:%b %Y %H:%M} {t.tzname()}"
+    return (f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year} {t:%H:%M} "
+            f"{t.tzname()}")
 
 
 @dataclass(frozen=True)

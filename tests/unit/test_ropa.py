@@ -4,6 +4,7 @@ the PDF (read back with pdftotext) and the CSV, with the register's live counts.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -73,7 +74,7 @@ def test_every_policy_element_is_in_the_pdf_with_live_counts(filled: Services, p
     assert "Requests received in the last 12 months: 1" in text
 
 
-def test_csv_has_every_element_and_neutralises_formulas(filled: Services, policy: Policy,
+def test_csv_has_every_element(filled: Services, policy: Policy,
                                                         tmp_path: Path) -> None:
     out = tmp_path / "ropa.csv"
     rows = filled.ropa.csv(out)
@@ -86,8 +87,37 @@ def test_csv_has_every_element_and_neutralises_formulas(filled: Services, policy
     assert ["Source", "Telephone call", "call", "2"] in lines
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(services: Services, policy: Policy,
+                                                          tmp_path: Path) -> None:
+    hostile = dataclasses.replace(policy.purposes[0], description="=HYPERLINK(\"http://x\")",
+                                  legal_basis="@SUM(A1)")
+    services.ctx.policy = dataclasses.replace(policy, purposes=(hostile, *policy.purposes[1:]))
+    out = tmp_path / "ropa.csv"
+    services.ropa.csv(out)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        purpose = next(line for line in csv.reader(fh) if line[0] == "Purpose")
+    assert purpose[1:3] == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+
+
 def test_viewer_cannot_export(filled: Services, tmp_path: Path) -> None:
     filled.ctx.actor = Actor("Vi", "viewer")
     with pytest.raises(PermissionDenied):
         filled.ropa.pdf(tmp_path / "r.pdf")
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_a_policy_file_without_the_new_fields_still_loads_and_builds(tmp_path: Path) -> None:
+    from importlib import resources
+
+    from privdesk.policy import parse_policy
+    from privdesk.reports.ropa import RopaCounts, build_ropa
+
+    text = resources.files("privdesk.resources").joinpath("policy/default.toml").read_text(
+        encoding="utf-8")
+    start = text.index("subjects = [")
+    text = text[:start] + text[text.index("]\n", text.index("former_customer", start)) + 2:]
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("description = \"Suitable"))
+    old = parse_policy(text)
+    assert old.subjects == () and old.security_description is None
+    pdf = build_ropa(old, RopaCounts(date(2026, 11, 24), {"customer": 3}, {}, {}, 0), "Officer")
+    assert pdf.pages >= 1
