@@ -40,6 +40,16 @@ class DataCategory:
 
 
 @dataclass(frozen=True)
+class SubjectCategory:
+    """A category of people whose data is processed (Art. 30(1)(c)); `status` is the
+    register's contact status it corresponds to, if any."""
+
+    key: str
+    label: str
+    status: str | None
+
+
+@dataclass(frozen=True)
 class Source:
     key: str
     label: str
@@ -106,6 +116,9 @@ class Policy:
     authority: Authority
     response_months: int
     extended_months: int
+    # Optional in the file (older policy files lack them); the Art. 30 record uses them.
+    subjects: tuple[SubjectCategory, ...] = ()
+    security_description: str | None = None
 
     def source_label(self, key: str) -> str:
         return next((s.label for s in self.sources if s.key == key), key)
@@ -126,6 +139,9 @@ class _Reader:
     def __init__(self, data: Mapping[str, Any], where: str = "") -> None:
         self._data = data
         self._where = where
+
+    def has(self, key: str) -> bool:
+        return key in self._data
 
     def _key(self, key: str) -> str:
         return f"{self._where}.{key}" if self._where else key
@@ -262,6 +278,12 @@ def _parse(data: Mapping[str, Any]) -> Policy:
         ),
         response_months=resp.integer("months", minimum=1),
         extended_months=resp.integer("extended_months", minimum=1),
+        subjects=tuple(
+            SubjectCategory(key=t.text("key"), label=t.text("label"),
+                            status=t.optional_text("status"))
+            for t in (dat.tables("subjects") if dat.has("subjects") else [])
+        ),
+        security_description=r.table("security").optional_text("description"),
     )
 
 

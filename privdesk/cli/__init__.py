@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 from privdesk import __version__
 from privdesk.cli import (
+    accountability_commands,
     bench_commands,
+    breach_commands,
     contacts_commands,
     pack_commands,
     requests_commands,
@@ -30,6 +32,8 @@ COMMAND_MODULES = [
     pack_commands,
     requests_commands,
     retention_commands,
+    breach_commands,
+    accountability_commands,
     security_commands,
     bench_commands,
 ]

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "smtp.security": "starttls",  # starttls / ssl / none
     "smtp.user": "",
     "smtp.from": "",
+    "timezone": "Europe/London",  # breach times (the 72-hour clock) are typed and shown in it
 }
 
 
