@@ -130,7 +130,7 @@ class LetterService:
                                rendered.content, rendered.pages, False)
             add_event(self._ctx, s, request, f"letter_{kind}", f"{LETTER_KINDS[kind]} letter generated")
             self._ctx.record(s, "letter.build", "request", request.id,
-                             detail=f"{kind}, document {doc.id}")
+                             detail=f"{LETTER_KINDS[kind]} letter, document {doc.id}")
             return BuiltDocument(stored(doc, request.reference), rendered.content, warnings)
 
 

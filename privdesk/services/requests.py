@@ -82,7 +82,9 @@ class RequestService(RequestActions):
                 self._event(s, req, new.received, "contacts_linked",
                             f"Linked to {len(contacts)} contact(s) in the register.")
             self._ctx.record(s, "request.create", "request", req.id,
-                             detail=f"type={new.type} contacts={len(contacts)}")
+                             detail=f"{REQUEST_TYPES[new.type]} request received by "
+                                    f"{CHANNELS[new.channel].lower()}; {len(contacts)} "
+                                    "contact record(s) linked")
             return self._detail(s, req)
 
     @staticmethod
