@@ -84,7 +84,7 @@ def score(text: str, limit: int = 400_000) -> tuple[int, int, tuple[str, ...]]:
     for m in _DOUBLE.finditer(sample):
         marks += 1
         note(sample[max(0, m.start() - 8): m.end() + 8].strip())
-    for word in re.findall(r"[^\s,;\t\"|()\[\]]+", sample):
+    for word in re.findall(r"[^\s,;\t\"|()\[\]:=/@.<>]+", sample):
         if word.isascii():
             continue
         scripts = set()

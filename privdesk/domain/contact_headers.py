@@ -24,8 +24,9 @@ PARTS = ("first_name", "middle_name", "last_name", "city", "region", "country", 
          "opt_out_status", "opt_out_date")
 IGNORE = "ignore"  # "do not import, on purpose" (needed for an opt-out-looking column)
 TARGETS = COLUMNS + PARTS
-# Targets several columns may feed (any of them set means an objection).
-MULTI = {"marketing_opt_out", "opt_out_date", "opt_out_status", IGNORE}
+# Several columns may feed one target: the first non-empty value counts (HubSpot's
+# Company Name, then Associated Company; Pipedrive's work email, then home), and for
+# the opt-out targets any one of them set is an objection.
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "fullname", "contact name", "contact", "display name",
@@ -58,7 +59,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
                  "address 1 formatted", "postal address", "adresse", "adres", "direccion",
                  "indirizzo"),
     "city": ("city", "town", "mailing city", "billing city", "town city", "business city",
-             "work city", "address 1 city", "home city", "ort", "stadt", "ville",
+             "work city", "address 1 city", "ort", "stadt", "ville",
              "miasto", "miejscowosc", "ciudad", "citta", "plaats", "mailingcity"),
     "region": ("county", "state", "region", "province", "mailing state", "business state",
                "work state", "address 1 region", "state region", "mailing state province",
@@ -130,12 +131,11 @@ def looks_like_opt_out(header: str) -> bool:
 
 
 def guess_mapping(headers: list[str]) -> dict[int, str]:
-    """Column index -> target. The first header wins a target, except the opt-out ones
-    (every opt-out column counts) and deliberate ignores."""
+    """Column index -> target for every header recognised."""
     mapping: dict[int, str] = {}
     for i, header in enumerate(headers):
         target = guess_target(header)
-        if target is not None and (target in MULTI or target not in mapping.values()):
+        if target is not None:
             mapping[i] = target
     return mapping
 
@@ -161,8 +161,9 @@ def recognise(headers: list[str]) -> str | None:
     """The export a header row came from, for the officer to see; None if unknown."""
     keys = {header_key(h) for h in headers}
     raw = set(headers)
-    if whole_file_objection(headers):
-        return f"Mailchimp ({whole_file_objection(headers)})"
+    objection = whole_file_objection(headers)
+    if objection:
+        return objection.removeprefix("a ")
     if {"emailaddress", "memberrating", "leid"} <= keys:
         return "Mailchimp subscribed export"
     if "hasoptedoutofemail" in keys and any(h.isupper() for h in raw):
@@ -185,8 +186,8 @@ def recognise(headers: list[str]) -> str | None:
         return "Salesforce report"
     if "formattedname" in keys and "vcardversion" in keys:
         return "vCard"
-    if set(COLUMNS) <= keys | {"firstcontact", "customersince", "lastactivity",
-                               "marketingoptout"} or {"name", "email", "status",
-                                                      "source"} <= keys:
+    ours = {header_key(c) for c in COLUMNS}
+    if "name" in keys and keys <= ours | {"id", "optouton", "legalholdreason",
+                                          "legalholduntil", "retentionrule", "retentiondue"}:
         return "privdesk template"
     return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from privdesk.domain.contact_csv import EncodingUncertain, neutralise, parse_table, parse_text
@@ -34,7 +35,7 @@ from privdesk.services.contacts_import_check import (
     rules_for,
     within_file_duplicates,
 )
-from privdesk.services.contacts_import_match import existing_matches, similar_names
+from privdesk.services.contacts_import_match import Existing, existing_matches, similar_names
 from privdesk.services.contacts_import_write import (
     NewRow,
     insert_contacts,
@@ -124,6 +125,10 @@ class ImportResult:
                 "date_order": self.date_order, "format": self.kind}
 
 
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value[:10])
+
+
 class ContactImportService:
     def __init__(self, ctx: ServiceContext, settings: SettingsService | None = None) -> None:
         self._ctx = ctx
@@ -154,7 +159,8 @@ class ContactImportService:
         return ImportPreview(table.encoding, tuple(table.headers), mapping,
                              tuple(tuple(cells) for _, cells in table.rows[:sample]),
                              len(table.rows), certain, options or (table.encoding,), guess,
-                             non_ascii_samples(text), recognise(table.headers), table.notes,
+                             non_ascii_samples(text), "vCard" if table.kind == "vcard"
+                             else recognise(table.headers), table.notes,
                              tuple(unread_opt_out_columns(table.headers, dict(mapping))))
 
     def validate(self, data: bytes, mapping: Mapping[int, str] | None = None,
@@ -195,16 +201,20 @@ class ContactImportService:
                 if line in suppressed:
                     pass
                 elif match is None or opts.on_existing == "new":
+                    if match is not None and match.opted_out and not d.marketing_opt_out:
+                        # The same person objected before: a second record of them must
+                        # not be open to marketing.
+                        row = NewRow(replace(d, marketing_opt_out=True), _date(match.opt_out_on))
                     new.append(row)
                     if match is not None:
-                        done.append(ImportMatch(line, match[0], match[1], "imported as new"))
+                        done.append(ImportMatch(line, match.id, match.reason, "imported as new"))
                 else:
-                    fields = update_existing(s, match[0], row, opts.on_existing == "fill",
+                    fields = update_existing(s, match.id, row, opts.on_existing == "fill",
                                              region, self._ctx.policy, officer, now)
                     updated += bool(fields)
-                    action = ("filled: " + ", ".join(fields) if fields and opts.on_existing
-                              == "fill" else "objection recorded" if fields else "skipped")
-                    done.append(ImportMatch(line, match[0], match[1], action))
+                    action = ("objection recorded" if fields == ["marketing_opt_out"] else
+                              "filled: " + ", ".join(fields) if fields else "skipped")
+                    done.append(ImportMatch(line, match.id, match.reason, action))
                 if len(new) >= BATCH or n == len(checked.inputs):
                     imported += insert_contacts(s, new, region, specs, officer, now)
                     new = []
@@ -234,7 +244,7 @@ class ContactImportService:
 
     def _check(self, data: bytes, opts: ImportOptions, progress: Progress | None,
                cancel: Cancelled | None, factor: int
-               ) -> tuple[Checked, list[ImportDuplicate], dict[int, tuple[int, str]]]:
+               ) -> tuple[Checked, list[ImportDuplicate], dict[int, Existing]]:
         checked = prepare(data, opts)
         if checked.blocked:
             return checked, [], {}
@@ -246,18 +256,18 @@ class ContactImportService:
         check_rows(checked, rules, progress, cancel, factor * len(checked.table.rows))
         dups = [ImportDuplicate(line, f"line {other}", (reason,))
                 for line, other, reason in within_file_duplicates(checked, region)]
-        matches: dict[int, tuple[int, str]] = {}
+        matches: dict[int, Existing] = {}
         rows = [(line, d) for line, d, _x in checked.inputs]
         with self._ctx.store.session() as s:
             for start in range(0, len(rows), BATCH * 5):
                 chunk = rows[start:start + BATCH * 5]
                 for line, found in existing_matches(s, chunk, region).items():
-                    matches[line] = (found.id, found.reason)
+                    matches[line] = found
                     dups.append(ImportDuplicate(line, f"contact #{found.id}", (found.reason,)))
                 for line, ids in similar_names(s, chunk).items():
                     dups += [ImportDuplicate(line, f"contact #{i}",
                                              ("similar name at the same company",))
-                             for i in ids if matches.get(line, (None,))[0] != i]
+                             for i in ids if line not in matches or matches[line].id != i]
                 if cancel is not None and cancel():
                     raise ImportCancelled()
         if progress is not None:
@@ -267,13 +277,12 @@ class ContactImportService:
 
     @staticmethod
     def _result(checked: Checked, dups: list[ImportDuplicate],
-                matches: Mapping[int, tuple[int, str]], opts: ImportOptions) -> ImportResult:
+                matches: Mapping[int, Existing], opts: ImportOptions) -> ImportResult:
         rows = len(checked.table.rows)
         file_level = checked.blocked
-        planned = tuple(ImportMatch(line, cid, reason, {"skip": "will be skipped",
-                                                        "fill": "will be filled in",
-                                                        "new": "will be imported as new"}
-                                    [opts.on_existing]) for line, (cid, reason) in matches.items())
+        action = {"skip": "will be skipped", "fill": "will be filled in",
+                  "new": "will be imported as new"}[opts.on_existing]
+        planned = tuple(ImportMatch(line, m.id, m.reason, action) for line, m in matches.items())
         return ImportResult(
             total_rows=rows, imported=0,
             rejected=rows if file_level else len({e.line for e in checked.errors}),

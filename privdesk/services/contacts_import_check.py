@@ -130,7 +130,8 @@ def prepare(data: bytes, options: ImportOptions) -> Checked:
         checked.needs.append(field_)
         return checked
     mapping = dict(guess_mapping(table.headers) if options.mapping is None else options.mapping)
-    checked = Checked(table, mapping, kind=recognise(table.headers),
+    checked = Checked(table, mapping,
+                      kind="vCard" if table.kind == "vcard" else recognise(table.headers),
                       objection_file=whole_file_objection(table.headers))
     checked.warnings += list(table.notes)
     targets = set(mapping.values())

@@ -28,6 +28,8 @@ class Existing:
 
     id: int
     reason: str  # "same email" / "same phone"
+    opted_out: bool = False
+    opt_out_on: str | None = None  # as stored
 
 
 def _in_query(s: Session, column: str, values: Sequence[str], cols: str) -> list[Any]:
@@ -45,17 +47,20 @@ def existing_matches(s: Session, rows: Sequence[tuple[int, ContactInput]], regio
     """line -> the register contact with the same email (else the same phone)."""
     emails = {line: identity.normalise_email(d.email) for line, d in rows}
     phones = {line: identity.normalise_phone(d.phone, region) for line, d in rows}
-    by_email = {r[1]: int(r[0]) for r in _in_query(
-        s, "norm_email", sorted({e for e in emails.values() if e}), "id, norm_email")}
-    by_phone = {r[1]: int(r[0]) for r in _in_query(
-        s, "norm_phone", sorted({p for p in phones.values() if p}), "id, norm_phone")}
+    cols = "id, {}, marketing_opt_out, opt_out_on"
+    by_email = {r[1]: r for r in _in_query(
+        s, "norm_email", sorted({e for e in emails.values() if e}), cols.format("norm_email"))}
+    by_phone = {r[1]: r for r in _in_query(
+        s, "norm_phone", sorted({p for p in phones.values() if p}), cols.format("norm_phone"))}
     found: dict[int, Existing] = {}
     for line, _d in rows:
         email, phone = emails[line], phones[line]
-        if email and email in by_email:
-            found[line] = Existing(by_email[email], "same email")
-        elif phone and phone in by_phone:
-            found[line] = Existing(by_phone[phone], "same phone")
+        hit, reason = ((by_email[email], "same email") if email and email in by_email else
+                       (by_phone[phone], "same phone") if phone and phone in by_phone else
+                       (None, ""))
+        if hit is not None:
+            found[line] = Existing(int(hit[0]), reason, bool(hit[2]),
+                                   None if hit[3] is None else str(hit[3]))
     return found
 
 
