@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import phonenumbers
 
+from privdesk.domain import identity
 from privdesk.domain.contact_csv import unneutralise
 from privdesk.domain.contact_records import STATUSES, ContactInput, FieldError
-from privdesk.domain.contact_validation import clean_text, validate_contact
+from privdesk.domain.contact_validation import MAX_LENGTH, clean_text, validate_contact
 from privdesk.domain.contact_values import (
     AUTO_SOURCES,
     AUTO_STATUSES,
@@ -49,9 +50,37 @@ class RowRules:
     all_objections: bool = False
 
     def direct_sources(self) -> dict[str, str]:
-        table = {value_key(k): k for k in self.sources}
-        table.update({value_key(label): k for k, label in self.sources.items()})
-        return table
+        cached: dict[str, str] | None = self.__dict__.get("_direct")
+        if cached is None:
+            cached = {value_key(k): k for k in self.sources}
+            cached.update({value_key(label): k for k, label in self.sources.items()})
+            object.__setattr__(self, "_direct", cached)
+        return cached
+
+
+_STATUS_KEYS = {s: s for s in STATUSES}
+
+
+def check_phone(phone: str | None, region: str
+                ) -> tuple[FieldError | None, str | None, tuple[str, ...]]:
+    """(error, E.164, search digit forms) from one parse: phonenumbers' parse and
+    validity check are most of an import's cost, so each row's number is read once."""
+    if not phone:
+        return None, None, ()
+    if len(phone) > MAX_LENGTH["phone"]:
+        return FieldError("phone", f"Too long: at most {MAX_LENGTH['phone']:,} characters"), None, ()
+    try:
+        parsed = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return FieldError("phone", "Not a phone number"), None, ()
+    # Valid for the row's own region settles it in one region's patterns; only
+    # otherwise is every region sharing the country code tried (+44: GB, JE, GG, IM).
+    if not (phonenumbers.is_valid_number_for_region(parsed, region)
+            or phonenumbers.is_valid_number(parsed)):
+        return FieldError("phone", f"Not a valid phone number (for a number outside {region}, "
+                                   "start with +)"), None, ()
+    return (None, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+            tuple(identity.phone_forms_of(parsed)))
 
 
 @dataclass(frozen=True)
@@ -62,6 +91,8 @@ class RowExtras:
     region: str = "GB"
     source_value: str = ""
     status_value: str = ""
+    norm_phone: str | None = None  # E.164, from the one parse of the row's phone
+    phone_forms: tuple[str, ...] = ()  # the digits search finds it by
 
 
 def _values(cells: list[str], mapping: Mapping[int, str]) -> dict[str, list[str]]:
@@ -89,7 +120,10 @@ def _phone(value: str | None, region: str, home: str) -> str | None:
         parsed = phonenumbers.parse(phone, region)
     except phonenumbers.NumberParseException:
         return phone
-    if not phonenumbers.is_valid_number(parsed):
+    # Valid for the row's own region settles it in one region's patterns; only
+    # otherwise is every region sharing the country code tried (+44: GB, JE, GG, IM).
+    if not (phonenumbers.is_valid_number_for_region(parsed, region)
+            or phonenumbers.is_valid_number(parsed)):
         return phone
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
@@ -106,7 +140,7 @@ def row_to_input(cells: list[str], mapping: Mapping[int, str], rules: RowRules
     region = region_for_country(v.get("country")) or rules.region
     status: str | None = "enquirer"
     if v.get("status"):
-        status, _how = map_value(v["status"], {s: s for s in STATUSES}, rules.status_map,
+        status, _how = map_value(v["status"], _STATUS_KEYS, rules.status_map,
                                  rules.remembered_statuses, AUTO_STATUSES)
         if status is None:
             errors.append(FieldError("status", f"Unknown status {v['status'][:40]!r}: map it to "
@@ -163,10 +197,24 @@ def row_to_input(cells: list[str], mapping: Mapping[int, str], rules: RowRules
         customer_since=dates["customer_since"], ceased=dates["ceased"],
         last_activity=dates["last_activity"],
     )
+    phone_error, norm_phone, forms = check_phone(data.phone, region)
+    if phone_error is not None:
+        errors.append(phone_error)
     seen = {e.field for e in errors}
-    errors += [e for e in validate_contact(data, tuple(rules.sources), region, rules.today)
-               if e.field not in seen]
+    # The phone is checked above, once; validate_contact sees everything else.
+    errors += [e for e in validate_contact(replace(data, phone=None), tuple(rules.sources),
+                                           region, rules.today) if e.field not in seen]
     extras = RowExtras(opt_out_on=(dates["opt_out_date"] or rules.today) if opt_out else None,
                        region=region, source_value=v.get("source", ""),
-                       status_value=v.get("status", ""))
+                       status_value=v.get("status", ""), norm_phone=norm_phone,
+                       phone_forms=forms)
     return (None if errors else data), errors, extras
+
+
+Checked = tuple[int, ContactInput | None, list[FieldError], RowExtras]
+
+
+def check_many(rows: list[tuple[int, list[str]]], mapping: Mapping[int, str],
+               rules: RowRules) -> list[Checked]:
+    """row_to_input over a chunk of rows (what an import's worker processes run)."""
+    return [(line, *row_to_input(cells, mapping, rules)) for line, cells in rows]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from privdesk.domain import identity
 from privdesk.domain.contact_csv import EncodingUncertain, neutralise, parse_table, parse_text
 from privdesk.domain.contact_encoding import detect, non_ascii_samples
 from privdesk.domain.contact_headers import guess_mapping, recognise, unread_opt_out_columns
@@ -196,7 +197,7 @@ class ContactImportService:
         imported = updated = 0
         with self._ctx.store.session() as s:
             for n, (line, d, extras) in enumerate(checked.inputs, 1):
-                row = NewRow(d, extras.opt_out_on)
+                row = NewRow(d, extras.opt_out_on, extras.norm_phone, extras.phone_forms)
                 match = matches.get(line)
                 if line in suppressed:
                     pass
@@ -204,7 +205,8 @@ class ContactImportService:
                     if match is not None and match.opted_out and not d.marketing_opt_out:
                         # The same person objected before: a second record of them must
                         # not be open to marketing.
-                        row = NewRow(replace(d, marketing_opt_out=True), _date(match.opt_out_on))
+                        row = replace(row, data=replace(d, marketing_opt_out=True),
+                                      opt_out_on=_date(match.opt_out_on))
                     new.append(row)
                     if match is not None:
                         done.append(ImportMatch(line, match.id, match.reason, "imported as new"))
@@ -216,7 +218,7 @@ class ContactImportService:
                               "filled: " + ", ".join(fields) if fields else "skipped")
                     done.append(ImportMatch(line, match.id, match.reason, action))
                 if len(new) >= BATCH or n == len(checked.inputs):
-                    imported += insert_contacts(s, new, region, specs, officer, now)
+                    imported += insert_contacts(s, new, specs, officer, now)
                     new = []
                     if cancel is not None and cancel():
                         raise ImportCancelled()  # the session rolls everything back
@@ -255,16 +257,18 @@ class ContactImportService:
         rules = rules_for(opts, checked, sources, region, self._ctx.today(), remembered)
         check_rows(checked, rules, progress, cancel, factor * len(checked.table.rows))
         dups = [ImportDuplicate(line, f"line {other}", (reason,))
-                for line, other, reason in within_file_duplicates(checked, region)]
+                for line, other, reason in within_file_duplicates(checked)]
         matches: dict[int, Existing] = {}
-        rows = [(line, d) for line, d, _x in checked.inputs]
+        rows = checked.inputs
         with self._ctx.store.session() as s:
             for start in range(0, len(rows), BATCH * 5):
                 chunk = rows[start:start + BATCH * 5]
-                for line, found in existing_matches(s, chunk, region).items():
+                keys = [(line, identity.normalise_email(d.email), x.norm_phone)
+                        for line, d, x in chunk]
+                for line, found in existing_matches(s, keys).items():
                     matches[line] = found
                     dups.append(ImportDuplicate(line, f"contact #{found.id}", (found.reason,)))
-                for line, ids in similar_names(s, chunk).items():
+                for line, ids in similar_names(s, [(line, d) for line, d, _x in chunk]).items():
                     dups += [ImportDuplicate(line, f"contact #{i}",
                                              ("similar name at the same company",))
                              for i in ids if line not in matches or matches[line].id != i]

@@ -17,7 +17,7 @@ from privdesk.domain.contact_headers import (
     whole_file_objection,
 )
 from privdesk.domain.contact_records import STATUSES, ContactInput
-from privdesk.domain.contact_rows import DATE_FIELDS, RowExtras, RowRules, row_to_input
+from privdesk.domain.contact_rows import DATE_FIELDS, RowExtras, RowRules
 from privdesk.domain.contact_values import (
     AUTO_SOURCES,
     AUTO_STATUSES,
@@ -25,6 +25,7 @@ from privdesk.domain.contact_values import (
     map_value,
     value_key,
 )
+from privdesk.services.contacts_import_pool import checked_rows
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -164,20 +165,24 @@ def check_rows(checked: Checked, rules: RowRules, progress: Progress | None,
     """Every row through row_to_input; then the source/status values reported."""
     sources: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
-    for n, (line, cells) in enumerate(checked.table.rows, 1):
-        data_in, errors, extras = row_to_input(cells, checked.mapping, rules)
-        checked.errors += [RowError(line, e.field, e.reason) for e in errors]
-        if extras.source_value:
-            sources[extras.source_value] += 1
-        if extras.status_value:
-            statuses[extras.status_value] += 1
-        if data_in is not None:
-            checked.inputs.append((line, data_in, extras))
-        if n % BATCH == 0:
-            if cancel is not None and cancel():
-                raise ImportCancelled()
-            if progress is not None:
-                progress(n, total)
+    done = 0
+    stop = cancel or (lambda: False)
+    for chunk in checked_rows(checked.table.rows, checked.mapping, rules, stop):
+        for line, data_in, errors, extras in chunk:
+            checked.errors += [RowError(line, e.field, e.reason) for e in errors]
+            if extras.source_value:
+                sources[extras.source_value] += 1
+            if extras.status_value:
+                statuses[extras.status_value] += 1
+            if data_in is not None:
+                checked.inputs.append((line, data_in, extras))
+        done += len(chunk)
+        if stop():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(done, total)
+    if done < len(checked.table.rows):  # the pool stopped early: cancelled
+        raise ImportCancelled()
     direct_sources = rules.direct_sources()
     for value, count in sources.items():
         key, how = map_value(value, direct_sources, rules.source_map, rules.remembered_sources,
@@ -200,13 +205,13 @@ def rules_for(options: ImportOptions, checked: Checked, sources: Mapping[str, st
                     checked.date_order, checked.objection_file is not None)
 
 
-def within_file_duplicates(checked: Checked, region: str) -> list[tuple[int, int, str]]:
+def within_file_duplicates(checked: Checked) -> list[tuple[int, int, str]]:
     """(line, earlier line, reason) for rows sharing an email or phone with an earlier row."""
     seen: dict[tuple[str, str], int] = {}
     found: list[tuple[int, int, str]] = []
-    for line, d, _x in checked.inputs:
+    for line, d, x in checked.inputs:
         for kind, key in (("same email", identity.normalise_email(d.email)),
-                          ("same phone", identity.normalise_phone(d.phone, region))):
+                          ("same phone", x.norm_phone)):
             if key is None:
                 continue
             if (kind, key) in seen:

@@ -42,19 +42,19 @@ def _in_query(s: Session, column: str, values: Sequence[str], cols: str) -> list
     return rows
 
 
-def existing_matches(s: Session, rows: Sequence[tuple[int, ContactInput]], region: str
+def existing_matches(s: Session, rows: Sequence[tuple[int, str | None, str | None]]
                      ) -> dict[int, Existing]:
-    """line -> the register contact with the same email (else the same phone)."""
-    emails = {line: identity.normalise_email(d.email) for line, d in rows}
-    phones = {line: identity.normalise_phone(d.phone, region) for line, d in rows}
+    """line -> the register contact with the same email (else the same phone); rows are
+    (line, normalised email, E.164 phone)."""
+    emails = {line: email for line, email, _phone in rows}
+    phones = {line: phone for line, _email, phone in rows}
     cols = "id, {}, marketing_opt_out, opt_out_on"
     by_email = {r[1]: r for r in _in_query(
         s, "norm_email", sorted({e for e in emails.values() if e}), cols.format("norm_email"))}
     by_phone = {r[1]: r for r in _in_query(
         s, "norm_phone", sorted({p for p in phones.values() if p}), cols.format("norm_phone"))}
     found: dict[int, Existing] = {}
-    for line, _d in rows:
-        email, phone = emails[line], phones[line]
+    for line, email, phone in rows:
         hit, reason = ((by_email[email], "same email") if email and email in by_email else
                        (by_phone[phone], "same phone") if phone and phone in by_phone else
                        (None, ""))

@@ -1,5 +1,7 @@
-"""Writing an import: new contacts as Core bulk inserts (derived columns computed here,
-ids returned in order for the history rows), empty fields filled on matched contacts,
+"""Writing an import: new contacts as two executemany statements on the session's own
+connection and transaction (derived columns computed here from what the checks already
+worked out; ids given explicitly, so the history rows need no read-back), empty fields
+filled on matched contacts,
 objections recorded on them (a re-import never clears one), and the officer's value
 maps remembered for the store's next file."""
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from privdesk.domain import identity
@@ -31,36 +33,55 @@ FILL_FIELDS = ("email", "phone", "company", "location", "first_contact", "custom
 class NewRow:
     data: ContactInput
     opt_out_on: date | None
+    norm_phone: str | None = None
+    phone_forms: tuple[str, ...] = ()
 
 
-def insert_contacts(s: Session, rows: Sequence[NewRow], region: str,
-                    specs: tuple[RetentionRuleSpec, ...], officer: str, now: datetime) -> int:
-    """Insert `rows` with two executemany statements (contacts, then their history)."""
+COLUMNS = (*EDITABLE_FIELDS, "id", "created_at", "updated_at", "opt_out_on", "norm_email",
+           "norm_phone", "norm_name", "search_text", "retention_rule", "retention_due")
+_INSERT = (f"INSERT INTO contacts ({', '.join(COLUMNS)}) "
+           f"VALUES ({', '.join('?' * len(COLUMNS))})")
+_HISTORY = ("INSERT INTO contact_history (contact_id, field, old_value, new_value, officer, "
+            "changed_at) VALUES (?, 'created', NULL, 'imported from CSV', ?, ?)")
+
+
+def _sql(value: object) -> object:
+    """A value as SQLAlchemy's SQLite types store it (ISO dates, 0/1)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def insert_contacts(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRuleSpec, ...],
+                    officer: str, now: datetime) -> int:
+    """Insert `rows` in the session's transaction: contacts, then their history."""
     if not rows:
         return 0
-    values: list[dict[str, Any]] = []
-    for row in rows:
+    first = int(s.execute(text("SELECT coalesce(max(id), 0) FROM contacts")).scalar_one()) + 1
+    stamp = _sql(now)
+    values: list[tuple[Any, ...]] = []
+    for n, row in enumerate(rows):
         d = row.data
         due = retention_due(RetentionFacts(status=d.status, last_activity=d.last_activity,
                                            first_contact=d.first_contact, ceased=d.ceased,
                                            legal_hold=bool(d.legal_hold_reason),
                                            legal_hold_until=d.legal_hold_until), specs)
-        record = {f: getattr(d, f) for f in EDITABLE_FIELDS}
-        record.update(
-            created_at=now, updated_at=now, opt_out_on=row.opt_out_on,
-            norm_email=identity.normalise_email(d.email),
-            norm_phone=identity.normalise_phone(d.phone, region),
-            norm_name=identity.fold(d.name),
-            search_text=identity.search_text(d.name, d.email, d.phone, d.company, region),
-            retention_rule=due.rule_key, retention_due=due.due)
-        values.append(record)
-    ids = s.scalars(insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
-                    values).all()
-    s.execute(insert(ContactChange), [
-        {"contact_id": cid, "field": "created", "old_value": None,
-         "new_value": "imported from CSV", "officer": officer, "changed_at": now}
-        for cid in ids])
-    return len(ids)
+        email = identity.normalise_email(d.email)
+        folded = identity.fold(d.name)
+        search = identity.join_search_parts(folded, email, list(row.phone_forms),
+                                            identity.fold(d.company), raw_name=d.name,
+                                            raw_company=d.company)
+        values.append((*(_sql(getattr(d, f)) for f in EDITABLE_FIELDS), first + n, stamp,
+                       stamp, _sql(row.opt_out_on), email, row.norm_phone, folded, search,
+                       due.rule_key, _sql(due.due)))
+    cursor = s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.executemany(_INSERT, values)
+    cursor.executemany(_HISTORY, [(first + n, officer, stamp) for n in range(len(rows))])
+    return len(rows)
 
 
 def _note(s: Session, c: Contact, field: str, old: object, new: object, officer: str,
