@@ -83,7 +83,7 @@ def check_phone(phone: str | None, region: str
             tuple(identity.phone_forms_of(parsed)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowExtras:
     """What the import reports or stores beside the ContactInput."""
 

@@ -191,7 +191,7 @@ class ContactImportService:
         suppressed = {line for (line, _d, _x), f in zip(checked.inputs, flags, strict=True) if f}
         region, officer = self._region(), self._ctx.actor.name
         now, specs = self._ctx.now(), retention_specs(self._ctx.policy)
-        total, offset = 2 * len(checked.table.rows), len(checked.table.rows)
+        total, offset = 2 * checked.total, checked.total
         new: list[NewRow] = []
         done: list[ImportMatch] = []
         imported = updated = 0
@@ -255,7 +255,7 @@ class ContactImportService:
             remembered = remembered_maps(s)
         sources = {src.key: src.label for src in self._ctx.policy.sources}
         rules = rules_for(opts, checked, sources, region, self._ctx.today(), remembered)
-        check_rows(checked, rules, progress, cancel, factor * len(checked.table.rows))
+        check_rows(checked, rules, progress, cancel, factor * checked.total)
         dups = [ImportDuplicate(line, f"line {other}", (reason,))
                 for line, other, reason in within_file_duplicates(checked)]
         matches: dict[int, Existing] = {}
@@ -275,14 +275,14 @@ class ContactImportService:
                 if cancel is not None and cancel():
                     raise ImportCancelled()
         if progress is not None:
-            progress(len(checked.table.rows), factor * len(checked.table.rows))
+            progress(checked.total, factor * checked.total)
         dups.sort(key=lambda d: d.line)
         return checked, dups, matches
 
     @staticmethod
     def _result(checked: Checked, dups: list[ImportDuplicate],
                 matches: Mapping[int, Existing], opts: ImportOptions) -> ImportResult:
-        rows = len(checked.table.rows)
+        rows = checked.total
         file_level = checked.blocked
         action = {"skip": "will be skipped", "fill": "will be filled in",
                   "new": "will be imported as new"}[opts.on_existing]

@@ -87,6 +87,7 @@ class Checked:
     date_order: str | None = None
     kind: str | None = None
     objection_file: str | None = None
+    total: int = 0  # rows in the file (the rows themselves are let go once checked)
 
     @property
     def blocked(self) -> bool:
@@ -131,7 +132,7 @@ def prepare(data: bytes, options: ImportOptions) -> Checked:
         checked.needs.append(field_)
         return checked
     mapping = dict(guess_mapping(table.headers) if options.mapping is None else options.mapping)
-    checked = Checked(table, mapping,
+    checked = Checked(table, mapping, total=len(table.rows),
                       kind="vCard" if table.kind == "vcard" else recognise(table.headers),
                       objection_file=whole_file_objection(table.headers))
     checked.warnings += list(table.notes)
@@ -181,8 +182,9 @@ def check_rows(checked: Checked, rules: RowRules, progress: Progress | None,
             raise ImportCancelled()
         if progress is not None:
             progress(done, total)
-    if done < len(checked.table.rows):  # the pool stopped early: cancelled
+    if done < checked.total:  # the pool stopped early: cancelled
         raise ImportCancelled()
+    checked.table.rows.clear()  # a million rows of cells: ~1 GB that is no longer needed
     direct_sources = rules.direct_sources()
     for value, count in sources.items():
         key, how = map_value(value, direct_sources, rules.source_map, rules.remembered_sources,

@@ -35,6 +35,7 @@ from privdesk.services.contacts_import import (
 )
 from privdesk.services.container import Services
 from privdesk.ui.contacts.import_options import ImportOptions
+from privdesk.ui.contacts.import_report import importable, needs_text, report_rows
 from privdesk.ui.contacts.import_values import ValuesPanel
 from privdesk.ui.contacts.mapping_panel import MappingPanel
 from privdesk.ui.contacts.widgets import TextRowsModel
@@ -262,13 +263,7 @@ class ImportDialog(QDialog):
         if result.matched:
             text += f" {len(result.matched):,} are already in the register."
         self.summary.setText(text + "".join(f"\n{w}" for w in result.warnings))
-        self.import_button.setEnabled(self._importable(result))
-
-    @staticmethod
-    def _importable(result: ImportResult) -> bool:
-        """Valid rows, and nothing file-wide left to decide (unmapped values only hold
-        back their own rows)."""
-        return result.valid > 0 and not set(result.needs) - {"values"}
+        self.import_button.setEnabled(importable(result))
 
     def _needs_text(self, needs: tuple[str, ...]) -> str:
         """What the officer must decide before anything can be imported."""
@@ -277,22 +272,11 @@ class ImportDialog(QDialog):
             if need in tab:
                 self.tabs.setCurrentWidget(tab[need])
                 break
-        words = {"encoding": "choose the file's encoding (check the names shown)",
-                 "date_order": "choose how the dates are written",
-                 "columns": "map or ignore the opt-out column(s) marked ⚠",
-                 "values": "choose what each unmapped source or status value imports as",
-                 "header": "give the file a name column", "file": "fix the file"}
-        return "Before importing: " + "; ".join(words.get(n, n) for n in needs) + "."
+        return needs_text(needs)
 
     def _show_report(self, result: ImportResult) -> None:
         self._result = result
-        rows = [(str(e.line), e.field, e.reason) for e in result.errors]
-        rows += [(str(d.line), "possible duplicate", f"looks like {d.other} "
-                  f"({', '.join(d.reasons)})") for d in result.duplicates]
-        rows += [(str(m.line), "already in the register",
-                  f"contact #{m.contact_id} ({m.reason}): {m.action}") for m in result.matched]
-        rows += [(str(n), "suppressed", "on the suppression list: not imported")
-                 for n in result.suppressed]
+        rows = report_rows(result)
         self.errors_model.set_rows(rows)
         self.save_report_button.setEnabled(bool(rows))
         if result.errors and not result.needs:
@@ -326,7 +310,7 @@ class ImportDialog(QDialog):
             self.summary.setText(self._needs_text(result.needs) if result.needs else
                                  f"Nothing was imported: {result.rejected:,} rows have errors. "
                                  "Fix them, or tick “Import only the valid rows”.")
-            self.import_button.setEnabled(self._importable(result))
+            self.import_button.setEnabled(importable(result))
 
     def _failed(self, exc: Exception) -> None:
         self._stop()
