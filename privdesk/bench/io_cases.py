@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import sqlite3
 import tempfile
 from datetime import date, datetime, timedelta
@@ -17,8 +18,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from privdesk.bench.harness import BENCH_PASSPHRASE, BenchData, BenchResult, timed
+from privdesk.bench.harness import BENCH_PASSPHRASE, BenchData, BenchResult, derived_key, timed
 from privdesk.domain.contact_csv import COLUMNS
+from privdesk.services.contacts_import_pool import workers
 from privdesk.services.container import Services
 from privdesk.store.engine import Store, StoreKey
 from privdesk.store.models import Contact, Interaction, Request, RequestContact
@@ -29,28 +31,41 @@ PACK_REF = "SAR-BENCH-0001"
 
 
 def import_csv(data: BenchData, rows: int) -> bytes:
-    """A CSV of `rows` demo people (from the plain twin), in our template's columns."""
+    """A CSV of `rows` people new to the register, in our template's columns: the demo
+    people's companies, places and dates (from the plain twin), with first and last
+    names recombined and emails and phones of their own, so that every row goes through
+    the duplicate checks against the whole register and is then imported."""
     conn = sqlite3.connect(str(data.plain))
     cur = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM contacts ORDER BY id LIMIT ?", (rows,))
+    table = [list(r) for r in cur]
+    conn.close()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    opt_out = COLUMNS.index("marketing_opt_out")
-    for row in cur:
+    col = {c: i for i, c in enumerate(COLUMNS)}
+    for n, row in enumerate(table):
         cells = ["" if v is None else str(v) for v in row]
-        cells[opt_out] = "yes" if row[opt_out] else "no"
+        first = cells[col["name"]].split(" ")[0]
+        last = str(table[(n * 31 + 7) % len(table)][col["name"]]).split(" ")[-1]
+        cells[col["name"]] = f"{first} {last}"
+        cells[col["email"]] = f"imported.{n}@{cells[col['email']].split('@')[-1]}"
+        cells[col["phone"]] = f"+44 7400 {n % 1_000_000:06d}"
+        cells[col["marketing_opt_out"]] = "yes" if row[col["marketing_opt_out"]] else "no"
         writer.writerow(cells)
-    conn.close()
     return out.getvalue().encode("utf-8")
 
 
 def bench_import(data: BenchData) -> BenchResult:
-    """Import a CSV with full validation (every row checked, duplicates looked up) into a
-    fresh store, beside csv parsing + one executemany into a plain SQLite table."""
+    """Import a CSV with full validation (every row checked, duplicates looked up against
+    the whole register) into a copy of the benchmark store, so the register is the
+    benchmark's size (100k or 1M), beside csv parsing + one executemany into a plain
+    SQLite table."""
     rows = IMPORT_ROWS if data.size >= IMPORT_ROWS else data.size // 10  # smoke sizes
     payload = import_csv(data, rows)
     with tempfile.TemporaryDirectory() as tmp:
-        with Store.create(Path(tmp) / "import.privdesk", StoreKey.passphrase(BENCH_PASSPHRASE)) as store:
+        copy = Path(tmp) / "import.privdesk"
+        shutil.copyfile(data.encrypted, copy)
+        with Store.open(copy, derived_key(copy)) as store:
             services = Services.build(data.context(store))
             value, result = timed(lambda: services.contact_import.run(payload, skip_invalid=True))
         plain = sqlite3.connect(str(Path(tmp) / "plain.sqlite"), isolation_level=None)
@@ -66,9 +81,12 @@ def bench_import(data: BenchData) -> BenchResult:
         base, _ = timed(baseline)
         plain.close()
     target = 10.0 * rows / IMPORT_ROWS
-    return BenchResult(f"import {rows:,}-row CSV, full validation", round(value, 2), "s",
+    return BenchResult(f"import {rows:,}-row CSV into a {data.size:,} register, full "
+                       "validation + duplicate checks", round(value, 2), "s",
                        f"< {target:g} s", round(base, 2), value < target,
-                       note=f"{result.imported:,} imported, {len(result.errors)} errors")
+                       note=f"{result.imported:,} imported, {len(result.errors)} errors, "
+                            f"{len(result.duplicates):,} possible duplicates; "
+                            f"{workers()} worker processes")
 
 
 def _interaction_rows(n: int) -> list[tuple[str, str, str, str]]:
