@@ -19,7 +19,7 @@ from alembic import op
 from privdesk.domain import identity
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
