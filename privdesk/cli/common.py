@@ -94,9 +94,10 @@ def actor_from(args: argparse.Namespace) -> Actor:
     return Actor(name=officer_name(args))
 
 
-def open_context(args: argparse.Namespace) -> ServiceContext:
+def open_context(args: argparse.Namespace, verify_trail: bool = False) -> ServiceContext:
     """Unlock the store named by --store with the officer's key slot, and build the
-    services' context (the unlock, and any failed attempts before it, are audited)."""
+    services' context (the unlock, and any failed attempts before it, are audited).
+    What the unlock found wrong (a role edited in SQL, a trail cut short) goes to stderr."""
     try:
         policy = load_policy()
         store = vault.open_store(args.store, officer_name(args), read_passphrase(args))
@@ -107,10 +108,13 @@ def open_context(args: argparse.Namespace) -> ServiceContext:
             from exc
     today = getattr(args, "today", None)
     try:
-        ctx = begin_session(store, policy, today=(lambda: today) if today is not None else None)
+        ctx = begin_session(store, policy, today=(lambda: today) if today is not None else None,
+                            verify_trail=verify_trail)
     except StoreError as exc:
         store.close()
         raise CliError(str(exc), EXIT_UNLOCK) from exc
+    for warning in ctx.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
     return ctx
 
 
