@@ -75,6 +75,13 @@ class AuditTrailError(StoreError):
     """The trail's own secrets are missing: never replaced while events exist."""
 
 
+def as_bytes(value: object) -> bytes:
+    """A secret's value as stored by privdesk (bytes), or as raw SQL may have left it."""
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8", "replace")
+
+
 def _sig_message(event_id: int, digest: str, signer: str) -> bytes:
     return f"privdesk audit v1|{event_id}|{digest}|{signer}".encode()
 
@@ -92,7 +99,7 @@ class AuditLog:
     def _key(session: Session) -> bytes:
         value = session.scalar(select(Secret.value).where(Secret.name == KEY_NAME))
         if value is not None:
-            return value
+            return as_bytes(value)
         if session.scalar(select(AuditEvent.id).where(AuditEvent.hmac != "").limit(1)):
             # Deleting the key must never make privdesk sign the edited trail afresh.
             raise AuditTrailError(
@@ -175,7 +182,7 @@ class AuditLog:
                     return AuditCheck(False, checked, event.id,
                                       f"the event before event {event.id} was deleted, or "
                                       "events were reordered")
-                if not hmac.compare_digest(event.hmac, _mac_of(key_row.value, prev, event)):
+                if not hmac.compare_digest(event.hmac, _mac_of(as_bytes(key_row.value), prev, event)):
                     return AuditCheck(False, checked, event.id, f"event {event.id} was edited")
                 if roster is not None:
                     problem = _signature_problem(event, roster, keys)
@@ -187,8 +194,8 @@ class AuditLog:
         if head_row is None and last_id:
             return AuditCheck(False, checked, last_id,
                               "the record of the trail's newest event is missing (deleted)")
-        if head_row is not None and head_row.value != f"{last_id}:{prev}".encode("ascii"):
-            head_id = head_row.value.decode("ascii", "replace").split(":")[0]
+        if head_row is not None and as_bytes(head_row.value) != f"{last_id}:{prev}".encode("ascii"):
+            head_id = as_bytes(head_row.value).decode("ascii", "replace").split(":")[0]
             return AuditCheck(False, checked, last_id or None,
                               f"the trail ends at event {last_id} but its newest event was "
                               f"{head_id}: the last events were deleted")

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from privdesk.policy import Policy
 from privdesk.services import audit_anchor as anchor
-from privdesk.services.audit import HEAD_NAME, AuditCheck, AuditLog
+from privdesk.services.audit import HEAD_NAME, AuditCheck, AuditLog, as_bytes
 from privdesk.services.audit_trail import TAMPER
 from privdesk.services.context import Actor, ServiceContext, utc_now
 from privdesk.store import keyslots as ks
@@ -59,7 +59,7 @@ def keyring_of(store: Store) -> KeyRing:
 def _recorded(s: Session, name: str) -> int:
     value = s.get(Secret, name)
     try:
-        return int(value.value.decode("ascii")) if value is not None else 0
+        return int(as_bytes(value.value).decode("ascii")) if value is not None else 0
     except ValueError:
         return 0
 
@@ -108,9 +108,10 @@ def _trail_problems(s: Session, keyring: KeyRing, now_head: anchor.Head) -> list
                    if seen is not None else None)
         problems += anchor.compare(seen, now_head, at_seen)
     head = s.get(Secret, HEAD_NAME)
-    if head is not None and head.value != f"{now_head.last_id}:{now_head.last_hmac}".encode():
+    value = as_bytes(head.value) if head is not None else b""
+    if head is not None and value != f"{now_head.last_id}:{now_head.last_hmac}".encode():
         problems.append(f"the trail ends at event {now_head.last_id} but its own record of its "
-                        f"newest event says {head.value.decode('ascii', 'replace')[:20]}: the "
+                        f"newest event says {value.decode('ascii', 'replace')[:20]}: the "
                         "newest events were deleted")
     elif head is None and now_head.count:
         problems.append("the record of the trail's newest event is missing (deleted)")
