@@ -174,13 +174,17 @@ def test_rotation_of_dated_backups(team: Services, tmp_path: Path) -> None:
     first = service.backup_now()
     folder = tmp_path / "bk"
     start = datetime(2026, 1, 1, 18)
-    for i in range(60):  # fake older backups: the rotation decides by their names
-        name = f"team-{(start + timedelta(days=i)).strftime('%Y%m%d-%H%M%S')}.privdesk"
+    prefix = first.path.name[: -len("YYYYMMDD-HHMMSS.privdesk")]  # team-<store id>-
+    for i in range(60):  # fake older backups of this store: dated by their names
+        name = f"{prefix}{(start + timedelta(days=i)).strftime('%Y%m%d-%H%M%S')}.privdesk"
         (folder / name).write_bytes(first.path.read_bytes())
-    service.prune()
+        ks.sidecar_path(folder / name).write_bytes(ks.sidecar_path(first.path).read_bytes())
+    assert len(service.backups()) == 61
+    removed = service.prune()
     kept = service.backups()
     assert first.path in [b.path for b in kept]
-    assert len(kept) <= 7 + 4 + 12
+    assert len(kept) <= 7 + 4 + 12 and len(removed) == 61 - len(kept)
+    assert not any(ks.sidecar_path(p).exists() for p in removed)
     assert service.daily_if_due() is None  # a backup less than a day old exists
 
 
