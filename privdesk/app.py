@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from privdesk.domain.passwords import check_new_passphrase
 from privdesk.paths import AppPaths, app_paths
 from privdesk.policy import Policy, load_policy
 from privdesk.services.authz import Permission
@@ -24,7 +25,7 @@ from privdesk.services.officers import (
     resume_session,
 )
 from privdesk.store import vault
-from privdesk.store.errors import StoreLockedError
+from privdesk.store.errors import StoreError, StoreLockedError
 from privdesk.ui.areas import build_areas
 from privdesk.ui.gc_guard import GuiThreadCollector
 from privdesk.ui.lock import DialogCovers, IdleLock, LockCover
@@ -42,6 +43,8 @@ DEMO_ADMIN = DEMO_OFFICERS[0][0]
 def open_or_create(path: Path, officer: str, passphrase: str, create: bool,
                    policy: Policy) -> ServiceContext:
     """Unlock (or create) a store through the officer's key slot; runs off the UI thread."""
+    if create and (problem := check_new_passphrase(passphrase, [officer, path.stem])):
+        raise StoreError(problem)
     store = (vault.create_store(path, officer, passphrase) if create
              else vault.open_store(path, officer, passphrase))
     try:

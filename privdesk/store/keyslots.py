@@ -50,6 +50,7 @@ from privdesk.store.slot_parse import SlotFileError as SlotFileError
 
 FORMAT = 2  # 1: before signed roles (read, and upgraded by the first admin to unlock)
 MAX_FAILED_KEPT = 200  # failed unlocks remembered until the next good unlock audits them
+MAX_FAILED_READ = 5000
 MAX_FAILED_NAME = 64  # a typed name in a failed-unlock record (it is shown as data)
 MAX_SLOTS = 500
 DEFAULT_KDF = KdfParams()
@@ -209,7 +210,10 @@ class SlotFile:
             raise SlotFileError("This key file was written by a newer privdesk.")
         if fmt < 1:
             raise SlotFileError("The key file is damaged: it has no valid format number.")
-        failed = tuple(_failed(x) for x in f.items("failed_unlocks", MAX_FAILED_KEPT, []))
+        # Written without a key by anyone who types a wrong passphrase (or edits the file):
+        # read at most MAX_FAILED_READ, keep the newest MAX_FAILED_KEPT.
+        failed = tuple(_failed(x) for x in f.items("failed_unlocks", MAX_FAILED_READ, [])
+                       [-MAX_FAILED_KEPT:])
         slots = tuple(Slot.from_json(s, fmt) for s in f.items("slots", MAX_SLOTS))
         common = {"key_id": f.text("key_id", 16), "mac": f.text("mac", 64, ""),
                   "slots": slots, "failed": failed, "format": fmt}
