@@ -209,6 +209,11 @@ def begin_session(store: Store, policy: Policy, today: Callable[[], date] | None
                             "be when an admin next unlocks it.")
     failed = keyring.take_failed()
     with store.session() as s:
+        if info.wal_kept:
+            damage = (f"The store's write-ahead log was damaged; a copy was kept as "
+                      f"{info.wal_kept} before opening. Run privdesk check.")
+            ctx.warnings.append(damage)
+            ctx.record_outcome(s, "store.wal_damaged", "store", None, damage, "failed")
         for problem in problems:
             ctx.record_outcome(s, TAMPER, "store", None, problem, "failed")
         for detail in _failed_details(keyring, failed):

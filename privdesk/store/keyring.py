@@ -33,6 +33,7 @@ class UnlockInfo:
     roles_signed_now: bool = False  # this unlock signed an older store's roles
     pinned_now: bool = False  # this officer's slot pinned the admin key just now
     last_unlock: str = ""
+    wal_kept: str = ""  # a damaged -wal copied aside before opening (store.wal)
 
 
 class KeyRing:

@@ -37,6 +37,7 @@ from privdesk.store.keyring import UnlockInfo as UnlockInfo
 from privdesk.store.roster import ROLES as ROLES
 from privdesk.store.roster import Member, Roster
 from privdesk.store.upgrade import backup_before_migrating
+from privdesk.store.wal import keep_damaged_wal
 
 UNKNOWN_OFFICER = "(unknown officer name)"
 
@@ -296,7 +297,10 @@ def open_store(path: Path, officer: str, passphrase: str, migrate: bool = True) 
     """Unlock through the officer's slot; a store from an older privdesk is copied aside
     (verified) before its schema is migrated, and its roles are signed by the first admin
     to unlock it."""
+    kept = keep_damaged_wal(checked_path(path))  # before any connection can drop it
     key, keyring = unlock_key(path, officer, passphrase)
+    if kept is not None:
+        keyring.info = replace(keyring.info, wal_kept=str(kept))
     store = Store.open(path, key, migrate=False)
     store.keyring = keyring
     try:
