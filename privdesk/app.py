@@ -154,8 +154,25 @@ class Session:
         window.switch_store_requested.connect(self.switch_store)
         window.destroyed.connect(self.close)
         window.show()
+        self._show_findings(ctx)
         self._daily_backup()
         return window
+
+    def _show_findings(self, ctx: ServiceContext) -> None:
+        """What the unlock found wrong (a role edited outside privdesk, a trail shorter
+        than this workstation saw, a damaged write-ahead log): already in the audit
+        trail; shown without blocking, so the officer reads it before carrying on."""
+        if not ctx.warnings or self.window is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "privdesk found something wrong",
+                          "Opening this store, privdesk found the following. It has been "
+                          "recorded in the audit trail.", QMessageBox.StandardButton.Ok,
+                          self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data, never markup
+        box.setInformativeText("\n\n".join(ctx.warnings))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("unlock_findings")
+        box.open()
 
     def switch_store(self) -> None:
         """File > Open another store (Ctrl+O): unlock another, then close this one."""

@@ -131,16 +131,16 @@ def sync_roles(s: Session, keyring: KeyRing, now: datetime) -> list[str]:
             continue
         if row.role != member.role or not row.active:
             was = row.role + ("" if row.active else ", removed")
-            problems.append(f"the officers table gave {row.name} the role {was}, but the roles "
-                            f"the admins signed say {member.role}: the table was edited outside "
-                            "privdesk; the signed role is used")
+            problems.append(f"{row.name}'s role was changed to {was} outside privdesk (in the "
+                            f"officers table); the roles the admins signed say {member.role}, "
+                            f"so {row.name} stays {member.role}")
             row.role, row.active = member.role, True
     for row in s.scalars(select(Officer).where(Officer.active.is_(True))):
         if roster.member(row.name) is None and any(
                 ks.normalise_officer(f.name) == ks.normalise_officer(row.name)
                 for f in roster.former):
-            problems.append(f"the officers table lists {row.name} as active, but the admins "
-                            "removed them: the table was edited outside privdesk")
+            problems.append(f"{row.name} was put back as an officer outside privdesk (in the "
+                            "officers table), but the admins removed them; they stay removed")
             row.active = False
     s.flush()
     return problems

@@ -49,7 +49,7 @@ def test_a_role_edited_in_sql_is_refused_and_reported(team: Path, policy: Policy
             "DELETE FROM audit_events WHERE outcome = 'denied'")
     jo = unlock(team, VIEWER, VIEWER_PW, policy)
     assert jo.ctx.actor.role == "viewer"  # the signed role, not the table's
-    assert any("edited outside privdesk" in w for w in jo.ctx.warnings)
+    assert any("changed to admin outside privdesk" in w for w in jo.ctx.warnings)
     with pytest.raises(PermissionDenied):
         jo.officers.add("Mallory Fox", "admin", "mallory strong passphrase")
     with pytest.raises(PermissionDenied):
@@ -59,7 +59,7 @@ def test_a_role_edited_in_sql_is_refused_and_reported(team: Path, policy: Policy
     alex = unlock(team, ADMIN, ADMIN_PW, policy)
     with alex.ctx.store.session() as s:
         found = s.scalars(select(AuditEvent.detail).where(AuditEvent.action == "audit.tamper"))
-        assert any("Jo Lewis the role admin" in d for d in found)
+        assert any("Jo Lewis's role was changed to admin" in d for d in found)
     assert alex.ctx.actor.role == "admin"
     assert alex.audit.verify().ok is False  # the finding stays in the trail
     alex.close()
