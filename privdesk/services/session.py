@@ -106,7 +106,15 @@ def _trail_problems(s: Session, keyring: KeyRing, now_head: anchor.Head) -> list
         seen = anchor.remembered(keyring.store_id, keyring.info.officer)
         at_seen = (s.scalar(select(AuditEvent.hmac).where(AuditEvent.id == seen.last_id))
                    if seen is not None else None)
-        problems += anchor.compare(seen, now_head, at_seen)
+        found = anchor.compare(seen, now_head, at_seen)
+        restore = s.execute(select(AuditEvent.id, AuditEvent.at, AuditEvent.officer).where(
+            AuditEvent.action == "backup.restore", AuditEvent.outcome == "ok")
+            .order_by(AuditEvent.id.desc()).limit(1)).first() if found else None
+        if restore is not None:
+            found = [f"{f} (a restore from a backup by {restore.officer} on {restore.at:%Y-%m-%d} "
+                     f"is recorded at event {restore.id}: if that explains it, nothing else is "
+                     "wrong)" for f in found]
+        problems += found
     head = s.get(Secret, HEAD_NAME)
     value = as_bytes(head.value) if head is not None else b""
     if head is not None and value != f"{now_head.last_id}:{now_head.last_hmac}".encode():

@@ -143,3 +143,22 @@ def test_an_old_key_file_does_not_bring_back_an_old_passphrase(office: tuple[Pat
     shutil.copyfile(ks.sidecar_path(backup), ks.sidecar_path(path))  # every backup has one
     with pytest.raises(SessionError, match="older than the store"):
         unlock(path, JO, JO_PW, policy)
+
+
+def test_another_workstation_sees_the_shorter_trail_and_the_restore(
+        office: tuple[Path, Path], policy: Policy, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path, backup = office
+    monkeypatch.setenv("PRIVDESK_HOME", str(tmp_path / "jo-desk"))
+    jo = unlock(path, JO, JO_PW, policy)  # Jo's workstation remembers the longer trail
+    jo.close()
+    monkeypatch.setenv("PRIVDESK_HOME", str(tmp_path / "alex-desk"))
+    restore_backup(backup, path, ADMIN, ADMIN_PW)
+    alex = unlock(path, ADMIN, ADMIN_PW, policy)  # the restoring workstation: no finding
+    assert not [w for w in alex.ctx.warnings if "trail" in w]
+    alex.close()
+    monkeypatch.setenv("PRIVDESK_HOME", str(tmp_path / "jo-desk"))
+    jo = unlock(path, JO, JO_PW, policy)
+    found = " ".join(jo.ctx.warnings)
+    assert "The trail you saw on" in found and f"restore from a backup by {ADMIN}" in found
+    jo.close()
