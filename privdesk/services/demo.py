@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
 from privdesk.services.demo_people import PeopleSpec, people
 from privdesk.services.demo_requests import REQUEST_STATES as REQUEST_STATES  # re-exported
@@ -53,8 +54,14 @@ class DemoDataService:
 
     def generate(self, contacts: int = 2000, requests: int = 40, seed: int = 2018,
                  progress: Progress | None = None) -> DemoCounts:
+        self._ctx.require(Permission.IMPORT, "demo.generate", "store", None)
+        # Refused before anything is written: a non-empty store gets no demo officers.
+        if self._ctx.store.table_counts(["contacts"])["contacts"]:
+            raise RuntimeError("demo data goes into an empty store only")
         today = self._ctx.today()
         rng = random.Random(seed + 1)  # requests: independent of the contact stream
+        with self._ctx.store.session() as s:
+            self._ctx.record(s, "demo.generate", "store", None, detail=f"{contacts} contacts")
         self._officers(_stamp(self._ctx.now()))
         counts = self._ctx.store.run_raw(
             lambda raw: self.load_contacts(raw, contacts, seed, progress))

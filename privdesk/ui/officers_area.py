@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.passwords import MIN_LENGTH
+from privdesk.domain.passwords import MIN_LENGTH, check_new_passphrase
 from privdesk.services.authz import ROLES, Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.officers import OfficerRow, OfficerService
@@ -104,9 +104,11 @@ class AddOfficerDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        ok = (bool(self.name.text().strip()) and len(self.passphrase.text()) >= MIN_LENGTH
+        rule = check_new_passphrase(self.passphrase.text(), [self.name.text()])
+        ok = (bool(self.name.text().strip()) and not rule
               and self.passphrase.text() == self.repeat.text())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(rule)
 
 
 class PassphraseDialog(QDialog):
@@ -137,9 +139,10 @@ class PassphraseDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        ok = (bool(self.old.text()) and len(self.new.text()) >= MIN_LENGTH
-              and self.new.text() == self.repeat.text())
+        rule = check_new_passphrase(self.new.text())
+        ok = bool(self.old.text()) and not rule and self.new.text() == self.repeat.text()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(rule)
 
 
 class OfficersArea(QWidget):
