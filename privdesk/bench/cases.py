@@ -32,7 +32,7 @@ RETENTION_PAGE = 2000  # the Retention area's LIST_LIMIT
 # What an officer types, one keystroke at a time: every prefix is a search.
 TYPED = ["smith", "jones", "07911", "acme", "taylor", "ann lee", "@hotmail", "wright ltd"]
 KEYSTROKES = [word[:n] for word in TYPED for n in range(1, len(word) + 1)]
-VIEW_ROWS = 200  # rows the Contacts view loads with each new result (its first page)
+VIEW_ROWS = 50  # rows the Contacts view loads with each new result (ui table_model.PAGE_ROWS)
 
 
 def _view_search(contacts: ContactService, text: str) -> int:
