@@ -16,6 +16,7 @@ import unicodedata
 from datetime import date
 from xml.sax.saxutils import escape
 
+from privdesk.domain import dates
 from privdesk.reports.fonts import Coverage, register_fonts
 
 REDACTED = "[redacted]"
@@ -69,9 +70,9 @@ def markup(value: object) -> str:
 
 def long_date(value: date | None) -> str:
     """24 November 2026, the form a UK letter uses."""
-    return f"{value.day} {value.strftime('%B %Y')}" if value else ""
+    return dates.long_date(value)
 
 
 def short_date(value: date | None) -> str:
     """24 Nov 2026, for table cells."""
-    return f"{value.day} {value.strftime('%b %Y')}" if value else ""
+    return dates.short_date(value)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.dates import date_time
 from privdesk.services.audit import AuditCheck
 from privdesk.services.audit_trail import AuditFilter, AuditRow, AuditService
 from privdesk.services.authz import Permission
@@ -62,7 +63,7 @@ class AuditTableModel(RowListModel[AuditRow]):
         if col == COL_ID:
             return str(row.id)
         if col == COL_AT:
-            return row.at.strftime("%a %d %b %Y %H:%M:%S")
+            return date_time(row.at, seconds=True, weekday=True)
         if col == COL_OFFICER:
             return row.officer
         if col == COL_ACTION:

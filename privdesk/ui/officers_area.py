@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.dates import short_date
 from privdesk.domain.passwords import MIN_LENGTH
 from privdesk.services.authz import ROLES, Permission
 from privdesk.services.context import ServiceContext
@@ -52,7 +53,7 @@ class OfficerTableModel(RowListModel[OfficerRow]):
                 return row.role.capitalize()
             if col == COL_STATUS:
                 return _status(row)
-            return row.created_at.strftime("%d %b %Y")
+            return short_date(row.created_at)
         if role == Qt.ItemDataRole.ForegroundRole and (not row.active or not row.has_slot):
             return QBrush(QColor("#8a939c"))
         return None

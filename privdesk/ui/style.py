@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -19,7 +20,14 @@ def app_icon() -> QIcon:
     return icon
 
 
+def use_en_gb() -> None:
+    """Date edits and calendars read en-GB (Mon 2 Mar 2026) whatever the desktop's language,
+    matching the letters and packs (privdesk.domain.dates)."""
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+
+
 def apply_style(app: QApplication) -> None:
+    use_en_gb()
     qss = resources.files("privdesk.resources").joinpath("styles/app.qss").read_text("utf-8")
     app.setStyle("Fusion")
     app.setStyleSheet(qss)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from privdesk.domain.contact_records import (
     RelatedChanges,
 )
 from privdesk.domain.contact_validation import validate_contact
+from privdesk.domain.dates import date_time
 from privdesk.services.authz import Permission
 from privdesk.services.contacts import ContactValidationError
 from privdesk.services.container import Services
@@ -167,7 +169,7 @@ class ContactEditorDialog(QDialog):
 
     def _when(self, change: object) -> str:
         at = getattr(change, "changed_at", None)
-        return at.strftime("%-d %b %Y %H:%M") + " UTC" if at else ""
+        return date_time(at) + " UTC" if isinstance(at, datetime) else ""
 
     # -- saving ------------------------------------------------------------------------
     def save(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from privdesk.domain.contact_records import STATUS_LABELS, ContactQuery, ContactRow, IdPage
+from privdesk.domain.dates import short_date
 from privdesk.domain.display import without_bidi_controls
 from privdesk.services.contacts import ContactService
 from privdesk.ui.tasks import TaskRunner
@@ -51,7 +52,7 @@ Pager = Callable[[ContactQuery, int, int], tuple[IdPage, list[ContactRow]]]
 
 
 def format_date(d: date | None) -> str:
-    return d.strftime("%-d %b %Y") if d else ""
+    return short_date(d)
 
 
 class ContactTableModel(QAbstractTableModel):

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from privdesk.domain.dates import day_date
 from privdesk.services.purge import PurgeCounts, PurgeItem
 from privdesk.services.retention import DueContact
 
@@ -22,8 +23,7 @@ DUE_HEADERS = ("ID", "Name", "Rule applied", "Due", "When")
 
 
 def fmt_date(d: Any) -> str:
-    # Built by hand: %-d is not portable (Windows strftime has no "-" flag).
-    return f"{d:%a} {d.day} {d:%b %Y}" if d is not None else "—"
+    return day_date(d) if d is not None else "—"
 
 
 def when_text(days_left: int) -> str:
