@@ -109,6 +109,7 @@ class Session:
     def unlock(self, preselect: Path | None = None, demo: bool = False) -> bool:
         dialog = UnlockDialog(self._open, self.tasks, self.recent.load(), self.paths.data,
                               demo_passphrase=DEMO_PASSPHRASE if demo else None,
+                              demo_officers=DEMO_OFFICERS if demo else (),
                               settings=self.settings,
                               default_officer=DEMO_ADMIN if demo else self.default_officer)
         if preselect is not None:
@@ -222,7 +223,8 @@ class Session:
     # -- settings and backups -------------------------------------------------------------
     def open_settings(self) -> None:
         assert self.services is not None and self.window is not None
-        dialog = SettingsDialog(self.services.settings, self.ctx, self.tasks, self.window)
+        dialog = SettingsDialog(self.services.settings, self.ctx, self.tasks, self.window,
+                                mail=self.services.mail)
         if dialog.exec() == QDialog.DialogCode.Accepted and self.idle is not None:
             self.idle.set_interval(minutes_to_ms(self.services.settings.get("auto_lock_minutes")))
 

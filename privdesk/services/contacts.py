@@ -150,7 +150,7 @@ class ContactService:
                 contact.updated_at = self._ctx.now()
                 self._derive(contact)
                 self._ctx.record(s, "contacts.update", "contact", contact_id,
-                                 detail=f"fields: {','.join(changed) or 'none'}")
+                                 detail=_changes_in_words(changed, related))
             return self._detail(s, contact)
 
     def opt_out(self, contact_id: int) -> ContactDetail:
@@ -306,3 +306,16 @@ def _describe_interaction(row: Interaction) -> str:
 
 def _describe_disclosure(d: Disclosure) -> str:
     return f"to {d.recipient} on {d.disclosed_on.isoformat()} for {d.purpose}"
+
+
+def _changes_in_words(changed: list[str], related: RelatedChanges | None) -> str:
+    """"changed notes, email; added 1 interaction": what an update did, for the audit."""
+    parts = [f"changed {', '.join(n.replace('_', ' ') for n in changed)}"] if changed else []
+    if related is not None:
+        for verb, items, what in (("added", related.new_interactions, "interaction"),
+                                  ("removed", related.removed_interactions, "interaction"),
+                                  ("added", related.new_disclosures, "disclosure"),
+                                  ("removed", related.removed_disclosures, "disclosure")):
+            if items:
+                parts.append(f"{verb} {len(items)} {what}{'s' if len(items) != 1 else ''}")
+    return "; ".join(parts) or "saved with no change"

@@ -76,8 +76,10 @@ class PackService:
         self._ctx.require(Permission.EDIT, "pack.redact", "request", reference)
         with self._ctx.store.session() as s:
             request = find_request(s, reference)
-            if item_ref not in {i.ref for i in gather(s, request, self._ctx.policy)}:
+            items = {i.ref: i for i in gather(s, request, self._ctx.policy)}
+            if item_ref not in items:
                 raise PackError(f"{item_ref!r} is not an item of request {reference}.")
+            label = _in_words(items[item_ref])
             existing = self._marks(s, request).get(item_ref)
             if existing is not None:
                 s.delete(existing)
@@ -85,9 +87,11 @@ class PackService:
                             reason=reason.strip(), officer=self._ctx.actor.name,
                             at=self._ctx.now())
             s.add(row)
-            add_event(self._ctx, s, request, "redaction", f"{action.capitalize()}: {item_ref}")
+            verb = "Redacted" if action == "redact" else "Withheld"
+            # In words on the timeline (the item as the officer saw it, and why).
+            add_event(self._ctx, s, request, "redaction", f"{verb}: {label} ({reason.strip()})")
             self._ctx.record(s, "pack.redact", "request", request.id,
-                             detail=f"{action} {item_ref}")
+                             detail=f"{verb.lower()} {label} [{item_ref}]")
             s.flush()
             return RedactionRecord(row.id, row.item_ref, row.action, row.reason, row.officer,
                                    row.at)
@@ -102,9 +106,12 @@ class PackService:
             if existing is None:
                 raise PackError(f"{item_ref!r} is not redacted.")
             s.delete(existing)
+            found = [i for i in gather(s, request, self._ctx.policy) if i.ref == item_ref]
+            label = _in_words(found[0]) if found else item_ref
             add_event(self._ctx, s, request, "redaction_lifted",
-                        f"Redaction lifted: {item_ref} ({reason.strip()})")
-            self._ctx.record(s, "pack.unredact", "request", request.id, detail=item_ref)
+                        f"Redaction lifted: {label} ({reason.strip()})")
+            self._ctx.record(s, "pack.unredact", "request", request.id,
+                             detail=f"{label} [{item_ref}]")
 
     # -- the pack ---------------------------------------------------------------------
     def preview(self, reference: str, include_schedule: bool = True) -> bytes:
@@ -273,3 +280,7 @@ def _csv(tables: tuple[PackTable, ...]) -> bytes:
                 writer.writerow([neutralise(x) for x in (t.title, r.ref, col, cell)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 
+
+def _in_words(item: HeldItem) -> str:
+    """"Interactions · Enquiry of 15 Dec 2015": the item as the preview lists it."""
+    return item.label if ":" in item.label else f"{_section(item)} · {item.label}"

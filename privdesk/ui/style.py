@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QIcon
@@ -28,7 +29,10 @@ def use_en_gb() -> None:
 
 def apply_style(app: QApplication) -> None:
     use_en_gb()
-    qss = resources.files("privdesk.resources").joinpath("styles/app.qss").read_text("utf-8")
+    styles = resources.files("privdesk.resources").joinpath("styles")
+    # The arrows are SVG files beside the sheet; Qt reads url() from a real path.
+    folder = Path(str(styles)).as_posix()
+    qss = styles.joinpath("app.qss").read_text("utf-8").replace("@STYLES@", folder)
     app.setStyle("Fusion")
     app.setStyleSheet(qss)
     app.setWindowIcon(app_icon())

@@ -11,7 +11,8 @@ officer can carry on with the window and editors left open behind the lock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,8 @@ class UnlockDialog(QDialog):
     def __init__(self, opener: Opener, tasks: TaskRunner, recent: list[Path],
                  default_folder: Path, demo_passphrase: str | None = None,
                  parent: QWidget | None = None, settings: QSettings | None = None,
-                 default_officer: str = "", locked_officer: str | None = None) -> None:
+                 default_officer: str = "", locked_officer: str | None = None,
+                 demo_officers: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Unlock privdesk" if locked_officer is None else "privdesk is locked")
         self.setMinimumSize(560, 460 if locked_officer is None else 200)
@@ -114,10 +116,14 @@ class UnlockDialog(QDialog):
         self.demo_hint.setObjectName("hint")
         self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if demo_passphrase:
+            others = [f"{escape(n)} ({r})" for n, r in demo_officers if n != default_officer]
             self.demo_hint.setText(
-                f"Demo store: officer <b>{default_officer}</b> (admin), passphrase "
-                f"<b>{demo_passphrase}</b>. Priya Shah (officer) and Jo Lewis (viewer) use the "
-                "same passphrase. Demo data only.")
+                f"Demo store: officer <b>{escape(default_officer)}</b> (admin), passphrase "
+                f"<b>{escape(demo_passphrase)}</b>."
+                + (f" {', '.join(others[:-1])} and {others[-1]} use the same passphrase."
+                   if len(others) > 1 else
+                   f" {others[0]} uses the same passphrase." if others else "")
+                + " Demo data only.")
             self.demo_hint.setWordWrap(True)
             self.passphrase.setText(demo_passphrase)
         self.demo_hint.setVisible(bool(demo_passphrase))

@@ -161,10 +161,10 @@ def test_audit_screen_filters_and_exports(qtbot: Any, team: Services, tmp_path: 
     qtbot.waitUntil(lambda: area.model.rowCount() >= 5, timeout=5000)
     outcomes = {area.model.index(r, COL_OUTCOME).data() for r in range(area.model.rowCount())}
     assert {"ok", "denied", "failed"} <= outcomes
-    area.action.setCurrentIndex(area.action.findText("officer.add"))
+    area.action.setCurrentIndex(area.action.findData("officer.add"))
     area.refresh()
     qtbot.waitUntil(lambda: area.model.rowCount() == 2, timeout=5000)
-    assert {area.model.index(r, COL_ACTION).data() for r in range(2)} == {"officer.add"}
+    assert {area.model.index(r, COL_ACTION).data() for r in range(2)} == {"Added an officer"}
     area.clear_filters()
     qtbot.waitUntil(lambda: area.model.rowCount() >= 5, timeout=5000)
     area.officer.setCurrentIndex(area.officer.findText("Jo Lewis"))

@@ -34,6 +34,7 @@ from privdesk.ui.contacts.duplicates_dialog import choose_duplicate_action
 from privdesk.ui.contacts.editor_form import ContactForm
 from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
 from privdesk.ui.contacts.table_model import format_date
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 IDENTIFYING = ("name", "email", "phone", "company")
@@ -58,7 +59,7 @@ class ContactEditorDialog(QDialog):
         self.confirm_suppressed: Callable[[], bool] = self._ask_suppressed
         name = detail.data.name if detail else ""
         self.setWindowTitle(f"Contact: {name[:60]}" if detail else "New contact")
-        self.resize(920, 620)
+        fit_window(self, 920, 620)
 
         self.form = ContactForm(self._ctx.policy, region)
         # Shortcuts to the form's widgets (tests and the methods below use them).

@@ -40,6 +40,7 @@ from privdesk.ui.requests.new_request_dialog import NewRequestDialog
 from privdesk.ui.requests.queue_model import (
     COL_COUNTDOWN,
     COL_DUE,
+    COL_RECEIVED,
     COL_REF,
     COL_REQUESTER,
     ROW_ROLE,
@@ -131,7 +132,10 @@ class RequestsArea(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_REQUESTER, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_REQUESTER, 150)
+        header.resizeSection(COL_REQUESTER, 140)
+        # Status and officer before the received date: on a laptop screen the columns past
+        # the requester are the ones that scroll, and the received date is in the detail.
+        header.moveSection(header.visualIndex(COL_RECEIVED), header.count() - 1)
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(70)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

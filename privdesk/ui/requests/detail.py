@@ -62,7 +62,7 @@ class RequestDetailPane(QScrollArea):
         self.detail: RequestDetail | None = None
         self.dialog: ActionDialog | None = None
         self.setWidgetResizable(True)
-        self.setMinimumWidth(400)
+        self.setMinimumWidth(360)
 
         body = QWidget()
         self.setWidget(body)
@@ -89,15 +89,6 @@ class RequestDetailPane(QScrollArea):
         inner.addWidget(self.subtitle)
         inner.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignLeft)
 
-        facts_box = QGroupBox("Request")
-        self.facts = QFormLayout(facts_box)
-        self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        inner.addWidget(facts_box)
-
-        working_box = QGroupBox("How the due date was worked out")
-        self.working = _plain()
-        QVBoxLayout(working_box).addWidget(self.working)
-        inner.addWidget(working_box)
 
         actions_box = QGroupBox("Actions")
         grid = QGridLayout(actions_box)
@@ -107,8 +98,21 @@ class RequestDetailPane(QScrollArea):
             button.clicked.connect(lambda _=False, n=name: self.open_action(n))
             grid.addWidget(button, i // 3, i % 3)
             self.buttons[name] = button
+        # What can be done next comes first, so its buttons are in view on a laptop screen
+        # (1366x768) without scrolling; the facts and the working follow.
         inner.addWidget(actions_box)
         self._inner = inner
+        self._actions_box = actions_box
+
+        facts_box = self._facts_box = QGroupBox("Request")
+        self.facts = QFormLayout(facts_box)
+        self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        inner.addWidget(facts_box)
+
+        working_box = QGroupBox("How the due date was worked out")
+        self.working = _plain()
+        QVBoxLayout(working_box).addWidget(self.working)
+        inner.addWidget(working_box)
 
         timeline_box = self._timeline_box = QGroupBox("Timeline")
         self.timeline = QListWidget()
@@ -121,7 +125,7 @@ class RequestDetailPane(QScrollArea):
 
     def add_section(self, widget: QWidget) -> None:
         """Another box under the actions (the area adds packs, erasure and letters)."""
-        self._inner.insertWidget(self._inner.indexOf(self._timeline_box), widget)
+        self._inner.insertWidget(self._inner.indexOf(self._facts_box), widget)
 
     def set_calendar(self, calendar: WorkingDays) -> None:
         self._calendar = calendar

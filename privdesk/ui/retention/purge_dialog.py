@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.services.purge import PurgePreview, PurgeResult, PurgeService
 from privdesk.ui.retention.models import P_COL_NAME, PurgePreviewModel, fmt_date
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 TOTAL_LABELS = (("contacts", "Contacts"), ("interactions", "Interactions"),
@@ -41,7 +42,7 @@ class PurgeReviewDialog(QDialog):
         self.result_: PurgeResult | None = None
         n = len(preview.items)
         self.setWindowTitle("Review and purge")
-        self.resize(1060, 640)
+        fit_window(self, 1060, 640)
 
         heading = QLabel(f"Delete {n:,} contact{'s' if n != 1 else ''} due by "
                          f"{fmt_date(preview.due_by)}")
