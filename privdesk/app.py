@@ -29,6 +29,7 @@ from privdesk.ui.areas import build_areas
 from privdesk.ui.gc_guard import GuiThreadCollector
 from privdesk.ui.lock import DialogCovers, IdleLock, LockCover
 from privdesk.ui.main_window import MainWindow
+from privdesk.ui.navigation import Navigator
 from privdesk.ui.permissions import guard
 from privdesk.ui.settings_dialog import SettingsDialog
 from privdesk.ui.style import apply_style
@@ -131,8 +132,11 @@ class Session:
     def show(self, ctx: ServiceContext) -> MainWindow:
         self.recent.add(ctx.store.path)
         self.services = Services.build(ctx)
-        window = MainWindow(build_areas(self.services, self.tasks), str(ctx.store.path),
-                            self._officer_text(), self.settings)
+        navigator = Navigator()
+        window = MainWindow(build_areas(self.services, self.tasks, navigator),
+                            str(ctx.store.path), self._officer_text(), self.settings)
+        navigator.setParent(window)
+        navigator.area_wanted.connect(window.show_area)
         self.window = window
         window.lock_requested.connect(lambda: self.lock("on demand"))
         settings_action = QAction("&Settings…", window)

@@ -42,7 +42,14 @@ from privdesk.services.context import ServiceContext, retention_specs
 from privdesk.services.retention_fields import apply_retention_fields, retention_facts
 from privdesk.services.settings import SettingsService
 from privdesk.services.suppression import SuppressionList
-from privdesk.store.models import Contact, ContactChange, Disclosure, Interaction, RequestContact
+from privdesk.store.models import (
+    Contact,
+    ContactChange,
+    Disclosure,
+    Interaction,
+    Request,
+    RequestContact,
+)
 
 
 class ContactValidationError(ValueError):
@@ -282,8 +289,10 @@ class ContactService:
                          .order_by(Disclosure.disclosed_on.desc(), Disclosure.id.desc())).all()
         hist = s.scalars(select(ContactChange).where(ContactChange.contact_id == c.id)
                          .order_by(ContactChange.changed_at.desc(), ContactChange.id.desc())).all()
-        reqs = s.scalars(select(RequestContact.request_id)
-                         .where(RequestContact.contact_id == c.id)).all()
+        reqs = s.execute(select(Request.id, Request.reference)
+                         .join(RequestContact, RequestContact.request_id == Request.id)
+                         .where(RequestContact.contact_id == c.id)
+                         .order_by(Request.received_on.desc(), Request.id.desc())).all()
         return ContactDetail(
             id=c.id, data=to_input(c), opt_out_on=c.opt_out_on, retention_rule=c.retention_rule,
             retention_due=c.retention_due, retention_working=working, created_at=c.created_at,
@@ -294,7 +303,8 @@ class ContactService:
                               for d in disc),
             history=tuple(ChangeRecord(h.id, h.field, h.old_value, h.new_value, h.officer,
                                        h.changed_at) for h in hist),
-            request_ids=tuple(reqs),
+            request_ids=tuple(r.id for r in reqs),
+            request_refs=tuple(r.reference for r in reqs),
         )
 
 

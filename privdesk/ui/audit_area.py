@@ -33,6 +33,7 @@ from privdesk.services.audit_trail import AuditFilter, AuditRow, AuditService
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.ui.models.row_list import RowListModel
+from privdesk.ui.navigation import Navigator, open_on_double_click
 from privdesk.ui.permissions import guard
 from privdesk.ui.tasks import TaskRunner
 
@@ -41,6 +42,7 @@ HEADERS = ["#", "When (UTC)", "Officer", "Action", "Record", "Outcome", "Detail"
 ANY = "Any"
 _OUTCOME_COLOURS = {"denied": "#b3261e", "failed": "#b26a00"}
 OPENABLE = ("contact", "request")
+LINK_ROLE = Qt.ItemDataRole.UserRole + 7
 
 
 class AuditTableModel(RowListModel[AuditRow]):
@@ -63,6 +65,9 @@ class AuditTableModel(RowListModel[AuditRow]):
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_OUTCOME:
             colour = _OUTCOME_COLOURS.get(row.outcome)
             return QBrush(QColor(colour)) if colour else None
+        if role == LINK_ROLE:
+            return (f"{row.target_type}:{row.target_id}" if row.target_type in OPENABLE
+                    and row.target_id and row.target_id.isdigit() else None)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_ID:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -89,6 +94,7 @@ class AuditArea(QWidget):
         super().__init__()
         self._service, self._ctx, self._tasks = service, ctx, tasks
         self._checked: int | None = None  # events covered by the last chain check
+        self.navigator: Navigator | None = None  # set by ui.areas
         heading = QLabel("Audit")
         heading.setObjectName("areaTitle")
         about = QLabel("Who did what to which record, and when. Events are chained by HMAC, "
@@ -133,6 +139,8 @@ class AuditArea(QWidget):
                            (COL_TARGET, 160), (COL_OUTCOME, 80)):
             self.table.setColumnWidth(col, width)
 
+        open_on_double_click(self.table, lambda: self.navigator, LINK_ROLE, kind="")
+        self.table.setToolTip("Double-click an event about a contact or a request to open it")
         self.status = QLabel()
         self.status.setObjectName("hint")
         self.status.setTextFormat(Qt.TextFormat.PlainText)

@@ -40,6 +40,7 @@ from privdesk.ui.contacts.table_model import (
     COL_STATUS,
     ContactTableModel,
 )
+from privdesk.ui.navigation import Navigator
 from privdesk.ui.tasks import TaskRunner
 
 # Columns whose content has a known width keep it (a phone number, a date, the
@@ -54,6 +55,8 @@ MIN_FLEX = 70
 class ContactsArea(QWidget):
     def __init__(self, services: Services, tasks: TaskRunner) -> None:
         super().__init__()
+        self.navigator: Navigator | None = None  # set by ui.areas
+        self.editor: ContactEditorDialog | None = None
         self._services, self._tasks = services, tasks
         self._ctx = services.ctx
         self._contacts = services.contacts
@@ -239,7 +242,14 @@ class ContactsArea(QWidget):
     def make_editor(self, detail: ContactDetail | None) -> ContactEditorDialog:
         dialog = ContactEditorDialog(self._services, self._tasks, detail, self._region, self)
         dialog.saved.connect(lambda _d: self.refresh())
+        dialog.navigator = self.navigator
+        self.editor = dialog
         return dialog
+
+    def open_contact(self, contact_id: int) -> None:
+        """Open a contact's record from anywhere (a request, a retention list, the audit)."""
+        self._tasks.run(lambda: self._contacts.get(contact_id), on_done=self._open_editor,
+                        on_error=self._show_error)
 
     def _open_editor(self, detail: ContactDetail | None) -> None:
         self.make_editor(detail).open()

@@ -34,6 +34,7 @@ from privdesk.ui.contacts.duplicates_dialog import choose_duplicate_action
 from privdesk.ui.contacts.editor_form import ContactForm
 from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
 from privdesk.ui.contacts.table_model import format_date
+from privdesk.ui.navigation import REQUEST_LINK, Navigator, link
 from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
@@ -52,6 +53,7 @@ class ContactEditorDialog(QDialog):
         self._detail, self._region = detail, region
         self._editable = self._ctx.can(Permission.EDIT)
         self._touched: set[str] = set()
+        self._loaded_input: ContactInput | None = None
         self._busy = False
         self.choose_duplicate: DuplicateChooser = choose_duplicate_action
         self.confirm_opt_out: Callable[[], bool] = self._ask_opt_out
@@ -94,8 +96,21 @@ class ContactEditorDialog(QDialog):
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.hide()
+        # The person's requests, one click each (the Navigator is set by the Contacts area).
+        self.navigator: Navigator | None = None
+        self.requests_label = QLabel()
+        self.requests_label.setTextFormat(Qt.TextFormat.RichText)
+        self.requests_label.setWordWrap(True)
+        self.requests_label.linkActivated.connect(self._open_link)
+        if detail is not None and detail.request_ids:
+            links = ", ".join(link(REQUEST_LINK, rid, ref)
+                              for rid, ref in zip(detail.request_ids, detail.request_refs,
+                                                  strict=False))
+            self.requests_label.setText(f"Requests from this person: {links}")
+        self.requests_label.setVisible(bool(detail and detail.request_ids))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.requests_label)
         layout.addWidget(self.banner)
         layout.addWidget(self.buttons)
         self._load(detail.data if detail else ContactInput(name="", first_contact=today))
@@ -110,9 +125,22 @@ class ContactEditorDialog(QDialog):
         self.form.set_read_only()
         self.save_button.setToolTip(f"Your role ({self._ctx.actor.role}) cannot change contacts.")
 
+    def _open_link(self, href: str) -> None:
+        """Go to the request, unless this record has changes that are not saved yet."""
+        if self.navigator is None:
+            return
+        unsaved = self._loaded_input is not None and self.current_input() != self._loaded_input
+        if unsaved or self.related() != RelatedChanges():
+            self.banner.setText("Save or cancel your changes first, then open the request.")
+            self.banner.show()
+            return
+        self.reject()
+        self.navigator.open_link(href)
+
     # -- values ------------------------------------------------------------------------
     def _load(self, data: ContactInput) -> None:
         self.form.load(data)
+        self._loaded_input = self.current_input()
         self._touched.clear()
         self._show_marketing()
 

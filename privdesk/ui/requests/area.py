@@ -70,6 +70,7 @@ class RequestsArea(QWidget):
         self._today = today or services.ctx.today
         self._officers: list[str] = []
         self._selected_id: int | None = None
+        self._wanted_id: int | None = None  # asked for by a link, selected once loaded
         self.dialog: NewRequestDialog | None = None
 
         title = QLabel("Requests")
@@ -190,8 +191,28 @@ class RequestsArea(QWidget):
         self.model.set_rows(loaded.rows)
         self.strip.show_stats(loaded.stats)
         self._count_shown()
-        if self._selected_id is not None:
+        if self._wanted_id is not None:
+            wanted, self._wanted_id = self._wanted_id, None
+            self.show_request(wanted, reload=False)
+        elif self._selected_id is not None:
             self.select_request(self._selected_id)
+
+    def show_request(self, request_id: int, reload: bool = True) -> None:
+        """Select a request named by a link elsewhere, clearing filters that hide it."""
+        if self.select_request(request_id):
+            self._wanted_id = None
+            self.table.scrollTo(self.table.currentIndex())
+            return
+        if self.model.row_of(request_id) is None:
+            if reload:  # not loaded yet: select it when it is
+                self._wanted_id = request_id
+                self.refresh()
+            return
+        self.status_filter.setCurrentIndex(self.status_filter.findData(None))
+        self.type_filter.setCurrentIndex(0)
+        self.assignee_filter.setCurrentIndex(0)
+        if self.select_request(request_id):
+            self.table.scrollTo(self.table.currentIndex())
 
     def _fill_assignees(self, names: list[str]) -> None:
         current = self.assignee_filter.currentData()

@@ -32,6 +32,7 @@ from privdesk.services.request_records import (
     RequestDetail,
 )
 from privdesk.services.requests import RequestService
+from privdesk.ui.navigation import CONTACT_LINK, Navigator, link
 from privdesk.ui.requests.action_dialog import ActionDialog
 from privdesk.ui.requests.actions import ACTIONS, dialog_for, why_not
 from privdesk.ui.requests.queue_model import URGENCY_COLOURS
@@ -61,6 +62,7 @@ class RequestDetailPane(QScrollArea):
         self._calendar = WorkingDays("ENG")
         self.detail: RequestDetail | None = None
         self.dialog: ActionDialog | None = None
+        self.navigator: Navigator | None = None  # set by ui.areas: links to the register
         self.setWidgetResizable(True)
         self.setMinimumWidth(360)
 
@@ -182,8 +184,7 @@ class RequestDetailPane(QScrollArea):
             rows.append(("Phone", d.requester_phone))
         if d.requester_address:
             rows.append(("Address", d.requester_address))
-        if d.contacts:
-            rows.append(("Register", ", ".join(f"#{c.id} {c.name}" for c in d.contacts)))
+        links = ", ".join(link(CONTACT_LINK, c.id, f"#{c.id} {c.name}") for c in d.contacts)
         if d.id_requested:
             rows.append(("Proof of ID", f"received {fmt(d.id_received_on)}" if d.id_received_on
                          else "requested, not yet received"))
@@ -193,7 +194,10 @@ class RequestDetailPane(QScrollArea):
             rows.append(("Extended", f"{fmt(d.extended_on)}: {d.extension_reason or ''}{told}"))
         elif d.original_due and d.row.status in OPEN_STATUSES:
             rows.append(("Extension", f"possible until {fmt(d.original_due)}, telling the "
-                                      "person the reasons by then"))
+                                      "person the reasons by then"
+                         if self._today() <= d.original_due else
+                         f"no longer possible: the first deadline, {fmt(d.original_due)}, "
+                         "has passed"))
         if d.refusal_reason:
             ground, _, why = d.refusal_reason.partition(":")
             rows.append(("Refused", f"{REFUSAL_GROUNDS.get(ground, ground)}: {why.strip()}"))
@@ -210,6 +214,18 @@ class RequestDetailPane(QScrollArea):
             shown.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             shown.setToolTip(value[:2000])
             self.facts.addRow(label, shown)
+        if links:  # one click to the person's record in the register
+            register = QLabel(links)
+            register.setTextFormat(Qt.TextFormat.RichText)
+            register.setWordWrap(True)
+            register.setToolTip("Open the person's record")
+            register.linkActivated.connect(self._open_link)
+            at = 2 + bool(d.requester_phone) + bool(d.requester_address)  # after the address
+            self.facts.insertRow(min(at, self.facts.rowCount()), "Register", register)
+
+    def _open_link(self, href: str) -> None:
+        if self.navigator is not None:
+            self.navigator.open_link(href)
 
     def _show_buttons(self, d: RequestDetail) -> None:
         can_edit = self._ctx.can(Permission.EDIT)

@@ -129,7 +129,9 @@ class PurgePreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and (col == P_COL_ID or col > P_COL_DUE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == P_COL_NAME:
-            return _one_line(item.name, 500)
+            return f"{_one_line(item.name, 500)} — double-click to open the record"
+        if role == ID_ROLE:
+            return item.contact_id
         return None
 
 

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.purge import PurgePreview, PurgeResult, PurgeService
-from privdesk.ui.retention.models import P_COL_NAME, PurgePreviewModel, fmt_date
+from privdesk.ui.navigation import Navigator, open_on_double_click
+from privdesk.ui.retention.models import ID_ROLE, P_COL_NAME, PurgePreviewModel, fmt_date
 from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
@@ -80,6 +81,8 @@ class PurgeReviewDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(P_COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
+        self.navigator: Navigator | None = None  # set by the Retention area
+        open_on_double_click(self.table, lambda: self.navigator, ID_ROLE)
 
         self.confirm_label = QLabel(f"To confirm, type the number of contacts to delete "
                                     f"(<b>{n}</b>):")
