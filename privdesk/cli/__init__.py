@@ -63,6 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     if args.command is None:
+        from privdesk.ui.desktop_check import desktop_problem
+
+        problem = desktop_problem()  # Qt would abort (exit 134) with its own message
+        if problem:
+            print(f"privdesk: {problem}", file=sys.stderr)
+            return EXIT_ERROR
         from privdesk.app import run_gui  # Qt is imported only when the GUI is wanted
 
         return run_gui(demo=args.demo, store=args.store)

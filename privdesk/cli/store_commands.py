@@ -8,6 +8,7 @@ import sys
 from privdesk.cli.common import (
     EXIT_ERROR,
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     add_store_args,
     emit,
@@ -15,6 +16,7 @@ from privdesk.cli.common import (
     open_context,
     read_passphrase,
 )
+from privdesk.domain.passwords import new_passphrase_problem
 from privdesk.policy import load_policy
 from privdesk.services.context import ServiceContext
 from privdesk.services.demo import DemoDataService
@@ -26,9 +28,12 @@ from privdesk.store.errors import StoreError
 
 def create_context(args: argparse.Namespace) -> ServiceContext:
     """A new store whose first officer (--user) is its admin."""
+    passphrase = read_passphrase(args, confirm=True)
+    problem = new_passphrase_problem(passphrase)  # the same rule as the GUI's
+    if problem:
+        raise CliError(problem, EXIT_USAGE)
     try:
-        store = vault.create_store(args.store, officer_name(args),
-                                   read_passphrase(args, confirm=True))
+        store = vault.create_store(args.store, officer_name(args), passphrase)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     return begin_session(store, load_policy())

@@ -45,3 +45,12 @@ def estimate(passphrase: str) -> Strength:
             return Strength(score, bits, label,
                             "Longer is stronger: try four or five unrelated words.")
     return Strength(4, bits, "Strong", "")
+
+
+def new_passphrase_problem(passphrase: str) -> str | None:
+    """The rule every face applies to a new passphrase (the GUI's dialogs and `privdesk
+    init` alike), in plain words; None when it is acceptable."""
+    if len(passphrase) < MIN_LENGTH:
+        return (f"The passphrase needs at least {MIN_LENGTH} characters "
+                f"({len(passphrase)} given). Longer is stronger: try four or five unrelated words.")
+    return None
