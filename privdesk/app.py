@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from privdesk.paths import AppPaths, app_paths
 from privdesk.policy import Policy, load_policy
@@ -64,6 +64,34 @@ def ensure_demo_store(paths: AppPaths, policy: Policy) -> Path:
                 officers.add(name, role, DEMO_PASSPHRASE)
             DemoDataService(ctx).generate()
     return path
+
+
+def demo_store_with_progress(tasks: TaskRunner, paths: AppPaths, policy: Policy) -> Path | None:
+    """The demo store; on first use it is built off the UI thread (several seconds) while a
+    progress window says so, instead of nothing on screen at all."""
+    if paths.demo_store.exists():
+        return paths.demo_store
+    progress = QProgressDialog("Preparing the demo store (first run only)…", "", 0, 0)
+    progress.setWindowTitle("privdesk")
+    progress.setCancelButton(None)  # type: ignore[arg-type]
+    progress.setMinimumDuration(0)
+    progress.setMinimumWidth(380)
+    progress.show()
+    loop = QEventLoop()
+    outcome: list[object] = []
+
+    def finished(result: object) -> None:
+        outcome.append(result)
+        loop.quit()
+
+    tasks.run(lambda: ensure_demo_store(paths, policy), on_done=finished, on_error=finished)
+    loop.exec()
+    progress.close()
+    result = outcome[0] if outcome else None
+    if isinstance(result, Exception):
+        QMessageBox.warning(None, "privdesk", f"The demo store could not be made:\n\n{result}")
+        return None
+    return result if isinstance(result, Path) else None
 
 
 class RecentStores:
@@ -283,7 +311,10 @@ def run_gui(demo: bool = False, store: str | None = None) -> int:
     policy = load_policy()
     session = Session(app, settings, paths, policy,
                       default_officer=os.environ.get("PRIVDESK_USER") or getpass.getuser())
-    preselect = ensure_demo_store(paths, policy) if demo else (Path(store) if store else None)
+    preselect = (demo_store_with_progress(session.tasks, paths, policy) if demo
+                 else (Path(store) if store else None))
+    if demo and preselect is None:
+        return 1
     if not session.unlock(preselect=preselect, demo=demo):
         return 0
     code = app.exec()

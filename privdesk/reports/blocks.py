@@ -36,7 +36,8 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequen
     """A table whose every cell is an escaped Paragraph, so long values wrap; rows taller
     than a page split across pages rather than failing the build."""
     data: list[list[Flowable]] = [[p(h, styles.cell_head) for h in header]]
-    data += [[p(cell, styles.cell) for cell in row] for row in rows]
+    data += [[cell if isinstance(cell, Flowable) else p(cell, styles.cell) for cell in row]
+             for row in rows]
     table = Table(data, colWidths=[w * TEXT_W for w in widths], repeatRows=1, splitInRow=1)
     commands: list[tuple[object, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),

@@ -57,6 +57,8 @@ def centre_on_screen(widget: QWidget) -> None:
 def scrolling(content: QWidget) -> QScrollArea:
     """Put long content in a frameless vertical scroll area (buttons stay outside it)."""
     area = QScrollArea()
+    area.setObjectName("fit")  # transparent in app.qss: the dialog's own background shows
+    content.setObjectName(content.objectName() or "fitBody")
     area.setWidget(content)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -133,6 +134,12 @@ class UnlockDialog(QDialog):
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote typed names
         self.error.hide()
 
+        # Deriving the key takes a few seconds by design (Argon2id): show it is working.
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(6)
+        self.busy.hide()
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.try_unlock)
@@ -156,6 +163,7 @@ class UnlockDialog(QDialog):
         credentials.addRow("Passphrase", self.passphrase)
         layout.addLayout(credentials)
         layout.addWidget(self.demo_hint)
+        layout.addWidget(self.busy)
         layout.addWidget(self.error)
         if locked_officer is not None:  # the store and the officer are fixed
             for widget in (recent_label, self.recent, open_other, new_store):
@@ -235,6 +243,7 @@ class UnlockDialog(QDialog):
         self.error.hide()
         self.unlock_button.setEnabled(False)
         self.unlock_button.setText("Unlocking…")
+        self.busy.show()
         officer = " ".join(self.officer.text().split())
         self._pending = (path, officer)
         self._tasks.run(lambda: self._opener(path, officer, passphrase, create),
@@ -248,6 +257,7 @@ class UnlockDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
+        self.busy.hide()
         self.unlock_button.setEnabled(True)
         self.unlock_button.setText("Unlock")
         self.passphrase.selectAll()

@@ -161,8 +161,9 @@ def _requests(t: Tour, session: Session, window: MainWindow) -> Iterator[Wait]:
             yield from _shoot_dialog(t, session, ActionDialog, f"32-action-{name}",
                                      lambda n=name: area.detail.open_action(n))  # type: ignore[misc]
     # letters, then the pack with a redaction and its email review
-    yield from _shoot_dialog(t, session, DocumentDialog, "33-letter-acknowledgement",
-                             lambda: area.documents.open_letter("acknowledgement"))
+    for kind in ("acknowledgement", "id_request"):
+        yield from _shoot_dialog(t, session, DocumentDialog, f"33-letter-{kind}",
+                                 lambda k=kind: area.documents.open_letter(k))  # type: ignore[misc]
     t.later(area.documents.open_pack)
     yield _dialog(t, PackPreviewDialog, "the pack preview")
     yield _idle(t, session, "the pack preview's PDF")
