@@ -14,14 +14,13 @@ from datetime import date, datetime
 from typing import Any
 
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.demo_officers import DEMO_OFFICERS as DEMO_OFFICERS  # re-exported
+from privdesk.services.demo_officers import DEMO_PASSPHRASE as DEMO_PASSPHRASE  # re-exported
 from privdesk.services.demo_people import PeopleSpec, people
 from privdesk.services.demo_requests import REQUEST_STATES as REQUEST_STATES  # re-exported
 from privdesk.services.demo_requests import insert_demo_requests
 from privdesk.store.bulk import deferred_contacts_index
 
-DEMO_PASSPHRASE = "demo-only-not-secret"  # noqa: S105 (shown on screen by design)
-DEMO_OFFICERS = [("Alex Morgan", "admin"), ("Priya Shah", "officer"), ("Sam Okafor", "officer"),
-                 ("Jo Lewis", "viewer")]
 BATCH = 20_000
 
 Progress = Callable[[int, int], None]
