@@ -85,8 +85,11 @@ def _run(out: Path, home: Path, work: Path) -> int:
     session = Session(app, QSettings(), paths, policy, default_officer="")
     tour = Tour(app, out, screen)
     result = tour.run(script(tour, session, demo, work))
-    if session.services is not None:  # else the window's closing has closed it already
-        session.close()
+    if session.window is not None:
+        session.window.destroyed.disconnect(session.close)
+    session.close()  # while Qt is still whole: exit backup, key dropped, workers done
+    for window in app.topLevelWidgets():
+        window.hide()
     print(f"{len(result.shots)} pictures in {out}")
     for misfit in result.misfits:
         print(f"DOES NOT FIT: {misfit}")

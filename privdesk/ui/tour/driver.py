@@ -115,6 +115,4 @@ class Tour:
         self.result.error = error
         self._timer.stop()
         self._script = None
-        for window in self.app.topLevelWidgets():
-            window.close()
-        self.app.exit(0)
+        self.app.exit(0)  # the caller closes the session, then the windows
