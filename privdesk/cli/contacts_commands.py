@@ -142,6 +142,10 @@ def _search(args: argparse.Namespace) -> int:
         body = [f"{r['id']:>7}  {r['name'][:40]:<40}  {(r['email'] or '')[:32]:<32}  "
                 f"{(r['phone'] or ''):<18} {r['status']:<16} due {r['retention_due'] or '-'}"
                 + ("  OPTED OUT" if r["marketing_opt_out"] else "") for r in rows]
+        shown = len(rows)
+        if shown < page.total or page.capped:  # never let a cut list pass for all of it
+            head += (f"; showing the first {shown:,} (narrow the search, or show more with "
+                     "--limit N)")
         return "\n".join([head, *body])
 
     emit(args, rows, text)

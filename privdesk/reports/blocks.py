@@ -40,7 +40,9 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequen
     # officers on every row. The memo lives only as long as this call.
     seen: dict[str, str] = {}
 
-    def cell(value: object) -> Paragraph:
+    def cell(value: object) -> Flowable:
+        if isinstance(value, Flowable):
+            return value
         if not isinstance(value, str):
             return Paragraph(markup(value), styles.cell)
         text = seen.get(value)

@@ -17,6 +17,7 @@ import unicodedata
 from datetime import date
 from xml.sax.saxutils import escape
 
+from privdesk.domain import dates
 from privdesk.reports.fonts import Coverage, register_fonts
 
 REDACTED = "[redacted]"
@@ -94,9 +95,9 @@ def _body_has_ascii() -> bool:
 
 def long_date(value: date | None) -> str:
     """24 November 2026, the form a UK letter uses."""
-    return f"{value.day} {value.strftime('%B %Y')}" if value else ""
+    return dates.long_date(value)
 
 
 def short_date(value: date | None) -> str:
     """24 Nov 2026, for table cells."""
-    return f"{value.day} {value.strftime('%b %Y')}" if value else ""
+    return dates.short_date(value)

@@ -16,14 +16,13 @@ from typing import Any
 
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.demo_officers import DEMO_OFFICERS as DEMO_OFFICERS  # re-exported
+from privdesk.services.demo_officers import DEMO_PASSPHRASE as DEMO_PASSPHRASE  # re-exported
 from privdesk.services.demo_people import People, PeopleSpec
 from privdesk.services.demo_requests import REQUEST_STATES as REQUEST_STATES  # re-exported
 from privdesk.services.demo_requests import insert_demo_requests
 from privdesk.store.bulk import deferred_contacts_index
 
-DEMO_PASSPHRASE = "demo-only-not-secret"  # noqa: S105 (shown on screen by design)
-DEMO_OFFICERS = [("Alex Morgan", "admin"), ("Priya Shah", "officer"), ("Sam Okafor", "officer"),
-                 ("Jo Lewis", "viewer")]
 LOADED_TABLES = ("contacts", "interactions", "disclosures")
 INSERT_CONTACTS = (
     "INSERT INTO contacts (id, name, email, phone, company, location, status, source,"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from privdesk.domain.dates import long_date
 from privdesk.domain.deadlines import ClockState, original_due
 from privdesk.domain.filenames import safe_filename
 from privdesk.reports.letters import LETTER_KINDS, LetterInput, TemplateError, Value, build_letter
@@ -135,4 +136,4 @@ class LetterService:
 
 
 def _long(d: date) -> str:
-    return f"{d.day} {d.strftime('%B %Y')}"
+    return long_date(d)

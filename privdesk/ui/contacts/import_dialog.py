@@ -40,6 +40,7 @@ from privdesk.ui.contacts.import_values import ValuesPanel
 from privdesk.ui.contacts.mapping_panel import MappingPanel
 from privdesk.ui.contacts.widgets import TextRowsModel
 from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 COL_E_LINE, COL_E_FIELD, COL_E_REASON = range(3)
@@ -63,7 +64,7 @@ class ImportDialog(QDialog):
         self._cancel = threading.Event()
         self._progress = _Progress(self)
         self.setWindowTitle("Import contacts from CSV")
-        self.resize(900, 640)
+        fit_window(self, 900, 640)
 
         self.choose_button = QPushButton("Choose file…")
         self.file_label = QLabel("No file chosen. Use our template's columns, or a CRM export "

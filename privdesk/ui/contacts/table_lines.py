@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from privdesk.domain.contact_records import STATUS_LABELS, ContactRow
+from privdesk.domain.dates import short_date
 from privdesk.domain.display import without_bidi_controls
 
 (COL_NAME, COL_EMAIL, COL_PHONE, COL_COMPANY, COL_LOCATION, COL_STATUS, COL_SOURCE,
@@ -17,7 +18,7 @@ MAX_CELL = 200  # a 10,000-character name is shown cut, with the whole in the to
 
 
 def format_date(d: date | None) -> str:
-    return d.strftime("%-d %b %Y") if d else ""
+    return short_date(d)
 
 
 class Line:
