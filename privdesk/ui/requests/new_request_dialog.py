@@ -132,7 +132,7 @@ class NewRequestDialog(QDialog):
         self.email = QLineEdit()
         self.phone = QLineEdit()
         self.address = QPlainTextEdit()
-        self.address.setPlaceholderText("Postal address, one line per line (for letters by post)")
+        self.address.setPlaceholderText("For letters by post: one line each, as on the envelope")
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(64)
         self.notes = QPlainTextEdit()
