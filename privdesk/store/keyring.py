@@ -9,9 +9,10 @@ admin key, which only admins hold.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -21,6 +22,18 @@ from privdesk.store.roster import ROLES, Member, Roster, with_member, without_me
 
 if TYPE_CHECKING:
     from privdesk.store.engine import Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _exclusive(method: Callable[Concatenate[KeyRing, P], R]) -> Callable[Concatenate[KeyRing, P], R]:
+    """The method's read-change-write of the key file runs under the key file's lock."""
+    def locked(self: KeyRing, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with ks.key_file_lock(self.store_path):
+            return method(self, *args, **kwargs)
+    locked.__name__, locked.__doc__ = method.__name__, method.__doc__
+    return locked
 
 
 @dataclass(frozen=True)
@@ -125,6 +138,7 @@ class KeyRing:
                        at=ks.now_iso()).signed(self._require_admin_key())
 
     # -- officers ------------------------------------------------------------------------------
+    @_exclusive
     def add(self, officer: str, role: str, passphrase: str,
             kdf: ks.KdfParams | None = None) -> ks.Slot:
         check_role(role)
@@ -140,6 +154,7 @@ class KeyRing:
         self._save(replace(current, slots=(*current.slots, slot), roster=roster))
         return slot
 
+    @_exclusive
     def remove(self, officer: str, missing_ok: bool = False) -> None:
         current = self._load()
         slot = current.find(officer)
@@ -153,6 +168,7 @@ class KeyRing:
         self._save(replace(current, slots=tuple(s for s in current.slots if s is not slot),
                            roster=roster))
 
+    @_exclusive
     def set_role(self, officer: str, role: str) -> None:
         """A new signed roster; an admin's slot receives the admin key, a former admin's
         slot loses it (see README: a demoted admin who copied it out could still sign)."""
@@ -169,6 +185,7 @@ class KeyRing:
         self._save(replace(current, roster=roster, slots=tuple(
             changed if s is slot else s for s in current.slots)))
 
+    @_exclusive
     def change_passphrase(self, officer: str, old: str, new: str) -> None:
         current = self._load()
         slot = current.find(officer)
@@ -178,6 +195,7 @@ class KeyRing:
         self._save(replace(current, slots=tuple(
             changed if s is slot else s for s in current.slots)))
 
+    @_exclusive
     def take_failed(self) -> tuple[ks.FailedUnlock, ...]:
         """Failed unlocks recorded since the last good one, cleared from the file; the
         good unlock's time goes under the MAC, so a record dated before it is forged."""
@@ -188,6 +206,7 @@ class KeyRing:
             ks.write_slot_file(self.sidecar, replace(current, failed=()))
         return current.failed
 
+    @_exclusive
     def rotate(self, store: Store) -> str:
         """A new random data key for the store; every remaining slot is resealed to it.
         Returns the new key's public fingerprint."""

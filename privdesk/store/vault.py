@@ -209,7 +209,7 @@ def _verified(path: Path, slot_file: ks.SlotFile, slot: ks.Slot, opened: ks.Open
 
 def _remember_failure(path: Path, officer: str) -> None:
     # A read-only folder must not hide the real answer (wrong name or passphrase).
-    with contextlib.suppress(OSError, StoreError):
+    with contextlib.suppress(OSError, StoreError), ks.key_file_lock(path, timeout=5):
         _append_failure(path, officer)
 
 
@@ -261,6 +261,11 @@ def sign_existing_roles(store: Store, keyring: KeyRing, passphrase: str) -> None
     trusted this once): give every slot a signing key, seal a new admin key to the
     admins, sign the roles as they stand, and pin the admin key in this admin's slot.
     Other officers pin it at their own next unlock. Audited by begin_session."""
+    with ks.key_file_lock(store.path):
+        _sign_existing_roles(store, keyring, passphrase)
+
+
+def _sign_existing_roles(store: Store, keyring: KeyRing, passphrase: str) -> None:
     current = ks.read_slot_file(keyring.sidecar)
     if current is None or current.roster is not None:
         return
