@@ -107,7 +107,7 @@ class KeyRing:
             raise ks.SlotFileError(f"The key file {self.sidecar.name} is missing.")
         if not current.authentic(self._key()) or (
                 current.roster is not None and self.admin_public is not None
-                and not current.roster.verifies(self.admin_public)):
+                and not current.roster.trusts(self.admin_public)):
             raise ks.SlotFileError(
                 f"The key file {self.sidecar.name} has been altered outside privdesk; "
                 "restore it from a backup before changing officers.")
@@ -137,6 +137,19 @@ class KeyRing:
         return replace(roster, version=roster.version + 1, signed_by=self.info.officer,
                        at=ks.now_iso()).signed(self._require_admin_key())
 
+    def _hand_over(self, roster: Roster, slots: tuple[ks.Slot, ...]
+                   ) -> tuple[Roster, tuple[ks.Slot, ...]]:
+        """An admin leaves (demoted or removed): a new admin key, sealed to the remaining
+        admins only, the hand-over signed by the old key so every slot can follow it and
+        re-pin at its next unlock. The one who left keeps a copy of the *old* key only."""
+        old = self._require_admin_key()
+        new = Ed25519PrivateKey.generate()
+        roster = roster.succeeded(old, new, ks.now_iso())
+        slots = tuple(ks.with_admin_key(s, new if roster.role_of(s.officer) == "admin" else None)
+                      for s in slots)
+        self._admin, self.admin_public = new, new.public_key().public_bytes_raw()
+        return roster, slots
+
     # -- officers ------------------------------------------------------------------------------
     @_exclusive
     def add(self, officer: str, role: str, passphrase: str,
@@ -163,10 +176,14 @@ class KeyRing:
                 return
             raise StoreError(f"There is no key slot for {officer}.")
         roster = current.roster
+        slots = tuple(s for s in current.slots if s is not slot)
         if roster is not None:
-            roster = self._signed_roster(without_member(roster, officer))
-        self._save(replace(current, slots=tuple(s for s in current.slots if s is not slot),
-                           roster=roster))
+            was_admin = roster.role_of(officer) == "admin"
+            roster = without_member(roster, officer)
+            if was_admin:
+                roster, slots = self._hand_over(roster, slots)
+            roster = self._signed_roster(roster)
+        self._save(replace(current, slots=slots, roster=roster))
 
     @_exclusive
     def set_role(self, officer: str, role: str) -> None:
@@ -181,9 +198,11 @@ class KeyRing:
         if slot is None or member is None:
             return  # listed in the officers table only: nobody can unlock as them
         changed = ks.with_admin_key(replace(slot, role=role), admin if role == "admin" else None)
-        roster = self._signed_roster(with_member(current.roster, replace(member, role=role)))
-        self._save(replace(current, roster=roster, slots=tuple(
-            changed if s is slot else s for s in current.slots)))
+        roster = with_member(current.roster, replace(member, role=role))
+        slots = tuple(changed if s is slot else s for s in current.slots)
+        if member.role == "admin" and role != "admin":
+            roster, slots = self._hand_over(roster, slots)
+        self._save(replace(current, roster=self._signed_roster(roster), slots=slots))
 
     @_exclusive
     def change_passphrase(self, officer: str, old: str, new: str) -> None:

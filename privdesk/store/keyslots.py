@@ -43,7 +43,7 @@ from privdesk.store.errors import StoreError
 from privdesk.store.officer_names import MAX_NAME as MAX_NAME
 from privdesk.store.officer_names import check_officer_name as check_officer_name
 from privdesk.store.officer_names import normalise_officer as normalise_officer
-from privdesk.store.roster import ROLES, Member, Roster
+from privdesk.store.roster import ROLES, Member, Roster, Succession
 from privdesk.store.slot_crypto import KdfParams as KdfParams
 from privdesk.store.slot_ops import DEFAULT_KDF as DEFAULT_KDF
 from privdesk.store.slot_ops import FORMAT as FORMAT
@@ -193,7 +193,14 @@ def _roster(f: Fields) -> Roster:
                   former=tuple(_member(m) for m in f.items("former", 10 * MAX_SLOTS)),
                   audit_from=f.integer("audit_from", 0, 2**62),
                   signed_by=f.text("signed_by", MAX_NAME), at=f.text("at", 40),
-                  signature=f.hexbytes("signature", 0, 64))
+                  signature=f.hexbytes("signature", 0, 64),
+                  succession=tuple(_succession(x) for x in f.items("succession", MAX_SLOTS, [])))
+
+
+def _succession(data: Any) -> Succession:
+    f = Fields(data, "roster succession")
+    return Succession(f.hexbytes("old_public", 32, 32), f.hexbytes("new_public", 32, 32),
+                      f.text("at", 40), f.hexbytes("signature", 64, 64))
 
 
 # -- files ---------------------------------------------------------------------------------

@@ -176,11 +176,14 @@ def _verified(path: Path, slot_file: ks.SlotFile, slot: ks.Slot, opened: ks.Open
         # A slot from before signed roles: trust the roster seen now (first use) and pin
         # its admin key inside this slot, where only this passphrase can change it.
         pinned, pinned_now = roster.root_public, True
-    if not roster.verifies(pinned):
+    if not roster.trusts(pinned):
         raise RosterError(
             f"The list of officers and roles in {name} is not signed by this store's admins: "
             "it was changed outside privdesk. Nothing was opened. Ask an admin to restore "
             "the key file from a backup.")
+    if pinned != roster.root_public:
+        # The admin key was handed over (an admin left) since this slot last pinned it.
+        pinned, pinned_now = roster.root_public, True
     if roster.store_id != slot_file.store_id:
         raise RosterError(f"The roles in {name} belong to another store. Nothing was opened.")
     member = roster.member(slot.officer)
