@@ -12,10 +12,11 @@ from PySide6.QtCore import QEventLoop, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
+from privdesk.domain.passwords import check_new_passphrase
 from privdesk.paths import AppPaths, app_paths
 from privdesk.policy import Policy, load_policy
 from privdesk.services.demo_officers import DEMO_ADMIN, DEMO_OFFICERS, DEMO_PASSPHRASE
-from privdesk.store.errors import StoreLockedError
+from privdesk.store.errors import StoreError, StoreLockedError
 from privdesk.ui.gc_guard import GuiThreadCollector
 from privdesk.ui.lock import DialogCovers, IdleLock, LockCover
 from privdesk.ui.style import apply_style
@@ -45,6 +46,8 @@ def preload() -> None:
 def open_or_create(path: Path, officer: str, passphrase: str, create: bool,
                    policy: Policy) -> ServiceContext:
     """Unlock (or create) a store through the officer's key slot; runs off the UI thread."""
+    if create and (problem := check_new_passphrase(passphrase, [officer, path.stem])):
+        raise StoreError(problem)
     from privdesk.services.officers import begin_session
     from privdesk.store import vault
 
@@ -189,8 +192,25 @@ class Session:
         window.switch_store_requested.connect(self.switch_store)
         window.destroyed.connect(self.close)
         window.show()
+        self._show_findings(ctx)
         self._daily_backup()
         return window
+
+    def _show_findings(self, ctx: ServiceContext) -> None:
+        """What the unlock found wrong (a role edited outside privdesk, a trail shorter
+        than this workstation saw, a damaged write-ahead log): already in the audit
+        trail; shown without blocking, so the officer reads it before carrying on."""
+        if not ctx.warnings or self.window is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "privdesk found something wrong",
+                          "Opening this store, privdesk found the following. It has been "
+                          "recorded in the audit trail.", QMessageBox.StandardButton.Ok,
+                          self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data, never markup
+        box.setInformativeText("\n\n".join(ctx.warnings))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("unlock_findings")
+        box.open()
 
     def switch_store(self) -> None:
         """File > Open another store (Ctrl+O): unlock another, then close this one."""

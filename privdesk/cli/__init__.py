@@ -20,7 +20,9 @@ def command_modules() -> list[ModuleType]:
     """The subcommand families, imported only when a subcommand is asked for: `privdesk`
     and `privdesk --demo` open the window without loading them (about 1 s)."""
     from privdesk.cli import (
+        accountability_commands,
         bench_commands,
+        breach_commands,
         contacts_commands,
         pack_commands,
         requests_commands,
@@ -30,7 +32,8 @@ def command_modules() -> list[ModuleType]:
     )
 
     return [store_commands, contacts_commands, pack_commands, requests_commands,
-            retention_commands, security_commands, bench_commands]
+            retention_commands, breach_commands, accountability_commands, security_commands,
+            bench_commands]
 
 
 def _gui_only(argv: Sequence[str]) -> argparse.Namespace | None:

@@ -16,10 +16,12 @@ from privdesk.domain.spreadsheet import neutralise
 from privdesk.services.audit import AuditCheck, AuditLog
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
-from privdesk.store.keyslots import write_atomic
+from privdesk.store.atomic import write_atomic
+from privdesk.store.keyring import KeyRing
 from privdesk.store.models import AuditEvent, Contact, Officer, Request
 
 MAX_ROWS = 50_000
+TAMPER = "audit.tamper"  # what an unlock found wrong with the trail or the roles
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,20 @@ class AuditService:
             return sorted(s.scalars(select(AuditEvent.action).distinct()))
 
     def verify(self) -> AuditCheck:
+        """The chain, each event's signature against the signed roster, and what earlier
+        unlocks found (a trail cut short is recorded by the next unlock that sees it)."""
+        keyring = self._ctx.store.keyring
+        roster = keyring.roster if isinstance(keyring, KeyRing) else None
         with self._ctx.store.session() as s:
-            return AuditLog.verify(s)
+            check = AuditLog.verify(s, roster)
+            found = s.execute(select(AuditEvent.id, AuditEvent.at, AuditEvent.detail).where(
+                AuditEvent.action == TAMPER).order_by(AuditEvent.id).limit(20)).all()
+        if check.ok and found:
+            first = found[0]
+            return AuditCheck(False, check.checked, first.id,
+                              f"the unlock on {first.at:%Y-%m-%d %H:%M} found: {first.detail}"
+                              + (f" (and {len(found) - 1} more finding(s))" if len(found) > 1 else ""))
+        return check
 
     def export_csv(self, out: Path, flt: AuditFilter = AuditFilter()) -> int:  # noqa: B008
         """Write the filtered trail as CSV (admins only); returns the number of rows."""

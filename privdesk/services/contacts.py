@@ -241,7 +241,8 @@ class ContactService:
         for did in related.removed_disclosures:
             d = s.get(Disclosure, did)
             if d is not None and d.contact_id == contact.id:
-                self._change(s, contact, "disclosure", _describe_disclosure(d), None)
+                self._change(s, contact, "disclosure",
+                             _describe_disclosure(d, self._recipient_name(d.recipient)), None)
                 s.delete(d)
         for new in related.new_interactions:
             row = Interaction(contact_id=contact.id, kind=new.kind, occurred_on=new.occurred_on,
@@ -257,8 +258,14 @@ class ContactService:
             d = Disclosure(contact_id=contact.id, recipient=nd.recipient,
                            purpose=nd.purpose.strip(), disclosed_on=nd.disclosed_on)
             s.add(d)
-            self._change(s, contact, "disclosure", None, _describe_disclosure(d))
+            self._change(s, contact, "disclosure", None,
+                         _describe_disclosure(d, self._recipient_name(d.recipient)))
         self._derive(contact)
+
+    def _recipient_name(self, key: str) -> str:
+        """The recipient as the policy names it (history is read by the person too)."""
+        recipient = self._ctx.policy.recipient(key)
+        return recipient.name if recipient else key
 
     def _related_errors(self, related: RelatedChanges) -> list[FieldError]:
         today = self._ctx.today()
@@ -314,8 +321,8 @@ def _describe_interaction(row: Interaction) -> str:
     return f"{label} on {when}: {row.summary}" if row.summary else f"{label} on {when}"
 
 
-def _describe_disclosure(d: Disclosure) -> str:
-    return f"to {d.recipient} on {d.disclosed_on.isoformat()} for {d.purpose}"
+def _describe_disclosure(d: Disclosure, recipient: str) -> str:
+    return f"to {recipient} on {d.disclosed_on.isoformat()} for {d.purpose}"
 
 
 def _changes_in_words(changed: list[str], related: RelatedChanges | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass, replace
+from datetime import date
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formataddr, formatdate, getaddresses, make_msgid
@@ -26,7 +27,7 @@ from privdesk.services.files import write_atomic
 from privdesk.services.pack_records import PackError
 from privdesk.services.packs import add_event, find_request
 from privdesk.services.settings import SettingsService
-from privdesk.store.models import Document
+from privdesk.store.models import Document, RequestEvent
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -98,7 +99,21 @@ class MailService:
         self._settings = SettingsService(ctx)
 
     def compose(self, reference: str, document_id: int) -> OutgoingMail:
-        """The email for review: to the requester's address, the document attached."""
+        """The email for review: to the requester's address, the stored document attached."""
+        self._ctx.require(Permission.EMAIL, "pack.email_compose", "request", reference)
+        with self._ctx.store.session() as s:
+            request = find_request(s, reference)
+            doc = s.scalar(select(Document).where(Document.id == document_id,
+                                                  Document.request_id == request.id))
+            if doc is None:
+                raise MailError(f"Document {document_id} does not belong to {reference}.")
+            filename, content, mime, protected = (doc.filename, bytes(doc.content), doc.mime,
+                                                  doc.protected)
+        return self.compose_file(reference, filename, content, mime, protected)
+
+    def compose_file(self, reference: str, filename: str, content: bytes, mime: str,
+                     protected: bool) -> OutgoingMail:
+        """The email for review with a document not yet stored (a prepared pack)."""
         self._ctx.require(Permission.EMAIL, "pack.email_compose", "request", reference)
         sender = str(self._settings.get("smtp.from") or "")
         if not sender:
@@ -106,17 +121,13 @@ class MailService:
         c = self._ctx.policy.controller
         with self._ctx.store.session() as s:
             request = find_request(s, reference)
-            doc = s.scalar(select(Document).where(Document.id == document_id,
-                                                  Document.request_id == request.id))
-            if doc is None:
-                raise MailError(f"Document {document_id} does not belong to {reference}.")
             if not request.requester_email:
                 raise MailError(f"{reference} has no email address for the requester.")
             name = " ".join(request.requester_name.split())
             lines = [f"Dear {name},", "",
                      f"Please find attached our response to your request, reference "
                      f"{request.reference}.", ""]
-            if doc.protected:
+            if protected:
                 lines += ["The attached document is protected by a password. For your "
                           "security we will give you the password separately; it is never "
                           "sent in the same email as the document.", ""]
@@ -125,8 +136,15 @@ class MailService:
                       c.department, c.name, c.privacy_email]
             return OutgoingMail(request.reference, request.requester_email, sender,
                                 f"Your request {request.reference}: our response",
-                                "\n".join(lines), doc.filename, bytes(doc.content), doc.mime,
-                                doc.protected)
+                                "\n".join(lines), filename, content, mime, protected)
+
+    def sent_before(self, reference: str, attachment_name: str) -> tuple[date, ...]:
+        """The days this document (by name) was already emailed for the request."""
+        with self._ctx.store.session() as s:
+            request = find_request(s, reference)
+            rows = s.execute(select(RequestEvent.on_date, RequestEvent.detail).where(
+                RequestEvent.request_id == request.id, RequestEvent.kind == "emailed"))
+            return tuple(on for on, detail in rows if f"“{attachment_name}”" in detail)
 
     def message(self, mail: OutgoingMail, withheld: str | None = None,
                 draft: bool = False) -> EmailMessage:
@@ -155,7 +173,8 @@ class MailService:
     def send(self, mail: OutgoingMail, withheld: str | None = None, timeout: float = 30) -> None:
         self._ctx.require(Permission.EMAIL, "pack.email", "request", mail.reference)
         self._deliver(self.message(mail, withheld), timeout)
-        self._log(mail.reference, "emailed", "Response emailed to the requester", "pack.email")
+        self._log(mail.reference, "emailed",
+                  f"Emailed “{mail.attachment_name}” to the requester ({mail.to})", "pack.email")
 
     def send_test(self, to: str, timeout: float = 30) -> str:
         """A short test email with the current settings; returns the address it went to."""

@@ -47,6 +47,11 @@ class RequestService(RequestActions):
         if new.channel not in CHANNELS:
             raise RequestError(f"Unknown channel {new.channel!r}: use one of {', '.join(CHANNELS)}.")
         name = _text(new.requester_name, "the requester's name", limit=1000)
+        for value, what, limit in ((new.requester_address, "The postal address", 2000),
+                                   (new.notes, "The notes", 20000)):
+            if value is not None and len(value.strip()) > limit:
+                raise RequestError(f"{what} is too long ({len(value.strip()):,} characters; at "
+                                   f"most {limit:,}).")
         if new.received > self._ctx.today():
             raise RequestError(f"The received date {fmt(new.received)} is in the future.")
         with self._ctx.store.session() as s:
@@ -80,7 +85,9 @@ class RequestService(RequestActions):
                 self._event(s, req, new.received, "contacts_linked",
                             f"Linked to {len(contacts)} contact(s) in the register.")
             self._ctx.record(s, "request.create", "request", req.id,
-                             detail=f"type={new.type} contacts={len(contacts)}")
+                             detail=f"{REQUEST_TYPES[new.type]} request received by "
+                                    f"{CHANNELS[new.channel].lower()}; {len(contacts)} "
+                                    "contact record(s) linked")
             return self._detail(s, req)
 
     @staticmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from privdesk.services.container import Services
 from privdesk.ui.audit_area import AuditArea
+from privdesk.ui.breaches import BreachesArea
 from privdesk.ui.contacts import ContactsArea
 from privdesk.ui.main_window import Area
 from privdesk.ui.navigation import Navigator
@@ -20,6 +21,7 @@ def build_areas(services: Services, tasks: TaskRunner,
     retention = RetentionArea(services, tasks)
     audit = AuditArea(services.audit, services.ctx, tasks)
     officers = OfficersArea(services.officers, services.ctx, tasks)
+    breaches = BreachesArea(services, tasks)
     # One click from a mention of a person or a request to its record.
     nav = navigator or Navigator(contacts)
     contacts.navigator = queue.detail.navigator = audit.navigator = nav
@@ -32,4 +34,5 @@ def build_areas(services: Services, tasks: TaskRunner,
         Area("retention", "Retention", retention, retention.refresh),
         Area("audit", "Audit", audit, audit.refresh),
         Area("officers", "Officers", officers, officers.refresh),
+        Area("breaches", "Breaches", breaches, breaches.refresh),  # Ctrl+6
     ]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.passwords import MIN_LENGTH, estimate, new_passphrase_problem
+from privdesk.domain.passwords import MIN_LENGTH, check_new_passphrase, estimate
 from privdesk.paths import STORE_SUFFIX
 
 _METER_COLOURS = ["#b3261e", "#b3261e", "#b26a00", "#2e7d32", "#1b5e20"]
@@ -92,8 +92,8 @@ class NewStoreDialog(QDialog):
         self.meter.setStyleSheet(
             f"QProgressBar::chunk {{ background: {_METER_COLOURS[strength.score]}; }}")
         problems = []
-        rule = new_passphrase_problem(self.passphrase.text())  # the CLI applies it too
-        if rule:
+        rule = check_new_passphrase(self.passphrase.text(), [Path(self.path_edit.text()).stem])
+        if rule:  # the same rule as the command line (domain.passwords)
             problems.append(rule)
         elif self.repeat.text() != self.passphrase.text():
             problems.append("The two passphrases do not match yet.")

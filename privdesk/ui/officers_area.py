@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.domain.dates import short_date
-from privdesk.domain.passwords import MIN_LENGTH
+from privdesk.domain.passwords import MIN_LENGTH, check_new_passphrase
 from privdesk.services.authz import ROLES, Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.officers import OfficerRow, OfficerService
 from privdesk.ui.models.row_list import RowListModel
 from privdesk.ui.permissions import guard
+from privdesk.ui.safe_buttons import ask
 from privdesk.ui.tasks import TaskRunner
 
 COL_NAME, COL_ROLE, COL_STATUS, COL_SINCE = range(4)
@@ -105,9 +106,11 @@ class AddOfficerDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        ok = (bool(self.name.text().strip()) and len(self.passphrase.text()) >= MIN_LENGTH
+        rule = check_new_passphrase(self.passphrase.text(), [self.name.text()])
+        ok = (bool(self.name.text().strip()) and not rule
               and self.passphrase.text() == self.repeat.text())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(rule)
 
 
 class PassphraseDialog(QDialog):
@@ -138,9 +141,10 @@ class PassphraseDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        ok = (bool(self.old.text()) and len(self.new.text()) >= MIN_LENGTH
-              and self.new.text() == self.repeat.text())
+        rule = check_new_passphrase(self.new.text())
+        ok = bool(self.old.text()) and not rule and self.new.text() == self.repeat.text()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(rule)
 
 
 ROLE_MEANING = {"admin": "Admins manage officers and settings and can do everything else.",
@@ -278,17 +282,13 @@ class OfficersArea(QWidget):
         if row is None:
             self.message.setText("Select an officer first.")
             return
-        answer = QMessageBox.question(
-            self, "Remove officer", f"Remove {row.name}? Their key slot is deleted; they can no "
-            "longer unlock this store. Consider rotating the data key afterwards.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask(self, "Remove officer", f"Remove {row.name}? Their key slot is deleted; they "
+               "can no longer unlock this store. Consider rotating the data key afterwards."):
             self._run(lambda: self._service.remove(row.name), f"Removed {row.name}.")
 
     def _rotate(self) -> None:
-        answer = QMessageBox.question(
-            self, "Rotate data key", "Re-encrypt the whole store under a new random key? "
-            "Every officer keeps their passphrase. Nobody else should have the store open.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask(self, "Rotate data key", "Re-encrypt the whole store under a new random key? "
+               "Every officer keeps their passphrase. Nobody else should have the store open."):
             self._run(self._service.rotate_key, "The data key was rotated; the store is "
                       "re-encrypted.")
 

@@ -25,7 +25,7 @@ from privdesk.store.models import AuditEvent, Document, Redaction, RequestEvent
 from tests.unit.pack_fixtures import NAME, NOTE, REF, make_request
 
 ART15 = ["Purposes and legal bases", "Categories of personal data", "Recipients",
-         "Transfers outside the UK and EEA", "Retention period and criteria",
+         "Transfers outside the UK, and their safeguards", "Retention period and criteria",
          "Source of your personal data", "Your rights", "Your right to complain to the ICO",
          "Automated decision-making"]
 

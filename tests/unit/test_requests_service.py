@@ -123,7 +123,7 @@ def test_refuse_needs_a_ground_and_reasons(services: Services) -> None:
     with pytest.raises(RequestError, match="reasons"):
         services.requests.refuse(ref, TODAY, "manifestly_excessive", "")
     detail = services.requests.refuse(ref, TODAY, "manifestly_excessive", "Fifth copy this month")
-    assert detail.row.status == "refused" and detail.refusal_reason.startswith("manifestly_excessive")  # type: ignore[union-attr]
+    assert detail.row.status == "refused" and detail.refusal_reason.startswith("Manifestly excessive: ")  # type: ignore[union-attr]
     assert "right to complain to the ICO" in detail.events[-1].detail
 
 

@@ -88,6 +88,11 @@ class ContactsArea(QWidget):
         self.source_filter.addItem("All sources", None)
         for source in policy.sources:
             self.source_filter.addItem(source.label, source.key)
+        for combo in (self.status_filter, self.source_filter):
+            # A long source label must not widen the window past a laptop's screen.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.new_button = QPushButton("New…")
         self.edit_button = QPushButton("Open…")
         self.import_button = QPushButton("Import…")
@@ -140,6 +145,7 @@ class ContactsArea(QWidget):
         # fast typing never queues a search per key.
         self._in_flight = False
         self._stale = False
+        self._selected: int | None = None
         self.model.loaded.connect(self._landed)
         self.model.failed.connect(self._landed)
         self.search.textChanged.connect(self._typed)
@@ -153,6 +159,7 @@ class ContactsArea(QWidget):
         self.table.doubleClicked.connect(lambda index: self.edit_row(index.row()))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._selection_changed)
+        self.model.replaced.connect(self._rows_replaced)
         tasks.run(self._contacts.phone_region, on_done=self._set_region)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
@@ -230,7 +237,21 @@ class ContactsArea(QWidget):
         self.count_label.setText(f"Could not load contacts: {exc}")
 
     def _selection_changed(self, *_args: object) -> None:
-        self.edit_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        rows = self.table.selectionModel().selectedRows()
+        self._selected = self.model.contact_id(rows[0].row()) if rows else None
+        self.edit_button.setEnabled(bool(rows))
+
+    def _rows_replaced(self, new_query: bool) -> None:
+        """The rows were replaced in place (no model reset): a selection that now sits
+        on another person is cleared, a new search starts at the top, and the rows are
+        painted now rather than at the window's next frame tick (~5 ms later)."""
+        rows = self.table.selectionModel().selectedRows()
+        if rows and self.model.contact_id(rows[0].row()) != self._selected:
+            self.table.clearSelection()
+        if new_query:
+            self.table.scrollToTop()
+        if self.table.isVisible():
+            self.table.viewport().repaint()
 
     # -- actions -----------------------------------------------------------------------
     def selected_id(self) -> int | None:

@@ -35,6 +35,7 @@ from privdesk.ui.contacts.editor_form import ContactForm
 from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
 from privdesk.ui.contacts.table_model import format_date
 from privdesk.ui.navigation import REQUEST_LINK, Navigator, link
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
@@ -119,6 +120,8 @@ class ContactEditorDialog(QDialog):
         self._count_tabs()
         if not self._editable:
             self._read_only()
+        # Return saves (or does nothing): never "Record marketing opt-out…", never Remove.
+        safe_default(self, self.save_button)
         self.validate()
 
     def _read_only(self) -> None:
@@ -290,7 +293,9 @@ class ContactEditorDialog(QDialog):
         answer = QMessageBox.question(
             self, "Record marketing opt-out",
             "Record that this person objects to direct marketing? The objection is absolute "
-            "and is dated today.")
+            "and is dated today.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)  # a permanent, dated record: No is the default
         return answer == QMessageBox.StandardButton.Yes
 
     def record_opt_out(self) -> None:

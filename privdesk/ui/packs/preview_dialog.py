@@ -4,7 +4,7 @@ prints or emails the pack."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPointF, Qt
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,24 +30,33 @@ from PySide6.QtWidgets import (
 from privdesk.reports.protect import strong_password
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
-from privdesk.services.files import write_atomic
-from privdesk.services.pack_records import BuiltDocument, PackItem
-from privdesk.ui.packs.email_dialog import EmailReviewDialog, email_document
+from privdesk.services.pack_records import PackItem
+from privdesk.ui.packs.email_dialog import EmailReviewDialog
+from privdesk.ui.packs.email_flow import EmailFlow
 from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, COL_STATE, PackItemsModel
-from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
+from privdesk.ui.packs.pack_outputs import PackOutputs
+from privdesk.ui.packs.printing import PdfInMemory
+from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 
-class PackPreviewDialog(QDialog):
+class PackPreviewDialog(PackOutputs, QDialog):
     def __init__(self, services: Services, tasks: TaskRunner, reference: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 on_changed: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._tasks = tasks
         self.reference = reference
+        self._on_changed = on_changed
         self._pdf: PdfInMemory | None = None
         self.review: EmailReviewDialog | None = None
+        self.response_dialog: ActionDialog | None = None
+        self.busy_text: str | None = None  # what is being built or sent; None when idle
+        self.flow = EmailFlow(self, services, tasks, busy=self._busy, on_sent=self._emailed,
+                              on_error=self._fail)
         ctx = services.ctx
         role = ctx.actor.role
         self.setWindowTitle(f"Subject-access pack — {reference}")
@@ -143,10 +151,11 @@ class PackPreviewDialog(QDialog):
         self.print_button.clicked.connect(self._print)
         self.email_button.clicked.connect(self._email)
         self.close_button.clicked.connect(self.reject)
-        for button, perm, what in ((self.save_button, Permission.PACK, "build packs"),
-                                   (self.print_button, Permission.PACK, "build packs"),
-                                   (self.email_button, Permission.EMAIL, "email packs"),
-                                   (self.copy_button, Permission.EXPORT, "export data")):
+        self._outputs = ((self.save_button, Permission.PACK, "build packs"),
+                         (self.print_button, Permission.PACK, "build packs"),
+                         (self.email_button, Permission.EMAIL, "email packs"),
+                         (self.copy_button, Permission.EXPORT, "export data"))
+        for button, perm, what in self._outputs:
             button.setEnabled(ctx.can(perm))
             if not ctx.can(perm):
                 button.setToolTip(f"Your role ({role}) cannot {what}.")
@@ -160,6 +169,7 @@ class PackPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
+        safe_default(self, None)  # Return in the reason box must not email or withhold
         self._update_buttons()
 
     # -- loading ------------------------------------------------------------------------
@@ -188,12 +198,16 @@ class PackPreviewDialog(QDialog):
         self.view.setDocument(self._pdf.document)
         self._keep_page()
         if old is not None:
+            old.document.statusChanged.disconnect(self._keep_page)
             old.close()
         self._update_buttons()
 
     def _keep_page(self, *_: object) -> None:
         """After a rebuild the preview stays on the page the officer was reading."""
-        if self._pdf is None or not self._pdf.ok:
+        try:
+            if self._pdf is None or not self._pdf.ok:
+                return
+        except RuntimeError:  # a document being torn down as the dialog closes
             return
         page = min(self._page, self._pdf.document.pageCount() - 1)
         if page > 0 and self.view.pageNavigator().currentPage() != page:
@@ -216,7 +230,7 @@ class PackPreviewDialog(QDialog):
     def _update_buttons(self, *_: Any) -> None:
         item = self.selected()
         reason = bool(self.reason.text().strip())
-        ok = self._can_edit and item is not None and reason
+        ok = self._can_edit and item is not None and reason and self.busy_text is None
         self.redact_button.setEnabled(ok and item is not None and item.action != "redact")
         self.exclude_button.setEnabled(ok and item is not None and item.action != "exclude")
         self.lift_button.setEnabled(ok and item is not None and item.action is not None)
@@ -240,6 +254,7 @@ class PackPreviewDialog(QDialog):
     def _after_change(self) -> None:
         self.reason.clear()
         self.refresh()
+        self._changed()
 
     # -- output -------------------------------------------------------------------------
     def _toggle_password(self, on: bool) -> None:
@@ -247,63 +262,10 @@ class PackPreviewDialog(QDialog):
         if on and not self.password.text():
             self.password.setText(strong_password())
 
-    def _build(self, then: Any, protect: bool = True) -> None:
-        password = self.password.text() if protect and self.protect.isChecked() else None
-        packs, ref, schedule = self._services.packs, self.reference, self.schedule.isChecked()
-        self._tasks.run(lambda: packs.build(ref, password=password, include_schedule=schedule),
-                        on_done=then, on_error=self._fail)
-
-    def _save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save pack", str(Path.home() / f"{self.reference} subject access response.pdf"),
-            "PDF (*.pdf)")
-        if path:
-            self._build(lambda built: self._write(Path(path), built))
-
-    def _write(self, path: Path, built: BuiltDocument) -> None:
-        try:
-            write_atomic(path, built.content)  # a full disk leaves no half PDF behind
-        except OSError as exc:
-            QMessageBox.warning(self, "Save pack", f"Could not save {path}: {exc.strerror}")
-            return
-        self.summary.setText(f"Saved {path.name} ({built.document.pages} pages).")
-
-    def _copies(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Save the JSON and CSV copies in",
-                                                  str(Path.home()))
-        if not folder:
-            return
-        packs, ref = self._services.packs, self.reference
-
-        def export() -> list[str]:
-            names = []
-            for fmt in ("json", "csv"):
-                built = packs.export(ref, fmt)
-                path = Path(folder) / built.document.filename  # already a safe name
-                write_atomic(path, built.content)
-                names.append(path.name)
-            return names
-
-        self._tasks.run(export, on_done=lambda names: self.summary.setText(
-            f"Saved {' and '.join(names)}."), on_error=self._fail)
-
-    def _print(self) -> None:
-        # Paper cannot carry a password: print the unprotected pack.
-        self._build(lambda built: ask_and_print(self, built.content), protect=False)
-
-    def _email(self) -> None:
-        withheld = self.password.text() if self.protect.isChecked() else None
-
-        def keep(dialog: EmailReviewDialog) -> None:
-            self.review = dialog  # tests reach the live review step through this
-
-        self._build(lambda built: email_document(
-            self, self._services, self._tasks, self.reference, built.document.id, withheld,
-            self.summary.setText, self._fail, keep))
-
     def done(self, result: int) -> None:
         self._tasks.wait()
         if self._pdf is not None:
+            self._pdf.document.statusChanged.disconnect(self._keep_page)
             self.view.setDocument(None)  # type: ignore[arg-type]
             self._pdf.close()
             self._pdf = None
@@ -311,10 +273,11 @@ class PackPreviewDialog(QDialog):
 
 
 def open_pack_dialog(parent: QWidget | None, services: Services, tasks: TaskRunner,
-                     request_ref: str) -> PackPreviewDialog:
+                     request_ref: str,
+                     on_changed: Callable[[], None] | None = None) -> PackPreviewDialog:
     """Open the pack preview for an access request (non-modal); the Requests area calls
-    this from its "Pack…" button."""
-    dialog = PackPreviewDialog(services, tasks, request_ref, parent)
+    this from its "Pack…" button, and is told when the request changed."""
+    dialog = PackPreviewDialog(services, tasks, request_ref, parent, on_changed)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.refresh()

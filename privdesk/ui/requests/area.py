@@ -148,7 +148,7 @@ class RequestsArea(QWidget):
         self.detail = RequestDetailPane(services.ctx, self._requests, tasks, self._today,
                                         lambda: self._officers)
         self.detail.changed.connect(self._detail_changed)
-        self.documents = RequestDocumentsBox(services, tasks, self.refresh)
+        self.documents = RequestDocumentsBox(services, tasks, self._paperwork_changed)
         self.detail.add_section(self.documents)
         self.detail.shown.connect(self.documents.set_detail)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -261,6 +261,15 @@ class RequestsArea(QWidget):
     def _show_detail(self, request_id: int, detail: RequestDetail) -> None:
         if request_id == self._selected_id:  # not a slower, older selection
             self.detail.show_detail(detail)
+
+    def _paperwork_changed(self) -> None:
+        """A pack, letter, erasure or recorded response changed the request from a dialog:
+        the queue and the detail pane both show it."""
+        self.refresh()
+        selected, requests = self._selected_id, self._requests
+        if selected is not None:
+            self._tasks.run(lambda: requests.get(selected),
+                            on_done=lambda d: self._show_detail(selected, d))
 
     def _detail_changed(self, detail: RequestDetail) -> None:
         self._selected_id = detail.row.id

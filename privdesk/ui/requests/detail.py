@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -48,6 +49,9 @@ def _plain(text: str = "", wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+WIDE_PANE = 520  # px of pane width from which the actions sit three to a row
 
 
 class RequestDetailPane(QScrollArea):
@@ -93,7 +97,8 @@ class RequestDetailPane(QScrollArea):
 
 
         actions_box = QGroupBox("Actions")
-        grid = QGridLayout(actions_box)
+        grid = self._grid = QGridLayout(actions_box)
+        self._columns = 3
         self.buttons: dict[str, QPushButton] = {}
         for i, (name, label) in enumerate(ACTIONS.items()):
             button = QPushButton(label)
@@ -124,6 +129,18 @@ class RequestDetailPane(QScrollArea):
         inner.addWidget(timeline_box, 1)
         layout.addWidget(self.content, 1)
         self.content.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """Three buttons a row when the pane is wide, two on a laptop screen: the pane
+        never needs a sideways scrollbar to reach an action."""
+        super().resizeEvent(event)
+        columns = 3 if self.viewport().width() >= WIDE_PANE else 2
+        if columns != self._columns:
+            self._columns = columns
+            for button in self.buttons.values():
+                self._grid.removeWidget(button)
+            for i, button in enumerate(self.buttons.values()):
+                self._grid.addWidget(button, i // columns, i % columns)
 
     def add_section(self, widget: QWidget) -> None:
         """Another box under the actions (the area adds packs, erasure and letters)."""
@@ -186,12 +203,15 @@ class RequestDetailPane(QScrollArea):
             rows.append(("Address", d.requester_address))
         links = ", ".join(link(CONTACT_LINK, c.id, f"#{c.id} {c.name}") for c in d.contacts)
         if d.id_requested:
-            rows.append(("Proof of ID", f"received {fmt(d.id_received_on)}" if d.id_received_on
-                         else "requested, not yet received"))
+            asked = f"asked for {fmt(d.id_asked_on)}" if d.id_asked_on else "asked for at intake"
+            rows.append(("Proof of ID", f"{asked}, received {fmt(d.id_received_on)}"
+                         if d.id_received_on else f"{asked}, not yet received"))
         rows.append(("Officer", d.row.assignee or "Unassigned"))
         if d.extended_on:
-            told = f" (tell the person by {fmt(d.original_due)})" if d.original_due else ""
-            rows.append(("Extended", f"{fmt(d.extended_on)}: {d.extension_reason or ''}{told}"))
+            told = (f"; person told {fmt(d.extension_told_on)}" if d.extension_told_on else
+                    f" (tell the person by {fmt(d.original_due)})" if d.original_due else "")
+            rows.append(("Extended", f"decided {fmt(d.extended_on)}{told}: "
+                                     f"{d.extension_reason or ''}"))
         elif d.original_due and d.row.status in OPEN_STATUSES:
             rows.append(("Extension", f"possible until {fmt(d.original_due)}, telling the "
                                       "person the reasons by then"
