@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from privdesk.domain.dates import MONTHS_SHORT
+from privdesk.domain.dates import month_name
 from privdesk.domain.report_figures import ReportFigures
 from privdesk.policy import Policy
 from privdesk.reports.blocks import grid, p
@@ -27,7 +27,7 @@ ON_TIME, LATE = colors.HexColor("#3f9a5b"), colors.HexColor("#b8433a")
 
 
 def _month_label(key: str) -> str:
-    return f"{MONTHS_SHORT[int(key[5:]) - 1]} {key[2:4]}"  # "Nov 26", never the desktop's locale
+    return f"{month_name(int(key[5:]), short=True)} {key[2:4]}"  # "Nov 26", en-GB always
 
 
 def _pct(value: float | None) -> str:

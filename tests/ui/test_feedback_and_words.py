@@ -42,8 +42,8 @@ def test_redaction_panel_shows_all_the_text_and_keeps_the_page(qtbot: Any,
     qtbot.waitUntil(lambda: nav.currentPage() == min(last, dialog._pdf.document.pageCount() - 1))
     assert dialog.selected() is not None and dialog.selected().ref == note.ref  # type: ignore[union-attr]
     events = services.requests.get(services.requests.queue()[0].id).events
-    assert any(e.detail.startswith("Redacted in the pack: ") and "Names another customer"
-               in e.detail for e in events)
+    assert any("in the pack" in e.detail and "Names another customer" in e.detail
+               for e in events)
     assert not any("interaction:" in e.detail for e in events)  # words, not "interaction:12"
 
 

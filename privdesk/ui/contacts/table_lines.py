@@ -18,7 +18,7 @@ MAX_CELL = 200  # a 10,000-character name is shown cut, with the whole in the to
 
 
 def format_date(d: date | None) -> str:
-    return short_date(d)
+    return short_date(d)  # the one en-GB formatter (domain.dates), whatever the desktop
 
 
 class Line:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -199,14 +198,16 @@ class PackPreviewDialog(PackOutputs, QDialog):
         self.view.setDocument(self._pdf.document)
         self._keep_page()
         if old is not None:
+            old.document.statusChanged.disconnect(self._keep_page)
             old.close()
         self._update_buttons()
 
     def _keep_page(self, *_: object) -> None:
         """After a rebuild the preview stays on the page the officer was reading."""
-        # Also reached from a document's last statusChanged while the dialog closes, when
-        # Qt may already have deleted it: only a live, loaded document is looked at.
-        if self._pdf is None or not shiboken6.isValid(self._pdf.document) or not self._pdf.ok:
+        try:
+            if self._pdf is None or not self._pdf.ok:
+                return
+        except RuntimeError:  # a document being torn down as the dialog closes
             return
         page = min(self._page, self._pdf.document.pageCount() - 1)
         if page > 0 and self.view.pageNavigator().currentPage() != page:

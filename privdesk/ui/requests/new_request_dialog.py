@@ -170,18 +170,16 @@ class NewRequestDialog(QDialog):
         self.ok.setText("Record request")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
-        # The intake form and the register search scroll on a laptop screen; the error and
-        # the buttons stay in view below them.
-        body = QWidget()
-        inner = QVBoxLayout(body)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.addLayout(form)
-        inner.addWidget(self.picker)
+        body = QWidget()  # the fields scroll on a small screen; the buttons stay in view
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(form)
+        column.addWidget(self.picker)
         layout = QVBoxLayout(self)
         layout.addWidget(scrolling(body), 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        fit_window(self, 600, 760)
+        fit_window(self, 600, body.sizeHint().height() + 90)
         safe_default(self, self.ok)  # recording the request is the dialog's Save
 
     def _prefill(self) -> None:
