@@ -17,6 +17,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+UK_NAMES = {"united kingdom", "uk", "great britain", "england", "scotland", "wales",
+            "northern ireland"}
+
+
 class PolicyError(ValueError):
     """The policy file is missing a key or has a value of the wrong kind."""
 
@@ -37,6 +41,16 @@ class DataCategory:
     key: str
     label: str
     items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubjectCategory:
+    """A category of people whose data is processed (Art. 30(1)(c)); `status` is the
+    register's contact status it corresponds to, if any."""
+
+    key: str
+    label: str
+    status: str | None
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,9 @@ class Policy:
     authority: Authority
     response_months: int
     extended_months: int
+    # Optional in the file (older policy files lack them); the Art. 30 record uses them.
+    subjects: tuple[SubjectCategory, ...] = ()
+    security_description: str | None = None
 
     def source_label(self, key: str) -> str:
         return next((s.label for s in self.sources if s.key == key), key)
@@ -115,6 +132,15 @@ class Policy:
 
     def transfer(self, key: str) -> Transfer | None:
         return next((t for t in self.transfers if t.key == key), None)
+
+    def transfers_abroad(self) -> list[tuple[Recipient, Transfer]]:
+        """Each recipient outside the UK with the safeguard its transfer rests on."""
+        out = []
+        for r in self.recipients:
+            t = self.transfer(r.transfer) if r.transfer else None
+            if t is not None:
+                out.append((r, t))
+        return out
 
     def retention_rule_for(self, status: str) -> RetentionRule | None:
         return next((r for r in self.retention if r.applies_to == status), None)
@@ -126,6 +152,9 @@ class _Reader:
     def __init__(self, data: Mapping[str, Any], where: str = "") -> None:
         self._data = data
         self._where = where
+
+    def has(self, key: str) -> bool:
+        return key in self._data
 
     def _key(self, key: str) -> str:
         return f"{self._where}.{key}" if self._where else key
@@ -222,6 +251,11 @@ def _parse(data: Mapping[str, Any]) -> Policy:
     for i, rec in enumerate(recipients):
         if rec.transfer and rec.transfer not in transfer_keys:
             raise PolicyError(f"recipients[{i}].transfer: no transfer with key {rec.transfer!r}")
+        abroad = rec.country is not None and rec.country.strip().lower() not in UK_NAMES
+        if abroad and not rec.transfer:
+            raise PolicyError(
+                f"recipients[{i}].transfer: {rec.name} is in {rec.country}, outside the UK, so "
+                f"it needs its transfer safeguard (one of {', '.join(sorted(transfer_keys))})")
     rights_table = r.table("rights")
     return Policy(
         name=meta.text("name"),
@@ -262,6 +296,12 @@ def _parse(data: Mapping[str, Any]) -> Policy:
         ),
         response_months=resp.integer("months", minimum=1),
         extended_months=resp.integer("extended_months", minimum=1),
+        subjects=tuple(
+            SubjectCategory(key=t.text("key"), label=t.text("label"),
+                            status=t.optional_text("status"))
+            for t in (dat.tables("subjects") if dat.has("subjects") else [])
+        ),
+        security_description=r.table("security").optional_text("description"),
     )
 
 

@@ -61,9 +61,10 @@ def add_contact(ctx: ServiceContext, name: str = "Ada Lovelace", *, status: str 
 
 
 def add_request(ctx: ServiceContext, reference: str, contact_ids: tuple[int, ...] = (),
-                rtype: str = "erasure", requester: str = "The Requester") -> int:
+                rtype: str = "erasure", requester: str = "The Requester",
+                status: str = "in_progress") -> int:
     with ctx.store.session() as s:
-        r = Request(reference=reference, type=rtype, channel="email", status="in_progress",
+        r = Request(reference=reference, type=rtype, channel="email", status=status,
                     requester_name=requester, received_on=date(2026, 11, 1), created_at=NOW)
         s.add(r)
         s.flush()

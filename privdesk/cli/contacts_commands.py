@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from privdesk.cli import contact_edit_commands
 from privdesk.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliError, add_store_args, emit, open_context
 from privdesk.domain.contact_csv import CsvError
 from privdesk.domain.contact_headers import IGNORE, TARGETS, guess_mapping
@@ -141,6 +142,10 @@ def _search(args: argparse.Namespace) -> int:
         body = [f"{r['id']:>7}  {r['name'][:40]:<40}  {(r['email'] or '')[:32]:<32}  "
                 f"{(r['phone'] or ''):<18} {r['status']:<16} due {r['retention_due'] or '-'}"
                 + ("  OPTED OUT" if r["marketing_opt_out"] else "") for r in rows]
+        shown = len(rows)
+        if shown < page.total or page.capped:  # never let a cut list pass for all of it
+            head += (f"; showing the first {shown:,} (narrow the search, or show more with "
+                     "--limit N)")
         return "\n".join([head, *body])
 
     emit(args, rows, text)
@@ -208,3 +213,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("--status", choices=["enquirer", "customer", "former_customer"])
     q.add_argument("--source", default=None)
     q.set_defaults(func=_export)
+
+    contact_edit_commands.register(csub)  # contacts set / add-interaction

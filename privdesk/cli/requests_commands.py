@@ -60,8 +60,13 @@ def _detail_text(d: RequestDetail) -> str:
 
 
 def _add(args: argparse.Namespace) -> int:
+    address = None
+    if args.address:
+        address = "\n".join(x.strip() for x in args.address.replace("\\n", ";").split(";")
+                            if x.strip())
     new = NewRequest(type=args.type, received=args.received, requester_name=args.name,
                      requester_email=args.email, channel=args.channel,
+                     requester_address=address, notes=args.notes,
                      id_requested=args.id_requested, contact_ids=tuple(args.contact or ()))
     detail = _run(args, lambda s: s.requests.create(new))
     value = {"reference": detail.reference,
@@ -136,6 +141,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--channel", default="email", choices=list(CHANNELS))
     p.add_argument("--id-requested", action="store_true",
                    help="proof of identity was asked for at intake (the clock waits for it)")
+    p.add_argument("--address", default=None,
+                   help="postal address for letters (lines separated by '\\n' or ';')")
+    p.add_argument("--notes", default=None, help="notes on the request (for officers)")
 
     command("show", "one request with its due date and how it was worked out", _show)
     p = command("list", "the queue, soonest due first", _list, ref=False)
@@ -143,11 +151,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--all", action="store_true", help="include answered and closed requests")
 
     p = command("extend", "extend to three months (on or before the original due date)",
-                _action(lambda s, a: s.requests.extend(a.ref, a.on or s.ctx.today(), a.reason),
-                        "extended"), on=True)
+                _action(lambda s, a: s.requests.extend(a.ref, a.on or s.ctx.today(), a.reason,
+                                                       told_on=a.told), "extended"), on=True)
     p.add_argument("--reason", required=True, help="why (it goes to the person)")
-    command("pause", "clarification asked: stop the clock",
-            _action(lambda s, a: s.requests.pause(a.ref, a.on or s.ctx.today()), "paused"), on=True)
+    p.add_argument("--told", type=parse_date, default=None, metavar="DATE",
+                   help="the day the person was told, with the reasons (default: --on)")
+    p = command("pause", "clarification asked: stop the clock (not on or after the due date)",
+                _action(lambda s, a: s.requests.pause(a.ref, a.on or s.ctx.today(), a.question),
+                        "paused"), on=True)
+    p.add_argument("--question", default="", help="what was asked (goes on the timeline)")
+    p = command("ask-id", "proof of identity asked for after intake: the clock restarts when "
+                "it arrives", _action(lambda s, a: s.requests.ask_id(
+                    a.ref, a.on or s.ctx.today(), a.note), "waiting for proof of identity"),
+                on=True)
+    p.add_argument("--note", default="", help="what was asked for (goes on the timeline)")
     command("resume", "clarification answered: restart the clock",
             _action(lambda s, a: s.requests.resume(a.ref, a.on or s.ctx.today()), "resumed"), on=True)
     command("id-received", "proof of identity arrived: start the clock",

@@ -57,23 +57,28 @@ def _purge(args: argparse.Namespace) -> int:
                     # ids, rules and counts only: a scheduler's log must not hold names.
                     "items": [{"contact_id": i.contact_id, "rule": i.rule_name,
                                "due": i.due, "counts": i.counts.as_json()}
-                              for i in preview.items]}
+                              for i in preview.items],
+                    "held": [h.as_json() for h in preview.held]}
             else:
                 result = purge.purge(preview.contact_ids, preview.due_by,
                                      confirmed_count=len(preview.items))
                 value = {"dry_run": False, "due_by": preview.due_by, "deleted": True,
                          "contacts": result.totals.contacts, "totals": result.totals.as_json(),
                          "wal_truncated": result.wal_truncated,
-                         "tombstones": [t.as_json() for t in result.tombstones]}
+                         "tombstones": [t.as_json() for t in result.tombstones],
+                         "held": [h.as_json() for h in preview.held]}
         except (PurgeError, PermissionDenied) as exc:
             raise CliError(str(exc)) from exc
 
     def text(v: dict[str, Any]) -> str:
         totals = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in v["totals"].items())
         verb = "Deleted" if v["deleted"] else "Would delete"
+        held = [f"Kept contact {h['contact_id']}: {h['reason']}." for h in v["held"]]
         if not v["contacts"]:
-            return f"Nothing is due for deletion by {v['due_by']}."
-        return f"{verb} {v['contacts']} contact(s) due by {v['due_by']}: {totals}."
+            return "\n".join([f"Nothing can be deleted by {v['due_by']}." if held
+                              else f"Nothing is due for deletion by {v['due_by']}.", *held])
+        return "\n".join([f"{verb} {v['contacts']} contact(s) due by {v['due_by']}: {totals}.",
+                          *held])
 
     emit(args, value, text)
     return EXIT_OK

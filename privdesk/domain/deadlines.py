@@ -30,6 +30,8 @@ from typing import Any
 import holidays
 from dateutil.relativedelta import relativedelta
 
+from privdesk.domain.dates import day_date, month_name
+
 STANDARD_MONTHS = 1
 EXTENDED_MONTHS = 3
 
@@ -51,8 +53,8 @@ class DeadlineError(ValueError):
 
 
 def fmt(d: date) -> str:
-    """The way officers read a date: Mon 2 Mar 2026."""
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    """The way officers read a date: Mon 2 Mar 2026 (the one en-GB formatter)."""
+    return day_date(d)
 
 
 def add_months(start: date, months: int) -> date:
@@ -128,10 +130,14 @@ class ClockFacts:
     id_received: date | None = None
     extended_on: date | None = None
     pauses: tuple[Pause, ...] = ()
+    id_asked_on: date | None = None  # None: at intake; else asked for after receipt
 
     def validate(self) -> None:
         if self.id_received is not None and self.id_received < self.received:
             raise DeadlineError("ID cannot arrive before the request was received.")
+        if self.id_asked_on is not None and self.id_received is not None \
+                and self.id_received < self.id_asked_on:
+            raise DeadlineError("ID cannot arrive before it was asked for.")
         if self.extended_on is not None and self.extended_on < self.received:
             raise DeadlineError("A request cannot be extended before it was received.")
         previous_end: date | None = None
@@ -195,12 +201,14 @@ def _compute_due(facts: ClockFacts, calendar: WorkingDays, months: int | None) -
         months = EXTENDED_MONTHS if facts.extended_on is not None else STANDARD_MONTHS
     lines = [f"Received {fmt(facts.received)}."]
     start = clock_start(facts)
+    asked = (f"asked for on {fmt(facts.id_asked_on)}" if facts.id_asked_on
+             else "requested at intake")
     if start is None:
-        lines.append("Proof of identity was requested at intake and has not arrived: the clock "
-                      "has not started, so there is no due date yet.")
+        lines.append(f"Proof of identity was {asked} and has not arrived: the clock "
+                     "has not started, so there is no due date yet.")
         return DueResult(ClockState.AWAITING_ID, None, months, None, None, 0, None, tuple(lines))
     if facts.id_requested:
-        lines.append(f"Proof of identity requested at intake arrived {fmt(start)}: "
+        lines.append(f"Proof of identity {asked} arrived {fmt(start)}: "
                      "the clock starts that day.")
     else:
         lines.append("The clock starts on the day received.")
@@ -208,7 +216,8 @@ def _compute_due(facts: ClockFacts, calendar: WorkingDays, months: int | None) -
     base = add_months(start, months)
     plural = "month" if months == 1 else "months"
     reason = " (extended)" if months == EXTENDED_MONTHS and facts.extended_on else ""
-    clamp = (f"; {start.day} {base:%b} does not exist, so the last day of the month"
+    gone = f"{start.day} {month_name(base.month, short=True)}"
+    clamp = (f"; {gone} does not exist, so the last day of the month"
              if base.day != start.day else "")
     lines.append(f"+ {months} calendar {plural}{reason} -> {fmt(base)}{clamp}.")
 
@@ -248,7 +257,7 @@ def original_due(facts: ClockFacts, calendar: WorkingDays, on: date | None = Non
         last = facts.pauses[-1]
         closed = Pause(last.asked, max(on, last.asked))
         facts = ClockFacts(facts.received, facts.id_requested, facts.id_received,
-                           None, (*facts.pauses[:-1], closed))
+                           None, (*facts.pauses[:-1], closed), facts.id_asked_on)
     return compute_due(facts, calendar, months=STANDARD_MONTHS).due
 
 

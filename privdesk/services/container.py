@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from privdesk.services.audit_trail import AuditService
 from privdesk.services.backup import BackupService
+from privdesk.services.breach_documents import BreachDocuments
+from privdesk.services.breaches import BreachService
 from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
@@ -13,11 +15,13 @@ from privdesk.services.erasure import ErasureService
 from privdesk.services.letters import LetterService
 from privdesk.services.mailer import MailService
 from privdesk.services.maintenance import CheckReport, check_store
+from privdesk.services.management_report import ManagementReportService
 from privdesk.services.officers import OfficerService
 from privdesk.services.packs import PackService
 from privdesk.services.purge import PurgeService
 from privdesk.services.requests import RequestService
 from privdesk.services.retention import RetentionService
+from privdesk.services.ropa import RopaService
 from privdesk.services.settings import SettingsService
 from privdesk.services.suppression import SuppressionList
 
@@ -39,16 +43,22 @@ class Services:
     officers: OfficerService
     audit: AuditService
     backups: BackupService
+    breaches: BreachService
+    breach_documents: BreachDocuments
+    ropa: RopaService
+    report: ManagementReportService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
         settings = SettingsService(ctx)
+        breaches = BreachService(ctx, settings)
+        requests = RequestService(ctx, settings)
         return cls(
             ctx=ctx,
             settings=settings,
             contacts=ContactService(ctx, settings),
             contact_import=ContactImportService(ctx, settings),
-            requests=RequestService(ctx, settings),
+            requests=requests,
             retention=RetentionService(ctx),
             purge=PurgeService(ctx),
             erasure=ErasureService(ctx),
@@ -59,6 +69,10 @@ class Services:
             officers=OfficerService(ctx),
             audit=AuditService(ctx),
             backups=BackupService(ctx),
+            breaches=breaches,
+            breach_documents=BreachDocuments(ctx, breaches),
+            ropa=RopaService(ctx),
+            report=ManagementReportService(ctx, requests, breaches),
         )
 
     def check(self) -> CheckReport:

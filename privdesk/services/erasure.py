@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
+from privdesk.services.holds import hold_message, open_holds
 from privdesk.services.purge import (
     ERASURE_RULE,
     PurgeCounts,
@@ -97,6 +98,7 @@ class ErasurePreview:
     counts: PurgeCounts
     recipients: tuple[str, ...]
     held: tuple[int, ...]  # contacts under a legal hold (erasure needs the exemption)
+    blocked: str | None = None  # why erasure is refused now (another open request)
 
 
 class ErasureService:
@@ -113,7 +115,10 @@ class ErasureService:
                 Contact.id.in_(ids), Contact.legal_hold_reason.is_not(None))))
             keys = set(s.scalars(select(Disclosure.recipient).where(Disclosure.contact_id.in_(ids))))
             counts = PurgeCounts.total(count_dependents(s, ids).values())
-        return ErasurePreview(reference, tuple(ids), counts, self._recipient_names(keys), held)
+            holds = open_holds(s, ids, own=reference)
+        blocked = f"Erasure is refused: {hold_message(holds)}." if holds else None
+        return ErasurePreview(reference, tuple(ids), counts, self._recipient_names(keys), held,
+                              blocked)
 
     def erase(self, contact_ids: Sequence[int] = (), request_reference: str | None = None,
               exemptions: Sequence[Exemption | str] = ()) -> ErasureResult:
@@ -130,6 +135,8 @@ class ErasureService:
                 raise PurgeError(
                     f"Contact {', '.join(map(str, held))} is under a legal hold: record the "
                     "legal hold exemption, or lift the hold first. Nothing was erased.")
+            if not exempt:  # keeping the data under an exemption deletes nothing
+                self._refuse_held(s, ids, reference)
             people = [(c.email, c.phone) for c in contacts]
         # HMACs need the key, read outside the write transaction below.
         digests = [self._suppression.digests(e, p) for e, p in people] if not exempt else []
@@ -140,6 +147,7 @@ class ErasureService:
         today = self._ctx.today()
         with self._ctx.store.session() as s:
             request = self._request(s, reference)
+            self._refuse_held(s, ids, reference)  # again, inside the deleting transaction
             keys = set(s.scalars(select(Disclosure.recipient).where(Disclosure.contact_id.in_(ids))))
             told = self._recipient_names(keys)
             totals = PurgeCounts.total(count_dependents(s, ids).values())
@@ -149,8 +157,8 @@ class ErasureService:
             if request is not None:
                 request.exemptions = "[]"
                 self._event(s, request, "erasure_done",
-                            f"Erased {len(ids)} contact record(s); tombstone {tomb}; "
-                            f"{len(told)} recipient(s) to tell")
+                            f"Erased {len(ids)} contact record(s), leaving tombstone {tomb}; "
+                            f"recipients to tell: {', '.join(told) or 'none'}.")
             self._ctx.record(s, "erasure.erase", "request" if reference else "tombstone",
                              reference or tomb,
                              detail=json.dumps({"tombstone": tomb, "suppressed": added,
@@ -165,7 +173,8 @@ class ErasureService:
             if request is not None:
                 request.exemptions = json.dumps([e.as_json() for e in exempt], ensure_ascii=False)
                 self._event(s, request, "erasure_exempt",
-                            "Data kept under: " + ", ".join(e.key for e in exempt))
+                            "Data kept, not erased, under: " + "; ".join(
+                                e.label + (f" ({e.note})" if e.note else "") for e in exempt))
             self._ctx.record(s, "erasure.exempt", "request" if reference else "contact",
                              reference or ids[0],
                              detail=json.dumps({"contacts": len(ids),
@@ -173,6 +182,16 @@ class ErasureService:
         return ErasureResult(reference, 0, (), exempt, self._ctx.today())
 
     # -- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _refuse_held(s: Any, ids: list[int], reference: str | None) -> None:
+        """An open request holds the person's data; only the erasure request's own action
+        may erase it (and only when no other open request covers them)."""
+        holds = open_holds(s, ids, own=reference)
+        if holds:
+            own = "" if reference else (" To erase for an erasure request, erase from that "
+                                        "request (privdesk erase ID --request REF).")
+            raise PurgeError(f"Not erased: {hold_message(holds)}.{own} Nothing was erased.")
+
     @staticmethod
     def _ids(s: Any, contact_ids: Sequence[int], request: Request | None) -> list[int]:
         """The given contacts, else those linked to the request; all must exist."""

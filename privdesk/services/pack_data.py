@@ -33,6 +33,9 @@ class HeldItem:
     label: str  # describes the item without quoting its content (for the schedule)
     cells: tuple[str, ...]
     free_text: tuple[int, ...]  # the cells a "redact" hides; "exclude" hides them all
+    # Items whose text this one repeats (a history entry repeats the field it changed):
+    # redacting one of them redacts this too (services.pack_redaction).
+    repeats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,21 @@ def _text(value: object) -> str:
 
 def _words(key: str) -> str:
     return key.replace("_", " ").capitalize()
+
+
+def history_words(field: str, value: str | None, policy: Policy) -> str:
+    """A history value as the person reads it: the policy's words for stored keys
+    (relationship, source, recipient), never the key itself."""
+    if value is None:
+        return ""
+    if field == "status":
+        return STATUS_LABELS.get(value, value)
+    if field == "source":
+        return policy.source_label(value)
+    if field == "disclosure":  # "to optex_japan on …" written by older versions
+        for r in policy.recipients:
+            value = value.replace(f"to {r.key} on ", f"to {r.name} on ")
+    return value
 
 
 def linked_contacts(session: Session, request: Request) -> list[Contact]:
@@ -122,10 +140,12 @@ def gather(session: Session, request: Request, policy: Policy) -> list[HeldItem]
                 f"disclosure:{d.id}", "disclosures", f"Disclosure of {_text(d.disclosed_on)}",
                 (_text(d.disclosed_on), name, d.purpose), (2,)))
         for h in sorted(c.history, key=lambda x: (x.changed_at, x.id)):
+            field = _words(h.field).lower()
             items.append(HeldItem(
-                f"change:{h.id}", "history", f"Change to {h.field} on {_text(h.changed_at)}",
-                (_text(h.changed_at), _words(h.field), _text(h.old_value), _text(h.new_value),
-                 h.officer), (2, 3)))
+                f"change:{h.id}", "history", f"Change to {field} on {_text(h.changed_at)}",
+                (_text(h.changed_at), _words(h.field), history_words(h.field, h.old_value, policy),
+                 history_words(h.field, h.new_value, policy), h.officer), (2, 3),
+                (f"contact:{h.contact_id}:{h.field}",)))
     ids = [c.id for c in contacts]
     linked = select(RequestContact.request_id).where(RequestContact.contact_id.in_(ids))
     for r in session.scalars(select(Request).where(Request.id.in_(linked))
@@ -137,22 +157,33 @@ def gather(session: Session, request: Request, policy: Policy) -> list[HeldItem]
     return items
 
 
-def apply(item: HeldItem, action: str | None) -> PackRow:
-    """The row as the pack shows it: redact hides the free text, exclude hides it all."""
+def hidden_cells(item: HeldItem, action: str | None) -> frozenset[int]:
+    """The cells an action hides: redact the free text, exclude it all (a contact field
+    keeps its name, so the person sees what was withheld)."""
     if action is None:
+        return frozenset()
+    if item.table == "contact":
+        return frozenset({1})
+    if action == "exclude" or not item.free_text:
+        return frozenset(range(len(item.cells)))
+    return frozenset(item.free_text)
+
+
+def apply(item: HeldItem, hide: frozenset[int]) -> PackRow:
+    """The row as the pack shows it, the hidden cells replaced by [redacted]."""
+    if not hide:
         return PackRow(item.ref, item.cells)
-    hide = set(range(len(item.cells))) if action == "exclude" or not item.free_text \
-        else set(item.free_text)
-    if item.table == "contact" and action == "exclude":
-        hide = {1}  # keep the field's name so the person sees what was withheld
     cells = tuple(REDACTED if i in hide else cell for i, cell in enumerate(item.cells))
     return PackRow(item.ref, cells, redacted=True)
 
 
-def tables(items: list[HeldItem], actions: Mapping[str, str]) -> tuple[PackTable, ...]:
+def tables(items: list[HeldItem], hidden: Mapping[str, frozenset[int]]) -> tuple[PackTable, ...]:
+    """The pack's tables; `hidden` (from pack_redaction.resolve) says which cells of which
+    items are withheld, including every copy of a redacted item's text."""
     return tuple(
         PackTable(spec.key, spec.title, spec.intro, spec.columns, spec.widths,
-                  tuple(apply(i, actions.get(i.ref)) for i in items if i.table == spec.key))
+                  tuple(apply(i, hidden.get(i.ref, frozenset())) for i in items
+                        if i.table == spec.key))
         for spec in TABLES
     )
 

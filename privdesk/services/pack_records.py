@@ -20,6 +20,12 @@ class PackItem:
     text: str  # the item's content, shown to the officer (never to the audit)
     action: str | None  # None, "redact" or "exclude"
     reason: str | None
+    follows: str | None = None  # redacted because it repeats this (marked) item
+
+    def as_json(self) -> dict[str, object]:
+        return {"ref": self.ref, "section": self.section, "label": self.label,
+                "text": self.text, "action": self.action, "reason": self.reason,
+                "follows": self.follows}
 
 
 @dataclass(frozen=True)
@@ -59,3 +65,16 @@ class BuiltDocument:
 
     document: StoredDocument
     content: bytes
+    warnings: tuple[str, ...] = ()  # what the officer must know before sending it
+
+
+@dataclass(frozen=True)
+class PreparedPack:
+    """A pack built and checked but not yet kept: kept (stored, on the timeline) only
+    once it has gone out, so a failed send records nothing."""
+
+    reference: str
+    filename: str
+    content: bytes
+    pages: int
+    protected: bool

@@ -21,9 +21,11 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from privdesk.domain.request_rules import deletion_hold
 from privdesk.domain.retention import retention_due, rule_name
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.holds import HeldContact, hold_message, open_holds
 from privdesk.services.purge_report import report_text
 from privdesk.services.retention import facts_of
 from privdesk.store.models import (
@@ -83,6 +85,7 @@ class PurgePreview:
     items: tuple[PurgeItem, ...]
     totals: PurgeCounts
     due_by: date | None
+    held: tuple[HeldContact, ...] = ()  # due, but kept: linked to an open request
 
     @property
     def contact_ids(self) -> tuple[int, ...]:
@@ -202,6 +205,10 @@ class PurgeService:
             if missing:
                 raise PurgeError(f"{len(missing)} of the selected contacts no longer exist "
                                  f"(ids {', '.join(map(str, missing[:10]))}).")
+            holds = open_holds(s, ids)
+            held = tuple(HeldContact(cid, rows[cid].name, refs, str(deletion_hold(refs)))
+                         for cid, refs in holds.items())
+            ids = [i for i in ids if i not in holds]
             counts = count_dependents(s, ids)
             items = []
             for cid in ids:
@@ -213,7 +220,8 @@ class PurgeService:
                 items.append(PurgeItem(cid, c.name, c.retention_rule,
                                        rule_name(c.retention_rule, rules), c.retention_due,
                                        counts[cid]))
-        return PurgePreview(tuple(items), PurgeCounts.total(i.counts for i in items), due_by)
+        return PurgePreview(tuple(items), PurgeCounts.total(i.counts for i in items), due_by,
+                            held)
 
     # -- purge -------------------------------------------------------------------------
     def purge(self, contact_ids: Sequence[int], due_by: date | None = None,
@@ -239,6 +247,9 @@ class PurgeService:
                     f"{len(ids) - len(rows) + len(not_due)} of the {len(ids)} contacts changed "
                     "since the review (deleted, or no longer due, e.g. a legal hold); "
                     "nothing was deleted. Review again.")
+            holds = open_holds(s, ids)  # a request that arrived since the review wins
+            if holds:
+                raise PurgeError(f"Nothing was deleted: {hold_message(holds)}. Review again.")
             counts = count_dependents(s, ids)
             entries = []
             for c in rows:

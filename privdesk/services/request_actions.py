@@ -8,14 +8,14 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from privdesk.domain.deadlines import DeadlineError, check_extension, compute_due, fmt
+from privdesk.domain.deadlines import compute_due, fmt, original_due
+from privdesk.domain.request_rules import extension_dates_refusal, why_not
 from privdesk.services.authz import Permission
 from privdesk.services.request_base import RequestBase
 from privdesk.services.request_records import (
     OPEN_STATUSES,
     REFUSAL_GROUNDS,
     RESPONSE_METHODS,
-    STATUSES,
     RequestDetail,
     RequestError,
 )
@@ -35,29 +35,21 @@ def _text(value: str | None, what: str, limit: int = 5000) -> str:
 
 
 class RequestActions(RequestBase):
-    def _act(self, key: int | str, action: str, on: date | None, change: Change) -> RequestDetail:
+    def _act(self, key: int | str, action: str, on: date | None, change: Change,
+             rule: str | None = None) -> RequestDetail:
+        """Check the action's rule (domain.request_rules, the same the buttons ask), then
+        make the change, a timeline event and an audit record in one unit of work."""
         self._ctx.require(Permission.EDIT, f"request.{action}", "request", key)
         with self._ctx.store.session() as s:
             req = self._load(s, key)
             when = on or self._ctx.today()
-            self._check_date(req, when)
+            reason = why_not(rule or action, self.state(req), when, self._ctx.today())
+            if reason is not None:
+                raise RequestError(reason)
             kind, detail = change(s, req)
             self._event(s, req, when, kind, detail)
-            self._ctx.record(s, f"request.{action}", "request", req.id)
+            self._ctx.record(s, f"request.{action}", "request", req.id, detail=detail)
             return self._detail(s, req)
-
-    def _check_date(self, req: Request, on: date) -> None:
-        if on < req.received_on:
-            raise RequestError(f"{fmt(on)} is before the request was received "
-                               f"({fmt(req.received_on)}).")
-        if on > self._ctx.today():
-            raise RequestError(f"{fmt(on)} is in the future: record what has happened.")
-
-    @staticmethod
-    def _require_open(req: Request, doing: str) -> None:
-        if req.status not in OPEN_STATUSES:
-            raise RequestError(f"{req.reference} is {STATUSES.get(req.status, req.status).lower()}"
-                               f": it cannot be {doing}.")
 
     @staticmethod
     def _running_status(req: Request) -> str:
@@ -66,31 +58,26 @@ class RequestActions(RequestBase):
     # -- the clock -----------------------------------------------------------------------
     def id_received(self, key: int | str, on: date) -> RequestDetail:
         def change(s: Session, req: Request) -> tuple[str, str]:
-            self._require_open(req, "changed")
-            if not req.id_requested:
-                raise RequestError(f"{req.reference}: proof of identity was not requested at "
-                                   "intake, so the clock already runs from the day received.")
-            if req.id_received_on is not None:
-                raise RequestError(f"{req.reference}: ID was already recorded as received on "
-                                   f"{fmt(req.id_received_on)}.")
             req.id_received_on = on
             if req.status == "awaiting_id":
                 req.status = self._running_status(req)
             return "id_received", f"Proof of identity received: the clock starts {fmt(on)}."
-        return self._act(key, "id_received", on, change)
+        return self._act(key, "id_received", on, change, rule="verify_id")
+
+    def ask_id(self, key: int | str, on: date, note: str = "") -> RequestDetail:
+        """Ask for proof of identity after intake (promptly, as the ICO says): the clock
+        stops, and runs afresh from the day the proof arrives."""
+        def change(s: Session, req: Request) -> tuple[str, str]:
+            req.id_requested = True
+            req.id_asked_on = on
+            req.status = "awaiting_id"
+            extra = f" {note.strip()}" if note.strip() else ""
+            return "id_requested", (f"Proof of identity asked for {fmt(on)}: the time limit runs "
+                                    f"from the day it arrives.{extra}")
+        return self._act(key, "ask_id", on, change)
 
     def pause(self, key: int | str, on: date, question: str = "") -> RequestDetail:
         def change(s: Session, req: Request) -> tuple[str, str]:
-            self._require_open(req, "paused")
-            if req.id_requested and req.id_received_on is None:
-                raise RequestError("The clock has not started (proof of identity is awaited), "
-                                   "so there is nothing to pause.")
-            if any(p.resumed_on is None for p in req.pauses):
-                raise RequestError(f"{req.reference} is already waiting for clarification.")
-            last = max((p.resumed_on for p in req.pauses if p.resumed_on), default=None)
-            if last is not None and on < last:
-                raise RequestError(f"The previous clarification was answered on {fmt(last)}; a new "
-                                   "one cannot be asked before that.")
             req.pauses.append(RequestPause(paused_on=on))
             req.status = "awaiting_clarification"
             extra = f" Asked: {question.strip()}" if question.strip() else ""
@@ -99,12 +86,7 @@ class RequestActions(RequestBase):
 
     def resume(self, key: int | str, on: date) -> RequestDetail:
         def change(s: Session, req: Request) -> tuple[str, str]:
-            pause = next((p for p in req.pauses if p.resumed_on is None), None)
-            if pause is None:
-                raise RequestError(f"{req.reference} is not waiting for clarification.")
-            if on < pause.paused_on:
-                raise RequestError(f"The answer cannot arrive before the question was asked "
-                                   f"({fmt(pause.paused_on)}).")
+            pause = next(p for p in req.pauses if p.resumed_on is None)
             pause.resumed_on = on
             req.status = self._running_status(req)
             days = (on - pause.paused_on).days
@@ -112,26 +94,34 @@ class RequestActions(RequestBase):
                                f"({days} day{'s' if days != 1 else ''} paused).")
         return self._act(key, "resume", on, change)
 
-    def extend(self, key: int | str, on: date, reason: str) -> RequestDetail:
+    def extend(self, key: int | str, on: date, reason: str,
+               told_on: date | None = None) -> RequestDetail:
+        """Extend to three months: decided on `on`, the person told on `told_on` (default
+        the same day). Both must be on or before the original due date (Art. 12(3))."""
+        told = told_on or on
+
         def change(s: Session, req: Request) -> tuple[str, str]:
-            self._require_open(req, "extended")
             why = _text(reason, "the reason for the extension (it goes to the person)")
-            try:
-                check_extension(self.facts(req), on, self.calendar())
-            except DeadlineError as exc:
-                raise RequestError(str(exc)) from exc
+            if told > self._ctx.today():
+                raise RequestError(f"{fmt(told)} is in the future: record the day the person "
+                                   "was told once they have been.")
+            first = original_due(self.facts(req), self.calendar(), on)
+            refusal = extension_dates_refusal(on, told, first)
+            if refusal:
+                raise RequestError(refusal)
             req.extended_on = on
+            req.extension_told_on = told
             req.extension_reason = why
             if req.status in ("new", "in_progress"):
                 req.status = "extended"
-            return "extended", (f"Extended to three months from the start. Reason: {why}. The "
-                                "person must be told, with the reasons, by the original due date.")
+            return "extended", (f"Extended to three months from the start, decided {fmt(on)}; "
+                                f"the person was told, with the reasons, {fmt(told)}. "
+                                f"Reason: {why}.")
         return self._act(key, "extend", on, change)
 
     # -- people ----------------------------------------------------------------------------
     def assign(self, key: int | str, officer: str) -> RequestDetail:
         def change(s: Session, req: Request) -> tuple[str, str]:
-            self._require_open(req, "reassigned")
             name = _text(officer, "the officer's name", limit=200)
             before = req.assignee
             req.assignee = name
@@ -158,7 +148,6 @@ class RequestActions(RequestBase):
 
     def respond(self, key: int | str, on: date, method: str, close: bool = False) -> RequestDetail:
         def change(s: Session, req: Request) -> tuple[str, str]:
-            self._require_open(req, "answered")
             verdict = self._record_response(s, req, on, method)
             req.status = "closed" if close else "responded"
             if close:
@@ -170,13 +159,12 @@ class RequestActions(RequestBase):
     def refuse(self, key: int | str, on: date, ground: str, reasons: str,
                method: str = "email") -> RequestDetail:
         def change(s: Session, req: Request) -> tuple[str, str]:
-            self._require_open(req, "refused")
             if ground not in REFUSAL_GROUNDS:
                 raise RequestError("A refusal must be because the request is manifestly "
                                    "unfounded or manifestly excessive.")
             why = _text(reasons, "the reasons for the refusal (they go to the person)")
             verdict = self._record_response(s, req, on, method)
-            req.refusal_reason = f"{ground}: {why}"
+            req.refusal_reason = f"{REFUSAL_GROUNDS[ground]}: {why}"  # words, never the code
             req.status = "refused"
             return "refused", (f"Refused as {REFUSAL_GROUNDS[ground].lower()}: {why}. Told of "
                                f"the right to complain to the ICO and to go to court; {verdict}.")
@@ -185,8 +173,6 @@ class RequestActions(RequestBase):
     def close(self, key: int | str, on: date, method: str | None = None) -> RequestDetail:
         """Close a request; one not yet answered needs the response date and method."""
         def change(s: Session, req: Request) -> tuple[str, str]:
-            if req.status == "closed":
-                raise RequestError(f"{req.reference} is already closed.")
             detail = "Closed."
             if req.status in OPEN_STATUSES:
                 if method is None:
@@ -200,7 +186,6 @@ class RequestActions(RequestBase):
 
     def withdraw(self, key: int | str, on: date, note: str = "") -> RequestDetail:
         def change(s: Session, req: Request) -> tuple[str, str]:
-            self._require_open(req, "withdrawn")
             req.status = "withdrawn"
             req.closed_at = self._ctx.now()
             extra = f" {note.strip()}" if note.strip() else ""

@@ -19,6 +19,7 @@ from privdesk.domain.deadlines import (
     days_left,
     original_due,
 )
+from privdesk.domain.request_rules import RequestState
 from privdesk.services.context import ServiceContext
 from privdesk.services.request_records import (
     OPEN_STATUSES,
@@ -55,7 +56,24 @@ class RequestBase:
             received=req.received_on, id_requested=bool(req.id_requested),
             id_received=req.id_received_on, extended_on=req.extended_on,
             pauses=tuple(Pause(p.paused_on, p.resumed_on) for p in req.pauses),
+            id_asked_on=req.id_asked_on,
         )
+
+    def state(self, req: Request, result: DueResult | None = None,
+              calendar: WorkingDays | None = None) -> RequestState:
+        """What domain.request_rules needs to say whether an action may happen."""
+        calendar = calendar or self.calendar()
+        facts = self.facts(req)
+        result = result or compute_due(facts, calendar)
+        open_pause = next((p for p in req.pauses if p.resumed_on is None), None)
+        last = max((p.resumed_on for p in req.pauses if p.resumed_on), default=None)
+        return RequestState(
+            reference=req.reference, type=req.type, status=req.status,
+            received=req.received_on, id_requested=bool(req.id_requested),
+            id_asked_on=req.id_asked_on, id_received_on=req.id_received_on,
+            extended_on=req.extended_on,
+            paused_since=open_pause.paused_on if open_pause else None, last_resumed=last,
+            due=result.due, original_due=original_due(facts, calendar, self._ctx.today()))
 
     def clock(self, req: Request, calendar: WorkingDays | None = None) -> DueResult:
         return compute_due(self.facts(req), calendar or self.calendar())
@@ -105,6 +123,8 @@ class RequestBase:
             requester_email=req.requester_email, requester_phone=req.requester_phone,
             requester_address=req.requester_address, id_requested=bool(req.id_requested),
             id_received_on=req.id_received_on, extended_on=req.extended_on,
+            state=self.state(req, result, calendar), id_asked_on=req.id_asked_on,
+            extension_told_on=req.extension_told_on,
             extension_reason=req.extension_reason, refusal_reason=req.refusal_reason,
             response_method=req.response_method, notes=req.notes,
             stopped_since=result.stopped_since if result.state is ClockState.PAUSED else None,

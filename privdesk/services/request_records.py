@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from privdesk.domain.deadlines import DaysLeft, urgency
+from privdesk.domain.request_rules import OPEN_STATUSES as OPEN_STATUSES  # re-exported
+from privdesk.domain.request_rules import RequestState
 
 REQUEST_TYPES: dict[str, str] = {
     "access": "Access",
@@ -35,8 +37,6 @@ STATUSES: dict[str, str] = {
     "withdrawn": "Withdrawn",
     "closed": "Closed",
 }
-OPEN_STATUSES = frozenset({"new", "awaiting_id", "awaiting_clarification", "in_progress",
-                           "extended"})
 REFUSAL_GROUNDS: dict[str, str] = {
     "manifestly_unfounded": "Manifestly unfounded",
     "manifestly_excessive": "Manifestly excessive",
@@ -166,6 +166,9 @@ class RequestDetail:
     pauses: tuple[PauseRecord, ...] = ()
     contacts: tuple[LinkedContact, ...] = ()
     events: tuple[TimelineEvent, ...] = field(default=())
+    state: RequestState | None = None  # for domain.request_rules.why_not
+    id_asked_on: date | None = None  # asked for after intake (None: at intake)
+    extension_told_on: date | None = None
 
     @property
     def reference(self) -> str:
@@ -180,6 +183,8 @@ class RequestDetail:
             "requester": self.row.requester_name, "email": self.requester_email,
             "id_requested": self.id_requested, "id_received": iso(self.id_received_on),
             "extended_on": iso(self.extended_on), "extension_reason": self.extension_reason,
+            "extension_told_on": iso(self.extension_told_on), "id_asked_on": iso(self.id_asked_on),
+            "notes": self.notes, "address": self.requester_address,
             "original_due": iso(self.original_due), "stopped_since": iso(self.stopped_since),
             "refusal_reason": self.refusal_reason, "response_method": self.response_method,
             "pauses": [{"asked": iso(p.asked), "answered": iso(p.answered)} for p in self.pauses],
@@ -193,7 +198,7 @@ class RequestDetail:
 @dataclass(frozen=True)
 class QueueStats:
     open: int
-    due_this_week: int  # open, due from today to Sunday, not overdue
+    due_this_week: int  # open, due in the next seven days (today included), not overdue
     overdue: int
     median_days_to_respond: float | None  # responses in the last 90 days
     responded_last_90_days: int

@@ -176,7 +176,9 @@ class Request(Base):
     received_on: Mapped[date] = mapped_column(Date)
     id_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     id_received_on: Mapped[date | None] = mapped_column(Date)
+    id_asked_on: Mapped[date | None] = mapped_column(Date)  # 0004: None = at intake
     extended_on: Mapped[date | None] = mapped_column(Date)
+    extension_told_on: Mapped[date | None] = mapped_column(Date)  # 0004
     extension_reason: Mapped[str | None] = mapped_column(Text)
     assignee: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
@@ -299,4 +301,74 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="", server_default="")
     prev_hmac: Mapped[str] = mapped_column(String(64), default="", server_default="")
     hmac: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Ed25519 over the hmac, by `signer`'s key (listed in the signed roster); migration 0006
+    signer: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    sig: Mapped[str] = mapped_column(String(128), default="", server_default="")
     __table_args__ = (Index("ix_audit_at", "at"),)
+
+
+class BreachContact(Base):
+    """People in the register a breach concerns (Art. 34 letters go to each)."""
+
+    __tablename__ = "breach_contacts"
+    breach_id: Mapped[int] = mapped_column(
+        ForeignKey("breaches.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Breach(Base):
+    """A personal data breach (Art. 33(5) log), notified or not. The 72-hour deadline is
+    never stored: it is computed by domain.breach_clock from `aware_at`."""
+
+    __tablename__ = "breaches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(30), unique=True)
+    aware_at: Mapped[datetime] = mapped_column(DateTime)  # naive UTC
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime)  # naive UTC, if known
+    zone: Mapped[str] = mapped_column(String(60))  # the zone times were typed in
+    summary: Mapped[str] = mapped_column(Text)  # what happened
+    discovery: Mapped[str | None] = mapped_column(Text)  # how the team found out
+    cyber: Mapped[str] = mapped_column(String(10), default="unknown", server_default="unknown")
+    data_categories: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON
+    subject_categories: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    people_count: Mapped[int | None] = mapped_column(Integer)  # approximate
+    records_count: Mapped[int | None] = mapped_column(Integer)  # approximate
+    consequences: Mapped[str | None] = mapped_column(Text)
+    measures: Mapped[str | None] = mapped_column(Text)
+    # The current decisions (their history is in breach_decisions).
+    ico_decision: Mapped[str | None] = mapped_column(String(20))  # notify / not_notify
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime)  # naive UTC
+    ico_reference: Mapped[str | None] = mapped_column(String(100))
+    people_decision: Mapped[str | None] = mapped_column(String(20))  # tell / not_tell
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    closing_note: Mapped[str | None] = mapped_column(Text)
+    officer: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    contacts: Mapped[list[Contact]] = relationship(secondary="breach_contacts")
+    decisions: Mapped[list[BreachDecision]] = relationship(
+        back_populates="breach", cascade="all, delete-orphan", order_by="BreachDecision.id"
+    )
+
+    __table_args__ = (Index("ix_breaches_status", "status"),)
+
+
+class BreachDecision(Base):
+    """Every decision taken on a breach, kept: to notify the ICO or not (Art. 33), to
+    tell the people or not (Art. 34), with reasons and, for a late notice, the delay."""
+
+    __tablename__ = "breach_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    breach_id: Mapped[int] = mapped_column(ForeignKey("breaches.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # ico / people
+    outcome: Mapped[str] = mapped_column(String(20))  # notify / not_notify / tell / not_tell
+    reasons: Mapped[str] = mapped_column(Text)
+    delay_reasons: Mapped[str | None] = mapped_column(Text)
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    officer: Mapped[str] = mapped_column(String(200))
+    breach: Mapped[Breach] = relationship(back_populates="decisions")

@@ -11,7 +11,8 @@ officer can carry on with the window and editors left open behind the lock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -60,7 +62,8 @@ class UnlockDialog(QDialog):
     def __init__(self, opener: Opener, tasks: TaskRunner, recent: list[Path],
                  default_folder: Path, demo_passphrase: str | None = None,
                  parent: QWidget | None = None, settings: QSettings | None = None,
-                 default_officer: str = "", locked_officer: str | None = None) -> None:
+                 default_officer: str = "", locked_officer: str | None = None,
+                 demo_officers: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Unlock privdesk" if locked_officer is None else "privdesk is locked")
         self.setMinimumSize(560, 460 if locked_officer is None else 200)
@@ -114,10 +117,14 @@ class UnlockDialog(QDialog):
         self.demo_hint.setObjectName("hint")
         self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if demo_passphrase:
+            others = [f"{escape(n)} ({r})" for n, r in demo_officers if n != default_officer]
             self.demo_hint.setText(
-                f"Demo store: officer <b>{default_officer}</b> (admin), passphrase "
-                f"<b>{demo_passphrase}</b>. Priya Shah (officer) and Jo Lewis (viewer) use the "
-                "same passphrase. Demo data only.")
+                f"Demo store: officer <b>{escape(default_officer)}</b> (admin), passphrase "
+                f"<b>{escape(demo_passphrase)}</b>."
+                + (f" {', '.join(others[:-1])} and {others[-1]} use the same passphrase."
+                   if len(others) > 1 else
+                   f" {others[0]} uses the same passphrase." if others else "")
+                + " Demo data only.")
             self.demo_hint.setWordWrap(True)
             self.passphrase.setText(demo_passphrase)
         self.demo_hint.setVisible(bool(demo_passphrase))
@@ -127,6 +134,12 @@ class UnlockDialog(QDialog):
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote typed names
         self.error.hide()
 
+        # Deriving the key takes a few seconds by design (Argon2id): show it is working.
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(6)
+        self.busy.hide()
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.try_unlock)
@@ -150,6 +163,7 @@ class UnlockDialog(QDialog):
         credentials.addRow("Passphrase", self.passphrase)
         layout.addLayout(credentials)
         layout.addWidget(self.demo_hint)
+        layout.addWidget(self.busy)
         layout.addWidget(self.error)
         if locked_officer is not None:  # the store and the officer are fixed
             for widget in (recent_label, self.recent, open_other, new_store):
@@ -229,6 +243,7 @@ class UnlockDialog(QDialog):
         self.error.hide()
         self.unlock_button.setEnabled(False)
         self.unlock_button.setText("Unlocking…")
+        self.busy.show()
         officer = " ".join(self.officer.text().split())
         self._pending = (path, officer)
         self._tasks.run(lambda: self._opener(path, officer, passphrase, create),
@@ -242,6 +257,7 @@ class UnlockDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
+        self.busy.hide()
         self.unlock_button.setEnabled(True)
         self.unlock_button.setText("Unlock")
         self.passphrase.selectAll()

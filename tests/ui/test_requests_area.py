@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QLabel
 
 from privdesk.services.container import Services
 from privdesk.services.context import Actor, ServiceContext
@@ -151,7 +152,7 @@ def test_actions_from_the_detail_pane(qtbot: Any, services: Services, queue: dic
     dialog.submit()
     qtbot.waitUntil(lambda: detail.detail.row.status == "extended", timeout=5000)
     assert not detail.buttons["extend"].isEnabled()
-    assert "Already extended" in detail.buttons["extend"].toolTip()
+    assert "already extended" in detail.buttons["extend"].toolTip()
 
     dialog = detail.open_action("assign")
     dialog.choice.setCurrentIndex(dialog.choice.findData("Test Officer"))
@@ -167,15 +168,27 @@ def test_actions_from_the_detail_pane(qtbot: Any, services: Services, queue: dic
     tasks.wait()
 
 
-def test_extend_is_disabled_after_the_original_due_date(qtbot: Any, services: Services,
-                                                       queue: dict[str, str]) -> None:
+def test_extend_after_the_original_due_date_follows_the_services_rule(
+        qtbot: Any, services: Services, queue: dict[str, str]) -> None:
+    """The button asks the same rule as the service: an extension decided (and the person
+    told) in time may be recorded late, one dated after the original due date is refused."""
     area, tasks = area_for(qtbot, services)
     area.select_request(services.requests.get(queue["overdue"]).row.id)
     qtbot.waitUntil(lambda: area.detail.detail is not None, timeout=5000)
-    button = area.detail.buttons["extend"]
-    assert not button.isEnabled()
-    assert "Fri 20 Nov 2026" in button.toolTip() and "Too late" in button.toolTip()
-    assert area.detail.open_action("extend") is None
+    assert area.detail.buttons["extend"].isEnabled()
+    dialog = area.detail.open_action("extend")
+    assert dialog is not None and "Fri 20 Nov 2026" in dialog.findChild(QLabel).text()
+    dialog.text.setPlainText("Several systems to search")
+    dialog.submit()  # dated today: too late
+    qtbot.waitUntil(dialog.error.isVisible, timeout=5000)
+    assert "Too late" in dialog.error.text() and "Fri 20 Nov 2026" in dialog.error.text()
+    assert services.requests.get(queue["overdue"]).extended_on is None
+    dialog.date.setDate(QDate(2026, 11, 19))
+    dialog.second_date.setDate(QDate(2026, 11, 20))
+    dialog.submit()
+    qtbot.waitUntil(lambda: area.detail.detail.extended_on is not None, timeout=5000)
+    got = services.requests.get(queue["overdue"])
+    assert (got.extended_on, got.extension_told_on) == (D(2026, 11, 19), D(2026, 11, 20))
     tasks.wait()
 
 

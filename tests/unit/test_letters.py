@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from privdesk.reports.letters import LETTER_KINDS, TemplateError, load_template, placeholders
+from privdesk.services.container import Services
 from privdesk.services.context import ServiceContext
 from privdesk.services.letters import LetterService
 from privdesk.services.pack_records import PackError
@@ -65,8 +66,8 @@ def test_erasure_confirmation_with_nobody_told(ctx: ServiceContext) -> None:
 def test_missing_values_are_plain_errors(ctx: ServiceContext) -> None:
     make_request(ctx)
     letters = LetterService(ctx)
-    with pytest.raises(PackError, match="due date"):
-        letters.build(REF, "acknowledgement")
+    with pytest.raises(PackError, match="record the extension first"):
+        letters.build(REF, "extension", reasons=["Complex"])
     with pytest.raises(PackError, match="at least one reason"):
         letters.build(REF, "refusal", reasons=["  "])
     with pytest.raises(PackError, match="Unknown letter"):
@@ -80,3 +81,50 @@ def test_templates_use_only_plain_placeholders() -> None:
         placeholders("{name.__class__}")
     with pytest.raises(TemplateError, match="not allowed"):
         placeholders("{name!r}")
+
+
+def _ack(ctx: ServiceContext) -> str:
+    return pdf_text(LetterService(ctx).build(REF, "acknowledgement").content)
+
+
+def test_acknowledgement_is_worded_for_every_state(services: Services) -> None:
+    """Awaiting ID, paused, running, answered: the promise fits what is true."""
+    ctx = services.ctx
+    make_request(ctx)
+    assert "reply by 2 December 2026 at the latest" in _ack(ctx)
+    services.requests.ask_id(REF, date(2026, 11, 3))
+    text = _ack(ctx)
+    assert "within one month of the day we receive it" in text and "2 December" not in text
+    services.requests.id_received(REF, date(2026, 11, 5))
+    assert "reply by 7 December 2026 at the latest" in _ack(ctx)  # Sat 5 Dec -> Mon 7 Dec
+    services.requests.pause(REF, date(2026, 11, 10))
+    assert "paused until your answer arrives" in _ack(ctx)
+    services.requests.resume(REF, date(2026, 11, 12))
+    services.requests.respond(REF, date(2026, 11, 20), "email")
+    assert "We responded to it on 20 November 2026" in _ack(ctx)
+
+
+def test_extension_notice_warns_when_built_after_the_original_due_date(
+        services: Services) -> None:
+    ctx = services.ctx
+    make_request(ctx)  # received 2 Nov 2026: original due Wed 2 Dec 2026
+    services.requests.extend(REF, date(2026, 11, 20), "Four systems to search")
+    on_time = LetterService(ctx).build(REF, "extension")
+    assert on_time.warnings == ()
+    assert "Four systems to search" in pdf_text(on_time.content)
+    late = ServiceContext(ctx.store, ctx.policy, ctx.actor, today=lambda: date(2026, 12, 3))
+    built = LetterService(late).build(REF, "extension")
+    assert built.warnings and "after the original due date, 2 December 2026" in built.warnings[0]
+
+
+def test_refusal_letter_prints_words_not_codes(services: Services) -> None:
+    ctx = services.ctx
+    make_request(ctx)
+    detail = services.requests.refuse(REF, date(2026, 11, 20), "manifestly_excessive",
+                                      "Fifth copy this month")
+    text = pdf_text(LetterService(ctx).build(REF, "refusal",
+                                             reasons=[detail.refusal_reason or ""]).content)
+    assert "Manifestly excessive: Fifth copy this month" in text
+    assert "manifestly_excessive" not in text
+    old = LetterService(ctx).build(REF, "refusal", reasons=["manifestly_unfounded: Harassment"])
+    assert "Manifestly unfounded: Harassment" in pdf_text(old.content)

@@ -19,6 +19,9 @@ def test_erasing_the_person_deletes_their_packs_and_letters(services: Services) 
                         .where(Document.contact_id.is_(None))) == 0
         contact_id = s.scalar(select(Document.contact_id))
     assert contact_id is not None
+    # The access request holds the data until it is answered (DPA 2018 s.173).
+    assert services.erasure.preview((contact_id,)).blocked
+    services.requests.respond(REF, services.ctx.today(), "email")
     preview = services.erasure.preview((contact_id,))
     assert preview.counts.documents == 2
     result = services.erasure.erase((contact_id,))

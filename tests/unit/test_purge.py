@@ -33,7 +33,7 @@ def test_preview_shows_exactly_what_goes(ctx: ServiceContext, purge: PurgeServic
                     disclosures=("optex_japan",), history=2, documents=1)
     b = add_contact(ctx, "Bob Due", status="former_customer", last_activity=None,
                     ceased=date(2019, 1, 1), interactions=1)
-    add_request(ctx, "DSR-2026-0001", (a,), rtype="access")
+    add_request(ctx, "DSR-2026-0001", (a,), rtype="access", status="closed")
     add_contact(ctx, "Carol Not Due", last_activity=TODAY - timedelta(days=10))
     add_contact(ctx, "Held", last_activity=OLD, hold=("Claim", None))
     preview = purge.preview_due()
@@ -54,7 +54,7 @@ def test_purge_deletes_everything_and_leaves_tombstones(ctx: ServiceContext,
     a = add_contact(ctx, "Alice Due", last_activity=OLD, interactions=3, history=2, documents=2,
                     disclosures=("hosting", "analytics"))
     keep = add_contact(ctx, "Keep Me", last_activity=TODAY - timedelta(days=3), interactions=2)
-    rid = add_request(ctx, "SAR-2026-0007", (a, keep), rtype="access")
+    rid = add_request(ctx, "SAR-2026-0007", (a, keep), rtype="access", status="responded")
     preview = purge.preview_due()
     result = purge.purge(preview.contact_ids, confirmed_count=1)
     assert result.totals == PurgeCounts(1, 3, 2, 2, 2, 1) and result.wal_truncated

@@ -123,7 +123,7 @@ def test_refuse_needs_a_ground_and_reasons(services: Services) -> None:
     with pytest.raises(RequestError, match="reasons"):
         services.requests.refuse(ref, TODAY, "manifestly_excessive", "")
     detail = services.requests.refuse(ref, TODAY, "manifestly_excessive", "Fifth copy this month")
-    assert detail.row.status == "refused" and detail.refusal_reason.startswith("manifestly_excessive")  # type: ignore[union-attr]
+    assert detail.row.status == "refused" and detail.refusal_reason.startswith("Manifestly excessive: ")  # type: ignore[union-attr]
     assert "right to complain to the ICO" in detail.events[-1].detail
 
 
@@ -237,3 +237,11 @@ def test_viewer_cannot_change_and_the_denial_is_audited(services: Services, ctx:
         ("request.create", "ok"), ("request.pause", "denied"), ("request.export_log", "denied")]
     assert all("Ada" not in a.detail and "ada@" not in a.detail for a in audit)
     assert len(events) == 1
+
+
+def test_due_this_week_on_a_sunday_counts_monday(services: Services) -> None:
+    """Seen: "0 due this week" on Sunday 29 Nov with one request due Monday 30 Nov."""
+    add(services, received=D(2026, 10, 30))  # due Mon 30 Nov 2026
+    assert services.requests.stats(D(2026, 11, 29)).due_this_week == 1  # a Sunday
+    assert services.requests.stats(D(2026, 11, 23)).due_this_week == 0  # 8 days before
+    assert services.requests.stats(D(2026, 11, 24)).due_this_week == 1  # 7 days, today in

@@ -27,8 +27,8 @@ def choose_duplicate_action(parent: QWidget,
                              "and request of both records.")
     save = box.addButton("Save as a separate contact", QMessageBox.ButtonRole.AcceptRole)
     merge = box.addButton(f"Save and merge with #{dups[0].id}", QMessageBox.ButtonRole.YesRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(merge)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)  # a merge cannot be undone: Return must not do it
     box.exec()
     clicked = box.clickedButton()
     if clicked is merge:

@@ -39,6 +39,8 @@ from privdesk.ui.contacts.import_report import importable, needs_text, report_ro
 from privdesk.ui.contacts.import_values import ValuesPanel
 from privdesk.ui.contacts.mapping_panel import MappingPanel
 from privdesk.ui.contacts.widgets import TextRowsModel
+from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 COL_E_LINE, COL_E_FIELD, COL_E_REASON = range(3)
@@ -62,7 +64,7 @@ class ImportDialog(QDialog):
         self._cancel = threading.Event()
         self._progress = _Progress(self)
         self.setWindowTitle("Import contacts from CSV")
-        self.resize(900, 640)
+        fit_window(self, 900, 640)
 
         self.choose_button = QPushButton("Choose file…")
         self.file_label = QLabel("No file chosen. Use our template's columns, or a CRM export "
@@ -105,7 +107,6 @@ class ImportDialog(QDialog):
         self.cancel_button.hide()
         self.check_button = QPushButton("Check file")
         self.import_button = QPushButton("Import")
-        self.import_button.setDefault(True)
         self.save_report_button = QPushButton("Save report…")
         self.close_button = QPushButton("Close")
         for b in (self.check_button, self.import_button, self.save_report_button):
@@ -145,6 +146,7 @@ class ImportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self._progress.moved.connect(self._moved)
         self.default_source.currentIndexChanged.connect(lambda _i: self.check())
+        safe_default(self, self.check_button)  # Return checks; importing needs a click
 
     @staticmethod
     def _table(model: TextRowsModel) -> QTableView:

@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
 from privdesk.services.files import write_atomic
+from privdesk.services.mailer import OutgoingMail
 from privdesk.services.pack_records import BuiltDocument
-from privdesk.ui.packs.email_dialog import email_document
+from privdesk.ui.packs.email_flow import EmailFlow
 from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
+from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 
@@ -37,7 +40,7 @@ class DocumentDialog(QDialog):
         self.built = built
         doc = built.document
         self.setWindowTitle(f"{doc.filename}")
-        self.resize(820, 900)
+        fit_window(self, 820, 900)
         self._pdf = PdfInMemory(built.content)
         self.view = QPdfView()
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -47,6 +50,9 @@ class DocumentDialog(QDialog):
                              f"page{'s' if doc.pages != 1 else ''} · on the request's timeline")
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
+        if built.warnings:  # e.g. an extension notice built after the original due date
+            self.status.setText("Warning: " + " ".join(built.warnings))
+            self.status.setStyleSheet("color: #b3261e; font-weight: 600;")
         self.save_button = QPushButton("Save PDF…")
         self.print_button = QPushButton("Print…")
         self.email_button = QPushButton("Email…")
@@ -57,6 +63,8 @@ class DocumentDialog(QDialog):
         close.clicked.connect(self.reject)
         ctx = services.ctx
         self.email_button.setEnabled(ctx.can(Permission.EMAIL))
+        self.flow = EmailFlow(self, services, tasks, busy=self._busy, on_sent=self._emailed,
+                              on_error=lambda exc: QMessageBox.warning(self, "Email", str(exc)))
         if not ctx.can(Permission.EMAIL):
             self.email_button.setToolTip(f"Your role ({ctx.actor.role}) cannot email.")
         row = QHBoxLayout()
@@ -66,6 +74,7 @@ class DocumentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
+        safe_default(self, close)
 
     def _save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -78,10 +87,20 @@ class DocumentDialog(QDialog):
             QMessageBox.warning(self, "Save", f"Could not save {path}: {exc.strerror}")
 
     def _email(self) -> None:
-        doc = self.built.document
-        email_document(self, self._services, self._tasks, doc.request_reference or "", doc.id,
-                       None, self.status.setText,
-                       lambda exc: QMessageBox.warning(self, "Email", str(exc)))
+        doc, mail = self.built.document, self._services.mail
+        self.flow.start(lambda: mail.compose(doc.request_reference or "", doc.id))
+
+    def _busy(self, text: str | None) -> None:
+        """One click, one email: Email/Save/Print wait while the email is prepared or sent."""
+        can_email = self._services.ctx.can(Permission.EMAIL)
+        for button in (self.save_button, self.print_button):
+            button.setEnabled(text is None)
+        self.email_button.setEnabled(text is None and can_email)
+        if text is not None:
+            self.status.setText(text)
+
+    def _emailed(self, mail: OutgoingMail) -> None:
+        self.status.setText(f"Emailed to {mail.to}.")
 
     def done(self, result: int) -> None:
         self.view.setDocument(None)  # type: ignore[arg-type]

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,10 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.services.authz import Permission
-from privdesk.services.container import Services
 from privdesk.services.mailer import OutgoingMail
-from privdesk.ui.tasks import TaskRunner
+from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 
 
 class EmailReviewDialog(QDialog):
@@ -34,7 +29,7 @@ class EmailReviewDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Review email — {mail.reference}")
-        self.resize(640, 520)
+        fit_window(self, 640, 520)
         self._mail = mail
         self.choice = ""
         self.to = QLabel(mail.to)
@@ -57,6 +52,13 @@ class EmailReviewDialog(QDialog):
                       "password is never sent in the same email.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
+        # Personal data sent by email unprotected: say so at the moment of sending.
+        self.unprotected = QLabel(
+            "The attachment is not password-protected: anyone who reads this email can open "
+            "it. To protect it, close this and tick Password-protect before emailing.")
+        self.unprotected.setObjectName("error")
+        self.unprotected.setWordWrap(True)
+        self.unprotected.setVisible(not mail.protected)
         buttons = QDialogButtonBox()
         self.send_button = buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)
         self.draft_button = buttons.addButton("Save .eml draft…",
@@ -66,6 +68,9 @@ class EmailReviewDialog(QDialog):
             button.setEnabled(can_email)
             if not can_email:
                 button.setToolTip(f"Your role ({role}) cannot email packs.")
+        # Sending cannot be undone: Return (and Escape) cancel, Send needs a click.
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        safe_default(self, cancel)
         self.send_button.clicked.connect(lambda: self._done(self.SEND))
         self.draft_button.clicked.connect(lambda: self._done(self.DRAFT))
         buttons.rejected.connect(self.reject)
@@ -73,6 +78,7 @@ class EmailReviewDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(QLabel("Message:"))
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.unprotected)
         layout.addWidget(hint)
         layout.addWidget(buttons)
 
@@ -82,35 +88,3 @@ class EmailReviewDialog(QDialog):
 
     def mail(self) -> OutgoingMail:
         return self._mail.edited(subject=self.subject.text(), body=self.body.toPlainText())
-
-
-def email_document(parent: QWidget, services: Services, tasks: TaskRunner, reference: str,
-                   document_id: int, withheld: str | None, status: Callable[[str], None],
-                   on_error: Callable[[Exception], None],
-                   review: Callable[[EmailReviewDialog], None] | None = None) -> None:
-    """Compose the email for a stored document, show the review step, then send it or
-    save an .eml draft. `withheld` is the document's password: never sent with it."""
-    ctx = services.ctx
-    mail_service = services.mail
-
-    def show(mail: OutgoingMail) -> None:
-        dialog = EmailReviewDialog(mail, ctx.can(Permission.EMAIL), ctx.actor.role, parent)
-        if review is not None:
-            review(dialog)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        edited = dialog.mail()
-        if dialog.choice == EmailReviewDialog.DRAFT:
-            folder = QFileDialog.getExistingDirectory(parent, "Save the .eml draft in",
-                                                      str(Path.home()))
-            if folder:
-                tasks.run(lambda: mail_service.save_draft(edited, Path(folder), withheld),
-                          on_done=lambda p: status(f"Draft saved: {p}"), on_error=on_error)
-            return
-        note = (" Give the password to the requester separately, for example by phone."
-                if withheld else "")
-        tasks.run(lambda: mail_service.send(edited, withheld),
-                  on_done=lambda _: status(f"Emailed to {edited.to}.{note}"), on_error=on_error)
-
-    tasks.run(lambda: mail_service.compose(reference, document_id), on_done=show,
-              on_error=on_error)

@@ -4,21 +4,22 @@ prints or emails the pack."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -29,27 +30,37 @@ from PySide6.QtWidgets import (
 from privdesk.reports.protect import strong_password
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
-from privdesk.services.files import write_atomic
-from privdesk.services.pack_records import BuiltDocument, PackItem
-from privdesk.ui.packs.email_dialog import EmailReviewDialog, email_document
+from privdesk.services.pack_records import PackItem
+from privdesk.ui.packs.email_dialog import EmailReviewDialog
+from privdesk.ui.packs.email_flow import EmailFlow
 from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, COL_STATE, PackItemsModel
-from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
+from privdesk.ui.packs.pack_outputs import PackOutputs
+from privdesk.ui.packs.printing import PdfInMemory
+from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 
-class PackPreviewDialog(QDialog):
+class PackPreviewDialog(PackOutputs, QDialog):
     def __init__(self, services: Services, tasks: TaskRunner, reference: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 on_changed: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._tasks = tasks
         self.reference = reference
+        self._on_changed = on_changed
         self._pdf: PdfInMemory | None = None
         self.review: EmailReviewDialog | None = None
+        self.response_dialog: ActionDialog | None = None
+        self.busy_text: str | None = None  # what is being built or sent; None when idle
+        self.flow = EmailFlow(self, services, tasks, busy=self._busy, on_sent=self._emailed,
+                              on_error=self._fail)
         ctx = services.ctx
         role = ctx.actor.role
         self.setWindowTitle(f"Subject-access pack — {reference}")
-        self.resize(1280, 820)
+        fit_window(self, 1400, 900, fraction=0.96)
 
         self.model = PackItemsModel()
         self.table = QTableView()
@@ -64,6 +75,14 @@ class PackPreviewDialog(QDialog):
         for col, width in ((COL_SECTION, 150), (COL_ITEM, 170), (COL_STATE, 100)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._show_whole_text)
+        # The whole text of the selected item: the table's cell shows only its start, and
+        # the officer must read all of it to judge whether it names someone else.
+        self.whole_text = QPlainTextEdit()
+        self.whole_text.setReadOnly(True)
+        self.whole_text.setPlaceholderText("Select an item to read all of its text here.")
+        self.whole_text.setMaximumHeight(120)
+        self.whole_text.setMinimumHeight(60)
 
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Reason (required), e.g. names another customer")
@@ -83,6 +102,12 @@ class PackPreviewDialog(QDialog):
 
         self.summary = QLabel("Loading…")
         self.summary.setObjectName("hint")
+        self.summary.setWordWrap(True)
+        self.busy = QProgressBar()  # shown at once while the PDF is (re)built
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(6)
+        self._page = 0
         row = QHBoxLayout()
         for w in (self.redact_button, self.exclude_button, self.lift_button):
             row.addWidget(w)
@@ -93,7 +118,9 @@ class PackPreviewDialog(QDialog):
         title.setObjectName("areaTitle")
         lv.addWidget(title)
         lv.addWidget(self.summary)
+        lv.addWidget(self.busy)
         lv.addWidget(self.table, 1)
+        lv.addWidget(self.whole_text)
         lv.addWidget(self.reason)
         lv.addLayout(row)
 
@@ -124,10 +151,11 @@ class PackPreviewDialog(QDialog):
         self.print_button.clicked.connect(self._print)
         self.email_button.clicked.connect(self._email)
         self.close_button.clicked.connect(self.reject)
-        for button, perm, what in ((self.save_button, Permission.PACK, "build packs"),
-                                   (self.print_button, Permission.PACK, "build packs"),
-                                   (self.email_button, Permission.EMAIL, "email packs"),
-                                   (self.copy_button, Permission.EXPORT, "export data")):
+        self._outputs = ((self.save_button, Permission.PACK, "build packs"),
+                         (self.print_button, Permission.PACK, "build packs"),
+                         (self.email_button, Permission.EMAIL, "email packs"),
+                         (self.copy_button, Permission.EXPORT, "export data"))
+        for button, perm, what in self._outputs:
             button.setEnabled(ctx.can(perm))
             if not ctx.can(perm):
                 button.setToolTip(f"Your role ({role}) cannot {what}.")
@@ -141,27 +169,52 @@ class PackPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
+        safe_default(self, None)  # Return in the reason box must not email or withhold
         self._update_buttons()
 
     # -- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
+        self.busy.show()
         packs, ref, schedule = self._services.packs, self.reference, self.schedule.isChecked()
         self._tasks.run(lambda: (packs.items(ref), packs.preview(ref, schedule)),
                         on_done=self._show, on_error=self._fail)
 
     def _show(self, result: tuple[list[PackItem], bytes]) -> None:
         items, pdf = result
+        self.busy.hide()
+        chosen = self.selected()
+        self._page = self.view.pageNavigator().currentPage() if self._pdf is not None else 0
         self.model.set_rows(items)
+        if chosen is not None:  # the same item stays selected after a redaction
+            for row in range(self.model.rowCount()):
+                item = self.model.item(row)
+                if item is not None and item.ref == chosen.ref:
+                    self.table.selectRow(row)
         n, withheld = len(items), self.model.withheld_count()
         self.summary.setText(f"{n} items · {withheld} redacted or withheld · select an item, "
                              "give a reason, then Redact or Withhold.")
         old, self._pdf = self._pdf, PdfInMemory(pdf)
+        self._pdf.document.statusChanged.connect(self._keep_page)
         self.view.setDocument(self._pdf.document)
+        self._keep_page()
         if old is not None:
             old.close()
         self._update_buttons()
 
+    def _keep_page(self, *_: object) -> None:
+        """After a rebuild the preview stays on the page the officer was reading."""
+        if self._pdf is None or not self._pdf.ok:
+            return
+        page = min(self._page, self._pdf.document.pageCount() - 1)
+        if page > 0 and self.view.pageNavigator().currentPage() != page:
+            self.view.pageNavigator().jump(page, QPointF(), self.view.pageNavigator().currentZoom())
+
+    def _show_whole_text(self, *_: object) -> None:
+        item = self.selected()
+        self.whole_text.setPlainText(f"{item.section} · {item.label}\n\n{item.text}" if item else "")
+
     def _fail(self, exc: Exception) -> None:
+        self.busy.hide()
         self.summary.setText(str(exc))
         QMessageBox.warning(self, "Subject-access pack", str(exc))
 
@@ -173,7 +226,7 @@ class PackPreviewDialog(QDialog):
     def _update_buttons(self, *_: Any) -> None:
         item = self.selected()
         reason = bool(self.reason.text().strip())
-        ok = self._can_edit and item is not None and reason
+        ok = self._can_edit and item is not None and reason and self.busy_text is None
         self.redact_button.setEnabled(ok and item is not None and item.action != "redact")
         self.exclude_button.setEnabled(ok and item is not None and item.action != "exclude")
         self.lift_button.setEnabled(ok and item is not None and item.action is not None)
@@ -197,66 +250,13 @@ class PackPreviewDialog(QDialog):
     def _after_change(self) -> None:
         self.reason.clear()
         self.refresh()
+        self._changed()
 
     # -- output -------------------------------------------------------------------------
     def _toggle_password(self, on: bool) -> None:
         self.password.setEnabled(on)
         if on and not self.password.text():
             self.password.setText(strong_password())
-
-    def _build(self, then: Any, protect: bool = True) -> None:
-        password = self.password.text() if protect and self.protect.isChecked() else None
-        packs, ref, schedule = self._services.packs, self.reference, self.schedule.isChecked()
-        self._tasks.run(lambda: packs.build(ref, password=password, include_schedule=schedule),
-                        on_done=then, on_error=self._fail)
-
-    def _save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save pack", str(Path.home() / f"{self.reference} subject access response.pdf"),
-            "PDF (*.pdf)")
-        if path:
-            self._build(lambda built: self._write(Path(path), built))
-
-    def _write(self, path: Path, built: BuiltDocument) -> None:
-        try:
-            write_atomic(path, built.content)  # a full disk leaves no half PDF behind
-        except OSError as exc:
-            QMessageBox.warning(self, "Save pack", f"Could not save {path}: {exc.strerror}")
-            return
-        self.summary.setText(f"Saved {path.name} ({built.document.pages} pages).")
-
-    def _copies(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Save the JSON and CSV copies in",
-                                                  str(Path.home()))
-        if not folder:
-            return
-        packs, ref = self._services.packs, self.reference
-
-        def export() -> list[str]:
-            names = []
-            for fmt in ("json", "csv"):
-                built = packs.export(ref, fmt)
-                path = Path(folder) / built.document.filename  # already a safe name
-                write_atomic(path, built.content)
-                names.append(path.name)
-            return names
-
-        self._tasks.run(export, on_done=lambda names: self.summary.setText(
-            f"Saved {' and '.join(names)}."), on_error=self._fail)
-
-    def _print(self) -> None:
-        # Paper cannot carry a password: print the unprotected pack.
-        self._build(lambda built: ask_and_print(self, built.content), protect=False)
-
-    def _email(self) -> None:
-        withheld = self.password.text() if self.protect.isChecked() else None
-
-        def keep(dialog: EmailReviewDialog) -> None:
-            self.review = dialog  # tests reach the live review step through this
-
-        self._build(lambda built: email_document(
-            self, self._services, self._tasks, self.reference, built.document.id, withheld,
-            self.summary.setText, self._fail, keep))
 
     def done(self, result: int) -> None:
         self._tasks.wait()
@@ -268,10 +268,11 @@ class PackPreviewDialog(QDialog):
 
 
 def open_pack_dialog(parent: QWidget | None, services: Services, tasks: TaskRunner,
-                     request_ref: str) -> PackPreviewDialog:
+                     request_ref: str,
+                     on_changed: Callable[[], None] | None = None) -> PackPreviewDialog:
     """Open the pack preview for an access request (non-modal); the Requests area calls
-    this from its "Pack…" button."""
-    dialog = PackPreviewDialog(services, tasks, request_ref, parent)
+    this from its "Pack…" button, and is told when the request changed."""
+    dialog = PackPreviewDialog(services, tasks, request_ref, parent, on_changed)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.refresh()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.request_records import RequestDetail
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 DATE_FORMAT = "ddd d MMM yyyy"
@@ -48,6 +49,7 @@ class ActionValues:
     on: date
     choice: str | None
     text: str
+    second: date | None = None  # e.g. the day the person was told of an extension
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class ActionSpec:
     choices: tuple[tuple[str, str], ...] = ()  # (key, label)
     text_label: str | None = None
     text_placeholder: str = ""
+    second_date_label: str | None = None
 
 
 class ActionDialog(QDialog):
@@ -70,6 +73,7 @@ class ActionDialog(QDialog):
         self.setWindowTitle(spec.title)
         self.setMinimumWidth(460)
         self._tasks, self._submit = tasks, submit
+        self._second = spec.second_date_label is not None
         self.result_detail: RequestDetail | None = None
 
         intro = QLabel(spec.intro)
@@ -80,6 +84,9 @@ class ActionDialog(QDialog):
         self.date = make_date_edit(today, earliest, today)
         if spec.date_label:
             form.addRow(spec.date_label, self.date)
+        self.second_date = make_date_edit(today, earliest, today)
+        if spec.second_date_label:
+            form.addRow(spec.second_date_label, self.second_date)
         self.choice = QComboBox()
         for key, label in spec.choices:
             self.choice.addItem(label, key)
@@ -99,6 +106,10 @@ class ActionDialog(QDialog):
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(spec.ok_label)
+        # Each action puts a dated fact on the record for good: Return must not do it.
+        # Return (and Escape) cancel; the action needs a click or Alt+its letter.
+        self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        safe_default(self, self.cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
@@ -113,7 +124,9 @@ class ActionDialog(QDialog):
         picked = self.date.date().toPython()
         assert isinstance(picked, date)
         choice = self.choice.currentData() if self.choice.count() else None
-        return ActionValues(picked, choice, self.text.toPlainText())
+        second = self.second_date.date().toPython() if self._second else None
+        assert second is None or isinstance(second, date)
+        return ActionValues(picked, choice, self.text.toPlainText(), second)
 
     def submit(self) -> None:
         values = self.values()

@@ -1,4 +1,7 @@
-"""Which actions a request allows now (and, when not, why), and the dialog for each."""
+"""Which actions a request allows now (and, when not, why), and the dialog for each.
+
+Whether an action may happen is decided by domain.request_rules, the same rule the
+services and the CLI apply: the buttons only ask it."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from privdesk.domain.deadlines import fmt
+from privdesk.domain.request_rules import why_not_now
 from privdesk.services.request_records import (
     OPEN_STATUSES,
     REFUSAL_GROUNDS,
@@ -16,56 +20,60 @@ from privdesk.services.requests import RequestService
 from privdesk.ui.requests.action_dialog import ActionSpec, ActionValues
 
 ACTIONS: dict[str, str] = {
+    "ask_id": "Ask for ID…",
     "verify_id": "Verify ID…",
     "pause": "Pause…",
     "resume": "Resume…",
     "extend": "Extend…",
     "assign": "Assign…",
+    "respond": "Record response…",
     "refuse": "Refuse…",
-    "close": "Close…",
     "withdraw": "Withdrawn…",
+    "close": "Close…",
 }
 Submit = Callable[[ActionValues], RequestDetail]
 
 
 def why_not(name: str, d: RequestDetail, today: date) -> str | None:
     """None when the action can be taken now; otherwise the reason, for the tooltip."""
-    is_open = d.row.status in OPEN_STATUSES
-    paused = d.stopped_since is not None
-    if name == "close":
-        return "Already closed." if d.row.status == "closed" else None
-    if not is_open:
-        return f"The request is {d.row.status_label.lower()}."
-    if name == "verify_id":
-        if not d.id_requested:
-            return "Proof of identity was not requested at intake."
-        return f"ID already received on {fmt(d.id_received_on)}." if d.id_received_on else None
-    if name == "pause":
-        if d.id_requested and d.id_received_on is None:
-            return "The clock has not started: proof of identity is awaited."
-        return "Already waiting for clarification." if paused else None
-    if name == "resume":
-        return None if paused else "Not waiting for clarification."
-    if name == "extend":
-        if d.extended_on is not None:
-            return f"Already extended on {fmt(d.extended_on)}."
-        if d.original_due is not None and today > d.original_due:
-            return (f"Too late: an extension had to be decided by the original due date, "
-                    f"{fmt(d.original_due)}.")
-    return None
+    if d.state is None:
+        return "The request could not be read."
+    return why_not_now(name, d.state, today)
+
+
+def respond_spec(d: RequestDetail, method: str | None = None) -> ActionSpec:
+    """Record when and how the response went (late if after the due date)."""
+    methods = tuple(RESPONSE_METHODS.items())
+    if method in RESPONSE_METHODS:  # the way it has just gone first
+        methods = ((method, RESPONSE_METHODS[method]),
+                   *((k, v) for k, v in methods if k != method))
+    due = f" It is due {fmt(d.row.due)}." if d.row.due else ""
+    return ActionSpec("Record the response", f"{d.reference}: record when and how the response "
+                      f"was sent; the countdown then stops.{due} A response after the due "
+                      "date is recorded as late.", "Record response", "Sent on", "Sent by",
+                      methods)
 
 
 def dialog_for(name: str, d: RequestDetail, requests: RequestService,
                officers: list[str]) -> tuple[ActionSpec, Submit]:
     ref = d.reference
+    if name == "ask_id":
+        return (ActionSpec("Ask for proof of identity", f"{ref}: ask promptly. The time limit "
+                           "then runs from the day the proof arrives, not from the day the "
+                           "request was received.", "Record the request for ID", "Asked on",
+                           text_label="Note", text_placeholder="What was asked for (optional)"),
+                lambda v: requests.ask_id(ref, v.on, v.text))
     if name == "verify_id":
         return (ActionSpec("Proof of identity received", f"{ref}: the clock starts on the day "
                            "the proof arrives.", "Record ID", "Arrived on"),
                 lambda v: requests.id_received(ref, v.on))
     if name == "pause":
+        due = f" It cannot be stopped on or after the due date, {fmt(d.row.due)}." \
+            if d.row.due else ""
         return (ActionSpec("Ask for clarification", f"{ref}: the clock stops from the day you "
-                           "ask until the day the answer arrives.", "Stop the clock", "Asked on",
-                           text_label="Question", text_placeholder="What did you ask? (optional)"),
+                           f"ask until the day the answer arrives.{due}", "Stop the clock",
+                           "Asked on", text_label="Question",
+                           text_placeholder="What did you ask? (optional)"),
                 lambda v: requests.pause(ref, v.on, v.text))
     if name == "resume":
         return (ActionSpec("Clarification answered", f"{ref}: the clock restarts on the day the "
@@ -73,17 +81,20 @@ def dialog_for(name: str, d: RequestDetail, requests: RequestService,
                            "Restart the clock", "Answered on"),
                 lambda v: requests.resume(ref, v.on))
     if name == "extend":
-        by = f" by {fmt(d.original_due)}" if d.original_due else ""
+        by = f", {fmt(d.original_due)}" if d.original_due else ""
         return (ActionSpec("Extend to three months", f"{ref}: for a complex request, or several "
-                           "from the same person. The person must be told, with the reasons, "
-                           f"within the first month{by}.", "Extend", "Decided on",
-                           text_label="Reason", text_placeholder="Why more time is needed"),
-                lambda v: requests.extend(ref, v.on, v.text))
+                           "from the same person. It must be decided, and the person told with "
+                           f"the reasons, by the original due date{by}.", "Extend", "Decided on",
+                           text_label="Reason", text_placeholder="Why more time is needed",
+                           second_date_label="Person told on"),
+                lambda v: requests.extend(ref, v.on, v.text, told_on=v.second))
     if name == "assign":
         choices = tuple((o, o) for o in officers)
         return (ActionSpec("Assign", f"{ref}: who works on this request.", "Assign", None,
                            "Officer", choices),
                 lambda v: requests.assign(ref, v.choice or ""))
+    if name == "respond":
+        return respond_spec(d), lambda v: requests.respond(ref, v.on, v.choice or "email")
     if name == "refuse":
         # The refusal goes back the way the request came: by post to a letter, else email.
         method = "post" if d.row.channel == "post" else "email"

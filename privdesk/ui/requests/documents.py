@@ -82,7 +82,8 @@ class RequestDocumentsBox(QGroupBox):
     # -- actions -----------------------------------------------------------------------
     def open_pack(self) -> None:
         if self.detail is not None:
-            open_pack_dialog(self.window(), self._services, self._tasks, self.detail.reference)
+            open_pack_dialog(self.window(), self._services, self._tasks, self.detail.reference,
+                             self._on_changed)
 
     def open_letter(self, kind: str) -> None:
         d = self.detail

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from privdesk.services.request_records import CHANNELS, REQUEST_TYPES, ContactHit, NewRequest
 from privdesk.services.requests import RequestService
 from privdesk.ui.requests.action_dialog import make_date_edit
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 250
@@ -129,6 +131,14 @@ class NewRequestDialog(QDialog):
         self.name = QLineEdit()
         self.email = QLineEdit()
         self.phone = QLineEdit()
+        self.address = QPlainTextEdit()
+        self.address.setPlaceholderText("Postal address, one line per line (for letters by post)")
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(64)
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("Notes for officers (not sent to the person)")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(52)
         self.id_requested = QCheckBox("Proof of identity asked for (the clock starts when it arrives)")
         self.officer = QComboBox()
         self.officer.addItem("Unassigned", None)
@@ -144,8 +154,10 @@ class NewRequestDialog(QDialog):
         form.addRow("Requester's name", self.name)
         form.addRow("Email", self.email)
         form.addRow("Phone", self.phone)
+        form.addRow("Postal address", self.address)
         form.addRow("", self.id_requested)
         form.addRow("Officer", self.officer)
+        form.addRow("Notes", self.notes)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -162,6 +174,7 @@ class NewRequestDialog(QDialog):
         layout.addWidget(self.picker)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        safe_default(self, self.ok)  # recording the request is the dialog's Save
 
     def _prefill(self) -> None:
         linked = self.picker.linked
@@ -178,7 +191,9 @@ class NewRequestDialog(QDialog):
             type=self.type.currentData(), received=received, requester_name=self.name.text(),
             requester_email=self.email.text() or None, requester_phone=self.phone.text() or None,
             channel=self.channel.currentData(), id_requested=self.id_requested.isChecked(),
-            contact_ids=self.picker.linked_ids(), assignee=self.officer.currentData())
+            contact_ids=self.picker.linked_ids(), assignee=self.officer.currentData(),
+            requester_address=self.address.toPlainText() or None,
+            notes=self.notes.toPlainText() or None)
 
     def submit(self) -> None:
         new = self.new_request()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.erasure import EXEMPTIONS, ErasurePreview, ErasureResult, ErasureService, Exemption
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 
@@ -84,8 +85,7 @@ class ErasureDialog(QDialog):
             "QPushButton#danger:enabled { background: #b3261e; color: white; border-color: #8c1d17; }")
         self.go.clicked.connect(self.run)
         self.cancel = QPushButton("Cancel")
-        for button in (self.go, self.cancel):  # Enter must not erase, nor look like it does
-            button.setAutoDefault(False)
+        self.cancel.setDefault(True)  # Enter must not erase, nor look like it does
         self.cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.understand)
@@ -99,6 +99,10 @@ class ErasureDialog(QDialog):
         layout.addLayout(buttons)
         if not can_purge:
             self.go.setToolTip(f"Your role ({role}) cannot erase data.")
+        if preview.blocked:  # another open request holds the data: erasing is refused
+            self._say(preview.blocked, True)
+            self.go.setToolTip(preview.blocked)
+        safe_default(self, self.cancel)
         self._update()
 
     def exemptions(self) -> list[Exemption]:
@@ -109,7 +113,8 @@ class ErasureDialog(QDialog):
         keeping = bool(self.exemptions())
         self.understand.setVisible(not keeping)
         self.go.setText("Record exemptions" if keeping else "Erase")
-        self.go.setEnabled(self._can and self.result_ is None
+        blocked = bool(self._preview.blocked) and not keeping
+        self.go.setEnabled(self._can and self.result_ is None and not blocked
                            and (keeping or self.understand.isChecked()))
 
     def run(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.services.retention import MAX_HOLD_REASON, HoldInfo
 from privdesk.ui.retention.calendar import to_date, to_qdate
+from privdesk.ui.safe_buttons import safe_default
 
 
 class LegalHoldDialog(QDialog):
@@ -56,7 +57,7 @@ class LegalHoldDialog(QDialog):
                                            QDialogButtonBox.ButtonRole.AcceptRole)
         self.lift = self.buttons.addButton("Lift hold", QDialogButtonBox.ButtonRole.DestructiveRole)
         self.lift.setVisible(hold.active)
-        self.save.setDefault(True)
+        safe_default(self, self.save)  # Return sets or updates; lifting needs a click
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self.lift.clicked.connect(lambda: self.done(self.LIFT))

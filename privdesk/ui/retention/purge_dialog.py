@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.purge import PurgePreview, PurgeResult, PurgeService
-from privdesk.ui.retention.models import P_COL_NAME, PurgePreviewModel, fmt_date
+from privdesk.ui.navigation import Navigator, open_on_double_click
+from privdesk.ui.retention.models import ID_ROLE, P_COL_NAME, PurgePreviewModel, fmt_date
+from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 TOTAL_LABELS = (("contacts", "Contacts"), ("interactions", "Interactions"),
@@ -41,7 +44,7 @@ class PurgeReviewDialog(QDialog):
         self.result_: PurgeResult | None = None
         n = len(preview.items)
         self.setWindowTitle("Review and purge")
-        self.resize(1060, 640)
+        fit_window(self, 1060, 640)
 
         heading = QLabel(f"Delete {n:,} contact{'s' if n != 1 else ''} due by "
                          f"{fmt_date(preview.due_by)}")
@@ -79,6 +82,16 @@ class PurgeReviewDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(P_COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
+        self.navigator: Navigator | None = None  # set by the Retention area
+        open_on_double_click(self.table, lambda: self.navigator, ID_ROLE)
+
+        # People due for deletion but linked to an open request are kept, and said so.
+        self.held = QLabel(self._held_text(preview))
+        self.held.setWordWrap(True)
+        self.held.setTextFormat(Qt.TextFormat.PlainText)
+        self.held.setStyleSheet("background: #fff4ce; border: 1px solid #e0c060; "
+                                "border-radius: 4px; padding: 6px;")
+        self.held.setVisible(bool(preview.held))
 
         self.confirm_label = QLabel(f"To confirm, type the number of contacts to delete "
                                     f"(<b>{n}</b>):")
@@ -109,7 +122,8 @@ class PurgeReviewDialog(QDialog):
             self._say(f"Your role ({role}) cannot purge data.")
         if n == 0:
             self.confirm.setEnabled(False)
-            self._say("Nothing is due for deletion.")
+            self._say("Nothing can be deleted now." if preview.held
+                      else "Nothing is due for deletion.")
 
         row = QHBoxLayout()
         row.addWidget(self.confirm_label)
@@ -127,9 +141,25 @@ class PurgeReviewDialog(QDialog):
         layout.addLayout(totals)
         layout.addSpacing(6)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.held)
         layout.addWidget(self.status)
         layout.addLayout(row)
+        safe_default(self, self.cancel_button)  # deleting needs the typed number and a click
         self._update_button()
+
+    @staticmethod
+    def _held_text(preview: PurgePreview) -> str:
+        if not preview.held:
+            return ""
+        n = len(preview.held)
+        lines = [f"Kept, not deleted: {n} {'person is' if n == 1 else 'people are'} due but "
+                 "linked to an open request. Data a request covers must be kept until it is "
+                 "answered (DPA 2018 s.173)."]
+        lines += [f"  • {' '.join(h.name.split())[:80]} (#{h.contact_id}): held by "
+                  f"{', '.join(h.references)}" for h in preview.held[:20]]
+        if n > 20:
+            lines.append(f"  … and {n - 20} more")
+        return "\n".join(lines)
 
     # -- confirmation and running ------------------------------------------------------
     @property

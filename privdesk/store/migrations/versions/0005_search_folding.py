@@ -9,7 +9,7 @@ apostrophe or hyphen fold exactly as before and are not touched, so a million-co
 store only pays for the names that change.
 
 Revision ID: 0005
-Revises: 0003 (the coordinator re-links the chain at merge)
+Revises: 0004
 """
 import json
 
@@ -19,7 +19,7 @@ from alembic import op
 from privdesk.domain import identity
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

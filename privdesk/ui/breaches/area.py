@@ -1,0 +1,287 @@
+"""The Breaches area: the breach register with its live 72-hour ICO clock, the detail
+pane, and the accountability documents (record of processing, management report).
+All database work runs through the TaskRunner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.services.authz import Permission
+from privdesk.services.breach_records import BreachDetail, BreachRow
+from privdesk.services.container import Services
+from privdesk.services.files import write_atomic
+from privdesk.ui.breaches.accountability import ReportDialog
+from privdesk.ui.breaches.detail import BreachDetailPane
+from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachDialog
+from privdesk.ui.breaches.model import COL_COUNTDOWN, COL_REF, COL_SUMMARY, ROW_ROLE, BreachTableModel
+from privdesk.ui.permissions import guard
+from privdesk.ui.tasks import TaskRunner
+
+TICK_MS = 30_000  # the countdown is in hours and minutes: twice a minute is live enough
+
+
+class _OpenFilter(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.open_only = False
+
+    def set_open_only(self, value: bool) -> None:
+        self.beginFilterChange()
+        self.open_only = value
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Any) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        if not self.open_only or not isinstance(model, BreachTableModel):
+            return True
+        return model.row_at(source_row).status == "open"
+
+
+class BreachesArea(QWidget):
+    def __init__(self, services: Services, tasks: TaskRunner,
+                 now: Callable[[], datetime] | None = None, tick_ms: int = TICK_MS) -> None:
+        super().__init__()
+        self._services, self._tasks = services, tasks
+        self._breaches = services.breaches
+        self._now = now or services.breaches.now
+        self._selected_id: int | None = None
+        self.dialog: QDialog | None = None
+
+        title = QLabel("Breaches")
+        title.setObjectName("areaTitle")
+        self.new_button = QPushButton("Record a breach…")
+        self.new_button.clicked.connect(self.open_new_breach)
+        guard(self.new_button, services.ctx, Permission.EDIT, "record breaches")
+        self.ropa_button = QPushButton("Record of processing…")
+        self.ropa_button.setToolTip("The Art. 30 record from the policy and the register, as "
+                                    "PDF or CSV")
+        self.ropa_button.clicked.connect(lambda: self.save_ropa())
+        guard(self.ropa_button, services.ctx, Permission.EXPORT, "export the record")
+        self.report_button = QPushButton("Management report…")
+        self.report_button.clicked.connect(self.open_report)
+        self.head = QHBoxLayout()
+        self.head.addWidget(title)
+        self.head.addStretch(1)
+        self.head.addWidget(self.ropa_button)
+        self.head.addWidget(self.report_button)
+        self.head.addWidget(self.new_button)
+        hint = QLabel("Notify the ICO within 72 hours of becoming aware, unless the breach is "
+                      "unlikely to result in a risk to people. Every breach is logged, notified "
+                      "or not, with the reasons.")
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        self.open_only = QCheckBox("Open breaches only")
+        self.open_only.toggled.connect(lambda on: self.proxy.set_open_only(on))
+        self.notice = QLabel()
+        self.notice.setObjectName("hint")
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setWordWrap(True)
+        filters = QHBoxLayout()
+        filters.addWidget(self.open_only)
+        filters.addSpacing(12)
+        filters.addWidget(self.notice, 1)
+
+        self.model = BreachTableModel(self._now, self)
+        self.proxy = _OpenFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_SUMMARY, 220)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.detail = BreachDetailPane(services.ctx, self._now)
+        self.detail.action.connect(self._act)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([820, 520])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(self.head)
+        layout.addWidget(hint)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        self.model.start_ticking(tick_ms)
+        self.model.dataChanged.connect(lambda *_: self.detail.tick())
+
+    # -- loading -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        breaches = self._breaches
+        self._tasks.run(breaches.register, on_done=self._loaded)
+
+    def _loaded(self, rows: list[BreachRow]) -> None:
+        self.model.set_rows(rows)
+        if self._selected_id is not None:
+            self.select_breach(self._selected_id)
+
+    def select_breach(self, breach_id: int) -> bool:
+        source_row = self.model.row_of(breach_id)
+        if source_row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, COL_REF))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        return True
+
+    def countdown_index(self, proxy_row: int) -> QModelIndex:
+        return self.proxy.index(proxy_row, COL_COUNTDOWN)
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        row = self.proxy.data(indexes[0], ROW_ROLE)
+        if not isinstance(row, BreachRow):
+            return
+        self._selected_id = row.id
+        breaches = self._breaches
+        self._tasks.run(lambda: breaches.get(row.id), on_done=lambda d: self._show(row.id, d))
+
+    def _show(self, breach_id: int, detail: BreachDetail) -> None:
+        if breach_id == self._selected_id:
+            self.detail.show_detail(detail)
+
+    def _changed(self, detail: BreachDetail | None) -> None:
+        if detail is not None:
+            self._selected_id = detail.row.id
+            self.detail.show_detail(detail)
+        self.refresh()
+
+    # -- actions -----------------------------------------------------------------------
+    def _now_local(self) -> datetime:
+        return self._breaches.local(self._now()).replace(tzinfo=None)
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._changed(getattr(dialog, "result_detail", None)))
+        dialog.open()
+        return dialog
+
+    def open_new_breach(self) -> QDialog:
+        return self._open(NewBreachDialog(self._services, self._tasks, self._now_local(), self))
+
+    def _act(self, key: str) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        if key in ("ico", "people"):
+            self._open(DecisionDialog(self._services, self._tasks, detail.reference, key,
+                                      self._now_local(), self))
+        elif key == "close":
+            self._open(CloseDialog(self._services, self._tasks, detail.reference, self))
+        elif key == "draft":
+            self.save_ico_draft()
+        elif key == "letters":
+            self.save_letters()
+
+    def _say(self, text: str) -> None:
+        self.notice.setText(text)
+
+    def _failed(self, what: str) -> Callable[[Exception], None]:
+        return lambda exc: self._say(f"{what} not written: {exc.args[0] if exc.args else exc}")
+
+    def save_ico_draft(self, path: Path | None = None) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save the ICO report draft", f"{detail.reference} ICO report draft.pdf",
+                "PDF files (*.pdf)")
+            if not chosen:
+                return
+            path = Path(chosen)
+        docs, ref, out = self._services.breach_documents, detail.reference, path
+
+        def work() -> Path:
+            write_atomic(out, docs.ico_draft(ref).content)
+            return out
+
+        self._tasks.run(work, on_done=lambda p: self._say(f"ICO report draft saved to {p}."),
+                        on_error=self._failed("The ICO report draft was"))
+
+    def save_ropa(self, path: Path | None = None) -> None:
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save the record of processing activities", "record-of-processing.pdf",
+                "PDF files (*.pdf);;CSV files (*.csv)")
+            if not chosen:
+                return
+            path = Path(chosen)
+        ropa, out = self._services.ropa, path
+        if out.suffix.lower() not in (".pdf", ".csv"):
+            self._say(f"Name the file .pdf or .csv: {out.name} is neither.")
+            return
+
+        def work() -> str:
+            if out.suffix.lower() == ".csv":
+                return f"{ropa.csv(out)} rows"
+            return f"{ropa.pdf(out)} pages"
+
+        self._tasks.run(work, on_done=lambda what: self._say(
+            f"Record of processing activities ({what}) saved to {out}."),
+            on_error=self._failed("The record of processing activities was"))
+
+    def open_report(self) -> QDialog:
+        return self._open_plain(ReportDialog(self._services, self._tasks, self))
+
+    def _open_plain(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def save_letters(self, folder: Path | None = None) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Save the letters in")
+            if not chosen:
+                return
+            folder = Path(chosen)
+        docs, ref, out = self._services.breach_documents, detail.reference, folder
+
+        def work() -> int:
+            built = docs.letters(ref)
+            for doc in built:
+                write_atomic(out / doc.document.filename, doc.content)
+            return len(built)
+
+        self._tasks.run(work, on_done=lambda n: self._say(f"{n} letter(s) saved in {out}."),
+                        on_error=self._failed("The letters were"))

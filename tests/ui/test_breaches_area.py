@@ -1,0 +1,222 @@
+"""The Breaches area driven as an officer would, over a real encrypted store: record a
+breach with a linked person, watch the 72-hour clock move and change colour, decide,
+write the letters and the ICO draft, close."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtWidgets import QDialogButtonBox
+
+from privdesk.domain.contact_records import ContactInput
+from privdesk.domain.deadlines import Urgency
+from privdesk.services.breach_records import NewBreach
+from privdesk.services.container import Services
+from privdesk.services.context import ServiceContext
+from privdesk.ui.breaches import BreachesArea
+from privdesk.ui.breaches.accountability import ReportDialog
+from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachDialog
+from privdesk.ui.breaches.model import COL_COUNTDOWN, COL_DEADLINE, COL_REF, URGENCY_ROLE
+from privdesk.ui.requests.queue_model import URGENCY_COLOURS
+from privdesk.ui.tasks import TaskRunner
+
+SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text() or "" for p in
+                             PdfReader(io.BytesIO(path.read_bytes())).pages).split())
+
+
+def _ok(dialog: Any) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_officer_walk_through_the_breaches_area(qtbot: Any, ctx: ServiceContext,
+                                                tmp_path: Path) -> None:
+    clock = Clock(datetime(2026, 10, 23, 10, 0))  # naive UTC: Fri 23 Oct 11:00 BST
+    ctx.now = clock
+    services = Services.build(ctx)
+    services.contacts.create(ContactInput(name="Grace Hopper", email="grace@example.org",
+                                          company="Navy Labs", status="customer", source="email"))
+    tasks = TaskRunner()
+    area = BreachesArea(services, tasks, tick_ms=60_000)
+    qtbot.addWidget(area)
+    area.resize(1366, 768)
+    area.show()
+    area.refresh()
+    qtbot.waitUntil(lambda: not tasks.busy)
+
+    dialog = area.open_new_breach()
+    assert isinstance(dialog, NewBreachDialog)
+    dialog.aware.setDateTime(QDateTime(QDate(2026, 10, 23), QTime(9, 0)))  # 09:00 BST
+    dialog.summary.setPlainText("Customer list emailed to the wrong distributor.")
+    dialog.data_boxes["basic_identifiers"].setChecked(True)
+    dialog.subject_boxes["customers"].setChecked(True)
+    dialog.people.setValue(250)
+    dialog.measures.setPlainText("Recipient asked to delete it and confirmed.")
+    dialog.picker.search.setText("Grace")
+    dialog.picker.run_search()
+    qtbot.waitUntil(lambda: dialog.picker.results.count() == 1)
+    dialog.picker.link_selected()
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "breaches-new-dialog.png"))
+    _ok(dialog)
+    qtbot.waitUntil(lambda: area.proxy.rowCount() == 1)
+    qtbot.waitUntil(lambda: area.detail.detail is not None)
+    assert area.proxy.index(0, COL_REF).data() == "BR-2026-0001"
+    assert area.proxy.index(0, COL_DEADLINE).data() == "Mon 26 Oct 2026 08:00 GMT"
+    countdown = area.countdown_index(0)
+    assert countdown.data() == "70 h left"  # 08:00 UTC Mon minus 10:00 UTC Fri
+    assert countdown.data(URGENCY_ROLE) == "green"
+    assert countdown.data(Qt.ItemDataRole.BackgroundRole).color().name() == \
+        URGENCY_COLOURS[Urgency.GREEN][0]
+
+    # Time passes: a tick repaints the countdown column and the badge, no database asked.
+    changed: list[int] = []
+    area.model.dataChanged.connect(lambda a, b, *_: changed.append(a.column()))
+    clock.now += timedelta(hours=47)
+    area.model.tick()
+    assert changed == [COL_COUNTDOWN]
+    assert countdown.data() == "23 h left" and countdown.data(URGENCY_ROLE) == "red"
+    assert area.detail.clock.text() == "ICO clock: 23 h left"
+    area.grab().save(str(SHOTS / "breaches-area-1366.png"))
+    area.resize(1920, 1080)
+    area.grab().save(str(SHOTS / "breaches-area-1920.png"))
+
+    # Not notifying without reasons is refused in the dialog and changes nothing.
+    area.detail.buttons["ico"].click()
+    decision = area.dialog
+    assert isinstance(decision, DecisionDialog)
+    decision.no.setChecked(True)
+    _ok(decision)
+    qtbot.waitUntil(lambda: "reasons for not notifying" in decision.error.text())
+    assert decision.isVisible() and area.model.row_at(0).ico_decision is None
+    decision.yes.setChecked(True)
+    decision.reasons.setPlainText("Names and emails of 250 customers: phishing risk.")
+    decision.notified_at.setDateTime(QDateTime(QDate(2026, 10, 25), QTime(9, 0)))
+    _ok(decision)
+    qtbot.waitUntil(lambda: area.proxy.index(0, COL_COUNTDOWN).data() == "Notified in time (49 h)")
+
+    area.detail.buttons["people"].click()
+    people = area.dialog
+    assert isinstance(people, DecisionDialog)
+    people.reasons.setPlainText("High risk of targeted phishing.")
+    _ok(people)
+    qtbot.waitUntil(lambda: area.detail.buttons["letters"].isEnabled())
+    assert "High risk of targeted phishing." in area.detail.decisions.text()
+
+    area.save_letters(tmp_path)
+    qtbot.waitUntil(lambda: "1 letter(s) saved" in area.notice.text())
+    letter = next(tmp_path.glob("*breach notice*.pdf"))
+    assert "Dear Grace Hopper" in _pdf_text(letter)
+    draft = tmp_path / "draft.pdf"
+    area.save_ico_draft(draft)
+    qtbot.waitUntil(lambda: "ICO report draft saved" in area.notice.text())
+    text = _pdf_text(draft)
+    assert "About 250" in text and "Grace" not in text
+
+    area.detail.buttons["close"].click()
+    closing = area.dialog
+    assert isinstance(closing, CloseDialog)
+    closing.note.setPlainText("Distributor list split from customer list.")
+    _ok(closing)
+    qtbot.waitUntil(lambda: area.detail.title.text() == "BR-2026-0001 · Closed")
+    assert not area.detail.buttons["ico"].isEnabled()
+    qtbot.waitUntil(lambda: area.model.row_at(0).status == "closed")
+    area.open_only.setChecked(True)
+    assert area.proxy.rowCount() == 0
+    tasks.wait()
+
+
+def test_record_of_processing_and_management_report_from_the_area(
+        qtbot: Any, ctx: ServiceContext, tmp_path: Path) -> None:
+    ctx.now = Clock(datetime(2026, 11, 24, 12, 0))
+    services = Services.build(ctx)
+    services.contacts.create(ContactInput(name="Alan Turing", status="customer", source="call"))
+    tasks = TaskRunner()
+    area = BreachesArea(services, tasks)
+    qtbot.addWidget(area)
+    area.resize(1366, 768)
+    area.show()
+
+    area.save_ropa(tmp_path / "ropa.pdf")
+    qtbot.waitUntil(lambda: "saved to" in area.notice.text())
+    assert (tmp_path / "ropa.pdf").read_bytes().startswith(b"%PDF")
+    area.save_ropa(tmp_path / "ropa.csv")
+    qtbot.waitUntil(lambda: "rows) saved" in area.notice.text())
+    assert "Telephone call" in (tmp_path / "ropa.csv").read_text(encoding="utf-8-sig")
+    area.save_ropa(tmp_path / "ropa.docx")
+    assert "Name the file .pdf or .csv" in area.notice.text()
+    assert not (tmp_path / "ropa.docx").exists()
+
+    area.report_button.click()
+    dialog = area.dialog
+    assert isinstance(dialog, ReportDialog)
+    qtbot.waitUntil(lambda: dialog.figures is not None)
+    assert dialog.summary.text().startswith("0 requests received")
+    dialog.start.setDate(QDate(2026, 12, 1))  # after the end: refused in plain words
+    qtbot.waitUntil(lambda: "after it ends" in dialog.summary.text())
+    assert dialog.figures is None
+    dialog.start.setDate(QDate(2026, 1, 1))
+    qtbot.waitUntil(lambda: dialog.figures is not None)
+    dialog.grab().save(str(SHOTS / "breaches-report-dialog.png"))
+    dialog.save(tmp_path / "report.pdf")
+    qtbot.waitUntil(lambda: "Saved (" in dialog.summary.text())
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    tasks.wait()
+
+
+def test_ctrl_6_opens_breaches_in_the_main_window(qtbot: Any, ctx: ServiceContext) -> None:
+    """The whole window, with clocks of every colour, at a laptop's and a desktop's size."""
+    from PySide6.QtGui import QKeySequence
+
+    from privdesk.ui.areas import build_areas
+    from privdesk.ui.main_window import MainWindow
+
+    clock = Clock(datetime(2026, 10, 20, 12, 0))
+    ctx.now = clock
+    services = Services.build(ctx)
+    for hours_ago, text in ((1, "Laptop left on a train"), (30, "Phishing email opened"),
+                            (60, "Wrong attachment sent to a supplier"),
+                            (80, "Paper files found in a skip"), (100, "Website form exposed")):
+        moment = services.breaches.local(clock.now - timedelta(hours=hours_ago))
+        services.breaches.add(NewBreach(aware_at=moment.replace(tzinfo=None), summary=text,
+                                        people_count=hours_ago * 3))
+    services.breaches.decide_ico("BR-2026-0005", notify=False,
+                                 reasons="Form exposed no personal data in practice")
+    tasks = TaskRunner()
+    window = MainWindow(build_areas(services, tasks), "/tmp/test.privdesk", "Test Officer (admin)")
+    qtbot.addWidget(window)
+    window.show()
+    action = next(a for a in window.menuBar().actions()[2].menu().actions()
+                  if a.text() == "Breaches")
+    assert action.shortcut() == QKeySequence("Ctrl+6")
+    action.trigger()
+    area = window.area("breaches")
+    assert window.stack.currentWidget() is area
+    assert isinstance(area, BreachesArea)
+    qtbot.waitUntil(lambda: area.proxy.rowCount() == 5)
+    levels = [area.countdown_index(r).data(URGENCY_ROLE) for r in range(5)]
+    assert levels == ["overdue", "red", "amber", "green", ""]  # running first, soonest first
+    assert area.countdown_index(0).data() == "8 h overdue"
+    area.select_breach(3)
+    qtbot.waitUntil(lambda: area.detail.detail is not None)
+    for w, h in ((1366, 768), (1920, 1080)):
+        window.resize(w, h)
+        qtbot.wait(20)
+        window.grab().save(str(SHOTS / f"breaches-window-{w}.png"))
+    tasks.wait()
