@@ -1,4 +1,4 @@
-"""Re-index contacts for the wider search folding (issue #14)
+"""Re-index contacts for the wider search folding; (company, norm_name) index (issue #14)
 
 Search now folds Latin letters that do not decompose (Ł Ø Þ Ð Æ Œ Đ ı), ignores
 apostrophes and hyphens (O'Connor, O’Connor, Smith-Jones), adds German ue/oe/ae
@@ -9,7 +9,7 @@ apostrophe or hyphen fold exactly as before and are not touched, so a million-co
 store only pays for the names that change.
 
 Revision ID: 0005
-Revises: 0003 (the coordinator re-links the chain at merge)
+Revises: 0004
 """
 import json
 
@@ -56,6 +56,9 @@ def _rebuild(builder: object) -> None:
 
 def upgrade() -> None:
     _rebuild(identity.search_text)
+    # An import compares each row's name with the register's people at the same company;
+    # with (company, norm_name) those are read from the index alone, not from every row.
+    op.create_index("ix_contacts_company_name", "contacts", ["company", "norm_name"])
 
 
 def _old_search_text(name: str | None, email: str | None, phone: str | None,
@@ -66,4 +69,5 @@ def _old_search_text(name: str | None, email: str | None, phone: str | None,
 
 
 def downgrade() -> None:
+    op.drop_index("ix_contacts_company_name", table_name="contacts")
     _rebuild(_old_search_text)
