@@ -87,8 +87,9 @@ class DemoDataService:
             raise RuntimeError("demo data goes into an empty store only")
         made = People(spec, contacts)
         report = (lambda done: progress(done, contacts)) if progress else None
-        loader = BulkLoader(raw, LOADED_TABLES, contacts)
+        loader: BulkLoader | None = None
         try:
+            loader = BulkLoader(raw, LOADED_TABLES, contacts)
             # One bulk insert per table, fed row by row from the generator; each table's
             # indexes built straight after it (store.bulk).
             loader.load("contacts", INSERT_CONTACTS, made.contacts(report))
@@ -97,7 +98,8 @@ class DemoDataService:
             loader.finish()
         except BaseException:
             cur.execute("ROLLBACK")
-            loader.restore_cache()
+            if loader is not None:
+                loader.restore_cache()
             raise
         cur.execute("COMMIT")
         return dict(made.counts)
