@@ -106,6 +106,8 @@ def history_words(field: str, value: str | None, policy: Policy) -> str:
         return ""
     if field in _DATED_FIELDS:
         value = _iso_days_in_words(value)
+    if field == "marketing_opt_out":  # stored "yes"/"no"; the record itself says Yes/No
+        return {"yes": "Yes", "no": "No"}.get(value, value)
     if field == "status":
         return STATUS_LABELS.get(value, value)
     if field == "source":

@@ -69,6 +69,7 @@ def test_history_dates_read_as_the_rest_of_the_pack(services: Services) -> None:
     services.contacts.update(1, replace(detail.data, notes="Agreed 2026-12-01 by phone"),
                              RelatedChanges(new_interactions=(
                                  NewInteraction("call", date(2026, 11, 20), "Asked for a copy"),)))
+    services.contacts.opt_out(1)  # history "no" -> "yes", printed as the record says it
     built = services.packs.build(REF)
     for text in (pdf_text(built.content), poppler_text(built.content)):
         flat = " ".join(text.split())
@@ -77,4 +78,6 @@ def test_history_dates_read_as_the_rest_of_the_pack(services: Services) -> None:
         start = flat.index("Changes made to your contact record.")
         history = flat[start:flat.index("Data-protection requests you have made", start)]
         assert "30 Jun 2024 20 Nov 2026" in history  # last activity, old and new
+        assert " no " not in history and " yes " not in history
         assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", history.replace("2026-12-01", ""))
+    assert "Marketing opt out No Yes" in " ".join(pdf_text(built.content).split())
