@@ -42,7 +42,9 @@ def test_redaction_panel_shows_all_the_text_and_keeps_the_page(qtbot: Any,
     qtbot.waitUntil(lambda: nav.currentPage() == min(last, dialog._pdf.document.pageCount() - 1))
     assert dialog.selected() is not None and dialog.selected().ref == note.ref  # type: ignore[union-attr]
     events = services.requests.get(services.requests.queue()[0].id).events
-    assert any(e.detail.startswith("Redacted: Interactions · ") for e in events)
+    # #13's wording (merged): the item by name and date, and the reason; never its code.
+    assert any(e.detail.startswith("Redacted in the pack: Call of 2 May 2024. Reason: ")
+               for e in events), [e.detail for e in events]
     assert not any(":" in e.detail.split("(")[0].split("· ")[-1] and "interaction:" in e.detail
                    for e in events)  # words, not "interaction:12"
 
