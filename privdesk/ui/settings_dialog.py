@@ -134,7 +134,7 @@ class SettingsDialog(QDialog):
             self.keep_weekly, self.keep_monthly, self.smtp_host, self.smtp_port,
             self.smtp_security, self.smtp_user, self.smtp_from, self.smtp_password]
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        safe_default(self, save)  # Return saves; it never sends a test email
+        safe_default(self, save)  # Return saves; never "Send test email…" or "Choose…"
         if not guard(save, ctx, Permission.SETTINGS):
             self.note.setText(f"Your role ({ctx.actor.role}) cannot change settings: they are "
                               "shown read-only.")
