@@ -103,6 +103,7 @@ class SettingsDialog(QDialog):
         self.test_button = QPushButton("Send test email…")
         self.test_button.setToolTip("Send a short email with the saved settings, to check them")
         self.test_button.clicked.connect(self.send_test)
+        self.test_button.setAutoDefault(False)  # Return in a field saves; it never sends
         self.test_button.setEnabled(mail is not None and ctx.can(Permission.EMAIL))
         smtp_form = smtp.layout()
         assert isinstance(smtp_form, QFormLayout)
