@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
 
 MAX_RECENT = 8
-__all__ = ["DEMO_ADMIN", "Session", "ensure_demo_store", "open_or_create", "run_gui"]
+__all__ = ["DEMO_ADMIN", "DesktopSession", "ensure_demo_store", "open_or_create", "run_gui"]
 
 
 def preload() -> None:
@@ -116,10 +116,10 @@ def minutes_to_ms(value: object) -> int:
         return 10 * 60_000
 
 
-class Session:
+class DesktopSession:
     """One unlocked store shown in one main window, locked and unlocked in place."""
 
-    def __init__(self, app: QApplication | None, settings: QSettings, paths: AppPaths,
+    def __init__(self, settings: QSettings, paths: AppPaths,
                  policy: Policy, default_officer: str = "") -> None:
         self.settings, self.paths, self.policy = settings, paths, policy
         self.default_officer = default_officer
@@ -340,7 +340,7 @@ def run_gui(demo: bool = False, store: str | None = None) -> int:
     settings = QSettings()
     paths = app_paths().ensure()
     policy = load_policy()
-    session = Session(app, settings, paths, policy,
+    session = DesktopSession(settings, paths, policy,
                       default_officer=os.environ.get("PRIVDESK_USER") or getpass.getuser())
     preselect = (demo_store_with_progress(session.tasks, paths, policy) if demo
                  else (Path(store) if store else None))

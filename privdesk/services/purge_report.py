@@ -7,14 +7,29 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from privdesk.domain.spreadsheet import neutralise
 
-if TYPE_CHECKING:
-    from privdesk.services.purge import TombstoneRecord
-
 COUNT_KEYS = ("contacts", "interactions", "disclosures", "history", "documents", "request_links")
+
+
+@dataclass(frozen=True)
+class TombstoneRecord:
+    id: int
+    deleted_at: datetime
+    officer: str
+    rule: str
+    rule_name: str
+    request_reference: str | None
+    counts: dict[str, int]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"tombstone_id": self.id, "deleted_at": self.deleted_at.isoformat(timespec="seconds"),
+                "officer": self.officer, "rule": self.rule, "rule_name": self.rule_name,
+                "request_reference": self.request_reference, "counts": self.counts}
 
 
 def report_text(records: Sequence[TombstoneRecord], fmt: str) -> str:

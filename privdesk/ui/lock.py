@@ -107,7 +107,3 @@ class DialogCovers:
             cover.deleteLater()
             widget.setEnabled(True)
         self._covered.clear()
-
-    @property
-    def covered(self) -> list[QWidget]:
-        return [w for w, _ in self._covered]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -305,6 +305,3 @@ class ContactsArea(QWidget):
 
     def _show_error(self, exc: Exception) -> None:
         QMessageBox.warning(self, "Contacts", str(exc))
-
-    def index_of(self, row: int) -> QModelIndex:
-        return self.model.index(row, 0)

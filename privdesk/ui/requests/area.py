@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,7 +38,6 @@ from privdesk.ui.requests.detail import RequestDetailPane
 from privdesk.ui.requests.documents import RequestDocumentsBox
 from privdesk.ui.requests.new_request_dialog import NewRequestDialog
 from privdesk.ui.requests.queue_model import (
-    COL_COUNTDOWN,
     COL_DUE,
     COL_RECEIVED,
     COL_REF,
@@ -274,9 +273,6 @@ class RequestsArea(QWidget):
     def _detail_changed(self, detail: RequestDetail) -> None:
         self._selected_id = detail.row.id
         self.refresh()
-
-    def countdown_index(self, proxy_row: int) -> QModelIndex:
-        return self.proxy.index(proxy_row, COL_COUNTDOWN)
 
     # -- new request and the log ---------------------------------------------------------
     def open_new_request(self) -> NewRequestDialog:
