@@ -107,11 +107,13 @@ def test_input_resets_the_idle_timer(qtbot: Any, team: Services, policy: Policy)
     window = session.show(begin_session(vault.open_store(path, "Alex Morgan", PW), policy))
     qtbot.addWidget(window)
     assert session.idle is not None
-    session.idle.set_interval(600)
-    for _ in range(6):  # keep typing for longer than the interval
-        qtbot.wait(200)
+    idle = session.idle
+    idle.set_interval(600)
+    for _ in range(3):  # keep typing for longer than the interval: 3 x >300 ms
+        qtbot.waitUntil(lambda: idle.remaining_ms < 300, timeout=5000)  # half of it gone
         qtbot.keyClick(window, Qt.Key.Key_Shift)
-    assert not session.locked
+        assert idle.remaining_ms > 400  # the key press started the countdown again
+        assert not session.locked
     qtbot.waitUntil(lambda: session.locked, timeout=5000)
     window.close()
     session.close()

@@ -24,6 +24,7 @@ from privdesk.store import vault
 from privdesk.ui.new_store_dialog import NewStoreDialog
 from privdesk.ui.tasks import TaskRunner
 from privdesk.ui.unlock_dialog import UnlockDialog
+from tests.ui.waits import settle
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
@@ -64,7 +65,8 @@ def test_unlock_demo_store_and_show_main_window(qtbot: Any, demo_store: Path, po
     assert "Alex Morgan (admin)" in window.officer_label.text()
     assert "Unlocked" in window.lock_label.text()
     session.tasks.wait()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not session.tasks.busy)  # results delivered, not only computed
+    settle()
     shoot(window, "main-window")
     window.set_locked(True)
     assert "Locked" in window.lock_label.text() and not window.centralWidget().isEnabled()
