@@ -3,7 +3,6 @@ tombstone holds the rule, the date, the officer and counts only."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from privdesk.domain.spreadsheet import neutralise
+from privdesk.domain.spreadsheet import SafeCsvWriter
 
 COUNT_KEYS = ("contacts", "interactions", "disclosures", "history", "documents", "request_links")
 
@@ -36,14 +35,13 @@ def report_text(records: Sequence[TombstoneRecord], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([r.as_json() for r in records], indent=2, ensure_ascii=False) + "\n"
     count_keys = list(COUNT_KEYS)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["tombstone_id", "deleted_at", "officer", "rule", "rule_name",
-                     "request_reference", *count_keys])
+    out = io.StringIO(newline="")
+    writer = SafeCsvWriter(out, lineterminator="\n")
+    writer.row(["tombstone_id", "deleted_at", "officer", "rule", "rule_name",
+                "request_reference", *count_keys])
     for r in records:
-        writer.writerow([r.id, r.deleted_at.isoformat(timespec="seconds"), neutralise(r.officer),
-                         neutralise(r.rule), neutralise(r.rule_name), neutralise(r.request_reference or ""),
-                         *(r.counts.get(k, 0) for k in count_keys)])
+        writer.row([r.id, r.deleted_at.isoformat(timespec="seconds"), r.officer, r.rule,
+                    r.rule_name, r.request_reference, *(r.counts.get(k, 0) for k in count_keys)])
     return out.getvalue()
 
 
