@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from privdesk.domain.dates import date_time, long_date
 from privdesk.domain.deadlines import Urgency
 
 NOTIFY_HOURS = 72
@@ -54,7 +55,7 @@ def to_utc(moment: datetime, tz: ZoneInfo) -> datetime:
     back = earlier.astimezone(UTC).astimezone(tz)
     if back.replace(tzinfo=None) != moment:
         raise BreachClockError(
-            f"{moment:%H:%M} on {moment.day} {moment:%B %Y} does not exist in {tz.key}: the "
+            f"{moment:%H:%M} on {long_date(moment)} does not exist in {tz.key}: the "
             "clocks went forward. Give the time as it was shown, or with its UTC offset.")
     first, second = earlier.astimezone(UTC), later.astimezone(UTC)
     return min(first, second).replace(tzinfo=None)
@@ -75,16 +76,11 @@ def iso_local(instant_utc: datetime, tz: ZoneInfo) -> str:
     return to_local(instant_utc, tz).isoformat(timespec="seconds")
 
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def show_local(instant_utc: datetime, tz: ZoneInfo) -> str:
-    """How an officer reads it: Mon 26 Oct 2026 08:00 GMT. English names spelt out here:
-    strftime follows the desktop's locale once Qt has started (DESIGN.md)."""
+    """How an officer reads it: Mon 26 Oct 2026 08:00 GMT (domain.dates: en-GB whatever
+    the desktop's locale)."""
     t = to_local(instant_utc, tz)
-    return (f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year} {t:%H:%M} "
-            f"{t.tzname()}")
+    return f"{date_time(t, weekday=True)} {t.tzname()}"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ use the same embedded fonts as the text) with the numbers beside them."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -14,12 +13,12 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from privdesk.domain.dates import long_date, month_name
 from privdesk.domain.report_figures import ReportFigures
 from privdesk.policy import Policy
 from privdesk.reports.blocks import grid, p
 from privdesk.reports.fonts import BODY
 from privdesk.reports.layout import MUTED, TEXT_W, DocMeta, RenderedPdf, Styles, make_styles, render
-from privdesk.reports.text import long_date
 
 PALETTE = [colors.HexColor(c) for c in ("#2f6f9f", "#e08a2c", "#3f9a5b", "#b8433a", "#7b5ea7",
                                         "#8c6d46", "#d46fa5", "#5f6b7a")]
@@ -27,7 +26,7 @@ ON_TIME, LATE = colors.HexColor("#3f9a5b"), colors.HexColor("#b8433a")
 
 
 def _month_label(key: str) -> str:
-    return date(int(key[:4]), int(key[5:]), 1).strftime("%b %y")
+    return f"{month_name(int(key[5:]), short=True)} {key[2:4]}"  # Nov 26: never strftime
 
 
 def _pct(value: float | None) -> str:

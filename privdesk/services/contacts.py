@@ -39,6 +39,7 @@ from privdesk.services.contact_fields import (
     to_input,
 )
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.errors import ServiceError
 from privdesk.services.retention_fields import apply_retention_fields, retention_facts
 from privdesk.services.settings import SettingsService
 from privdesk.services.suppression import SuppressionList
@@ -52,7 +53,7 @@ from privdesk.store.models import (
 )
 
 
-class ContactValidationError(ValueError):
+class ContactValidationError(ServiceError, ValueError):
     """The input has problems; `errors` lists each with its field, in plain words."""
 
     def __init__(self, errors: Sequence[FieldError]) -> None:
@@ -60,7 +61,7 @@ class ContactValidationError(ValueError):
         self.errors = tuple(errors)
 
 
-class ContactNotFound(LookupError):
+class ContactNotFound(ServiceError, LookupError):
     def __init__(self, contact_id: int) -> None:
         super().__init__(f"No contact with id {contact_id} (it may have been merged or deleted).")
         self.contact_id = contact_id

@@ -25,6 +25,7 @@ from privdesk.domain.request_rules import deletion_hold
 from privdesk.domain.retention import retention_due, rule_name
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.errors import ServiceError
 from privdesk.services.holds import HeldContact, hold_message, open_holds
 from privdesk.services.purge_report import TombstoneRecord, report_text
 from privdesk.services.retention import facts_of
@@ -43,7 +44,7 @@ ERASURE_RULE = "erasure_request"
 REPORT_FORMATS = ("csv", "json")
 
 
-class PurgeError(ValueError):
+class PurgeError(ServiceError, ValueError):
     """A purge or erasure that cannot go ahead; nothing was deleted."""
 
 

@@ -28,6 +28,7 @@ from privdesk.services import audit_anchor as anchor
 from privdesk.services.audit import HEAD_NAME, AuditCheck, AuditLog, as_bytes
 from privdesk.services.audit_trail import TAMPER
 from privdesk.services.context import Actor, ServiceContext, utc_now
+from privdesk.services.errors import ServiceError
 from privdesk.store import keyslots as ks
 from privdesk.store.engine import Store
 from privdesk.store.errors import StoreError
@@ -40,7 +41,7 @@ KEYS_VERSION = "keys_version"
 ROSTER_VERSION = "roster_version"
 
 
-class SessionError(StoreError):
+class SessionError(ServiceError, StoreError):
     """The unlock was refused after the key opened the store (worded for the officer)."""
 
 
