@@ -60,6 +60,8 @@ class _Loaded:
     nation: str
 
 
+QUEUE_KEY, DETAIL_KEY = "requests.queue", "requests.detail"  # TaskRunner keys: latest wins
+
 class RequestsArea(QWidget):
     def __init__(self, services: Services, tasks: TaskRunner,
                  today: Callable[[], date] | None = None, tick_ms: int = TICK_MS) -> None:
@@ -176,7 +178,7 @@ class RequestsArea(QWidget):
             return _Loaded(requests.queue(today, include_closed=True), requests.stats(today),
                            requests.officers(), requests.calendar().nation)
 
-        self._tasks.run(load, on_done=self._loaded)
+        self._tasks.run(load, on_done=self._loaded, key=QUEUE_KEY)
 
     def _loaded(self, loaded: _Loaded) -> None:
         # The UI keeps its own calendar: holidays' tables fill lazily and are not shared
@@ -254,12 +256,9 @@ class RequestsArea(QWidget):
             return
         self._selected_id = row.id
         requests = self._requests
-        self._tasks.run(lambda: requests.get(row.id),
-                        on_done=lambda d: self._show_detail(row.id, d))
-
-    def _show_detail(self, request_id: int, detail: RequestDetail) -> None:
-        if request_id == self._selected_id:  # not a slower, older selection
-            self.detail.show_detail(detail)
+        # Keyed: a slower reply for an older selection is dropped by the runner.
+        self._tasks.run(lambda: requests.get(row.id), on_done=self.detail.show_detail,
+                        key=DETAIL_KEY)
 
     def _paperwork_changed(self) -> None:
         """A pack, letter, erasure or recorded response changed the request from a dialog:
@@ -267,8 +266,8 @@ class RequestsArea(QWidget):
         self.refresh()
         selected, requests = self._selected_id, self._requests
         if selected is not None:
-            self._tasks.run(lambda: requests.get(selected),
-                            on_done=lambda d: self._show_detail(selected, d))
+            self._tasks.run(lambda: requests.get(selected), on_done=self.detail.show_detail,
+                            key=DETAIL_KEY)
 
     def _detail_changed(self, detail: RequestDetail) -> None:
         self._selected_id = detail.row.id
