@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QProgressDialog
 
 from privdesk.paths import AppPaths, app_paths
 from privdesk.policy import Policy, load_policy
@@ -74,7 +74,7 @@ def demo_store_with_progress(tasks: TaskRunner, paths: AppPaths, policy: Policy)
         return paths.demo_store
     progress = QProgressDialog("Preparing the demo store (first run only)…", "", 0, 0)
     progress.setWindowTitle("privdesk")
-    progress.setCancelButton(None)  # type: ignore[arg-type]
+    progress.setCancelButton(None)
     progress.setMinimumDuration(0)
     progress.setMinimumWidth(380)
     progress.show()
@@ -101,7 +101,7 @@ class RecentStores:
 
     def load(self) -> list[Path]:
         raw = self._settings.value("recent_stores", [])
-        items = [raw] if isinstance(raw, str) else list(raw or [])
+        items = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else []
         return [Path(p) for p in items if p]
 
     def add(self, path: Path) -> None:
@@ -182,6 +182,7 @@ class DesktopSession:
         backup_action.triggered.connect(self.backup_now)
         guard(backup_action, ctx, Permission.BACKUP)
         file_menu = window.menuBar().actions()[0].menu()
+        assert isinstance(file_menu, QMenu)
         file_menu.insertAction(window.lock_action, settings_action)
         file_menu.insertAction(window.lock_action, backup_action)
         self.cover = LockCover(window)

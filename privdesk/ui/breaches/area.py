@@ -92,7 +92,7 @@ class BreachesArea(QWidget):
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         self.open_only = QCheckBox("Open breaches only")
-        self.open_only.toggled.connect(lambda on: self.proxy.set_open_only(on))
+        self.open_only.toggled.connect(self._open_only)
         self.notice = QLabel()
         self.notice.setObjectName("hint")
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -140,6 +140,9 @@ class BreachesArea(QWidget):
         layout.addWidget(splitter, 1)
         self.model.start_ticking(tick_ms)
         self.model.dataChanged.connect(lambda *_: self.detail.tick())
+
+    def _open_only(self, on: bool) -> None:
+        self.proxy.set_open_only(on)
 
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
