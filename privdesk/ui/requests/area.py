@@ -34,6 +34,7 @@ from privdesk.services.request_records import (
     RequestDetail,
     RequestRow,
 )
+from privdesk.ui.permissions import guard
 from privdesk.ui.requests.detail import RequestDetailPane
 from privdesk.ui.requests.documents import RequestDocumentsBox
 from privdesk.ui.requests.new_request_dialog import NewRequestDialog
@@ -82,10 +83,7 @@ class RequestsArea(QWidget):
         self.export_button.clicked.connect(self.export_log)
         for button, perm, what in ((self.new_button, Permission.EDIT, "record requests"),
                                    (self.export_button, Permission.EXPORT, "export the log")):
-            allowed = services.ctx.can(perm)
-            button.setEnabled(allowed)
-            if not allowed:
-                button.setToolTip(f"Your role ({services.ctx.actor.role}) cannot {what}.")
+            guard(button, services.ctx, perm, what)
         head = QHBoxLayout()
         head.addWidget(title)
         head.addStretch(1)
