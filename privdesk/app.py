@@ -51,6 +51,7 @@ def open_or_create(path: Path, officer: str, passphrase: str, create: bool,
 
     if create and (problem := check_new_passphrase(passphrase, [officer, path.stem])):
         raise StoreError(problem)
+
     store = (vault.create_store(path, officer, passphrase) if create
              else vault.open_store(path, officer, passphrase))
     try:

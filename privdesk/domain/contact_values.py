@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import phonenumbers
 
+from privdesk.domain.dates import MONTHS, MONTHS_SHORT
 from privdesk.domain.identity import fold
 
 _TRUE = {"1", "true", "yes", "y", "x", "opted out", "unsubscribed", "t", "ja", "oui", "tak",
@@ -51,8 +52,32 @@ def parse_opt_out_status(value: str) -> bool | None:
 # -- dates ---------------------------------------------------------------------------
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})"
                       r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([AaPp][Mm])?)?$")
-_NAMED = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d %b %Y %H:%M",
-          "%b %d, %Y %I:%M %p", "%d-%b-%y")
+# "10 Mar 2024" forms. The English month name (and AM/PM) are turned into numbers first:
+# strptime's month-name and AM/PM directives follow the desktop's locale once Qt has
+# started (a Polish desktop reads no English month name at all).
+_NAMED = ("%d %m %Y", "%m %d, %Y", "%d-%m-%Y", "%d %m %Y %H:%M", "%m %d, %Y %H:%M", "%d-%m-%y")
+_WORD = re.compile(r"[A-Za-z]+\.?")
+_MONTH_NUMBERS = {**{m.lower(): i for i, m in enumerate(MONTHS, 1)},
+                  **{m.lower(): i for i, m in enumerate(MONTHS_SHORT, 1)}, "sept": 9}
+_CLOCK_12 = re.compile(r"(\d{1,2}):(\d{2})\s*([AaPp])\.?[Mm]\.?$")
+
+
+def _numeric_month(v: str) -> str | None:
+    """"Mar 10, 2024 3:05 PM" -> "3 10, 2024 15:05"; None when no month name is in it."""
+    found = False
+
+    def month(m: re.Match[str]) -> str:
+        nonlocal found
+        number = _MONTH_NUMBERS.get(m.group(0).rstrip(".").lower())
+        found = found or number is not None
+        return str(number) if number is not None else m.group(0)
+
+    def clock(m: re.Match[str]) -> str:
+        hour = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
+        return f"{hour}:{m.group(2)}"
+
+    out = _WORD.sub(month, _CLOCK_12.sub(clock, v))
+    return out if found else None
 ORDERS = ("dmy", "mdy")
 
 
@@ -96,9 +121,12 @@ def parse_date(value: str, order: str | None = None, today: date | None = None) 
                 raise AmbiguousDate(v)
         day, month = (a, b) if order == "dmy" else (b, a)
         return date(y, month, day)
+    numeric = _numeric_month(v)
+    if numeric is None:
+        raise ValueError(v)
     for fmt in _NAMED:
         try:
-            return datetime.strptime(v, fmt).date()
+            return datetime.strptime(numeric, fmt).date()
         except ValueError:
             continue
     raise ValueError(v)

@@ -38,7 +38,8 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequen
     than a page split across pages rather than failing the build."""
     data: list[list[Flowable]] = [[p(h, styles.cell_head) for h in header]]
     # Escaped and face-picked once per distinct value: a pack repeats dates, kinds and
-    # officers on every row. The memo lives only as long as this call.
+    # officers on every row. The memo lives only as long as this call. A cell that is
+    # already a Flowable (a contents page number) goes in as it is.
     seen: dict[str, str] = {}
 
     def cell(value: object) -> Flowable:

@@ -26,7 +26,7 @@ ON_TIME, LATE = colors.HexColor("#3f9a5b"), colors.HexColor("#b8433a")
 
 
 def _month_label(key: str) -> str:
-    return f"{month_name(int(key[5:]), short=True)} {key[2:4]}"  # Nov 26: never strftime
+    return f"{month_name(int(key[5:]), short=True)} {key[2:4]}"  # "Nov 26", en-GB always
 
 
 def _pct(value: float | None) -> str:

@@ -71,6 +71,23 @@ def test_import_of_a_missing_file_is_a_usage_error(env: tuple[Path, Path], tmp_p
     assert code == 2 and "Cannot read" in capsys.readouterr().err
 
 
+def test_search_says_when_the_list_is_cut(env: tuple[Path, Path], tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    store, pw = env
+    common = ["--store", str(store), "--passphrase-file", str(pw)]
+    many = tmp_path / "many.csv"
+    many.write_text(HEADER + "".join(
+        f"Sam Example{i},sam{i}@example.com,,,,enquirer,email,2026-02-01,,,,no,\n"
+        for i in range(7)), encoding="utf-8")
+    assert run(capsys, "contacts", "import", str(many), *common)[0] == 0
+    code, out = run(capsys, "contacts", "search", "Sam Example", *common, "--limit", "3")
+    head, *rows = out.strip().splitlines()
+    assert code == 0 and len(rows) == 3
+    assert head.startswith("7 matches") and "showing the first 3" in head
+    code, out = run(capsys, "contacts", "search", "Sam Example", *common, "--limit", "10")
+    assert out.splitlines()[0] == "7 matches"  # all shown: nothing to say
+
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 
 
@@ -118,20 +135,3 @@ def test_import_asks_for_what_the_file_needs(env: tuple[Path, Path], tmp_path: P
     assert code != 0 and "--date-order" in out
     code, out = run(capsys, "contacts", "import", str(ambiguous), *common, "--date-order", "dmy")
     assert code == 0
-
-
-def test_search_says_when_the_list_is_cut(env: tuple[Path, Path], tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
-    store, pw = env
-    common = ["--store", str(store), "--passphrase-file", str(pw)]
-    many = tmp_path / "many.csv"
-    many.write_text(HEADER + "".join(
-        f"Sam Example{i},sam{i}@example.com,,,,enquirer,email,2026-02-01,,,,no,\n"
-        for i in range(7)), encoding="utf-8")
-    assert run(capsys, "contacts", "import", str(many), *common)[0] == 0
-    code, out = run(capsys, "contacts", "search", "Sam Example", *common, "--limit", "3")
-    head, *rows = out.strip().splitlines()
-    assert code == 0 and len(rows) == 3
-    assert head.startswith("7 matches") and "showing the first 3" in head
-    code, out = run(capsys, "contacts", "search", "Sam Example", *common, "--limit", "10")
-    assert out.splitlines()[0] == "7 matches"  # all shown: nothing to say

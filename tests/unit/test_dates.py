@@ -73,3 +73,11 @@ def test_no_platform_strftime_in_the_code() -> None:
             if flag in text and path.name != "dates.py":
                 offenders.append(f"{path.relative_to(root)}: {flag}")
     assert not offenders, offenders
+
+
+@pytest.mark.usefixtures("polish_locale")
+def test_import_reads_english_month_names_on_a_polish_desktop() -> None:
+    from privdesk.domain.contact_values import parse_date
+
+    assert parse_date("10 Nov 2024") == date(2024, 11, 10)
+    assert parse_date("Mar 10, 2024 3:05 PM") == date(2024, 3, 10)

@@ -89,6 +89,11 @@ class ContactsArea(QWidget):
         self.source_filter.addItem("All sources", None)
         for source in policy.sources:
             self.source_filter.addItem(source.label, source.key)
+        for combo in (self.status_filter, self.source_filter):
+            # A long source label must not widen the window past a laptop's screen.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.new_button = QPushButton("New…")
         self.edit_button = QPushButton("Open…")
         self.import_button = QPushButton("Import…")

@@ -197,12 +197,16 @@ class PackPreviewDialog(PackOutputs, QDialog):
         self.view.setDocument(self._pdf.document)
         self._keep_page()
         if old is not None:
+            old.document.statusChanged.disconnect(self._keep_page)
             old.close()
         self._update_buttons()
 
     def _keep_page(self, *_: object) -> None:
         """After a rebuild the preview stays on the page the officer was reading."""
-        if self._pdf is None or not self._pdf.ok:
+        try:
+            if self._pdf is None or not self._pdf.ok:
+                return
+        except RuntimeError:  # a document being torn down as the dialog closes
             return
         page = min(self._page, self._pdf.document.pageCount() - 1)
         if page > 0 and self.view.pageNavigator().currentPage() != page:
@@ -260,6 +264,7 @@ class PackPreviewDialog(PackOutputs, QDialog):
     def done(self, result: int) -> None:
         self._tasks.wait()
         if self._pdf is not None:
+            self._pdf.document.statusChanged.disconnect(self._keep_page)
             self.view.setDocument(None)  # type: ignore[arg-type]
             self._pdf.close()
             self._pdf = None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -48,6 +49,9 @@ def _plain(text: str = "", wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+WIDE_PANE = 520  # px of pane width from which the actions sit three to a row
 
 
 class RequestDetailPane(QScrollArea):
@@ -93,12 +97,13 @@ class RequestDetailPane(QScrollArea):
 
 
         actions_box = QGroupBox("Actions")
-        grid = QGridLayout(actions_box)
+        grid = self._grid = QGridLayout(actions_box)
+        self._columns = 3
         self.buttons: dict[str, QPushButton] = {}
         for i, (name, label) in enumerate(ACTIONS.items()):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, n=name: self.open_action(n))
-            grid.addWidget(button, i // 3, i % 3)
+            grid.addWidget(button, i // 3, i % 3)  # resizeEvent: two a row when narrow
             self.buttons[name] = button
         # What can be done next comes first, so its buttons are in view on a laptop screen
         # (1366x768) without scrolling; the facts and the working follow.
@@ -124,6 +129,18 @@ class RequestDetailPane(QScrollArea):
         inner.addWidget(timeline_box, 1)
         layout.addWidget(self.content, 1)
         self.content.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """Three buttons a row when the pane is wide, two on a laptop screen: the pane
+        never needs a sideways scrollbar to reach an action."""
+        super().resizeEvent(event)
+        columns = 3 if self.viewport().width() >= WIDE_PANE else 2
+        if columns != self._columns:
+            self._columns = columns
+            for button in self.buttons.values():
+                self._grid.removeWidget(button)
+            for i, button in enumerate(self.buttons.values()):
+                self._grid.addWidget(button, i // columns, i % columns)
 
     def add_section(self, widget: QWidget) -> None:
         """Another box under the actions (the area adds packs, erasure and letters)."""

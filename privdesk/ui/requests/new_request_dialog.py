@@ -30,6 +30,7 @@ from privdesk.services.request_records import CHANNELS, REQUEST_TYPES, ContactHi
 from privdesk.services.requests import RequestService
 from privdesk.ui.requests.action_dialog import make_date_edit
 from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window, scrolling
 from privdesk.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 250
@@ -133,7 +134,7 @@ class NewRequestDialog(QDialog):
         self.email = QLineEdit()
         self.phone = QLineEdit()
         self.address = QPlainTextEdit()
-        self.address.setPlaceholderText("Postal address, one line per line (for letters by post)")
+        self.address.setPlaceholderText("For letters by post: one line each, as on the envelope")
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(64)
         self.notes = QPlainTextEdit()
@@ -170,11 +171,16 @@ class NewRequestDialog(QDialog):
         self.ok.setText("Record request")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        body = QWidget()  # the fields scroll on a small screen; the buttons stay in view
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(form)
+        column.addWidget(self.picker)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.picker)
+        layout.addWidget(scrolling(body), 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        fit_window(self, 600, body.sizeHint().height() + 90)
         safe_default(self, self.ok)  # recording the request is the dialog's Save
 
     def _prefill(self) -> None:

@@ -100,7 +100,8 @@ class Tour:
             while True:
                 if self._waiting is not None and not self._waiting.ready():
                     if time.monotonic() > self._deadline:
-                        self._stop(f"timed out waiting for {self._waiting.what}")
+                        self._stop(f"timed out waiting for {self._waiting.what}"
+                                   f"{self._on_screen()}")
                     return
                 self._waiting = next(self._script)
                 self._deadline = time.monotonic() + self._waiting.seconds
@@ -110,6 +111,14 @@ class Tour:
             self._stop(f"{type(exc).__name__}: {exc}")
         finally:
             self._busy = False
+
+    def _on_screen(self) -> str:
+        """What was showing instead (a message box says why a step did not happen)."""
+        modal = self.app.activeModalWidget()
+        if modal is None:
+            return ""
+        text = getattr(modal, "text", lambda: "")()
+        return f" (on screen instead: {modal.windowTitle()!r} {text!r})"
 
     def _stop(self, error: str) -> None:
         self.result.error = error
