@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QProgressDialog
 
 from privdesk.paths import AppPaths, app_paths
 from privdesk.policy import Policy, load_policy
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
 
 MAX_RECENT = 8
-__all__ = ["DEMO_ADMIN", "Session", "ensure_demo_store", "open_or_create", "run_gui"]
+__all__ = ["DEMO_ADMIN", "DesktopSession", "ensure_demo_store", "open_or_create", "run_gui"]
 
 
 def preload() -> None:
@@ -75,7 +75,7 @@ def demo_store_with_progress(tasks: TaskRunner, paths: AppPaths, policy: Policy)
         return paths.demo_store
     progress = QProgressDialog("Preparing the demo store (first run only)…", "", 0, 0)
     progress.setWindowTitle("privdesk")
-    progress.setCancelButton(None)  # type: ignore[arg-type]
+    progress.setCancelButton(None)
     progress.setMinimumDuration(0)
     progress.setMinimumWidth(380)
     progress.show()
@@ -102,7 +102,7 @@ class RecentStores:
 
     def load(self) -> list[Path]:
         raw = self._settings.value("recent_stores", [])
-        items = [raw] if isinstance(raw, str) else list(raw or [])
+        items = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else []
         return [Path(p) for p in items if p]
 
     def add(self, path: Path) -> None:
@@ -117,10 +117,10 @@ def minutes_to_ms(value: object) -> int:
         return 10 * 60_000
 
 
-class Session:
+class DesktopSession:
     """One unlocked store shown in one main window, locked and unlocked in place."""
 
-    def __init__(self, app: QApplication | None, settings: QSettings, paths: AppPaths,
+    def __init__(self, settings: QSettings, paths: AppPaths,
                  policy: Policy, default_officer: str = "") -> None:
         self.settings, self.paths, self.policy = settings, paths, policy
         self.default_officer = default_officer
@@ -183,6 +183,7 @@ class Session:
         backup_action.triggered.connect(self.backup_now)
         guard(backup_action, ctx, Permission.BACKUP)
         file_menu = window.menuBar().actions()[0].menu()
+        assert isinstance(file_menu, QMenu)
         file_menu.insertAction(window.lock_action, settings_action)
         file_menu.insertAction(window.lock_action, backup_action)
         self.cover = LockCover(window)
@@ -341,7 +342,7 @@ def run_gui(demo: bool = False, store: str | None = None) -> int:
     settings = QSettings()
     paths = app_paths().ensure()
     policy = load_policy()
-    session = Session(app, settings, paths, policy,
+    session = DesktopSession(settings, paths, policy,
                       default_officer=os.environ.get("PRIVDESK_USER") or getpass.getuser())
     preselect = (demo_store_with_progress(session.tasks, paths, policy) if demo
                  else (Path(store) if store else None))

@@ -14,6 +14,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from privdesk.domain.retention import BASES
+
+# One retention rule class: the policy holds the domain's rules (re-exported).
+from privdesk.domain.retention import RetentionRule as RetentionRule
+
 T = TypeVar("T")
 
 
@@ -81,16 +86,6 @@ class Transfer:
     key: str
     destination: str
     safeguard: str
-
-
-@dataclass(frozen=True)
-class RetentionRule:
-    key: str
-    name: str
-    applies_to: str  # contact status: enquirer / customer / former_customer
-    basis: str  # the date the period runs from: last_activity / ceased / none
-    months: int
-    description: str
 
 
 @dataclass(frozen=True)
@@ -232,7 +227,7 @@ def _parse(data: Mapping[str, Any]) -> Policy:
         for t in r.tables("retention")
     )
     for i, rule in enumerate(retention):
-        if rule.basis not in ("last_activity", "ceased", "none"):
+        if rule.basis not in BASES:
             raise PolicyError(
                 f"retention[{i}].basis: expected last_activity, ceased or none, got {rule.basis!r}"
             )

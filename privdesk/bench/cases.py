@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import tempfile
 from collections.abc import Callable
@@ -53,8 +54,8 @@ def _paired(ours: Callable[[str], Any], base: Callable[[str], Any], inputs: list
     b: list[float] = []
     for _ in range(rounds):
         for text in inputs:
-            a.append(timed(lambda t=text: ours(t))[0] * 1000)
-            b.append(timed(lambda t=text: base(t))[0] * 1000)
+            a.append(timed(functools.partial(ours, text))[0] * 1000)
+            b.append(timed(functools.partial(base, text))[0] * 1000)
     return a, b
 
 

@@ -46,7 +46,7 @@ class BenchResult:
     def ratio(self) -> float | None:
         if self.baseline in (None, 0):
             return None
-        return round(self.value / self.baseline, 2)  # type: ignore[operator]
+        return round(self.value / self.baseline, 2)
 
     def as_json(self) -> dict[str, Any]:
         out = asdict(self)

@@ -21,6 +21,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 
 from privdesk.bench.harness import BENCH_PASSPHRASE, BenchData, BenchResult, derived_key, timed
 from privdesk.domain.contact_csv import COLUMNS
+from privdesk.domain.dates import short_date
 from privdesk.reports.fonts import BODY, BOLD, register_fonts
 from privdesk.reports.layout import (
     HEAD_FILL,
@@ -35,7 +36,6 @@ from privdesk.reports.layout import (
     TEXT_W,
     ZEBRA,
 )
-from privdesk.reports.text import short_date
 from privdesk.services.contacts_import_pool import workers
 from privdesk.services.container import Services
 from privdesk.store.engine import Store, StoreKey

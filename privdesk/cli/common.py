@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from privdesk.policy import PolicyError, load_policy
-from privdesk.services.context import Actor, ServiceContext
+from privdesk.services.context import ServiceContext
 from privdesk.services.officers import begin_session
 from privdesk.store import vault
 from privdesk.store.engine import Store
@@ -88,11 +88,6 @@ def read_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
 def officer_name(args: argparse.Namespace) -> str:
     """--user, then $PRIVDESK_USER, then the login name."""
     return getattr(args, "user", None) or os.environ.get("PRIVDESK_USER") or getpass.getuser()
-
-
-def actor_from(args: argparse.Namespace) -> Actor:
-    """Who is named on the command line (the role comes from the store once unlocked)."""
-    return Actor(name=officer_name(args))
 
 
 def open_context(args: argparse.Namespace, verify_trail: bool = False,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from privdesk.domain.dates import long_date
+from privdesk.domain.dates import date_time, long_date
 from privdesk.domain.deadlines import Urgency
 
 NOTIFY_HOURS = 72
@@ -76,16 +76,11 @@ def iso_local(instant_utc: datetime, tz: ZoneInfo) -> str:
     return to_local(instant_utc, tz).isoformat(timespec="seconds")
 
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def show_local(instant_utc: datetime, tz: ZoneInfo) -> str:
-    """How an officer reads it: Mon 26 Oct 2026 08:00 GMT. English names spelt out here:
-    strftime follows the desktop's locale once Qt has started (DESIGN.md)."""
+    """How an officer reads it: Mon 26 Oct 2026 08:00 GMT (domain.dates: en-GB whatever
+    the desktop's locale)."""
     t = to_local(instant_utc, tz)
-    return (f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year} {t:%H:%M} "
-            f"{t.tzname()}")
+    return f"{date_time(t, weekday=True)} {t.tzname()}"
 
 
 @dataclass(frozen=True)

@@ -164,11 +164,6 @@ class DueResult:
     stopped_since: date | None  # the open pause's start
     working: tuple[str, ...]  # how the date was worked out, one step a line
 
-    @property
-    def has_due(self) -> bool:
-        return self.due is not None
-
-
 def clock_start(facts: ClockFacts) -> date | None:
     if not facts.id_requested:
         return facts.received

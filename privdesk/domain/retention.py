@@ -1,6 +1,6 @@
 """When a contact's data falls due for deletion under the policy, and why.
 
-The rules come from the policy file (`RetentionRuleSpec`s), never from code: the domain
+The rules come from the policy file (`RetentionRule`s), never from code: the domain
 only knows how to apply "N months from <basis date>" and the legal-hold override.
 
 A legal hold suspends deletion: with no end date there is no due date at all; with an
@@ -23,12 +23,18 @@ BASES = ("last_activity", "ceased", "none")
 
 
 @dataclass(frozen=True)
-class RetentionRuleSpec:
+class RetentionRule:
+    """One retention rule of the policy file (policy.Policy.retention holds these)."""
+
     key: str
     name: str
-    applies_to: str  # contact status
-    basis: str  # last_activity / ceased / none
+    applies_to: str  # contact status: enquirer / customer / former_customer
+    basis: str  # the date the period runs from: last_activity / ceased / none
     months: int
+    description: str = ""
+
+
+RetentionRuleSpec = RetentionRule  # the name used before #18; kept for callers on other branches
 
 
 @dataclass(frozen=True)
@@ -96,11 +102,11 @@ def add_months(start: date, months: int) -> date:
     return result
 
 
-def rule_for(status: str, rules: Sequence[RetentionRuleSpec]) -> RetentionRuleSpec | None:
+def rule_for(status: str, rules: Sequence[RetentionRule]) -> RetentionRule | None:
     return next((r for r in rules if r.applies_to == status), None)
 
 
-def rule_name(key: str | None, rules: Sequence[RetentionRuleSpec]) -> str:
+def rule_name(key: str | None, rules: Sequence[RetentionRule]) -> str:
     """The name to show for a stored rule key (contacts.retention_rule)."""
     if key is None:
         return NO_RULE_NAME
@@ -116,7 +122,7 @@ def _months_text(months: int) -> str:
     return f"{months} month{'s' if months != 1 else ''}"
 
 
-def _rule_date(facts: RetentionFacts, rule: RetentionRuleSpec) -> tuple[date | None, str]:
+def _rule_date(facts: RetentionFacts, rule: RetentionRule) -> tuple[date | None, str]:
     """The date the policy rule alone gives, and the working that shows why."""
     if rule.basis == "none":
         return None, f"{rule.name}: kept while the status is {facts.status}"
@@ -137,7 +143,7 @@ def _rule_date(facts: RetentionFacts, rule: RetentionRuleSpec) -> tuple[date | N
                  f"+ {_months_text(rule.months)} = {due.isoformat()}")
 
 
-def retention_due(facts: RetentionFacts, rules: Sequence[RetentionRuleSpec]) -> RetentionResult:
+def retention_due(facts: RetentionFacts, rules: Sequence[RetentionRule]) -> RetentionResult:
     """The due date under the policy's rules and any legal hold, with its working."""
     rule = rule_for(facts.status, rules)
     if rule is None:
@@ -162,7 +168,7 @@ def retention_due(facts: RetentionFacts, rules: Sequence[RetentionRuleSpec]) -> 
     return RetentionResult(rule.key, rule.name, due, working, rule.key)
 
 
-def assess(facts: RetentionFacts, rules: Sequence[RetentionRuleSpec],
+def assess(facts: RetentionFacts, rules: Sequence[RetentionRule],
            today: date) -> RetentionAssessment:
     """Recompute a contact's retention and see it from `today` (overdue, days left)."""
     return assess_result(retention_due(facts, rules), today)

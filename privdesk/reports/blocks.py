@@ -11,9 +11,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from privdesk.domain.dates import long_date
 from privdesk.policy import Controller
 from privdesk.reports.layout import HEAD_FILL, INK, RULE, TEXT_W, ZEBRA, Styles
-from privdesk.reports.text import long_date, markup
+from privdesk.reports.text import markup
 
 
 def p(value: object, style: ParagraphStyle) -> Paragraph:

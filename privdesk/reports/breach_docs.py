@@ -16,11 +16,11 @@ from importlib import resources
 
 from reportlab.platypus import Flowable, Paragraph
 
+from privdesk.domain.dates import long_date
 from privdesk.policy import Policy
 from privdesk.reports.blocks import grid, letterhead, p, sign_off
 from privdesk.reports.layout import DocMeta, RenderedPdf, Styles, make_styles, render
 from privdesk.reports.letters import TemplateError, Value, _body, placeholders
-from privdesk.reports.text import long_date
 
 NOT_RECORDED = "Not recorded in the breach register: complete on the form."
 

@@ -17,10 +17,11 @@ from importlib import resources
 
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from privdesk.domain.dates import long_date
 from privdesk.policy import Policy
 from privdesk.reports.blocks import letterhead, sign_off
 from privdesk.reports.layout import DocMeta, RenderedPdf, Styles, make_styles, render
-from privdesk.reports.text import long_date, markup
+from privdesk.reports.text import markup
 
 LETTER_KINDS = {
     "acknowledgement": "Acknowledgement",

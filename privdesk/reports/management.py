@@ -13,13 +13,12 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from privdesk.domain.dates import month_name
+from privdesk.domain.dates import long_date, month_name
 from privdesk.domain.report_figures import ReportFigures
 from privdesk.policy import Policy
 from privdesk.reports.blocks import grid, p
 from privdesk.reports.fonts import BODY
 from privdesk.reports.layout import MUTED, TEXT_W, DocMeta, RenderedPdf, Styles, make_styles, render
-from privdesk.reports.text import long_date
 
 PALETTE = [colors.HexColor(c) for c in ("#2f6f9f", "#e08a2c", "#3f9a5b", "#b8433a", "#7b5ea7",
                                         "#8c6d46", "#d46fa5", "#5f6b7a")]

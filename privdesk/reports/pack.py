@@ -6,6 +6,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
+from privdesk.domain.dates import long_date, short_date
 from privdesk.reports.blocks import grid, letterhead, p, sign_off
 from privdesk.reports.layout import (
     TEXT_W,
@@ -19,7 +20,7 @@ from privdesk.reports.layout import (
 from privdesk.reports.pack_model import PackInput, PackTable
 from privdesk.reports.supplementary import HEADING as SUPPLEMENTARY_HEADING
 from privdesk.reports.supplementary import supplementary
-from privdesk.reports.text import REDACTED, long_date, short_date
+from privdesk.reports.text import REDACTED
 
 TITLE = "Subject access response"
 CONTENTS_HEADING = "Contents of this pack"

@@ -43,10 +43,3 @@ def protect(pdf: bytes, user_password: str) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def page_count(pdf: bytes, password: str | None = None) -> int:
-    reader = PdfReader(io.BytesIO(pdf))
-    if reader.is_encrypted:
-        reader.decrypt(password or "")
-    return len(reader.pages)

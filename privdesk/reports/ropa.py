@@ -14,10 +14,10 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from privdesk.domain.dates import long_date
 from privdesk.policy import Policy
 from privdesk.reports.blocks import bullets, grid, label_value, p
 from privdesk.reports.layout import DocMeta, RenderedPdf, make_styles, render
-from privdesk.reports.text import long_date
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from datetime import date
 from xml.sax.saxutils import escape
 
-from privdesk.domain import dates
 from privdesk.reports.fonts import Coverage, register_fonts
 
 REDACTED = "[redacted]"
@@ -93,11 +91,3 @@ def _body_has_ascii() -> bool:
     return all(code in body for code in range(0x20, 0x7F))
 
 
-def long_date(value: date | None) -> str:
-    """24 November 2026, the form a UK letter uses."""
-    return dates.long_date(value)
-
-
-def short_date(value: date | None) -> str:
-    """24 Nov 2026, for table cells."""
-    return dates.short_date(value)

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from privdesk.services.errors import ServiceError
 from privdesk.store.errors import StoreError
 from privdesk.store.models import AuditEvent, Secret
 from privdesk.store.roster import Roster
@@ -71,7 +72,7 @@ class AuditCheck:
                 "problem": self.problem}
 
 
-class AuditTrailError(StoreError):
+class AuditTrailError(ServiceError, StoreError):
     """The trail's own secrets are missing: never replaced while events exist."""
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -12,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from privdesk.domain.spreadsheet import neutralise
+from privdesk.domain.spreadsheet import SafeCsvWriter
 from privdesk.services.audit import AuditCheck, AuditLog
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
@@ -107,13 +106,12 @@ class AuditService:
         """Write the filtered trail as CSV (admins only); returns the number of rows."""
         self._ctx.require(Permission.AUDIT_EXPORT, "audit.export", "audit", None)
         rows = self.events(flt, limit=10_000_000)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_HEADER)
+        buffer = io.StringIO(newline="")
+        writer = SafeCsvWriter(buffer)
+        writer.row(CSV_HEADER)
         for r in reversed(rows):
-            writer.writerow([r.id, r.at.isoformat(), neutralise(r.officer), r.action,
-                             r.target_type or "", r.target_id or "", r.outcome,
-                             neutralise(r.detail)])
+            writer.row([r.id, r.at.isoformat(), r.officer, r.action, r.target_type,
+                        r.target_id or None, r.outcome, r.detail])
         write_atomic(Path(out), buffer.getvalue().encode("utf-8-sig"))
         with self._ctx.store.session() as s:
             self._ctx.record(s, "audit.export", "audit", None, detail=f"{len(rows)} events")

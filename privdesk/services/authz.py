@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from privdesk.services.errors import ServiceError
+
 
 class Permission(StrEnum):
     VIEW = "view"
@@ -34,7 +36,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 }
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(ServiceError, PermissionError):
     def __init__(self, role: str, permission: Permission) -> None:
         super().__init__(f"Your role ({role}) does not allow this: {permission.value}.")
         self.role = role

@@ -15,6 +15,7 @@ from privdesk.domain.breach_clock import (
     read_clock,
     show_local,
 )
+from privdesk.services.errors import ServiceError
 
 # The ICO breach report form's tick-boxes (categories of personal data, of people).
 DATA_CATEGORIES: dict[str, str] = {
@@ -45,11 +46,11 @@ PEOPLE_DECISIONS: dict[str, str] = {"tell": "Tell the people affected",
                                     "not_tell": "Not telling the people affected"}
 
 
-class BreachError(ValueError):
+class BreachError(ServiceError, ValueError):
     """A breach action that breaks a rule; the message says why in plain words."""
 
 
-class BreachNotFound(LookupError):
+class BreachNotFound(ServiceError, LookupError):
     def __init__(self, key: object) -> None:
         super().__init__(f"No breach {key}.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from privdesk.domain import identity
-from privdesk.domain.contact_records import EDITABLE_FIELDS, ContactInput, ContactRow
+from privdesk.domain.contact_records import EDITABLE_FIELDS, ContactInput
 from privdesk.store.models import Contact
 
 
@@ -20,15 +20,6 @@ def apply_identity_fields(contact: Contact, region: str) -> None:
 
 def to_input(contact: Contact) -> ContactInput:
     return ContactInput(**{f: getattr(contact, f) for f in EDITABLE_FIELDS})
-
-
-def to_row(contact: Contact) -> ContactRow:
-    return ContactRow(
-        id=contact.id, name=contact.name, email=contact.email, phone=contact.phone,
-        company=contact.company, location=contact.location, status=contact.status,
-        source=contact.source, last_activity=contact.last_activity,
-        marketing_opt_out=bool(contact.marketing_opt_out), retention_due=contact.retention_due,
-    )
 
 
 def display_value(value: object) -> str | None:

@@ -39,6 +39,7 @@ from privdesk.services.contact_fields import (
     to_input,
 )
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.errors import ServiceError
 from privdesk.services.retention_fields import apply_retention_fields, retention_facts
 from privdesk.services.settings import SettingsService
 from privdesk.services.suppression import SuppressionList
@@ -52,7 +53,7 @@ from privdesk.store.models import (
 )
 
 
-class ContactValidationError(ValueError):
+class ContactValidationError(ServiceError, ValueError):
     """The input has problems; `errors` lists each with its field, in plain words."""
 
     def __init__(self, errors: Sequence[FieldError]) -> None:
@@ -60,16 +61,18 @@ class ContactValidationError(ValueError):
         self.errors = tuple(errors)
 
 
-class ContactNotFound(LookupError):
+class ContactNotFound(ServiceError, LookupError):
     def __init__(self, contact_id: int) -> None:
         super().__init__(f"No contact with id {contact_id} (it may have been merged or deleted).")
         self.contact_id = contact_id
 
 
 class ContactService:
-    def __init__(self, ctx: ServiceContext, settings: SettingsService | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, settings: SettingsService | None = None,
+                 suppression: SuppressionList | None = None) -> None:
         self._ctx = ctx
         self._settings = settings or SettingsService(ctx)
+        self._suppression = suppression or SuppressionList(ctx)  # one, not one per call
 
     # -- reading -----------------------------------------------------------------------
     def phone_region(self) -> str:
@@ -106,13 +109,13 @@ class ContactService:
     # -- writing -----------------------------------------------------------------------
     def is_suppressed(self, email: str | None, phone: str | None) -> bool:
         """For new-contact entry: the person was erased or objected to marketing."""
-        return SuppressionList(self._ctx).is_suppressed(email, phone)
+        return self._suppression.is_suppressed(email, phone)
 
     def create(self, data: ContactInput, related: RelatedChanges | None = None) -> ContactDetail:
         self._ctx.require(Permission.EDIT, "contacts.create", "contact")
         data = cleaned(data)
         if not data.marketing_opt_out:
-            SuppressionList(self._ctx).check_marketing_allowed(data.email, data.phone)
+            self._suppression.check_marketing_allowed(data.email, data.phone)
         if data.first_contact is None and data.last_activity is None:
             # Retention runs from the first contact: today is the day we came to hold it.
             data = replace(data, first_contact=self._ctx.today())
@@ -138,7 +141,7 @@ class ContactService:
         data = cleaned(data)
         if not data.marketing_opt_out:
             # Checked before the write transaction: it reads the list's key itself.
-            SuppressionList(self._ctx).check_marketing_allowed(data.email, data.phone)
+            self._suppression.check_marketing_allowed(data.email, data.phone)
         with self._ctx.store.session() as s:
             contact = self._load(s, contact_id)
             self._check(data, to_input(contact))
@@ -163,7 +166,7 @@ class ContactService:
     def opt_out(self, contact_id: int) -> ContactDetail:
         """The person objects to marketing: absolute, flagged everywhere, dated."""
         self._ctx.require(Permission.EDIT, "contacts.opt_out", "contact", contact_id)
-        suppression = SuppressionList(self._ctx)
+        suppression = self._suppression
         with self._ctx.store.session() as s:
             person = self._load(s, contact_id)
             email, phone = person.email, person.phone

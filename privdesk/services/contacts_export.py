@@ -3,34 +3,20 @@ derived retention columns. Every cell is neutralised against formula injection."
 
 from __future__ import annotations
 
-import csv
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from privdesk.domain.contact_csv import COLUMNS, neutralise
+from privdesk.domain.contact_csv import COLUMNS
 from privdesk.domain.contact_records import ContactQuery
+from privdesk.domain.spreadsheet import SafeCsvWriter
 from privdesk.services.contacts_search import SORTABLE, filter_clauses, matching_ids
 from privdesk.services.files import atomic_text
 
 EXTRA = ("opt_out_on", "legal_hold_reason", "legal_hold_until", "retention_rule",
          "retention_due")
 EXPORT_COLUMNS = ("id", *COLUMNS, *EXTRA)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return neutralise(str(value))
 
 
 def write_csv(s: Session, path: Path, query: ContactQuery, region: str) -> int:
@@ -49,11 +35,11 @@ def write_csv(s: Session, path: Path, query: ContactQuery, region: str) -> int:
     # utf-8-sig: Excel only reads UTF-8 correctly when the file starts with a BOM. Written
     # private (0600) under a temporary name, renamed only when complete (services.files).
     with atomic_text(path, "utf-8-sig") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(EXPORT_COLUMNS)
+        writer = SafeCsvWriter(fh)
+        writer.row(EXPORT_COLUMNS)
         for row in result:
-            cells = [_cell(v) for v in row]
-            cells[opt_out] = "yes" if row[opt_out] else "no"
-            writer.writerow(cells)
+            cells = list(row)
+            cells[opt_out] = bool(row[opt_out])  # stored 0/1: written yes/no
+            writer.row(cells)
             count += 1
     return count

@@ -10,17 +10,17 @@ cancelled; a cancel or any failure rolls the whole transaction back.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from privdesk.domain import identity
-from privdesk.domain.contact_csv import EncodingUncertain, neutralise, parse_table, parse_text
+from privdesk.domain.contact_csv import EncodingUncertain, parse_table, parse_text
 from privdesk.domain.contact_encoding import detect, non_ascii_samples
 from privdesk.domain.contact_headers import guess_mapping, recognise, unread_opt_out_columns
 from privdesk.domain.contact_values import value_key
+from privdesk.domain.spreadsheet import SafeCsvWriter
 from privdesk.services.authz import Permission
 from privdesk.services.contacts_import_check import (
     BATCH,
@@ -309,15 +309,14 @@ class ContactImportService:
 def write_report(path: Path, result: ImportResult) -> None:
     """The validation report as CSV (line, field, reason), formula-safe."""
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["line", "field", "reason"])
+        writer = SafeCsvWriter(fh)
+        writer.row(["line", "field", "reason"])
         for e in result.errors:
-            writer.writerow([e.line, neutralise(e.field), neutralise(e.reason)])
+            writer.row([e.line, e.field, e.reason])
         for d in result.duplicates:
-            writer.writerow([d.line, "duplicate", neutralise(f"looks like {d.other} "
-                                                             f"({', '.join(d.reasons)})")])
+            writer.row([d.line, "duplicate", f"looks like {d.other} ({', '.join(d.reasons)})"])
         for m in result.matched:
-            writer.writerow([m.line, "already in the register",
-                             neutralise(f"contact #{m.contact_id} ({m.reason}): {m.action}")])
+            writer.row([m.line, "already in the register",
+                        f"contact #{m.contact_id} ({m.reason}): {m.action}"])
         for line in result.suppressed:
-            writer.writerow([line, "suppressed", "on the suppression list: not imported"])
+            writer.row([line, "suppressed", "on the suppression list: not imported"])

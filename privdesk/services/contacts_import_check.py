@@ -26,6 +26,7 @@ from privdesk.domain.contact_values import (
     value_key,
 )
 from privdesk.services.contacts_import_pool import checked_rows
+from privdesk.services.errors import ServiceError
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -33,7 +34,7 @@ BATCH = 2000
 ORDER_WORDS = {"dmy": "day first (dd/mm/yyyy)", "mdy": "month first (mm/dd/yyyy)"}
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(ServiceError):
     """The officer cancelled; nothing was written."""
 
 

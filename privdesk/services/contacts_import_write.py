@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain import identity
 from privdesk.domain.contact_records import EDITABLE_FIELDS, ContactInput
-from privdesk.domain.retention import RetentionFacts, RetentionRuleSpec, retention_due
+from privdesk.domain.retention import RetentionFacts, RetentionRule, retention_due
 from privdesk.policy import Policy
 from privdesk.services.contact_fields import apply_identity_fields, display_value
 from privdesk.services.retention_fields import apply_retention_fields
@@ -56,7 +56,7 @@ def _sql(value: object) -> object:
     return value
 
 
-def insert_contacts(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRuleSpec, ...],
+def insert_contacts(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRule, ...],
                     officer: str, now: datetime) -> int:
     """Insert `rows` in the session's transaction: contacts, then their history."""
     if not rows:

@@ -53,16 +53,17 @@ class Services:
         settings = SettingsService(ctx)
         breaches = BreachService(ctx, settings)
         requests = RequestService(ctx, settings)
+        suppression = SuppressionList(ctx)
         return cls(
             ctx=ctx,
             settings=settings,
-            contacts=ContactService(ctx, settings),
+            contacts=ContactService(ctx, settings, suppression),
             contact_import=ContactImportService(ctx, settings),
             requests=requests,
             retention=RetentionService(ctx),
             purge=PurgeService(ctx),
             erasure=ErasureService(ctx),
-            suppression=SuppressionList(ctx),
+            suppression=suppression,
             packs=PackService(ctx),
             letters=LetterService(ctx),
             mail=MailService(ctx),

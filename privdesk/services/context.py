@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from privdesk.domain.retention import RetentionRuleSpec
+from privdesk.domain.retention import RetentionRule
 from privdesk.policy import Policy
 from privdesk.services.audit import AuditLog
 from privdesk.services.authz import Permission, PermissionDenied, allowed
@@ -76,9 +76,6 @@ class ServiceContext:
                           outcome)
 
 
-def retention_specs(policy: Policy) -> tuple[RetentionRuleSpec, ...]:
-    return tuple(
-        RetentionRuleSpec(key=r.key, name=r.name, applies_to=r.applies_to, basis=r.basis,
-                          months=r.months)
-        for r in policy.retention
-    )
+def retention_specs(policy: Policy) -> tuple[RetentionRule, ...]:
+    """The policy's retention rules (one class since #18: the policy holds domain rules)."""
+    return policy.retention

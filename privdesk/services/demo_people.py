@@ -21,7 +21,7 @@ from typing import Any
 from faker import Faker
 
 from privdesk.domain.identity import fold, join_search_parts
-from privdesk.domain.retention import RetentionFacts, RetentionRuleSpec, retention_due, rule_for
+from privdesk.domain.retention import RetentionFacts, RetentionRule, retention_due, rule_for
 
 OFFICER_NAMES = ("Alex Morgan", "Priya Shah", "Sam Okafor")
 INTERACTION_KINDS = ("enquiry", "call", "email", "online_message", "meeting", "event")
@@ -47,7 +47,7 @@ class PeopleSpec:
     now: str
     sources: tuple[str, ...]
     recipients: tuple[str, ...]
-    rules: tuple[RetentionRuleSpec, ...]
+    rules: tuple[RetentionRule, ...]
 
 
 class _Pools:

@@ -46,7 +46,7 @@ class LetterService:
         """The acknowledgement's promise, worded for the request's state, and the due
         date when the clock runs."""
         if request.status in ("responded", "refused", "closed") and request.responded_on:
-            return f"We responded to it on {_long(request.responded_on)}.", None
+            return f"We responded to it on {long_date(request.responded_on)}.", None
         if request.status == "withdrawn":
             return "You have since told us that you withdraw it.", None
         clock = self._requests.clock(request)
@@ -58,7 +58,7 @@ class LetterService:
                     "paused until your answer arrives; we will then reply within the time "
                     "that remains.", None)
         assert clock.due is not None
-        return f"We will reply by {_long(clock.due)} at the latest.", _long(clock.due)
+        return f"We will reply by {long_date(clock.due)} at the latest.", long_date(clock.due)
 
     def _extension_warnings(self, request: Request) -> tuple[str, ...]:
         today = self._ctx.today()
@@ -67,7 +67,7 @@ class LetterService:
                     "with the day the person is told.",)
         first = original_due(self._requests.facts(request), self._requests.calendar(), today)
         if first is not None and today > first:
-            return (f"This notice is built after the original due date, {_long(first)}: the "
+            return (f"This notice is built after the original due date, {long_date(first)}: the "
                     "person had to be told of the extension, with reasons, by then "
                     "(UK GDPR Art. 12(3)). Check that they were.",)
         return ()
@@ -113,7 +113,7 @@ class LetterService:
                 given = tuple(r for r in reasons if r.strip()) or (
                     (request.extension_reason,) if request.extension_reason else ())
                 values["reasons"] = _items(given, "reason for the extension")
-                values["new_due_on"] = _long(new_due)
+                values["new_due_on"] = long_date(new_due)
                 warnings = self._extension_warnings(request)
             values["request_type"] = REQUEST_WORDS.get(request.type,
                                                        request.type.replace("_", " "))
@@ -133,7 +133,3 @@ class LetterService:
             self._ctx.record(s, "letter.build", "request", request.id,
                              detail=f"{LETTER_KINDS[kind]} letter, document {doc.id}")
             return BuiltDocument(stored(doc, request.reference), rendered.content, warnings)
-
-
-def _long(d: date) -> str:
-    return long_date(d)

@@ -24,6 +24,7 @@ from privdesk.reports.management import build_report
 from privdesk.services.authz import Permission
 from privdesk.services.breaches import BreachService
 from privdesk.services.context import ServiceContext
+from privdesk.services.errors import ServiceError
 from privdesk.services.files import write_atomic
 from privdesk.services.purge import ERASURE_RULE
 from privdesk.services.request_records import REQUEST_TYPES
@@ -31,7 +32,7 @@ from privdesk.services.requests import RequestService
 from privdesk.store.models import Request, Tombstone
 
 
-class ReportError(ValueError):
+class ReportError(ServiceError, ValueError):
     """A report that cannot be made as asked (a period that ends before it starts...)."""
 
 

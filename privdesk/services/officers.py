@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from privdesk.domain.passwords import check_new_passphrase
 from privdesk.services.authz import ROLES, Permission
 from privdesk.services.context import Actor, ServiceContext
+from privdesk.services.errors import ServiceError
 from privdesk.services.session import begin_session as begin_session
 from privdesk.services.session import find_officer as _find
 from privdesk.services.session import lock_session as lock_session
@@ -29,7 +30,7 @@ from privdesk.store.keyslots import normalise_officer
 from privdesk.store.models import Officer
 
 
-class OfficerError(StoreError):
+class OfficerError(ServiceError, StoreError):
     """A refused officer change, worded for the admin."""
 
 

@@ -16,13 +16,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from privdesk.domain.contact_records import STATUS_LABELS
+from privdesk.domain.dates import long_date, short_date
 from privdesk.policy import Policy
 from privdesk.reports.pack_model import PackRow, PackTable
-from privdesk.reports.text import REDACTED, long_date, short_date
+from privdesk.reports.text import REDACTED
 from privdesk.store.models import Contact, Request, RequestContact
-
-STATUS_LABELS = {"enquirer": "Enquirer", "customer": "Customer",
-                 "former_customer": "Former customer"}
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
-from privdesk.domain.spreadsheet import neutralise
+from privdesk.domain.spreadsheet import SafeCsvWriter
 from privdesk.reports.pack_model import PackTable
 from privdesk.services.pack_data import TABLES, HeldItem
 
@@ -35,14 +34,14 @@ def json_copy(reference: str, tables: tuple[PackTable, ...]) -> bytes:
 def csv_copy(tables: tuple[PackTable, ...]) -> bytes:
     """One CSV: section, item, then the row's columns as column/value pairs, so every
     table fits one sheet without empty columns."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "item", "field", "value"])
+    out = io.StringIO(newline="")
+    writer = SafeCsvWriter(out)
+    writer.row(["section", "item", "field", "value"])
     for t in tables:
         for r in t.rows:
             pairs = [(r.cells[0], r.cells[1])] if t.key == "contact" \
                 else list(zip(t.columns, r.cells, strict=True))
             for col, cell in pairs:
-                writer.writerow([neutralise(x) for x in (t.title, r.ref, col, cell)])
+                writer.row([t.title, r.ref, col, cell])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from privdesk.services.errors import ServiceError
 
-class PackError(ValueError):
+
+class PackError(ServiceError, ValueError):
     """Bad input for a pack, letter or email, in plain words for the officer."""
 
 

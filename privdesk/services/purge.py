@@ -25,8 +25,9 @@ from privdesk.domain.request_rules import deletion_hold
 from privdesk.domain.retention import retention_due, rule_name
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.errors import ServiceError
 from privdesk.services.holds import HeldContact, hold_message, open_holds
-from privdesk.services.purge_report import report_text
+from privdesk.services.purge_report import TombstoneRecord, report_text
 from privdesk.services.retention import facts_of
 from privdesk.store.models import (
     Contact,
@@ -43,7 +44,7 @@ ERASURE_RULE = "erasure_request"
 REPORT_FORMATS = ("csv", "json")
 
 
-class PurgeError(ValueError):
+class PurgeError(ServiceError, ValueError):
     """A purge or erasure that cannot go ahead; nothing was deleted."""
 
 
@@ -90,22 +91,6 @@ class PurgePreview:
     @property
     def contact_ids(self) -> tuple[int, ...]:
         return tuple(i.contact_id for i in self.items)
-
-
-@dataclass(frozen=True)
-class TombstoneRecord:
-    id: int
-    deleted_at: datetime
-    officer: str
-    rule: str
-    rule_name: str
-    request_reference: str | None
-    counts: dict[str, int]
-
-    def as_json(self) -> dict[str, Any]:
-        return {"tombstone_id": self.id, "deleted_at": self.deleted_at.isoformat(timespec="seconds"),
-                "officer": self.officer, "rule": self.rule, "rule_name": self.rule_name,
-                "request_reference": self.request_reference, "counts": self.counts}
 
 
 @dataclass(frozen=True)

@@ -3,25 +3,16 @@ details. Cells a spreadsheet would run as a formula are neutralised."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from privdesk.domain.spreadsheet import neutralise
+from privdesk.domain.spreadsheet import SafeCsvWriter, safe_cell
 from privdesk.services.files import atomic_text
 from privdesk.services.request_records import REQUEST_TYPES, STATUSES, RequestRow
 
 LOG_COLUMNS = ("reference", "received", "type", "status", "due", "responded", "on_time",
                "officer")
-
-
-def safe_cell(value: object) -> str:
-    """Text a spreadsheet shows as text: a leading = + - @ tab or CR gets a quote mark
-    (OWASP CSV injection advice); None is an empty cell."""
-    if value is None:
-        return ""
-    return neutralise(str(value))
 
 
 def on_time(row: RequestRow) -> str:
@@ -45,9 +36,9 @@ def write_log(path: Path, rows: Iterable[RequestRow]) -> int:
     failure never leaves half a log."""
     lines = log_lines(rows)
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(LOG_COLUMNS)
-    writer.writerows(lines)
+    writer = SafeCsvWriter(buffer)
+    writer.row(LOG_COLUMNS)
+    writer.rows(lines)
     with atomic_text(Path(path), "utf-8-sig") as fh:  # private (0600), never half a file
         fh.write(buffer.getvalue())
     return len(lines)

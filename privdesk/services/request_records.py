@@ -9,6 +9,7 @@ from datetime import date, datetime
 from privdesk.domain.deadlines import DaysLeft, urgency
 from privdesk.domain.request_rules import OPEN_STATUSES as OPEN_STATUSES  # re-exported
 from privdesk.domain.request_rules import RequestState
+from privdesk.services.errors import ServiceError
 
 REQUEST_TYPES: dict[str, str] = {
     "access": "Access",
@@ -49,11 +50,11 @@ RESPONSE_METHODS: dict[str, str] = {
 }
 
 
-class RequestError(ValueError):
+class RequestError(ServiceError, ValueError):
     """A request action that breaks a rule; the message says why in plain words."""
 
 
-class RequestNotFound(LookupError):
+class RequestNotFound(ServiceError, LookupError):
     def __init__(self, key: object) -> None:
         super().__init__(f"No request {key}.")
 

@@ -18,19 +18,20 @@ from sqlalchemy.orm import Session
 from privdesk.domain.retention import (
     RetentionFacts,
     RetentionResult,
-    RetentionRuleSpec,
+    RetentionRule,
     retention_due,
     rule_name,
 )
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.errors import ServiceError
 from privdesk.store.models import Contact
 
 MAX_HOLD_REASON = 2000
 RECOMPUTE_BATCH = 5000
 
 
-class RetentionError(ValueError):
+class RetentionError(ServiceError, ValueError):
     """Bad input to a retention action, in plain words; nothing was changed."""
 
 
@@ -91,7 +92,7 @@ class RetentionService:
         self._ctx = ctx
 
     @property
-    def rules(self) -> tuple[RetentionRuleSpec, ...]:
+    def rules(self) -> tuple[RetentionRule, ...]:
         return retention_specs(self._ctx.policy)
 
     # -- lists -------------------------------------------------------------------------

@@ -3,7 +3,6 @@ live counts, as a PDF or a CSV. Exporting it is audited."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from privdesk.domain.spreadsheet import neutralise
+from privdesk.domain.spreadsheet import SafeCsvWriter
 from privdesk.reports.ropa import RopaCounts, build_ropa, ropa_rows
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
@@ -66,9 +65,9 @@ class RopaService:
         self._ctx.require(Permission.EXPORT, "ropa.export", "ropa")
         rows = ropa_rows(self._ctx.policy, self.counts(as_of))
         buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows([neutralise(cell) for cell in row] for row in rows)
+        writer = SafeCsvWriter(buffer)
+        writer.row(CSV_COLUMNS)
+        writer.rows(rows)
         write_atomic(Path(path), buffer.getvalue().encode("utf-8-sig"))
         with self._ctx.store.session() as s:
             self._ctx.record(s, "ropa.export", "ropa", None, detail=f"csv rows={len(rows)}")

@@ -28,6 +28,7 @@ from privdesk.services import audit_anchor as anchor
 from privdesk.services.audit import AuditCheck, AuditLog
 from privdesk.services.audit_trail import TAMPER
 from privdesk.services.context import Actor, ServiceContext, utc_now
+from privdesk.services.errors import ServiceError
 from privdesk.services.unlock_checks import (
     current_head,
     record_versions,
@@ -44,7 +45,7 @@ from privdesk.store.vault import reopen_store
 FAILED_UNLOCK = "(failed unlock)"  # the officer column of a failed attempt: a typed name is data
 
 
-class SessionError(StoreError):
+class SessionError(ServiceError, StoreError):
     """The unlock was refused after the key opened the store (worded for the officer)."""
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from privdesk.domain.identity import normalise_email, normalise_phone
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
+from privdesk.services.errors import ServiceError
 from privdesk.services.settings import SettingsService
 from privdesk.store.models import Suppression
 
@@ -27,7 +28,7 @@ SECRET_NAME = "suppression_hmac"  # noqa: S105 (the name of a secret, not one)
 REASONS = ("erasure", "objection")
 
 
-class MarketingSuppressed(ValueError):
+class MarketingSuppressed(ServiceError, ValueError):
     """The person is on the suppression list, so they cannot be opened to marketing."""
 
     def __init__(self, kinds: tuple[str, ...]) -> None:

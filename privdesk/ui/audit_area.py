@@ -201,7 +201,7 @@ class AuditArea(QWidget):
         def load() -> tuple[list[AuditRow], list[str], list[str]]:
             return self._service.events(flt), self._service.officers(), self._service.actions()
 
-        self._tasks.run(load, on_done=self._loaded)
+        self._tasks.run(load, on_done=self._loaded, key="audit.events")  # the latest filter wins
 
     def _loaded(self, result: tuple[list[AuditRow], list[str], list[str]]) -> None:
         rows, officers, actions = result

@@ -48,6 +48,11 @@ class IdleLock(QObject):
     def active(self) -> bool:
         return self._timer.isActive()
 
+    @property
+    def remaining_ms(self) -> int:
+        """Time left before the lock (-1 when not counting down)."""
+        return self._timer.remainingTime()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() in INPUT_EVENTS and self._timer.isActive():
             self._timer.start()  # restart the countdown
@@ -107,7 +112,3 @@ class DialogCovers:
             cover.deleteLater()
             widget.setEnabled(True)
         self._covered.clear()
-
-    @property
-    def covered(self) -> list[QWidget]:
-        return [w for w, _ in self._covered]

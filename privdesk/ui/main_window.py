@@ -144,7 +144,9 @@ class MainWindow(QMainWindow):
 
     def set_locked(self, locked: bool) -> None:
         self.lock_label.setText("Locked" if locked else "Unlocked")
-        self.centralWidget().setEnabled(not locked)
+        central = self.centralWidget()
+        if central is not None:
+            central.setEnabled(not locked)
         self.menuBar().setEnabled(not locked)
 
     # -- geometry ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QSize
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QApplication
 
@@ -36,6 +36,7 @@ def qt_probe(pdf_path: Path) -> str:
     """Raise RuntimeError naming what is broken; return a one-line summary otherwise."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(["privdesk-self-test"])
+    assert isinstance(app, QGuiApplication)  # kept referenced while the checks run
     wanted = NATIVE_PLATFORM_PLUGINS.get(sys.platform, ("offscreen",))
     present = _platform_plugins()
     missing = [name for name in wanted if name not in present]

@@ -123,8 +123,8 @@ class SettingsDialog(QDialog):
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
-        for w in (intro, general, backups, smtp):
-            column.addWidget(w)
+        for part in (intro, general, backups, smtp):
+            column.addWidget(part)
         column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(scrolling(body), 1)  # the groups scroll; Save stays in view

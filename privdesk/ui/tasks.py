@@ -1,20 +1,39 @@
 """Run database work off the UI thread and hand the result back on it.
 
-One worker thread: SQLite writes are serialised anyway, and a single queue keeps
-results in the order they were asked for (a search typed "ab" then "abc" never shows
-the "ab" rows last).
+Two lanes, one worker thread each:
+
+- `Lane.WORK` (the default): everything else, first in first out. Writes are serialised
+  here as SQLite serialises them anyway, and a read asked after a write sees it.
+- `Lane.LONG`: work that takes seconds to minutes (checking and importing a large file).
+  It has its own thread, so searches and detail loads on the WORK lane do not wait behind
+  it: the store is in WAL mode, where readers never wait for a writer. A short write asked
+  during a long write waits on SQLite's busy timeout (10 s) rather than on this queue.
+
+`key`: results are wanted only from the latest job asked under that key ("the detail of
+the selected request", "the breach register"). An older job's result, or its error, is
+dropped when a newer job with the same key has been asked, so a slow reply to an older
+selection never replaces a newer one.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any
+from enum import Enum
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 UI_SWITCH_INTERVAL = 0.001  # seconds
+
+T = TypeVar("T")
+
+
+class Lane(Enum):
+    WORK = "work"
+    LONG = "long"
 
 
 class _Signals(QObject):
@@ -22,8 +41,8 @@ class _Signals(QObject):
     failed = Signal(object)
 
 
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], signals: _Signals) -> None:
+class _Job(QRunnable, Generic[T]):
+    def __init__(self, fn: Callable[[], T], signals: _Signals) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn = fn
@@ -41,7 +60,8 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
-    """`run(fn, on_done, on_error)`: fn runs on the worker, callbacks on the UI thread."""
+    """`run(fn, on_done, on_error, key=, lane=)`: fn runs on a worker, the callbacks on
+    the UI thread."""
 
     error = Signal(object)  # unhandled failures, for a window to show
 
@@ -53,22 +73,35 @@ class TaskRunner(QObject):
         # the worker's own throughput barely changes (its time is mostly in SQLite,
         # which releases the GIL).
         sys.setswitchinterval(min(sys.getswitchinterval(), UI_SWITCH_INTERVAL))
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._pools: dict[Lane, QThreadPool] = {}
+        for lane in Lane:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            self._pools[lane] = pool
         self._live: set[_Signals] = set()
+        self._tickets = itertools.count(1)
+        self._latest: dict[str, int] = {}
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[Exception], None] | None = None) -> None:
+    def run(self, fn: Callable[[], T], on_done: Callable[[T], object] | None = None,
+            on_error: Callable[[Exception], object] | None = None, *, key: str | None = None,
+            lane: Lane = Lane.WORK) -> None:
         signals = _Signals()
         self._live.add(signals)
+        ticket = next(self._tickets)
+        if key is not None:
+            self._latest[key] = ticket
 
-        def finish(result: Any) -> None:
+        def current() -> bool:
             self._live.discard(signals)
-            if on_done is not None:
+            return key is None or self._latest.get(key) == ticket
+
+        def finish(result: Any) -> None:  # a T: Signal(object) carries it untyped
+            if current() and on_done is not None:
                 on_done(result)
 
         def fail(exc: Exception) -> None:
-            self._live.discard(signals)
+            if not current():
+                return
             if on_error is not None:
                 on_error(exc)
             else:
@@ -76,12 +109,12 @@ class TaskRunner(QObject):
 
         signals.done.connect(finish)
         signals.failed.connect(fail)
-        self._pool.start(_Job(fn, signals))
+        self._pools[lane].start(_Job(fn, signals))
 
     def wait(self, msecs: int = 30000) -> bool:
-        """Block until queued work is done (shutdown, lock, tests)."""
-        return self._pool.waitForDone(msecs)
+        """Block until queued work in every lane is done (shutdown, lock, tests)."""
+        return all(pool.waitForDone(msecs) for pool in self._pools.values())
 
     @property
     def busy(self) -> bool:
-        return self._pool.activeThreadCount() > 0 or bool(self._live)
+        return any(p.activeThreadCount() > 0 for p in self._pools.values()) or bool(self._live)

@@ -103,7 +103,7 @@ class UnlockDialog(QDialog):
         self.officer = QLineEdit()
         self.officer.setPlaceholderText("Officer name")
         self.officer.setMaxLength(200)
-        self.officer.returnPressed.connect(lambda: self.passphrase.setFocus())
+        self.officer.returnPressed.connect(self._to_passphrase)
         if locked_officer is not None:
             self.officer.setText(locked_officer)
             self.officer.setReadOnly(True)
@@ -170,6 +170,9 @@ class UnlockDialog(QDialog):
                 widget.hide()
         layout.addLayout(actions)
         self._fill_officer()
+
+    def _to_passphrase(self) -> None:
+        self.passphrase.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         # Escape would reject, and rejecting the lock dialog quits: never by a stray key.

@@ -23,10 +23,10 @@ from pathlib import Path
 from privdesk.store import vault
 from privdesk.store.backup import make_backup
 store = vault.open_store(Path(sys.argv[1]), "Alex Morgan", sys.argv[3])
-def slow(done, total):
+def held(done, total):
     print("copying", done, total, flush=True)
-    time.sleep(0.2)
-make_backup(store, Path(sys.argv[2]), slow)
+    sys.stdin.readline()  # held mid-copy until killed (the parent never writes)
+make_backup(store, Path(sys.argv[2]), held)
 print("finished", flush=True)
 """
 
@@ -44,14 +44,15 @@ def test_killed_backup_leaves_the_previous_one_intact(tmp_path: Path,
         backup_files.make_backup(store, dest)
     good = dest.read_bytes()
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(dest), PW],
-                             stdout=subprocess.PIPE, text=True)
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None
         line = child.stdout.readline()
-        assert line.startswith("copying"), line
-        time.sleep(0.05)
+        assert line.startswith("copying"), line  # the child is now held mid-copy
         os.kill(child.pid, signal.SIGKILL)
     finally:
+        assert child.stdin is not None
+        child.stdin.close()  # lets a child that was not killed run to its end
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
     assert dest.read_bytes() == good

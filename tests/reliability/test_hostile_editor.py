@@ -23,6 +23,7 @@ from privdesk.ui.style import apply_style
 from privdesk.ui.tasks import TaskRunner
 from tests.reliability.conftest import Figures
 from tests.reliability.corpus import EMAILS, NAMES, PHONES
+from tests.ui.waits import settle
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 MAX_ROLE = 40  # Qt.ItemDataRole values worth asking the model for
@@ -82,7 +83,7 @@ def test_hostile_text_in_the_contact_editor(qtbot: Any, services: Services, task
             type_into(qtbot, dialog.inputs["name"], "Ann Lee")
         type_into(qtbot, dialog.inputs[field], value)
         if key in ("closing_para", "bidi_override") and field == "name":
-            qtbot.wait(50)
+            settle()
             SHOTS.mkdir(exist_ok=True)
             dialog.grab().save(str(SHOTS / f"hostile-editor-{key}.png"))
         typed = dialog.inputs[field].text()
@@ -118,17 +119,16 @@ def test_hostile_text_in_the_contacts_search_box(qtbot: Any, services: Services,
         for col in range(area.model.columnCount()):
             for role in range(MAX_ROLE):
                 area.model.index(row, col).data(role)
-    qtbot.wait(100)
+    settle()
     SHOTS.mkdir(exist_ok=True)
     area.grab().save(str(SHOTS / "hostile-contacts-area.png"))
     for key, typed in {**NAMES, **EMAILS, **PHONES}.items():
         figures.trials += 1
         area.search.clear()
         area.search.insert(typed)  # the box keeps its first 200 characters
-        area.apply_query()
-        qtbot.waitUntil(lambda: not tasks.busy, timeout=10000)
-        qtbot.wait(20)
-        qtbot.waitUntil(lambda: not tasks.busy, timeout=10000)
+        with qtbot.waitSignal(area.model.loaded, timeout=10000):  # this query's ids landed
+            area.apply_query()
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=10000)  # and their rows
         shown = {area.model.index(r, COL_NAME).data() for r in range(area.model.rowCount())}
         if key in ids and len(search_query(area.search.text())) >= 3 and \
                 without_bidi_controls(NAMES[key].replace("\x00", "").strip()) not in shown:

@@ -24,6 +24,7 @@ from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachD
 from privdesk.ui.breaches.model import COL_COUNTDOWN, COL_DEADLINE, COL_REF, URGENCY_ROLE
 from privdesk.ui.requests.queue_model import URGENCY_COLOURS
 from privdesk.ui.tasks import TaskRunner
+from tests.ui.waits import settle
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
@@ -217,7 +218,7 @@ def test_ctrl_6_opens_breaches_in_the_main_window(qtbot: Any, ctx: ServiceContex
     qtbot.waitUntil(lambda: area.detail.detail is not None)
     for w, h in ((1366, 768), (1920, 1080)):
         window.resize(w, h)
-        qtbot.wait(20)
+        settle()
         window.grab().save(str(SHOTS / f"breaches-window-{w}.png"))
     tasks.wait()
 

@@ -3,6 +3,7 @@ encrypted store."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from privdesk.ui.contacts.area import ContactsArea
 from privdesk.ui.contacts.editor import ContactEditorDialog
 from privdesk.ui.contacts.table_model import COL_NAME, COL_OPT_OUT, OPTED_OUT
 from privdesk.ui.tasks import TaskRunner
+from tests.ui.waits import settle
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 ANN = ContactInput(name="Ann Lee", email="ann.lee@acme.example", phone="+44 7911 123456",
@@ -62,7 +64,7 @@ def test_typing_in_the_search_box_narrows_the_table(qtbot: Any, services: Servic
     area = area_over(qtbot, services, tasks)
     qtbot.waitUntil(lambda: area.model.total == 301, timeout=10000)
     assert area.count_label.text() == "301 contacts"
-    qtbot.wait(300)
+    settle()
     shoot(area, "contacts-area")
     qtbot.keyClicks(area.search, "ann lee")
     qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=5000)
@@ -295,6 +297,12 @@ def test_a_long_import_can_be_cancelled_and_writes_nothing(
     qtbot.addWidget(dialog)
     dialog.load_file(csv_file)
     qtbot.waitUntil(lambda: "All 3,000 rows are valid" in dialog.summary.text(), timeout=30000)
+    # The worker holds at its first progress report until Cancel has been clicked, so the
+    # click always lands mid-import (a fast machine could otherwise finish 3,000 rows first).
+    clicked = threading.Event()
+    dialog.cancel_button.clicked.connect(clicked.set)  # after the dialog's own handler
+    dialog._progress.moved.connect(lambda *_: clicked.wait(30),
+                                   Qt.ConnectionType.DirectConnection)  # runs on the worker
     dialog.run_import()
     assert dialog.bar.isVisibleTo(dialog) and dialog.cancel_button.isVisibleTo(dialog)
     dialog.cancel_button.click()

@@ -35,6 +35,7 @@ from tests.conftest import TODAY
 from tests.retention_helpers import add_contact, add_request
 from tests.ui.test_requests_area import Clock
 from tests.ui.test_shell import shoot
+from tests.ui.waits import settle
 from tests.unit.test_mailer import Inbox, _free_port, smtp  # noqa: F401 - fixture
 from tests.unit.test_packs_service import pdf_text, poppler_text
 
@@ -258,7 +259,7 @@ def test_purge_and_erasure_wait_for_the_open_request(qtbot: Any, services: Servi
     assert purge.model.rowCount() == 1  # Fred only
     assert purge.held.isVisible() and "SAR-2026-0042" in purge.held.text()
     assert "Hana Held" in purge.held.text() and "DPA 2018 s.173" in purge.held.text()
-    qtbot.wait(300)
+    settle()
     shoot(purge, "purge_review_held")
     purge.close()
 

@@ -26,6 +26,7 @@ from privdesk.ui.packs.preview_dialog import PackPreviewDialog
 from privdesk.ui.packs.printing import print_pdf
 from privdesk.ui.tasks import TaskRunner
 from tests.ui.test_shell import shoot
+from tests.ui.waits import settle, wait_pdf_painted
 from tests.unit.pack_fixtures import REF, make_request
 from tests.unit.test_mailer import Inbox, _free_port, smtp  # noqa: F401 - fixture
 
@@ -55,7 +56,7 @@ def test_preview_lists_items_and_shows_the_pdf(qtbot: Any, services: Services) -
     assert dialog._pdf.document.status() == QPdfDocument.Status.Ready
     assert dialog._pdf.document.pageCount() >= 4
     assert dialog.model.index(0, 1).data() == "Name"
-    qtbot.wait(1500)  # QPdfView renders pages asynchronously
+    wait_pdf_painted(qtbot, dialog.view)  # QPdfView renders pages asynchronously
     shoot(dialog, "pack_preview")
 
 
@@ -77,7 +78,7 @@ def test_redaction_needs_a_reason_and_updates_the_preview(qtbot: Any,
     qtbot.waitUntil(lambda: dialog._pdf is not None
                     and dialog._pdf.document.pageCount() > pages_before - 1, timeout=20000)
     assert services.packs.redactions(REF)[0].reason == "Names another customer"
-    qtbot.wait(1500)
+    wait_pdf_painted(qtbot, dialog.view)
     shoot(dialog, "pack_preview_redacted")
 
 
@@ -144,7 +145,7 @@ def test_email_review_then_send_to_a_real_server(qtbot: Any, services: Services,
 @pytest.fixture(autouse=True)
 def _settle(qtbot: Any) -> Any:
     yield
-    qtbot.wait(50)
+    settle()
 
 
 def test_electronic_copies_saved_to_a_folder(qtbot: Any, services: Services, tmp_path: Path,
@@ -176,5 +177,5 @@ def test_letter_dialog_shows_the_built_letter(qtbot: Any, services: Services) ->
     qtbot.addWidget(dialog)
     assert dialog.built.document.kind == "letter_erasure_confirmation"
     assert dialog._pdf.document.pageCount() == 1
-    qtbot.wait(1000)
+    wait_pdf_painted(qtbot, dialog.view)
     shoot(dialog, "letter_dialog")

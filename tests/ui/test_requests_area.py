@@ -25,6 +25,7 @@ from privdesk.ui.requests.queue_model import (
 )
 from privdesk.ui.tasks import TaskRunner
 from tests.conftest import TODAY
+from tests.ui.waits import settle
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 D = date
@@ -33,8 +34,10 @@ D = date
 class Clock:
     def __init__(self, day: date) -> None:
         self.day = day
+        self.reads = 0  # how often the area asked (each tick reads once)
 
     def __call__(self) -> date:
+        self.reads += 1
         return self.day
 
 
@@ -104,7 +107,8 @@ def test_countdown_moves_live_when_the_clock_passes_midnight(qtbot: Any, service
     assert cell(area, queue["red"], COL_COUNTDOWN) == "5 working days left"
     seen: list[tuple[int, int]] = []
     area.model.dataChanged.connect(lambda tl, br, _roles=(): seen.append((tl.column(), br.column())))
-    qtbot.wait(80)
+    reads = clock.reads
+    qtbot.waitUntil(lambda: clock.reads >= reads + 3, timeout=2000)  # three ticks, same day
     assert seen == []  # same day: nothing repainted
     with qtbot.waitSignal(area.model.dataChanged, timeout=2000) as blocker:
         clock.day = TODAY + timedelta(days=1)
@@ -256,6 +260,7 @@ def test_new_request_with_contact_picker(qtbot: Any, services: Services, ctx: Se
     tasks.wait()
 
 
+@pytest.mark.screenshot
 def test_screenshots_of_queue_and_detail(qtbot: Any, services: Services, ctx: ServiceContext) -> None:
     DemoDataService(ctx).generate(contacts=300, requests=40)
     # One request that needs every step of the working: ID, a pause and a weekend roll.
@@ -273,7 +278,7 @@ def test_screenshots_of_queue_and_detail(qtbot: Any, services: Services, ctx: Se
     assert area.grab().save(str(SHOTS / "requests-queue-nothing-selected.png"))
     area.select_request(services.requests.get(ref).row.id)
     qtbot.waitUntil(lambda: area.detail.detail is not None, timeout=5000)
-    qtbot.wait(100)
+    settle()
     assert area.detail.detail.row.due == D(2026, 12, 7)
     assert area.grab().save(str(SHOTS / "requests-queue.png"))
     assert area.detail.grab().save(str(SHOTS / "requests-detail.png"))

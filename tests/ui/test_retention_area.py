@@ -170,6 +170,7 @@ def test_hostile_names_do_not_break_the_lists(qtbot: Any, services: Services, ta
     assert len(name) <= 200 and "\n" not in name
 
 
+@pytest.mark.screenshot
 def test_screenshots_with_demo_data(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
     DemoDataService(services.ctx).generate(contacts=500)
     area = make_area(qtbot, services, tasks)

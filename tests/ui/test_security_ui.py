@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout
 
-from privdesk.app import Session, minutes_to_ms
+from privdesk.app import DesktopSession, minutes_to_ms
 from privdesk.paths import app_paths
 from privdesk.policy import Policy
 from privdesk.services.authz import Permission
@@ -42,7 +42,7 @@ def team(tmp_path: Path, policy: Policy) -> Iterator[Services]:
 def test_auto_lock_keeps_an_open_editor_and_carries_on(qtbot: Any, team: Services, policy: Policy) -> None:
     path = team.ctx.store.path
     team.ctx.store.close()
-    session = Session(None, QSettings(), app_paths(), policy)
+    session = DesktopSession(QSettings(), app_paths(), policy)
     ctx = begin_session(vault.open_store(path, "Priya Shah", PW), policy)
     window = session.show(ctx)
     qtbot.addWidget(window)
@@ -103,15 +103,17 @@ def test_auto_lock_keeps_an_open_editor_and_carries_on(qtbot: Any, team: Service
 def test_input_resets_the_idle_timer(qtbot: Any, team: Services, policy: Policy) -> None:
     path = team.ctx.store.path
     team.ctx.store.close()
-    session = Session(None, QSettings(), app_paths(), policy)
+    session = DesktopSession(QSettings(), app_paths(), policy)
     window = session.show(begin_session(vault.open_store(path, "Alex Morgan", PW), policy))
     qtbot.addWidget(window)
     assert session.idle is not None
-    session.idle.set_interval(600)
-    for _ in range(6):  # keep typing for longer than the interval
-        qtbot.wait(200)
+    idle = session.idle
+    idle.set_interval(600)
+    for _ in range(3):  # keep typing for longer than the interval: 3 x >300 ms
+        qtbot.waitUntil(lambda: idle.remaining_ms < 300, timeout=5000)  # half of it gone
         qtbot.keyClick(window, Qt.Key.Key_Shift)
-    assert not session.locked
+        assert idle.remaining_ms > 400  # the key press started the countdown again
+        assert not session.locked
     qtbot.waitUntil(lambda: session.locked, timeout=5000)
     window.close()
     session.close()
@@ -226,7 +228,7 @@ def test_new_store_from_the_dialog_makes_its_officer_admin_and_remembers_the_nam
     from privdesk.ui.unlock_dialog import UnlockDialog
 
     settings = QSettings()
-    session = Session(None, settings, app_paths(), policy)
+    session = DesktopSession(settings, app_paths(), policy)
     path = tmp_path / "fresh.privdesk"
     dialog = UnlockDialog(session._open, session.tasks, [], tmp_path, settings=settings)
     qtbot.addWidget(dialog)
@@ -251,7 +253,7 @@ def test_switching_store_closes_the_first_and_carries_on_with_the_second(
     team.ctx.store.close()
     second = vault.create_store(tmp_path / "second.privdesk", "Dana Reid", "second phrase")
     second.close()
-    session = Session(None, QSettings(), app_paths(), policy)
+    session = DesktopSession(QSettings(), app_paths(), policy)
     first = begin_session(vault.open_store(first_path, "Alex Morgan", PW), policy)
     old_window = session.show(first)
     qtbot.addWidget(old_window)

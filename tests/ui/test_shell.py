@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from privdesk.app import DEMO_ADMIN, Session, ensure_demo_store, open_or_create
+from privdesk.app import DEMO_ADMIN, DesktopSession, ensure_demo_store, open_or_create
 from privdesk.paths import app_paths
 from privdesk.services.context import ServiceContext
 from privdesk.services.demo import DEMO_PASSPHRASE
@@ -24,6 +24,7 @@ from privdesk.store import vault
 from privdesk.ui.new_store_dialog import NewStoreDialog
 from privdesk.ui.tasks import TaskRunner
 from privdesk.ui.unlock_dialog import UnlockDialog
+from tests.ui.waits import settle
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
@@ -42,7 +43,7 @@ def demo_store(policy: Any) -> Path:
 
 def test_unlock_demo_store_and_show_main_window(qtbot: Any, demo_store: Path, policy: Any) -> None:
     tasks = TaskRunner()
-    session = Session(None, QSettings(), app_paths(), policy)
+    session = DesktopSession(QSettings(), app_paths(), policy)
     dialog = UnlockDialog(session._open, tasks, [], demo_store.parent,
                           demo_passphrase=DEMO_PASSPHRASE, default_officer=DEMO_ADMIN)
     qtbot.addWidget(dialog)
@@ -64,7 +65,8 @@ def test_unlock_demo_store_and_show_main_window(qtbot: Any, demo_store: Path, po
     assert "Alex Morgan (admin)" in window.officer_label.text()
     assert "Unlocked" in window.lock_label.text()
     session.tasks.wait()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not session.tasks.busy)  # results delivered, not only computed
+    settle()
     shoot(window, "main-window")
     window.set_locked(True)
     assert "Locked" in window.lock_label.text() and not window.centralWidget().isEnabled()
@@ -102,7 +104,7 @@ def test_new_store_dialog_needs_matching_strong_enough_passphrases(qtbot: Any, t
 
 
 def test_settings_never_hold_the_passphrase(qtbot: Any, demo_store: Path, policy: Any) -> None:
-    session = Session(None, QSettings(), app_paths(), policy)
+    session = DesktopSession(QSettings(), app_paths(), policy)
     ctx = open_or_create(demo_store, "Jo Lewis", DEMO_PASSPHRASE, create=False, policy=policy)
     assert ctx.actor.role == "viewer"
     window = session.show(ctx)

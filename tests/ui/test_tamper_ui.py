@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from privdesk.app import Session
+from privdesk.app import DesktopSession
 from privdesk.paths import app_paths
 from privdesk.policy import Policy
 from privdesk.services.container import Services
@@ -31,7 +31,7 @@ def test_a_role_edited_in_sql_is_shown_and_refused_in_the_window(qtbot: Any, tmp
     key, _ = own_keys(path, "Jo Lewis", PW)
     raw_sql(path, key, "UPDATE officers SET role = 'admin' WHERE name = 'Jo Lewis'")
 
-    session = Session(None, QSettings(), app_paths(), policy)
+    session = DesktopSession(QSettings(), app_paths(), policy)
     ctx = begin_session(vault.open_store(path, "Jo Lewis", PW), policy)
     window = session.show(ctx)
     qtbot.addWidget(window)

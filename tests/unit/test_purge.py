@@ -148,8 +148,7 @@ def test_bulk_purge_crosses_chunk_boundaries(ctx: ServiceContext, purge: PurgeSe
 def test_csv_report_defuses_formulas() -> None:
     from datetime import datetime
 
-    from privdesk.services.purge import TombstoneRecord
-    from privdesk.services.purge_report import report_text
+    from privdesk.services.purge_report import TombstoneRecord, report_text
 
     record = TombstoneRecord(1, datetime(2026, 11, 24, 10), "=HYPERLINK(\"x\")", "enquiry",
                              "Enquiry", "+SAR-1", {"contacts": 1})

@@ -39,6 +39,8 @@ from privdesk.ui.tasks import TaskRunner
 TICK_MS = 30_000  # the countdown is in hours and minutes: twice a minute is live enough
 
 
+REGISTER_KEY, DETAIL_KEY = "breaches.register", "breaches.detail"  # TaskRunner keys
+
 class _OpenFilter(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -90,7 +92,7 @@ class BreachesArea(QWidget):
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         self.open_only = QCheckBox("Open breaches only")
-        self.open_only.toggled.connect(lambda on: self.proxy.set_open_only(on))
+        self.open_only.toggled.connect(self._open_only)
         self.notice = QLabel()
         self.notice.setObjectName("hint")
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -139,10 +141,13 @@ class BreachesArea(QWidget):
         self.model.start_ticking(tick_ms)
         self.model.dataChanged.connect(lambda *_: self.detail.tick())
 
+    def _open_only(self, on: bool) -> None:
+        self.proxy.set_open_only(on)
+
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
         breaches = self._breaches
-        self._tasks.run(breaches.register, on_done=self._loaded)
+        self._tasks.run(breaches.register, on_done=self._loaded, key=REGISTER_KEY)
 
     def _loaded(self, rows: list[BreachRow]) -> None:
         self.model.set_rows(rows)
@@ -171,11 +176,9 @@ class BreachesArea(QWidget):
             return
         self._selected_id = row.id
         breaches = self._breaches
-        self._tasks.run(lambda: breaches.get(row.id), on_done=lambda d: self._show(row.id, d))
-
-    def _show(self, breach_id: int, detail: BreachDetail) -> None:
-        if breach_id == self._selected_id:
-            self.detail.show_detail(detail)
+        # Keyed: a slower reply for an older selection is dropped by the runner.
+        self._tasks.run(lambda: breaches.get(row.id), on_done=self.detail.show_detail,
+                        key=DETAIL_KEY)
 
     def _changed(self, detail: BreachDetail | None) -> None:
         if detail is not None:

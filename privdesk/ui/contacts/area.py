@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from privdesk.ui.contacts.table_model import (
     ContactTableModel,
 )
 from privdesk.ui.navigation import Navigator
+from privdesk.ui.permissions import guard
 from privdesk.ui.tasks import TaskRunner
 
 # Columns whose content has a known width keep it (a phone number, a date, the
@@ -185,10 +186,7 @@ class ContactsArea(QWidget):
             self.table.setColumnWidth(col, max(MIN_FLEX, int(spare * weight / total)))
 
     def _permit(self, button: QPushButton, permission: Permission, what: str) -> None:
-        allowed = self._ctx.can(permission)
-        button.setEnabled(allowed)
-        if not allowed:
-            button.setToolTip(f"Your role ({self._ctx.actor.role}) cannot {what}.")
+        guard(button, self._ctx, permission, what)
 
     def _set_region(self, region: str) -> None:
         self._region = region
@@ -310,6 +308,3 @@ class ContactsArea(QWidget):
 
     def _show_error(self, exc: Exception) -> None:
         QMessageBox.warning(self, "Contacts", str(exc))
-
-    def index_of(self, row: int) -> QModelIndex:
-        return self.model.index(row, 0)

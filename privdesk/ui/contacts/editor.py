@@ -26,14 +26,13 @@ from privdesk.domain.contact_records import (
     RelatedChanges,
 )
 from privdesk.domain.contact_validation import validate_contact
-from privdesk.domain.dates import date_time
+from privdesk.domain.dates import date_time, short_date
 from privdesk.services.authz import Permission
 from privdesk.services.contacts import ContactValidationError
 from privdesk.services.container import Services
 from privdesk.ui.contacts.duplicates_dialog import choose_duplicate_action
 from privdesk.ui.contacts.editor_form import ContactForm
 from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
-from privdesk.ui.contacts.table_model import format_date
 from privdesk.ui.navigation import REQUEST_LINK, Navigator, link
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
@@ -150,7 +149,7 @@ class ContactEditorDialog(QDialog):
     def _show_marketing(self) -> None:
         d = self._detail
         if d is not None and d.data.marketing_opt_out:
-            when = f" on {format_date(d.opt_out_on)}" if d.opt_out_on else ""
+            when = f" on {short_date(d.opt_out_on)}" if d.opt_out_on else ""
             self.opt_out_label.setText(f"Opted out of marketing{when}: never contact them "
                                        "for marketing.")
             self.opt_out_label.setStyleSheet("color: #a1251b; font-weight: 600;")

@@ -41,7 +41,7 @@ from privdesk.ui.contacts.mapping_panel import MappingPanel
 from privdesk.ui.contacts.widgets import TextRowsModel
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
-from privdesk.ui.tasks import TaskRunner
+from privdesk.ui.tasks import Lane, TaskRunner
 
 COL_E_LINE, COL_E_FIELD, COL_E_REASON = range(3)
 
@@ -241,7 +241,7 @@ class ImportDialog(QDialog):
         data, args, importer = self._data, self._job_args(), self._importer
         self._start("Checking every row…")
         self._tasks.run(lambda: importer.validate(data, **args), on_done=self._checked,
-                        on_error=self._failed)
+                        on_error=self._failed, lane=Lane.LONG)  # searches go on meanwhile
 
     def _checked(self, result: ImportResult) -> None:
         self._stop()
@@ -291,7 +291,7 @@ class ImportDialog(QDialog):
         skip = self.skip_invalid.isChecked()
         self._start("Importing…")
         self._tasks.run(lambda: importer.run(data, skip_invalid=skip, **args),
-                        on_done=self._done, on_error=self._failed)
+                        on_done=self._done, on_error=self._failed, lane=Lane.LONG)
 
     def _done(self, result: ImportResult) -> None:
         self._stop()

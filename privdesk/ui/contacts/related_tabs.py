@@ -31,8 +31,8 @@ from privdesk.domain.contact_records import (
     NewDisclosure,
     NewInteraction,
 )
+from privdesk.domain.dates import short_date
 from privdesk.policy import Policy
-from privdesk.ui.contacts.table_model import format_date
 from privdesk.ui.contacts.widgets import TextRowsModel
 
 COL_I_KIND, COL_I_DATE, COL_I_SUMMARY, COL_I_OFFICER = range(4)
@@ -145,9 +145,9 @@ class InteractionsTab(_ListTab):
         self._show()
 
     def _show(self) -> None:
-        rows = [(INTERACTION_LABELS.get(p.kind, p.kind), format_date(p.occurred_on), p.summary,
+        rows = [(INTERACTION_LABELS.get(p.kind, p.kind), short_date(p.occurred_on), p.summary,
                  UNSAVED) for p in self.pending]
-        rows += [(INTERACTION_LABELS.get(i.kind, i.kind), format_date(i.occurred_on), i.summary,
+        rows += [(INTERACTION_LABELS.get(i.kind, i.kind), short_date(i.occurred_on), i.summary,
                   i.officer) for i in self._visible()]
         self.model.set_rows(rows, muted=set(range(len(self.pending))))
 
@@ -196,9 +196,9 @@ class DisclosuresTab(_ListTab):
         return [d for d in self._existing if d.id not in self.removed]
 
     def _show(self) -> None:
-        rows = [(self._label(p.recipient), p.purpose, format_date(p.disclosed_on))
+        rows = [(self._label(p.recipient), p.purpose, short_date(p.disclosed_on))
                 for p in self.pending]
-        rows += [(self._label(d.recipient), d.purpose, format_date(d.disclosed_on))
+        rows += [(self._label(d.recipient), d.purpose, short_date(d.disclosed_on))
                  for d in self._visible()]
         self.model.set_rows(rows, muted=set(range(len(self.pending))))
 
@@ -229,7 +229,7 @@ def _shown(field: str, value: str | None) -> str:
     if field in ("first_contact", "customer_since", "ceased", "last_activity",
                  "legal_hold_until"):
         try:
-            return format_date(date.fromisoformat(value))
+            return short_date(date.fromisoformat(value))
         except ValueError:
             return value
     return value

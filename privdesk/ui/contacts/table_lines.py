@@ -5,7 +5,6 @@ asks data() about seven roles for every visible cell on every paint."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from privdesk.domain.contact_records import STATUS_LABELS, ContactRow
 from privdesk.domain.dates import short_date
@@ -17,8 +16,7 @@ OPTED_OUT = "Opted out"
 MAX_CELL = 200  # a 10,000-character name is shown cut, with the whole in the tooltip
 
 
-def format_date(d: date | None) -> str:
-    return short_date(d)  # the one en-GB formatter (domain.dates), whatever the desktop
+format_date = short_date  # the name table_model re-exports (#20 owns that module)
 
 
 class Line:
@@ -46,9 +44,9 @@ def texts(r: ContactRow, source_label: Callable[[str], str]) -> tuple[str, ...]:
         without_bidi_controls(r.location or ""),
         STATUS_LABELS.get(r.status, r.status),
         source_label(r.source),
-        format_date(r.last_activity),
+        short_date(r.last_activity),
         OPTED_OUT if r.marketing_opt_out else "",
-        format_date(r.retention_due) if r.retention_due else (
+        short_date(r.retention_due) if r.retention_due else (
             "While customer" if r.status == "customer" else ""),
     )
 

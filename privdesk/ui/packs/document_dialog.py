@@ -26,6 +26,7 @@ from privdesk.services.mailer import OutgoingMail
 from privdesk.services.pack_records import BuiltDocument
 from privdesk.ui.packs.email_flow import EmailFlow
 from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
+from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
@@ -62,11 +63,9 @@ class DocumentDialog(QDialog):
         self.email_button.clicked.connect(self._email)
         close.clicked.connect(self.reject)
         ctx = services.ctx
-        self.email_button.setEnabled(ctx.can(Permission.EMAIL))
+        guard(self.email_button, ctx, Permission.EMAIL, "email")
         self.flow = EmailFlow(self, services, tasks, busy=self._busy, on_sent=self._emailed,
                               on_error=lambda exc: QMessageBox.warning(self, "Email", str(exc)))
-        if not ctx.can(Permission.EMAIL):
-            self.email_button.setToolTip(f"Your role ({ctx.actor.role}) cannot email.")
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         for b in (self.save_button, self.print_button, self.email_button, close):

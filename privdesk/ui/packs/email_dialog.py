@@ -34,8 +34,8 @@ class EmailReviewDialog(QDialog):
         self.choice = ""
         self.to = QLabel(mail.to)
         self.to.setTextFormat(Qt.TextFormat.PlainText)
-        self.sender = QLabel(mail.sender)
-        self.sender.setTextFormat(Qt.TextFormat.PlainText)
+        self.sender_label = QLabel(mail.sender)  # not `sender`: that hides QObject.sender()
+        self.sender_label.setTextFormat(Qt.TextFormat.PlainText)
         self.subject = QLineEdit(mail.subject)
         self.body = QPlainTextEdit(mail.body)
         size = f"{len(mail.attachment) / 1024:,.0f} KB"
@@ -45,7 +45,7 @@ class EmailReviewDialog(QDialog):
         self.attachment.setWordWrap(True)
         form = QFormLayout()
         form.addRow("To:", self.to)
-        form.addRow("From:", self.sender)
+        form.addRow("From:", self.sender_label)
         form.addRow("Subject:", self.subject)
         form.addRow("Attachment:", self.attachment)
         hint = QLabel("Check the address and the attachment before sending. The pack's "

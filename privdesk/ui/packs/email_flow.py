@@ -25,7 +25,7 @@ Busy = Callable[[str | None], None]  # a line saying what is happening; None whe
 class EmailFlow:
     def __init__(self, parent: QWidget, services: Services, tasks: TaskRunner, *, busy: Busy,
                  on_sent: Callable[[OutgoingMail], None],
-                 on_error: Callable[[Exception], None]) -> None:
+                 on_error: Callable[[Exception], object]) -> None:
         self._parent, self._services, self._tasks = parent, services, tasks
         self._busy, self._on_sent, self._on_error = busy, on_sent, on_error
         self.review: EmailReviewDialog | None = None  # tests reach the live steps here

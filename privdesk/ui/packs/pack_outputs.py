@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from privdesk.services.authz import Permission
 from privdesk.services.files import write_atomic
@@ -44,6 +44,11 @@ class PackOutputs:
     def _fail(self, exc: Exception) -> None:
         raise NotImplementedError
 
+    def _widget(self) -> QWidget:
+        """The dialog this is mixed into, as the parent of the boxes it opens."""
+        assert isinstance(self, QWidget)
+        return self
+
     def _update_buttons(self, *_: Any) -> None:
         raise NotImplementedError
 
@@ -73,7 +78,7 @@ class PackOutputs:
 
     def _save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save pack", str(Path.home() / f"{self.reference} subject access response.pdf"),
+            self._widget(), "Save pack", str(Path.home() / f"{self.reference} subject access response.pdf"),
             "PDF (*.pdf)")
         if path:
             self._prepare(lambda prepared: self._write(Path(path), prepared))
@@ -83,7 +88,7 @@ class PackOutputs:
             write_atomic(path, prepared.content)  # a full disk leaves no half PDF behind
         except OSError as exc:
             self._busy(None)
-            QMessageBox.warning(self, "Save pack", f"Could not save {path}: {exc.strerror}")
+            QMessageBox.warning(self._widget(), "Save pack", f"Could not save {path}: {exc.strerror}")
             return
         self._keep(prepared, f"saved to a file ({path.name})", "secure_portal",
                    f"Saved {path.name} ({prepared.pages} pages).")
@@ -103,7 +108,7 @@ class PackOutputs:
         self.offer_response(method)
 
     def _copies(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Save the JSON and CSV copies in",
+        folder = QFileDialog.getExistingDirectory(self._widget(), "Save the JSON and CSV copies in",
                                                   str(Path.home()))
         if not folder:
             return
@@ -129,7 +134,7 @@ class PackOutputs:
     def _print(self) -> None:
         # Paper cannot carry a password: print the unprotected pack.
         def printed(prepared: PreparedPack) -> None:
-            if ask_and_print(self, prepared.content):
+            if ask_and_print(self._widget(), prepared.content):
                 self._keep(prepared, "printed", "post", f"Printed {prepared.pages} pages.")
             else:
                 self._busy(None)
@@ -146,8 +151,9 @@ class PackOutputs:
         def compose() -> OutgoingMail:
             prepared = packs.prepare(ref, password=password, include_schedule=schedule)
             held["pack"] = prepared
-            return mail.compose_file(ref, prepared.filename, prepared.content,
-                                     "application/pdf", prepared.protected)
+            composed: OutgoingMail = mail.compose_file(ref, prepared.filename, prepared.content,
+                                                       "application/pdf", prepared.protected)
+            return composed
 
         def keep(sent: OutgoingMail) -> None:  # only after the server took it
             packs.keep(held["pack"], f"emailed to {sent.to}")
@@ -182,7 +188,7 @@ class PackOutputs:
         requests, ref = self._services.requests, self.reference
         dialog = ActionDialog(respond_spec(d, method), self._tasks,
                               lambda v: requests.respond(ref, v.on, v.choice or method),
-                              self._services.ctx.today(), earliest=d.row.received, parent=self)
+                              self._services.ctx.today(), earliest=d.row.received, parent=self._widget())
         dialog.accepted.connect(self._response_recorded)
         self.response_dialog = dialog
         dialog.open()

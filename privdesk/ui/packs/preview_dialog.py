@@ -36,6 +36,7 @@ from privdesk.ui.packs.email_flow import EmailFlow
 from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, COL_STATE, PackItemsModel
 from privdesk.ui.packs.pack_outputs import PackOutputs
 from privdesk.ui.packs.printing import PdfInMemory
+from privdesk.ui.permissions import guard
 from privdesk.ui.requests.action_dialog import ActionDialog
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
@@ -156,9 +157,7 @@ class PackPreviewDialog(PackOutputs, QDialog):
                          (self.email_button, Permission.EMAIL, "email packs"),
                          (self.copy_button, Permission.EXPORT, "export data"))
         for button, perm, what in self._outputs:
-            button.setEnabled(ctx.can(perm))
-            if not ctx.can(perm):
-                button.setToolTip(f"Your role ({role}) cannot {what}.")
+            guard(button, ctx, perm, what)
         bottom = QHBoxLayout()
         for w in (self.schedule, self.protect, self.password):
             bottom.addWidget(w)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,11 +34,11 @@ from privdesk.services.request_records import (
     RequestDetail,
     RequestRow,
 )
+from privdesk.ui.permissions import guard
 from privdesk.ui.requests.detail import RequestDetailPane
 from privdesk.ui.requests.documents import RequestDocumentsBox
 from privdesk.ui.requests.new_request_dialog import NewRequestDialog
 from privdesk.ui.requests.queue_model import (
-    COL_COUNTDOWN,
     COL_DUE,
     COL_RECEIVED,
     COL_REF,
@@ -61,6 +61,8 @@ class _Loaded:
     nation: str
 
 
+QUEUE_KEY, DETAIL_KEY = "requests.queue", "requests.detail"  # TaskRunner keys: latest wins
+
 class RequestsArea(QWidget):
     def __init__(self, services: Services, tasks: TaskRunner,
                  today: Callable[[], date] | None = None, tick_ms: int = TICK_MS) -> None:
@@ -81,10 +83,7 @@ class RequestsArea(QWidget):
         self.export_button.clicked.connect(self.export_log)
         for button, perm, what in ((self.new_button, Permission.EDIT, "record requests"),
                                    (self.export_button, Permission.EXPORT, "export the log")):
-            allowed = services.ctx.can(perm)
-            button.setEnabled(allowed)
-            if not allowed:
-                button.setToolTip(f"Your role ({services.ctx.actor.role}) cannot {what}.")
+            guard(button, services.ctx, perm, what)
         head = QHBoxLayout()
         head.addWidget(title)
         head.addStretch(1)
@@ -177,7 +176,7 @@ class RequestsArea(QWidget):
             return _Loaded(requests.queue(today, include_closed=True), requests.stats(today),
                            requests.officers(), requests.calendar().nation)
 
-        self._tasks.run(load, on_done=self._loaded)
+        self._tasks.run(load, on_done=self._loaded, key=QUEUE_KEY)
 
     def _loaded(self, loaded: _Loaded) -> None:
         # The UI keeps its own calendar: holidays' tables fill lazily and are not shared
@@ -255,12 +254,9 @@ class RequestsArea(QWidget):
             return
         self._selected_id = row.id
         requests = self._requests
-        self._tasks.run(lambda: requests.get(row.id),
-                        on_done=lambda d: self._show_detail(row.id, d))
-
-    def _show_detail(self, request_id: int, detail: RequestDetail) -> None:
-        if request_id == self._selected_id:  # not a slower, older selection
-            self.detail.show_detail(detail)
+        # Keyed: a slower reply for an older selection is dropped by the runner.
+        self._tasks.run(lambda: requests.get(row.id), on_done=self.detail.show_detail,
+                        key=DETAIL_KEY)
 
     def _paperwork_changed(self) -> None:
         """A pack, letter, erasure or recorded response changed the request from a dialog:
@@ -268,15 +264,12 @@ class RequestsArea(QWidget):
         self.refresh()
         selected, requests = self._selected_id, self._requests
         if selected is not None:
-            self._tasks.run(lambda: requests.get(selected),
-                            on_done=lambda d: self._show_detail(selected, d))
+            self._tasks.run(lambda: requests.get(selected), on_done=self.detail.show_detail,
+                            key=DETAIL_KEY)
 
     def _detail_changed(self, detail: RequestDetail) -> None:
         self._selected_id = detail.row.id
         self.refresh()
-
-    def countdown_index(self, proxy_row: int) -> QModelIndex:
-        return self.proxy.index(proxy_row, COL_COUNTDOWN)
 
     # -- new request and the log ---------------------------------------------------------
     def open_new_request(self) -> NewRequestDialog:

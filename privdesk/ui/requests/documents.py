@@ -6,6 +6,7 @@ pack or an erasure reaches beyond the request service.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
@@ -53,7 +54,7 @@ class RequestDocumentsBox(QGroupBox):
         self.letter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.letter_button)
         for kind, label in LETTERS.items():
-            menu.addAction(label, lambda k=kind: self.open_letter(k))
+            menu.addAction(label, functools.partial(self.open_letter, kind))
         self.letter_button.setMenu(menu)
         grid = QGridLayout(self)
         grid.addWidget(self.pack_button, 0, 0)

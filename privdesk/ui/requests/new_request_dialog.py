@@ -3,6 +3,7 @@ register it concerns (found with the same search as the Contacts area)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -82,7 +83,7 @@ class ContactPicker(QGroupBox):
             self.status.setText("Type at least 2 characters.")
             return
         self._tasks.run(lambda: self._requests.search_contacts(text),
-                        on_done=lambda hits, t=text: self._show(t, hits))
+                        on_done=functools.partial(self._show, text))
 
     def _show(self, text: str, hits: list[ContactHit]) -> None:
         if text != self._asked:  # an older search finishing after a newer one was typed

@@ -26,6 +26,7 @@ from privdesk.services.authz import Permission
 from privdesk.services.container import Services
 from privdesk.services.retention import DueContact, DueSummary
 from privdesk.ui.navigation import Navigator, open_on_double_click
+from privdesk.ui.permissions import guard
 from privdesk.ui.retention.calendar import DueCalendar, to_date, to_qdate
 from privdesk.ui.retention.hold_dialog import LegalHoldDialog
 from privdesk.ui.retention.models import (
@@ -165,10 +166,7 @@ class RetentionArea(QWidget):
             listing.navigator = navigator
 
     def _permit(self, button: QPushButton, permission: Permission, what: str) -> None:
-        allowed = self._ctx.can(permission)
-        button.setEnabled(allowed)
-        if not allowed:
-            button.setToolTip(f"Your role ({self._ctx.actor.role}) cannot {what}.")
+        guard(button, self._ctx, permission, what)
 
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:

@@ -64,7 +64,7 @@ def _run(out: Path, home: Path, work: Path) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from privdesk.app import Session, ensure_demo_store
+    from privdesk.app import DesktopSession, ensure_demo_store
     from privdesk.paths import AppPaths
     from privdesk.policy import load_policy
     from privdesk.ui.gc_guard import GuiThreadCollector
@@ -82,7 +82,7 @@ def _run(out: Path, home: Path, work: Path) -> int:
     print("Preparing the demo store…", flush=True)
     demo = ensure_demo_store(paths, policy)
     screen = QGuiApplication.primaryScreen().availableGeometry()
-    session = Session(app, QSettings(), paths, policy, default_officer="")
+    session = DesktopSession(QSettings(), paths, policy, default_officer="")
     tour = Tour(app, out, screen)
     result = tour.run(script(tour, session, demo, work))
     if session.window is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from privdesk.app import Session
+from privdesk.app import DesktopSession
 from privdesk.services.authz import Permission
 from privdesk.ui.contacts.editor import ContactEditorDialog
 from privdesk.ui.contacts.import_dialog import ImportDialog
@@ -35,7 +35,7 @@ SAMPLE_CSV = ("First name,Last name,Email,Phone,Company,Source\n"
               "Jon,Reid,not-an-email,,Acme,phone_call\n")
 
 
-def _idle(t: Tour, session: Session, what: str) -> Wait:
+def _idle(t: Tour, session: DesktopSession, what: str) -> Wait:
     return t.until(what, lambda: not session.tasks.busy)
 
 
@@ -50,7 +50,7 @@ def _close(widget: QWidget | None) -> None:
         widget.close()
 
 
-def _shoot_dialog(t: Tour, session: Session, kind: type, name: str,
+def _shoot_dialog(t: Tour, session: DesktopSession, kind: type, name: str,
                   open_it: Callable[[], object], title: str = "") -> Iterator[Wait]:
     t.later(open_it)
     yield _dialog(t, kind, f"the {name} dialog", title)
@@ -62,7 +62,7 @@ def _shoot_dialog(t: Tour, session: Session, kind: type, name: str,
     yield t.settle(1)
 
 
-def script(t: Tour, session: Session, demo: Path, work: Path) -> Iterator[Wait]:
+def script(t: Tour, session: DesktopSession, demo: Path, work: Path) -> Iterator[Wait]:
     # -- unlock ----------------------------------------------------------------------------
     t.later(lambda: session.unlock(preselect=demo, demo=True))
     yield _dialog(t, UnlockDialog, "the unlock dialog")
@@ -101,7 +101,7 @@ def script(t: Tour, session: Session, demo: Path, work: Path) -> Iterator[Wait]:
     t.shot(session.lock_dialog, "80-locked")  # type: ignore[arg-type]
 
 
-def _contacts(t: Tour, session: Session, window: MainWindow, work: Path) -> Iterator[Wait]:
+def _contacts(t: Tour, session: DesktopSession, window: MainWindow, work: Path) -> Iterator[Wait]:
     window.show_area("contacts")
     area = window.area("contacts")
     yield _idle(t, session, "the contacts")
@@ -136,7 +136,7 @@ def _contacts(t: Tour, session: Session, window: MainWindow, work: Path) -> Iter
     importer.reject()
 
 
-def _select_request(t: Tour, session: Session, area: RequestsArea, rtype: str) -> Iterator[Wait]:
+def _select_request(t: Tour, session: DesktopSession, area: RequestsArea, rtype: str) -> Iterator[Wait]:
     model = area.model
     for row in range(model.rowCount()):
         r = model.row_at(row)
@@ -147,7 +147,7 @@ def _select_request(t: Tour, session: Session, area: RequestsArea, rtype: str) -
     yield t.settle()
 
 
-def _requests(t: Tour, session: Session, window: MainWindow) -> Iterator[Wait]:
+def _requests(t: Tour, session: DesktopSession, window: MainWindow) -> Iterator[Wait]:
     window.show_area("requests")
     area = window.area("requests")
     assert isinstance(area, RequestsArea)
@@ -213,7 +213,7 @@ def _requests(t: Tour, session: Session, window: MainWindow) -> Iterator[Wait]:
     erasure.reject()
 
 
-def _retention(t: Tour, session: Session, window: MainWindow) -> Iterator[Wait]:
+def _retention(t: Tour, session: DesktopSession, window: MainWindow) -> Iterator[Wait]:
     window.show_area("retention")
     area = window.area("retention")
     assert isinstance(area, RetentionArea)
@@ -240,7 +240,7 @@ def _retention(t: Tour, session: Session, window: MainWindow) -> Iterator[Wait]:
         area.purge_dialog.reject()
 
 
-def _officers(t: Tour, session: Session, window: MainWindow) -> Iterator[Wait]:
+def _officers(t: Tour, session: DesktopSession, window: MainWindow) -> Iterator[Wait]:
     window.show_area("officers")
     area = window.area("officers")
     assert isinstance(area, OfficersArea)
