@@ -85,8 +85,13 @@ class PgServer:
     def drop_database(self, name: str) -> None:
         self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    @staticmethod
+    def database_of(url: str) -> str:
+        return url.split("?")[0].rsplit("/", 1)[1]
+
     def dump(self, database: str) -> bytes:
-        """pg_dump of one database, as an attacker with the dump would read it."""
+        """pg_dump of one database (a name or a URL), as an attacker with it would read it."""
+        database = self.database_of(database) if "/" in database else database
         result = subprocess.run(
             [pg_bin("pg_dump"), *self.psql_args(database)], capture_output=True, check=False)
         if result.returncode != 0:

@@ -16,8 +16,10 @@ from typing import Any
 from privdesk.policy import PolicyError, load_policy
 from privdesk.services.context import Actor, ServiceContext
 from privdesk.services.officers import begin_session
-from privdesk.store import vault
+from privdesk.store import team, vault
+from privdesk.store.engine import Store
 from privdesk.store.errors import StoreError, UnlockError
+from privdesk.store.server_url import is_server_url
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNLOCK = 0, 1, 2, 3
 
@@ -28,8 +30,15 @@ class CliError(Exception):
         self.code = code
 
 
+def store_location(value: str) -> Path | str:
+    """A local store's path, or a team server's URL (postgresql://USER@HOST:PORT/DB)."""
+    return value.strip() if is_server_url(value) else Path(value)
+
+
 def add_store_args(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
-    p.add_argument("--store", required=True, type=Path, help="path of the encrypted store")
+    p.add_argument("--store", required=True, type=store_location,
+                   help="path of the encrypted store, or a team server's URL "
+                        "(postgresql://USER@HOST:PORT/DB, TLS required over the network)")
     p.add_argument("--passphrase-file", type=Path,
                    help="read the passphrase from this file (first line)")
     p.add_argument("--user", default=None,
@@ -99,7 +108,7 @@ def open_context(args: argparse.Namespace) -> ServiceContext:
     services' context (the unlock, and any failed attempts before it, are audited)."""
     try:
         policy = load_policy()
-        store = vault.open_store(args.store, officer_name(args), read_passphrase(args))
+        store = unlock_store(args.store, officer_name(args), read_passphrase(args))
     except UnlockError as exc:
         raise CliError(str(exc), EXIT_UNLOCK) from exc
     except (StoreError, PolicyError) as exc:
@@ -112,6 +121,12 @@ def open_context(args: argparse.Namespace) -> ServiceContext:
         store.close()
         raise CliError(str(exc), EXIT_UNLOCK) from exc
     return ctx
+
+
+def unlock_store(location: Path | str, officer: str, passphrase: str) -> Store:
+    if isinstance(location, str):
+        return team.open_team_store(location, officer, passphrase)
+    return vault.open_store(location, officer, passphrase)
 
 
 def emit(args: argparse.Namespace, value: Any, text: Callable[[Any], str]) -> None:

@@ -107,6 +107,10 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    if isinstance(args.store, str):
+        raise CliError("Restoring a backup onto a team server is not done by privdesk yet: "
+                       "restore it to a local file, then `privdesk team push` it to an empty "
+                       "server database.")
     try:
         result = restore_backup(args.file, args.store, officer_name(args), read_passphrase(args))
     except UnlockError as exc:

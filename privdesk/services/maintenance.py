@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from privdesk.store.engine import PLAIN_SQLITE_HEADER, Store, read_header
+from privdesk.store.engine import Store
 from privdesk.store.failures import DATABASE_ERRORS
 
 COUNTED_TABLES = [
@@ -57,9 +57,9 @@ def check_store(store: Store) -> CheckReport:
         except DATABASE_ERRORS as exc:
             integrity.append(f"{table}: cannot be read: {_reason(exc)}")
     return CheckReport(
-        path=str(store.path),
+        path=store.display(),
         cipher_version=store.cipher_version(),
-        encrypted_header=read_header(store.path) != PLAIN_SQLITE_HEADER,
+        encrypted_header=store.header_encrypted(),
         schema_revision=store.schema_revision(),
         integrity=integrity,
         counts=counts,

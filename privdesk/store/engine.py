@@ -226,6 +226,13 @@ class Store:
             return fn(raw)
 
     # -- checks ------------------------------------------------------------------------
+    def display(self) -> str:
+        """Where the store is, as shown to the officer (a team store: its URL, no password)."""
+        return str(self.path)
+
+    def header_encrypted(self) -> bool:
+        return read_header(self.path) != PLAIN_SQLITE_HEADER
+
     def cipher_version(self) -> str:
         with self.engine.connect() as c:
             row = c.exec_driver_sql("PRAGMA cipher_version").fetchone()

@@ -1,0 +1,142 @@
+"""Client-side sealing of free text and documents for a team (PostgreSQL) store.
+
+The columns that hold free text or documents use the `SealedText` / `SealedBytes` column
+types. On an engine that has a `FieldCipher` installed (a team store, see store.server)
+their values are sealed here with AES-256-GCM before they are sent and opened when they
+come back; the table and column are bound as associated data, so a value moved to
+another column does not open. On an engine without a cipher (the local SQLCipher store,
+whose whole file is encrypted) the types pass values through untouched: the local store
+is byte-for-byte what it was.
+
+The field key is derived from the store's data key (HKDF-SHA256, its own label), so it
+never reaches the server, and every officer who can unlock the store can read the fields.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Engine, LargeBinary, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from privdesk.store.errors import StoreError
+
+TEXT_PREFIX = "pdseal1:"
+BYTES_PREFIX = b"pdseal1\x00"
+_ATTRIBUTE = "privdesk_field_cipher"
+
+
+class SealedValueError(StoreError):
+    """A sealed value did not open: it was altered, moved, or sealed under another key."""
+
+
+@dataclass(frozen=True, repr=False)
+class FieldCipher:
+    key: bytes
+
+    def __repr__(self) -> str:
+        return "FieldCipher(<hidden>)"
+
+    @classmethod
+    def from_data_key(cls, data_key: bytes) -> FieldCipher:
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"privdesk field key v1")
+        return cls(hkdf.derive(data_key))
+
+    @staticmethod
+    def _ad(where: str) -> bytes:
+        return f"privdesk-field-v1|{where}".encode()
+
+    def seal(self, where: str, plain: bytes) -> bytes:
+        nonce = secrets.token_bytes(12)
+        return nonce + AESGCM(self.key).encrypt(nonce, plain, self._ad(where))
+
+    def open(self, where: str, sealed: bytes) -> bytes:
+        try:
+            return AESGCM(self.key).decrypt(sealed[:12], sealed[12:], self._ad(where))
+        except (InvalidTag, ValueError) as exc:
+            raise SealedValueError(
+                f"A sealed value in {where} does not open: it was changed on the server, "
+                "moved from elsewhere, or belongs to another store.") from exc
+
+
+def install_cipher(engine: Engine, cipher: FieldCipher | None) -> None:
+    """Seal and open the sealed columns on this engine's connections (None: stop)."""
+    setattr(engine.dialect, _ATTRIBUTE, cipher)
+
+
+def cipher_of(dialect: Dialect) -> FieldCipher | None:
+    return getattr(dialect, _ATTRIBUTE, None)
+
+
+def _locked(where: str) -> StoreError:
+    return StoreError(f"The team store is locked: {where} cannot be read or written.")
+
+
+class SealedText(TypeDecorator[str]):
+    """Text sealed on a team store; plain text on the local store."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None or dialect.name == "sqlite":
+            return value
+        cipher = cipher_of(dialect)
+        if cipher is None:
+            raise _locked(self.where)
+        sealed = cipher.seal(self.where, value.encode("utf-8"))
+        return TEXT_PREFIX + base64.b64encode(sealed).decode("ascii")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None or dialect.name == "sqlite":
+            return value  # type: ignore[no-any-return]
+        cipher = cipher_of(dialect)
+        if cipher is None:
+            raise _locked(self.where)
+        if not isinstance(value, str) or not value.startswith(TEXT_PREFIX):
+            if value == "":
+                return ""  # a server-side default, never officer text
+            raise SealedValueError(f"A value in {self.where} is stored unsealed on the server.")
+        return cipher.open(self.where, base64.b64decode(value[len(TEXT_PREFIX):])).decode("utf-8")
+
+
+class SealedBytes(TypeDecorator[bytes]):
+    """A document or secret sealed on a team store; plain bytes on the local store."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        if value is None or dialect.name == "sqlite":
+            return value
+        cipher = cipher_of(dialect)
+        if cipher is None:
+            raise _locked(self.where)
+        return BYTES_PREFIX + cipher.seal(self.where, bytes(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
+        if value is None or dialect.name == "sqlite":
+            return value  # type: ignore[no-any-return]
+        cipher = cipher_of(dialect)
+        if cipher is None:
+            raise _locked(self.where)
+        data = bytes(value)
+        if not data.startswith(BYTES_PREFIX):
+            raise SealedValueError(f"A value in {self.where} is stored unsealed on the server.")
+        return cipher.open(self.where, data[len(BYTES_PREFIX):])
