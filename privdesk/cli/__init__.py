@@ -21,6 +21,7 @@ from privdesk.cli import (
     retention_commands,
     security_commands,
     store_commands,
+    team_commands,
 )
 from privdesk.cli.common import EXIT_ERROR, EXIT_USAGE, CliError
 from privdesk.store.errors import StoreError
@@ -35,6 +36,7 @@ COMMAND_MODULES = [
     breach_commands,
     accountability_commands,
     security_commands,
+    team_commands,
     bench_commands,
 ]
 
