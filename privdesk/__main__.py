@@ -1,3 +1,8 @@
+import multiprocessing
+
 from privdesk.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    # A frozen (PyInstaller) build starts import worker processes through this entry.
+    multiprocessing.freeze_support()
+    raise SystemExit(main())

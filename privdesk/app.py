@@ -4,46 +4,57 @@ and the session's lock cycle (idle timer, Ctrl+L) and backups (daily, on exit)."
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from privdesk.paths import AppPaths, app_paths
 from privdesk.policy import Policy, load_policy
-from privdesk.services.authz import Permission
-from privdesk.services.backup import BackupService
-from privdesk.services.container import Services
-from privdesk.services.context import ServiceContext
-from privdesk.services.demo import DEMO_OFFICERS, DEMO_PASSPHRASE, DemoDataService
-from privdesk.services.officers import (
-    OfficerService,
-    begin_session,
-    lock_session,
-    resume_session,
-)
-from privdesk.store import vault
-from privdesk.store.errors import StoreLockedError
-from privdesk.ui.areas import build_areas
+from privdesk.services.demo_officers import DEMO_ADMIN, DEMO_OFFICERS, DEMO_PASSPHRASE
+from privdesk.store.errors import StoreError, StoreLockedError
+from privdesk.store.server_url import is_server_url
 from privdesk.ui.gc_guard import GuiThreadCollector
 from privdesk.ui.lock import DialogCovers, IdleLock, LockCover
-from privdesk.ui.main_window import MainWindow
-from privdesk.ui.permissions import guard
-from privdesk.ui.settings_dialog import SettingsDialog
 from privdesk.ui.style import apply_style
 from privdesk.ui.tasks import TaskRunner
 from privdesk.ui.unlock_dialog import UnlockDialog
 
+# The unlock dialog must be on screen at once: only what it needs is imported above. The
+# services, the store and the main window (SQLAlchemy, ReportLab, Alembic, Faker: about
+# 2 s of imports) load on the worker thread while the officer types (preload()).
+if TYPE_CHECKING:
+    from privdesk.services.backup import BackupService
+    from privdesk.services.container import Services
+    from privdesk.services.context import ServiceContext
+    from privdesk.ui.main_window import MainWindow
+
 MAX_RECENT = 8
-DEMO_ADMIN = DEMO_OFFICERS[0][0]
+__all__ = ["DEMO_ADMIN", "Session", "ensure_demo_store", "open_or_create", "run_gui"]
 
 
-def open_or_create(path: Path, officer: str, passphrase: str, create: bool,
+def preload() -> None:
+    """Import what unlocking and the main window need (run on the worker thread)."""
+    import privdesk.services.container
+    import privdesk.store.vault
+    import privdesk.ui.areas  # noqa: F401
+
+
+def open_or_create(path: Path | str, officer: str, passphrase: str, create: bool,
                    policy: Policy) -> ServiceContext:
-    """Unlock (or create) a store through the officer's key slot; runs off the UI thread."""
-    store = (vault.create_store(path, officer, passphrase) if create
-             else vault.open_store(path, officer, passphrase))
+    """Unlock (or create) a store through the officer's key slot; runs off the UI thread.
+    `path` is a store file, or a team server's URL (services.team)."""
+    from privdesk.domain.passwords import check_new_passphrase  # zxcvbn: loaded off the UI thread
+    from privdesk.services.officers import begin_session
+    from privdesk.services.team import open_location
+
+    label = path.stem if isinstance(path, Path) else path.rsplit("/", 1)[-1]
+    if create and (problem := check_new_passphrase(passphrase, [officer, label])):
+        raise StoreError(problem)
+    store = open_location(path, officer, passphrase, create)
     try:
         return begin_session(store, policy)
     except BaseException:
@@ -52,31 +63,55 @@ def open_or_create(path: Path, officer: str, passphrase: str, create: bool,
 
 
 def ensure_demo_store(paths: AppPaths, policy: Policy) -> Path:
-    """The demo store, built on first use: Alex Morgan (admin) and the other demo officers
-    all unlock it with DEMO_PASSPHRASE, so each role can be tried."""
-    path = paths.demo_store
-    if not path.exists():
-        with vault.create_store(path, DEMO_ADMIN, DEMO_PASSPHRASE) as store:
-            ctx = begin_session(store, policy)
-            officers = OfficerService(ctx)
-            for name, role in DEMO_OFFICERS[1:]:
-                officers.add(name, role, DEMO_PASSPHRASE)
-            DemoDataService(ctx).generate()
-    return path
+    """The demo store, built on first use (services.demo_store)."""
+    from privdesk.services.demo_store import ensure_demo_store as build_demo_store
+
+    return build_demo_store(paths.demo_store, policy)
+
+
+def demo_store_with_progress(tasks: TaskRunner, paths: AppPaths, policy: Policy) -> Path | None:
+    """The demo store; on first use it is built off the UI thread (several seconds) while a
+    progress window says so, instead of nothing on screen at all."""
+    if paths.demo_store.exists():
+        return paths.demo_store
+    progress = QProgressDialog("Preparing the demo store (first run only)…", "", 0, 0)
+    progress.setWindowTitle("privdesk")
+    progress.setCancelButton(None)  # type: ignore[arg-type]
+    progress.setMinimumDuration(0)
+    progress.setMinimumWidth(380)
+    progress.show()
+    loop = QEventLoop()
+    outcome: list[object] = []
+
+    def finished(result: object) -> None:
+        outcome.append(result)
+        loop.quit()
+
+    tasks.run(lambda: ensure_demo_store(paths, policy), on_done=finished, on_error=finished)
+    loop.exec()
+    progress.close()
+    result = outcome[0] if outcome else None
+    if isinstance(result, Exception):
+        QMessageBox.warning(None, "privdesk", f"The demo store could not be made:\n\n{result}")
+        return None
+    return result if isinstance(result, Path) else None
 
 
 class RecentStores:
     def __init__(self, settings: QSettings) -> None:
         self._settings = settings
 
-    def load(self) -> list[Path]:
+    def load(self) -> list[Path | str]:
+        """Store files, and team servers as their shown address (never a password)."""
         raw = self._settings.value("recent_stores", [])
         items = [raw] if isinstance(raw, str) else list(raw or [])
-        return [Path(p) for p in items if p]
+        return [p if is_server_url(p) else Path(p) for p in items if p]
 
-    def add(self, path: Path) -> None:
-        paths = [path.resolve()] + [p for p in self.load() if p.resolve() != path.resolve()]
-        self._settings.setValue("recent_stores", [str(p) for p in paths[:MAX_RECENT]])
+    def add(self, location: Path | str) -> None:
+        first = location if isinstance(location, str) else location.resolve()
+        rest = [p for p in self.load() if p != first and not (
+            isinstance(p, Path) and isinstance(first, Path) and p.resolve() == first)]
+        self._settings.setValue("recent_stores", [str(p) for p in [first, *rest][:MAX_RECENT]])
 
 
 def minutes_to_ms(value: object) -> int:
@@ -103,12 +138,13 @@ class Session:
         self.dialog_covers = DialogCovers()
         self.tasks.error.connect(self._show_error)
 
-    def _open(self, path: Path, officer: str, passphrase: str, create: bool) -> ServiceContext:
+    def _open(self, path: Path | str, officer: str, passphrase: str, create: bool) -> ServiceContext:
         return open_or_create(path, officer, passphrase, create, self.policy)
 
-    def unlock(self, preselect: Path | None = None, demo: bool = False) -> bool:
+    def unlock(self, preselect: Path | str | None = None, demo: bool = False) -> bool:
         dialog = UnlockDialog(self._open, self.tasks, self.recent.load(), self.paths.data,
                               demo_passphrase=DEMO_PASSPHRASE if demo else None,
+                              demo_officers=DEMO_OFFICERS if demo else (),
                               settings=self.settings,
                               default_officer=DEMO_ADMIN if demo else self.default_officer)
         if preselect is not None:
@@ -128,10 +164,21 @@ class Session:
         return self.lock_dialog is not None
 
     def show(self, ctx: ServiceContext) -> MainWindow:
-        self.recent.add(ctx.store.path)
+        from privdesk.services.authz import Permission
+        from privdesk.services.container import Services
+        from privdesk.services.team import location_of
+        from privdesk.ui.areas import build_areas
+        from privdesk.ui.main_window import MainWindow
+        from privdesk.ui.navigation import Navigator
+        from privdesk.ui.permissions import guard
+
+        self.recent.add(location_of(ctx.store))
         self.services = Services.build(ctx)
-        window = MainWindow(build_areas(self.services, self.tasks), str(ctx.store.path),
-                            self._officer_text(), self.settings)
+        navigator = Navigator()
+        window = MainWindow(build_areas(self.services, self.tasks, navigator),
+                            ctx.store.display(), self._officer_text(), self.settings)
+        navigator.setParent(window)
+        navigator.area_wanted.connect(window.show_area)
         self.window = window
         window.lock_requested.connect(lambda: self.lock("on demand"))
         settings_action = QAction("&Settings…", window)
@@ -151,8 +198,25 @@ class Session:
         window.switch_store_requested.connect(self.switch_store)
         window.destroyed.connect(self.close)
         window.show()
+        self._show_findings(ctx)
         self._daily_backup()
         return window
+
+    def _show_findings(self, ctx: ServiceContext) -> None:
+        """What the unlock found wrong (a role edited outside privdesk, a trail shorter
+        than this workstation saw, a damaged write-ahead log): already in the audit
+        trail; shown without blocking, so the officer reads it before carrying on."""
+        if not ctx.warnings or self.window is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "privdesk found something wrong",
+                          "Opening this store, privdesk found the following. It has been "
+                          "recorded in the audit trail.", QMessageBox.StandardButton.Ok,
+                          self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data, never markup
+        box.setInformativeText("\n\n".join(ctx.warnings))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("unlock_findings")
+        box.open()
 
     def switch_store(self) -> None:
         """File > Open another store (Ctrl+O): unlock another, then close this one."""
@@ -188,6 +252,8 @@ class Session:
         if self.idle is not None:
             self.idle.pause()
         self.tasks.wait()  # no query may be half-way through when the engine goes
+        from privdesk.services.officers import lock_session
+
         try:
             lock_session(self.ctx, reason)
         except Exception as exc:  # the key is dropped all the same (lock_session's finally)
@@ -205,6 +271,8 @@ class Session:
         dialog.open()
 
     def _resume(self, path: Path, officer: str, passphrase: str, create: bool) -> ServiceContext:
+        from privdesk.services.officers import resume_session
+
         return resume_session(self.ctx, passphrase)
 
     def _resumed(self, _ctx: ServiceContext) -> None:
@@ -222,7 +290,10 @@ class Session:
     # -- settings and backups -------------------------------------------------------------
     def open_settings(self) -> None:
         assert self.services is not None and self.window is not None
-        dialog = SettingsDialog(self.services.settings, self.ctx, self.tasks, self.window)
+        from privdesk.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.services.settings, self.ctx, self.tasks, self.window,
+                                mail=self.services.mail)
         if dialog.exec() == QDialog.DialogCode.Accepted and self.idle is not None:
             self.idle.set_interval(minutes_to_ms(self.services.settings.get("auto_lock_minutes")))
 
@@ -277,7 +348,14 @@ def run_gui(demo: bool = False, store: str | None = None) -> int:
     policy = load_policy()
     session = Session(app, settings, paths, policy,
                       default_officer=os.environ.get("PRIVDESK_USER") or getpass.getuser())
-    preselect = ensure_demo_store(paths, policy) if demo else (Path(store) if store else None)
+    preselect: Path | str | None = (
+        demo_store_with_progress(session.tasks, paths, policy) if demo
+        else (store.strip() if store and is_server_url(store) else Path(store) if store else None))
+    if demo and preselect is None:
+        return 1
+    # While the officer types: on its own thread, so a quick Unlock's key derivation (in
+    # C, without the GIL) runs beside it rather than after it.
+    threading.Thread(target=preload, name="privdesk-preload", daemon=True).start()
     if not session.unlock(preselect=preselect, demo=demo):
         return 0
     code = app.exec()

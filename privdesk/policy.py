@@ -17,6 +17,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+UK_NAMES = {"united kingdom", "uk", "great britain", "england", "scotland", "wales",
+            "northern ireland"}
+
+
 class PolicyError(ValueError):
     """The policy file is missing a key or has a value of the wrong kind."""
 
@@ -129,6 +133,15 @@ class Policy:
     def transfer(self, key: str) -> Transfer | None:
         return next((t for t in self.transfers if t.key == key), None)
 
+    def transfers_abroad(self) -> list[tuple[Recipient, Transfer]]:
+        """Each recipient outside the UK with the safeguard its transfer rests on."""
+        out = []
+        for r in self.recipients:
+            t = self.transfer(r.transfer) if r.transfer else None
+            if t is not None:
+                out.append((r, t))
+        return out
+
     def retention_rule_for(self, status: str) -> RetentionRule | None:
         return next((r for r in self.retention if r.applies_to == status), None)
 
@@ -238,6 +251,11 @@ def _parse(data: Mapping[str, Any]) -> Policy:
     for i, rec in enumerate(recipients):
         if rec.transfer and rec.transfer not in transfer_keys:
             raise PolicyError(f"recipients[{i}].transfer: no transfer with key {rec.transfer!r}")
+        abroad = rec.country is not None and rec.country.strip().lower() not in UK_NAMES
+        if abroad and not rec.transfer:
+            raise PolicyError(
+                f"recipients[{i}].transfer: {rec.name} is in {rec.country}, outside the UK, so "
+                f"it needs its transfer safeguard (one of {', '.join(sorted(transfer_keys))})")
     rights_table = r.table("rights")
     return Policy(
         name=meta.text("name"),

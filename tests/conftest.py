@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from privdesk.policy import Policy, load_policy  # noqa: E402
 from privdesk.services.container import Services  # noqa: E402
 from privdesk.services.context import Actor, ServiceContext  # noqa: E402
-from privdesk.store import keyslots  # noqa: E402
+from privdesk.store import keyslots, slot_ops  # noqa: E402
 from privdesk.store.engine import Store, StoreKey  # noqa: E402
 from tests.pg_server import PgServer, start_server  # noqa: E402
 
@@ -41,7 +41,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     """Key slots made in tests use a cheap Argon2id cost (recorded in each slot, so
     opening them is cheap too); the real cost is measured in tests/unit/test_keyslots."""
-    monkeypatch.setattr(keyslots, "DEFAULT_KDF", keyslots.KdfParams(1, 8192, 1))
+    monkeypatch.setattr(slot_ops, "DEFAULT_KDF", keyslots.KdfParams(1, 8192, 1))
 
 
 @pytest.fixture(scope="session")

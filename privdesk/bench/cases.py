@@ -16,6 +16,7 @@ from privdesk.bench.harness import (
     BenchData,
     BenchResult,
     PlainStore,
+    derived_key,
     export_plain,
     p95,
     timed,
@@ -31,7 +32,7 @@ RETENTION_PAGE = 2000  # the Retention area's LIST_LIMIT
 # What an officer types, one keystroke at a time: every prefix is a search.
 TYPED = ["smith", "jones", "07911", "acme", "taylor", "ann lee", "@hotmail", "wright ltd"]
 KEYSTROKES = [word[:n] for word in TYPED for n in range(1, len(word) + 1)]
-VIEW_ROWS = 200  # rows the Contacts view loads with each new result (its first page)
+VIEW_ROWS = 50  # rows the Contacts view loads with each new result (ui table_model.PAGE_ROWS)
 
 
 def _view_search(contacts: ContactService, text: str) -> int:
@@ -88,11 +89,17 @@ def bench_retention(data: BenchData) -> BenchResult:
 
 
 def bench_open_store(data: BenchData) -> BenchResult:
-    """Key already derived to the first query: open (header check, migrations check,
-    pool) and count the register, beside opening the plain twin."""
+    """Key already derived (before the clock starts: the PBKDF2 alone is ~130 ms, and the
+    officer's unlock derives it from the key slot) to the first query: Store.open with
+    every check, then count the register; beside a bare connect + count of the plain
+    twin. The note gives Store.open's own steps."""
+    key = derived_key(data.encrypted)
+    steps: dict[str, float] = {}
+
     def open_and_count() -> None:
-        with data.open_raw() as s:
+        with Store.open(data.encrypted, key) as s:
             s.table_counts(["contacts"])
+            steps.update(s.open_steps)
     value, _ = timed(open_and_count)
 
     def plain_open() -> None:
@@ -100,8 +107,11 @@ def bench_open_store(data: BenchData) -> BenchResult:
         conn.execute("SELECT count(*) FROM contacts").fetchone()
         conn.close()
     base, _ = timed(plain_open)
+    opened = sum(steps.values())
+    note = (f"count {value * 1000 - opened:.0f} ms; open {opened:.0f} ms: "
+            + ", ".join(f"{name} {ms:.1f}" for name, ms in steps.items()))
     return BenchResult("open store + count (key derived)", round(value * 1000, 1), "ms",
-                       "< 1000 ms", round(base * 1000, 1), value < 1.0)
+                       "< 150 ms", round(base * 1000, 1), value < 0.15, note=note)
 
 
 def bench_demo_data(data: BenchData) -> BenchResult:

@@ -6,14 +6,15 @@ import platform
 from collections.abc import Callable
 from pathlib import Path
 
-from privdesk.bench import cases, io_cases, ui_cases
+from privdesk.bench import cases, io_cases, ui_cases, wait_cases
 from privdesk.bench.harness import BenchData, BenchResult, prepare
 
 Case = Callable[[BenchData], BenchResult]
 CASES: list[Case] = [cases.bench_search, ui_cases.bench_view_keystroke,
                      ui_cases.bench_main_window, cases.bench_open_store,
                      ui_cases.bench_scroll_rss, cases.bench_retention, io_cases.bench_import,
-                     cases.bench_demo_data, io_cases.bench_pack]
+                     cases.bench_demo_data, io_cases.bench_pack, wait_cases.bench_unlock,
+                     wait_cases.bench_first_window, wait_cases.bench_preview_first_page]
 
 
 def run_all(folder: Path, size: str, log: Callable[[str], None] = print) -> list[BenchResult]:

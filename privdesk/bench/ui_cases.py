@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from privdesk.bench.harness import BenchData, BenchResult, derived_key, p95
 from privdesk.services.container import Services
@@ -44,9 +45,36 @@ def wait_for(done: Callable[[], bool], timeout: float = 120.0) -> None:
     tick.stop()
 
 
+def _paint_clock() -> Any:
+    """An event filter on the table's viewport that, once armed with the text typed,
+    lets the view paint itself and notes when the first paint showing that text's
+    result finished: the moment an officer sees the rows."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintClock(QObject):
+        def __init__(self, view: Any, model: Any) -> None:
+            super().__init__()
+            self.view, self.model = view, model
+            self.waiting_for: str | None = None
+            self.painted = 0.0
+
+        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt override)
+            shown = self.model.shown_query
+            if (self.waiting_for is not None and event.type() == QEvent.Type.Paint
+                    and shown is not None and shown.text == self.waiting_for):
+                self.waiting_for = None
+                self.view.viewportEvent(event)  # the view's own paint, done here
+                self.painted = time.perf_counter()
+                return True
+            return False
+
+    return PaintClock
+
+
 def bench_view_keystroke(data: BenchData) -> BenchResult:
     """Keystroke in the real ContactsArea's search box to its new rows painted (p95): the
-    search runs at once when none is in flight, so there is no debounce to wait out."""
+    search runs at once when none is in flight, so there is no debounce to wait out, and
+    the clock stops when the view's own paint of the new rows has finished."""
     qt_app()
     from PySide6.QtTest import QTest
 
@@ -59,27 +87,31 @@ def bench_view_keystroke(data: BenchData) -> BenchResult:
         area = ContactsArea(Services.build(data.context(store)), tasks)
         area.resize(1200, 800)
         area.show()
-        loads = [0]
-        area.model.loaded.connect(lambda *_: loads.__setitem__(0, loads[0] + 1))
+        clock = _paint_clock()(area.table, area.model)
+        area.table.viewport().installEventFilter(clock)
+        clock.waiting_for = ""
         area.refresh()  # what the main window does when the area is shown
-        wait_for(lambda: loads[0] > 0)
+        wait_for(lambda: clock.waiting_for is None)
         for word in TYPED_WORDS:
             for ch in word:
-                before = loads[0]
+                clock.waiting_for = area.search.text() + ch
                 start = time.perf_counter()
                 QTest.keyClick(area.search, ch)
-                wait_for(lambda b=before: loads[0] > b)  # type: ignore[misc]
-                area.table.viewport().repaint()  # paint the new rows now, synchronously
-                samples.append((time.perf_counter() - start) * 1000)
+                wait_for(lambda: clock.waiting_for is None)
+                samples.append((clock.painted - start) * 1000)
+            clock.waiting_for = ""
             area.search.clear()
-            wait_for(lambda: not tasks.busy)
+            wait_for(lambda: clock.waiting_for is None and not tasks.busy)
+        area.table.viewport().removeEventFilter(clock)
         area.close()
         tasks.wait()
     value = round(p95(samples), 1)
+    median = round(statistics.median(samples), 1)
     return BenchResult(f"Contacts view: keystroke to rows painted (p95 of {len(samples)})",
-                       value, "ms", "< 50 ms", None, value < 50,
-                       note="no debounce; cold page cache (each prefix's first search "
-                            f"since unlock); median {sorted(samples)[len(samples) // 2]:.1f} ms")
+                       value, "ms", "< 50 ms p95, < 20 ms median", None,
+                       value < 50 and median < 20,
+                       note=f"median {median} ms; no debounce; each prefix's first search "
+                            "since unlock")
 
 
 def bench_main_window(data: BenchData) -> BenchResult:

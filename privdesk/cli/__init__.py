@@ -9,36 +9,44 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from privdesk import __version__
-from privdesk.cli import (
-    accountability_commands,
-    bench_commands,
-    breach_commands,
-    contacts_commands,
-    pack_commands,
-    requests_commands,
-    retention_commands,
-    security_commands,
-    store_commands,
-    team_commands,
-)
-from privdesk.cli.common import EXIT_ERROR, EXIT_USAGE, CliError
-from privdesk.store.errors import StoreError
-from privdesk.store.failures import IO_ERRORS, describe_failure
 
-COMMAND_MODULES = [
-    store_commands,
-    contacts_commands,
-    pack_commands,
-    requests_commands,
-    retention_commands,
-    breach_commands,
-    accountability_commands,
-    security_commands,
-    team_commands,
-    bench_commands,
-]
+EXIT_ERROR = 1  # as privdesk.cli.common (imported lazily: it loads the services)
+
+
+def command_modules() -> list[ModuleType]:
+    """The subcommand families, imported only when a subcommand is asked for: `privdesk`
+    and `privdesk --demo` open the window without loading them (about 1 s)."""
+    from privdesk.cli import (
+        accountability_commands,
+        bench_commands,
+        breach_commands,
+        contacts_commands,
+        pack_commands,
+        requests_commands,
+        retention_commands,
+        security_commands,
+        store_commands,
+        team_commands,
+    )
+
+    return [store_commands, contacts_commands, pack_commands, requests_commands,
+            retention_commands, breach_commands, accountability_commands, security_commands,
+            team_commands, bench_commands]
+
+
+def _gui_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`privdesk`, `privdesk --demo` or `privdesk --store PATH`: the GUI, nothing else."""
+    gui = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    gui.add_argument("--demo", action="store_true")
+    gui.add_argument("--store", type=str, default=None)
+    try:
+        args, rest = gui.parse_known_args(list(argv))
+    except argparse.ArgumentError:
+        return None
+    return None if rest else args
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,12 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation end to end in a temporary folder, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    gui = _gui_only(sys.argv[1:] if argv is None else argv)
+    if gui is not None:
+        return _run_gui(gui.demo, gui.store)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -69,9 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     if args.command is None:
-        from privdesk.app import run_gui  # Qt is imported only when the GUI is wanted
+        return _run_gui(args.demo, args.store)
+    from privdesk.cli.common import EXIT_USAGE, CliError
+    from privdesk.store.errors import StoreError
+    from privdesk.store.failures import IO_ERRORS, describe_failure
 
-        return run_gui(demo=args.demo, store=args.store)
     try:
         return int(args.func(args))
     except CliError as exc:
@@ -85,3 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_USAGE
+
+
+def _run_gui(demo: bool, store: str | None) -> int:
+    from privdesk.ui.desktop_check import desktop_problem
+
+    problem = desktop_problem()  # Qt would abort (exit 134) with its own message
+    if problem:
+        print(f"privdesk: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    from privdesk.app import run_gui  # Qt is imported only when the GUI is wanted
+
+    return run_gui(demo=demo, store=store)

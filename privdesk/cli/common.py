@@ -103,30 +103,44 @@ def actor_from(args: argparse.Namespace) -> Actor:
     return Actor(name=officer_name(args))
 
 
-def open_context(args: argparse.Namespace) -> ServiceContext:
+def open_context(args: argparse.Namespace, verify_trail: bool = False,
+                 before_writing: Callable[[Store], None] | None = None) -> ServiceContext:
     """Unlock the store named by --store with the officer's key slot, and build the
-    services' context (the unlock, and any failed attempts before it, are audited)."""
+    services' context (the unlock, and any failed attempts before it, are audited).
+    before_writing runs on the unlocked store before anything is written to it (`check`).
+    What the unlock found wrong (a role edited in SQL, a trail cut short) goes to stderr."""
     try:
         policy = load_policy()
-        store = unlock_store(args.store, officer_name(args), read_passphrase(args))
+        store = unlock_store(args.store, officer_name(args), read_passphrase(args),
+                             migrate=before_writing is None)
     except UnlockError as exc:
         raise CliError(str(exc), EXIT_UNLOCK) from exc
     except (StoreError, PolicyError) as exc:
         raise CliError(str(exc), EXIT_UNLOCK if isinstance(exc, StoreError) else EXIT_ERROR) \
             from exc
+    if before_writing is not None:
+        try:
+            before_writing(store)
+        except BaseException:
+            store.close()
+            raise
     today = getattr(args, "today", None)
     try:
-        ctx = begin_session(store, policy, today=(lambda: today) if today is not None else None)
+        ctx = begin_session(store, policy, today=(lambda: today) if today is not None else None,
+                            verify_trail=verify_trail)
     except StoreError as exc:
         store.close()
         raise CliError(str(exc), EXIT_UNLOCK) from exc
+    for warning in ctx.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
     return ctx
 
 
-def unlock_store(location: Path | str, officer: str, passphrase: str) -> Store:
+def unlock_store(location: Path | str, officer: str, passphrase: str,
+                 migrate: bool = True) -> Store:
     if isinstance(location, str):
-        return team.open_team_store(location, officer, passphrase)
-    return vault.open_store(location, officer, passphrase)
+        return team.open_team_store(location, officer, passphrase, migrate=migrate)
+    return vault.open_store(location, officer, passphrase, migrate=migrate)
 
 
 def emit(args: argparse.Namespace, value: Any, text: Callable[[Any], str]) -> None:

@@ -24,12 +24,17 @@ def _password(path: Path | None) -> str | None:
     return lines[0]
 
 
-def _write(out: Path, content: bytes, force: bool) -> None:
-    """Write via a temporary file in the same folder, so a failure leaves no half PDF."""
+def _check_out(out: Path, force: bool) -> None:
+    """Before the store is opened: a refused --out must not leave a pack stored."""
     if out.exists() and not force:
         raise CliError(f"{out} already exists (use --force to replace it).", EXIT_USAGE)
     if not out.parent.is_dir():
         raise CliError(f"The folder {out.parent} does not exist.", EXIT_USAGE)
+
+
+def _write(out: Path, content: bytes, force: bool) -> None:
+    """Write via a temporary file in the same folder, so a failure leaves no half PDF."""
+    _check_out(out, force)
     try:
         write_atomic(out, content)
     except OSError as exc:
@@ -44,6 +49,7 @@ def _pack(args: argparse.Namespace) -> int:
                        "password-protected.", EXIT_USAGE)
     if not args.out.name.lower().endswith(f".{fmt}"):
         raise CliError(f"--out must name a .{fmt} file.", EXIT_USAGE)
+    _check_out(args.out, args.force)
     ctx = open_context(args)
     with ctx.store:
         try:

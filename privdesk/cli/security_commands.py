@@ -20,6 +20,7 @@ from privdesk.cli.common import (
     read_passphrase_file,
 )
 from privdesk.paths import app_paths
+from privdesk.services.audit import AuditCheck
 from privdesk.services.audit_trail import AuditFilter, AuditService
 from privdesk.services.authz import ROLES, Permission, PermissionDenied
 from privdesk.services.backup import BackupService, restore_backup
@@ -75,13 +76,20 @@ def _officers_list(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
+    """The chain is checked before this unlock writes anything; what the unlock compared
+    with this workstation's memory of the trail is part of the answer."""
+    ctx = open_context(args, verify_trail=True)
     with ctx.store:
-        check = AuditService(ctx).verify()
-    emit(args, check.as_json(), lambda _v: (
-        f"OK: {check.checked:,} audit events, chain intact." if check.ok
-        else f"BROKEN: {check.problem} (checked {check.checked:,} events)."))
-    return EXIT_OK if check.ok else EXIT_ERROR
+        before: AuditCheck = ctx.trail_check
+        check = before if not before.ok else AuditService(ctx).verify()
+    found = [w for w in ctx.warnings if "trail" in w]
+    ok = check.ok and not found
+    value = check.as_json() | {"ok": ok, "unlock_found": found}
+    emit(args, value, lambda _v: (
+        f"OK: {check.checked:,} audit events, chain intact." if ok
+        else f"BROKEN: {check.problem if not check.ok else found[0]} "
+             f"(checked {check.checked:,} events)."))
+    return EXIT_OK if ok else EXIT_ERROR
 
 
 def _audit_list(args: argparse.Namespace) -> int:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from privdesk.cli.common import (
     EXIT_ERROR,
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     add_store_args,
     emit,
@@ -15,25 +17,30 @@ from privdesk.cli.common import (
     open_context,
     read_passphrase,
 )
+from privdesk.domain.passwords import check_new_passphrase
 from privdesk.policy import load_policy
 from privdesk.services.context import ServiceContext
 from privdesk.services.demo import DemoDataService
-from privdesk.services.maintenance import check_store
+from privdesk.services.maintenance import CheckReport, check_store
 from privdesk.services.officers import begin_session
 from privdesk.store import team, vault
+from privdesk.store.engine import Store
 from privdesk.store.errors import StoreError
 from privdesk.store.server import ServerStore
 
 
 def create_context(args: argparse.Namespace) -> ServiceContext:
     """A new store whose first officer (--user) is its admin."""
+    passphrase = read_passphrase(args, confirm=True)
+    label = args.store.stem if isinstance(args.store, Path) else args.store.rsplit("/", 1)[-1]
+    problem = check_new_passphrase(passphrase, [officer_name(args), label])
+    if problem:
+        raise CliError(problem, EXIT_USAGE)
     try:
         if isinstance(args.store, str):  # a team server (an empty database)
-            store = team.create_team_store(args.store, officer_name(args),
-                                           read_passphrase(args, confirm=True))
+            store = team.create_team_store(args.store, officer_name(args), passphrase)
         else:
-            store = vault.create_store(args.store, officer_name(args),
-                                       read_passphrase(args, confirm=True))
+            store = vault.create_store(args.store, officer_name(args), passphrase)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     return begin_session(store, load_policy())
@@ -55,16 +62,34 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Damaged(Exception):
+    def __init__(self, report: CheckReport) -> None:
+        super().__init__("damaged")
+        self.report = report
+
+
 def _check(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    with ctx.store:
-        report = check_store(ctx.store)
+    """Check before the unlock writes anything: a damaged store gets no unlock event (a
+    write into a damaged file can only make it worse)."""
+
+    def first(store: Store) -> None:
+        found = check_store(store)
+        if not found.ok:
+            raise _Damaged(found)
+
+    try:
+        ctx = open_context(args, before_writing=first)
+        with ctx.store:
+            report = check_store(ctx.store)
+    except _Damaged as damaged:
+        report = damaged.report
 
     def text(v: dict[str, object]) -> str:
         counts = ", ".join(f"{k} {n}" for k, n in report.counts.items())
         return (f"{'OK' if report.ok else 'PROBLEM'}: {report.path}\n"
                 f"  SQLCipher {report.cipher_version}, schema {report.schema_revision}\n"
-                f"  integrity: {v['integrity']}\n  {counts}")
+                f"  integrity: {v['integrity']}\n  {counts}"
+                + ("" if report.ok else "\n  Nothing was written to the store."))
 
     emit(args, report.as_json(), text)
     return EXIT_OK if report.ok else EXIT_ERROR

@@ -25,11 +25,16 @@ def _push(args: argparse.Namespace) -> int:
             print(f"\r{table}: {done:,} rows", end="", file=sys.stderr, flush=True)
 
     with ctx.store as local:
+        # Checked before the copy, and nothing written to the local store after it: the
+        # copy must end where this workstation's record of the trail ends.
+        local_check = AuditService(ctx).verify()
+        if not local_check.ok:
+            raise CliError(f"The local store's audit trail does not verify ({local_check.problem}); "
+                           "nothing was pushed.")
         try:
             counts = team_copy.push_to_server(local, args.to, progress)
         except StoreError as exc:
             raise CliError(str(exc)) from exc
-        local_check = AuditService(ctx).verify()
     if not args.json:
         print(file=sys.stderr)
     # Verify as an officer would meet it: unlock the team store with the same passphrase

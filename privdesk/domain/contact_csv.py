@@ -1,78 +1,30 @@
-"""CSV for the register: decoding what spreadsheets and CRMs write, mapping their
-headers onto our columns, reading values, and neutralising formulas on the way out."""
+"""CSV for the register: reading what spreadsheets, CRMs and address books write
+(encoding, delimiter, quoted newlines, report footers, vCard), and neutralising formulas
+on the way out. Header meanings live in contact_headers, value readers in contact_values."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
 
-from privdesk.domain.identity import fold
+from privdesk.domain.contact_encoding import Detection, detect, label, read_as
+from privdesk.domain.contact_headers import (  # re-exported: the import's vocabulary
+    COLUMNS as COLUMNS,
+)
+from privdesk.domain.contact_headers import PARTS as PARTS
+from privdesk.domain.contact_headers import TARGETS as TARGETS
+from privdesk.domain.contact_headers import guess_mapping as guess_mapping
+from privdesk.domain.contact_headers import guess_target as guess_target
+from privdesk.domain.contact_headers import header_key as header_key
+from privdesk.domain.contact_values import parse_bool as parse_bool
+from privdesk.domain.contact_values import parse_date as parse_date
+from privdesk.domain.contact_vcard import is_vcard, read_vcards
 from privdesk.domain.spreadsheet import neutralise as neutralise  # re-exported
 from privdesk.domain.spreadsheet import unneutralise as unneutralise  # re-exported
 
-# Our own columns, in the template's order (documented in the README).
-COLUMNS = ("name", "email", "phone", "company", "location", "status", "source",
-           "first_contact", "customer_since", "ceased", "last_activity", "marketing_opt_out",
-           "notes")
-# Targets a CRM header can map to besides our columns; combined into name / location.
-PARTS = ("first_name", "last_name", "city", "region", "country")
-TARGETS = COLUMNS + PARTS
-
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("name", "full name", "fullname", "contact name", "contact", "display name",
-             "customer name", "person"),
-    "first_name": ("first name", "firstname", "given name", "forename", "first"),
-    "last_name": ("last name", "lastname", "surname", "family name", "last"),
-    "email": ("email", "e mail", "email address", "e mail address", "work email",
-              "primary email", "email 1", "business email", "mail"),
-    "phone": ("phone", "phone number", "telephone", "telephone number", "tel", "mobile",
-              "mobile phone", "mobile number", "work phone", "primary phone",
-              "business phone", "phone 1"),
-    "company": ("company", "company name", "organisation", "organization", "account",
-                "account name", "employer", "business name", "organisation name",
-                "organization name"),
-    "location": ("location", "address", "company location", "mailing address"),
-    "city": ("city", "town", "mailing city", "billing city", "town city"),
-    "region": ("county", "state", "region", "province", "mailing state"),
-    "country": ("country", "country region", "mailing country", "billing country"),
-    "status": ("status", "contact status", "lifecycle stage", "contact type"),
-    "source": ("source", "lead source", "original source", "contact source"),
-    "first_contact": ("first contact", "first contacted", "created", "create date",
-                      "created date", "date created", "created at"),
-    "customer_since": ("customer since", "became a customer date", "customer start"),
-    "ceased": ("ceased", "ceased on", "customer until", "churn date", "end date"),
-    "last_activity": ("last activity", "last activity date", "last contacted",
-                      "last contact", "last activity at"),
-    "marketing_opt_out": ("marketing opt out", "opt out", "opted out", "email opt out",
-                          "unsubscribed", "do not email", "marketing optout"),
-    "notes": ("notes", "note", "description", "comments", "comment"),
-}
-_LOOKUP = {alias.replace(" ", ""): target for target, aliases in _ALIASES.items()
-           for alias in aliases}
-_TRUE = {"1", "true", "yes", "y", "x", "opted out", "unsubscribed"}
-_FALSE = {"", "0", "false", "no", "n"}
-
-
-def header_key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold(header).replace("_", " "))
-
-
-def guess_target(header: str) -> str | None:
-    return _LOOKUP.get(header_key(header))
-
-
-def guess_mapping(headers: list[str]) -> dict[int, str]:
-    """Column index -> target, first header wins when two map to the same target."""
-    mapping: dict[int, str] = {}
-    for i, header in enumerate(headers):
-        target = guess_target(header)
-        if target is not None and target not in mapping.values():
-            mapping[i] = target
-    return mapping
+_FOOTER_WORDS = ("grand total", "copyright", "confidential information", "generated by",
+                 "salesforce.com", "all rights reserved", "total records", "records)")
 
 
 class CsvError(ValueError):
@@ -84,38 +36,53 @@ class CsvError(ValueError):
         self.reason = reason
 
 
-def _strict(data: bytes, encoding: str, label: str) -> str:
-    """Decode a file whose BOM promises an encoding: bytes that break the promise are a
-    clear error at their line, not a UnicodeDecodeError (nor silently replaced text)."""
+class EncodingUncertain(CsvError):
+    """More than one encoding reads the file plausibly, or every reading is garbled:
+    the officer must choose (CLI: --encoding)."""
+
+    def __init__(self, detection: Detection) -> None:
+        options = [r.encoding for r in detection.readings if r.marks == 0][:4]
+        if options:
+            reason = (f"The file's encoding is uncertain: it reads as {' or '.join(map(label, options))}. "
+                      f"Check the preview and choose one (command line: --encoding {options[0]}).")
+        else:
+            examples = next((r.examples for r in detection.readings if r.examples), ())
+            reason = ("The file's text looks garbled in every encoding tried"
+                      + (f" (e.g. {', '.join(examples[:3])})" if examples else "")
+                      + ": save it again as UTF-8, or name its encoding with --encoding.")
+        super().__init__(1, reason)
+        self.detection = detection
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
-        raise CsvError(line, f"The file starts with a {label} marker but is not valid "
-                             f"{label} here ({exc.reason}); save it again as UTF-8") from exc
+        raise CsvError(line, f"The file starts with a {name} marker but is not valid "
+                             f"{name} here ({exc.reason}); save it again as UTF-8") from exc
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was in: UTF-8 (BOM or not), UTF-16 (BOM, or the
-    telltale zero bytes of ASCII text), else Windows-1252 (Excel's "CSV" on Windows).
-    Raises CsvError when a BOM's encoding does not fit the bytes after it."""
-    if data.startswith(codecs.BOM_UTF8):
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The text and the encoding it was read in. With `encoding`, that one (refused if
+    the text it gives looks garbled); else detected. Raises CsvError (EncodingUncertain
+    when the officer has to choose)."""
+    if data.startswith(b"\xef\xbb\xbf") and encoding in (None, "utf-8", "utf-8-sig"):
         return _strict(data[3:], "utf-8", "UTF-8"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and encoding in (None, "utf-16"):
         return _strict(data, "utf-16", "UTF-16"), "utf-16"
-    sample = data[:2000]
-    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
-        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
-    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
-        return data.decode("utf-16-be", errors="replace"), "utf-16-be"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 maps those rather than failing.
-        try:
-            return data.decode("cp1252"), "windows-1252"
-        except UnicodeDecodeError:
-            return data.decode("latin-1"), "latin-1"
+    if encoding is not None:
+        reading = read_as(data, encoding)
+        if reading is None:
+            raise CsvError(1, f"The file is not valid {label(encoding)}: choose another encoding")
+        if reading.marks:
+            raise CsvError(1, f"Read as {label(encoding)} the text looks garbled "
+                              f"({', '.join(reading.examples[:3])}): choose another encoding")
+        return reading.text, encoding
+    detection = detect(data)
+    if detection.chosen is None:
+        raise EncodingUncertain(detection)
+    return detection.chosen.text, detection.chosen.encoding
 
 
 @dataclass(frozen=True)
@@ -123,66 +90,87 @@ class CsvTable:
     encoding: str
     headers: list[str]
     rows: list[tuple[int, list[str]]]  # (line number of the record's start, cells)
+    notes: tuple[str, ...] = field(default=())  # footer / blank lines, said once
+    kind: str = "csv"  # or "vcard"
 
 
-def parse_table(data: bytes) -> CsvTable:
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the header line (comma, semicolon or tab), counted outside
+    quotes. Only the delimiter is sniffed: csv.Sniffer also guesses quoting and gets
+    doublequote wrong when a quoted cell holds "" and a comma, which splits rows."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for ch in text[:20_000]:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted:
+            if ch in counts:
+                counts[ch] += 1
+            elif ch == "\n":
+                break
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _footer(rows: list[tuple[int, list[str]]], blank_lines: list[int]) -> int:
+    """How many trailing rows are a report footer ("Grand Totals", copyright...)."""
+    n = len(rows)
+    while n and sum(1 for c in rows[n - 1][1] if c.strip()) <= 1:
+        n -= 1
+    tail = rows[n:]
+    if not tail:
+        return 0
+    text = " ".join(c for _line, cells in tail for c in cells).lower()
+    after_blank = bool(rows[:n]) and any(b > rows[n - 1][0] for b in blank_lines)
+    if after_blank or any(w in text for w in _FOOTER_WORDS):
+        return len(tail)
+    return 0
+
+
+def parse_table(data: bytes, encoding: str | None = None) -> CsvTable:
     """The header and the non-blank rows. Raises CsvError (never another error) when the
-    bytes cannot be read as CSV: a broken BOM encoding, a cell over csv's size limit."""
-    content, encoding = decode(data)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            content[:5000], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(content, newline=""), dialect)
+    bytes cannot be read: an uncertain encoding, a broken BOM, a cell over csv's limit."""
+    content, encoding = decode(data, encoding)
+    return parse_text(content, encoding)
+
+
+def parse_text(content: str, encoding: str) -> CsvTable:
+    """parse_table for text already decoded (a preview of a reading in doubt)."""
+    if is_vcard(content):
+        try:
+            card_headers, cards = read_vcards(content)
+        except ValueError as exc:
+            raise CsvError(1, str(exc)) from exc
+        return CsvTable(encoding, card_headers, cards, (), "vcard")
+    reader = csv.reader(io.StringIO(content, newline=""), csv.excel,
+                        delimiter=sniff_delimiter(content))
     headers: list[str] = []
     rows: list[tuple[int, list[str]]] = []
+    blank_lines: list[int] = []
     start = 1
     try:
         for cells in reader:
             if not headers:
-                headers = [h.strip() for h in cells]
+                headers = [h.strip().lstrip("\ufeff") for h in cells]
             elif any(c.strip() for c in cells):
                 rows.append((start, cells))
+            else:
+                blank_lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:  # e.g. a 1 MB cell: "field larger than field limit"
         limit = csv.field_size_limit()
         reason = (f"a cell is longer than {limit:,} characters (often an unclosed quote)"
                   if "field limit" in str(exc) else f"not readable as CSV ({exc})")
         raise CsvError(start, reason) from exc
-    return CsvTable(encoding, headers, rows)
-
-
-def parse_bool(value: str) -> bool | None:
-    """True/False, or None when the text is not a yes/no."""
-    v = fold(value)
-    if v in _TRUE:
-        return True
-    if v in _FALSE:
-        return False
-    return None
-
-
-def parse_date(value: str) -> date | None:
-    """An ISO 8601 date (a date-time's date part is accepted); raises ValueError."""
-    v = value.strip()
-    if not v:
-        return None
-    try:
-        return date.fromisoformat(v)
-    except ValueError:
-        return datetime.fromisoformat(v.replace("Z", "+00:00")).date()
-
-
-_STATUS_WORDS = {
-    "enquirer": "enquirer", "enquiry": "enquirer", "lead": "enquirer", "prospect": "enquirer",
-    "customer": "customer", "client": "customer", "current customer": "customer",
-    "former customer": "former_customer", "former_customer": "former_customer",
-    "former client": "former_customer", "ex customer": "former_customer",
-    "past customer": "former_customer", "churned": "former_customer",
-}
-
-
-def parse_status(value: str) -> str | None:
-    """Our status key for what a file says ("Former customer", "Lead"...), or None."""
-    return _STATUS_WORDS.get(fold(value).replace("-", " "))
+    notes: list[str] = []
+    footer = _footer(rows, blank_lines)
+    if footer:
+        first, last = rows[-footer][0], rows[-1][0]
+        sample = next((c for c in rows[-footer][1] if c.strip()), "")[:60]
+        notes.append(f"Lines {first}–{last} look like a report footer ({sample!r}…): "
+                     "not imported.")
+        del rows[-footer:]
+    inner = [b for b in blank_lines if rows and b < rows[-1][0]]
+    if inner:
+        notes.append(f"{len(inner):,} blank line{'s' if len(inner) != 1 else ''} skipped.")
+    return CsvTable(encoding, headers, rows, tuple(notes))

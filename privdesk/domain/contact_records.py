@@ -140,6 +140,7 @@ class ContactDetail:
     disclosures: tuple[DisclosureRecord, ...] = ()
     history: tuple[ChangeRecord, ...] = ()
     request_ids: tuple[int, ...] = ()
+    request_refs: tuple[str, ...] = ()  # the same requests' references, in the same order
 
 
 @dataclass(frozen=True)

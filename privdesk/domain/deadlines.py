@@ -30,6 +30,8 @@ from typing import Any
 import holidays
 from dateutil.relativedelta import relativedelta
 
+from privdesk.domain.dates import day_date, month_name
+
 STANDARD_MONTHS = 1
 EXTENDED_MONTHS = 3
 
@@ -51,8 +53,8 @@ class DeadlineError(ValueError):
 
 
 def fmt(d: date) -> str:
-    """The way officers read a date: Mon 2 Mar 2026."""
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    """The way officers read a date: Mon 2 Mar 2026 (the one en-GB formatter)."""
+    return day_date(d)
 
 
 def add_months(start: date, months: int) -> date:
@@ -214,7 +216,8 @@ def _compute_due(facts: ClockFacts, calendar: WorkingDays, months: int | None) -
     base = add_months(start, months)
     plural = "month" if months == 1 else "months"
     reason = " (extended)" if months == EXTENDED_MONTHS and facts.extended_on else ""
-    clamp = (f"; {start.day} {base:%b} does not exist, so the last day of the month"
+    gone = f"{start.day} {month_name(base.month, short=True)}"
+    clamp = (f"; {gone} does not exist, so the last day of the month"
              if base.day != start.day else "")
     lines.append(f"+ {months} calendar {plural}{reason} -> {fmt(base)}{clamp}.")
 

@@ -9,6 +9,7 @@ import unicodedata
 from functools import lru_cache
 
 import phonenumbers
+from anyascii import anyascii
 
 _SPACES = re.compile(r"\s+")
 _PHONE_CHARS = re.compile(r"^[\d\s+().\-/]+$")
@@ -64,11 +65,91 @@ def phone_search_forms(phone: str | None, region: str = "GB") -> list[str]:
     if parsed is None:
         digits = re.sub(r"\D", "", phone or "")
         return [digits] if digits else []
-    national = re.sub(
-        r"\D", "", phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-    )
+    return phone_forms_of(parsed)
+
+
+def phone_forms_of(parsed: phonenumbers.PhoneNumber) -> list[str]:
+    """phone_search_forms of a number already parsed (an import parses each once)."""
+    nsn = phonenumbers.national_significant_number(parsed)
+    prefix = _national_prefix(parsed.country_code or 0)
+    if prefix is None:
+        national = re.sub(r"\D", "", phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+    else:
+        national = prefix + nsn
     international = f"{parsed.country_code}{parsed.national_number}"
     return list(dict.fromkeys([national, international]))
+
+
+# Countries whose national format is always trunk prefix + significant number (their
+# NATIONAL formatting is the slowest part of building search text). Others are
+# formatted by phonenumbers.
+_SIMPLE_TRUNK = {44: "0", 353: "0", 49: "0", 33: "0", 31: "0", 32: "0", 41: "0", 43: "0",
+                 46: "0", 48: "", 420: "", 421: "0", 45: "", 47: "", 358: "0", 354: "",
+                 34: "", 351: "", 30: "", 36: "06", 90: "0", 81: "0", 61: "0",
+                 64: "0", 27: "0", 971: "0", 65: ""}
+
+
+def _national_prefix(country_code: int) -> str | None:
+    return _SIMPLE_TRUNK.get(country_code)
+
+
+class _LatinTable(dict[int, str]):
+    """str.translate table folding Latin letters that do not decompose (ł ø þ ð æ œ đ ı)
+    and typographic apostrophes/hyphens to ASCII with anyascii, built as characters
+    are met. Every other script is left alone: anyascii would romanise 山田 as
+    "shantian", which nobody types."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        name = unicodedata.name(ch, "")
+        if code < 128 or not (name.startswith("LATIN") or code in _PUNCT):
+            value = ch
+        else:
+            value = anyascii(ch).lower() or ch
+        self[code] = value
+        return value
+
+
+_PUNCT = {0x2018, 0x2019, 0x201B, 0x02BC, 0x02B9, 0x2032, 0x00B4, 0x0060, 0x2010, 0x2011,
+          0x2012, 0x2013, 0x2014, 0x2212}
+_LATIN = _LatinTable()
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+CJK_PAD = "~"  # pads a 1-2 character CJK query to a trigram ("太郎~")
+
+
+def search_fold(text: str | None) -> str:
+    """How search compares text: fold(), Latin letters to ASCII, apostrophes dropped
+    (O'Connor, O’Connor -> oconnor), hyphens as spaces (Smith-Jones -> smith jones)."""
+    latin = fold(text).translate(_LATIN)
+    return " ".join(latin.replace("'", "").replace("-", " ").split())
+
+
+def is_cjk(word: str) -> bool:
+    return bool(_CJK_RUN.fullmatch(word))
+
+
+def cjk_token(word: str) -> str:
+    """A 1-2 character CJK word as the padded trigram the index holds for it."""
+    return word + CJK_PAD * (3 - len(word))
+
+
+def _search_forms(folded: str, raw: str | None = None) -> str:
+    """Every form of a folded name or company that a search should find: as typed,
+    joined (oconnor, smithjones), spaced (o connor), German ue/oe/ae spellings, and
+    each CJK character and pair padded to a trigram (so 太郎 finds 山田 太郎)."""
+    if not folded:
+        return ""
+    latin = folded.translate(_LATIN)
+    forms = [search_fold(folded), " ".join(latin.replace("'", "").replace("-", "").split()),
+             " ".join(latin.replace("'", " ").replace("-", " ").split())]
+    if raw and raw.translate(_GERMAN) != raw:
+        forms.append(search_fold(raw.translate(_GERMAN)))
+    for run in _CJK_RUN.findall(latin):
+        forms += [cjk_token(ch) for ch in run]
+        forms += [cjk_token(run[i:i + 2]) for i in range(len(run) - 1)]
+    return " ".join(dict.fromkeys(f for f in forms if f))
 
 
 def search_text(
@@ -77,13 +158,16 @@ def search_text(
 ) -> str:
     """The folded text the FTS5 trigram index holds for one contact."""
     return join_search_parts(fold(name), normalise_email(email),
-                             phone_search_forms(phone, region), fold(company))
+                             phone_search_forms(phone, region), fold(company),
+                             raw_name=name, raw_company=company)
 
 
 def join_search_parts(folded_name: str, email: str | None, phone_forms: list[str],
-                      folded_company: str) -> str:
+                      folded_company: str, raw_name: str | None = None,
+                      raw_company: str | None = None) -> str:
     """search_text from parts already normalised (bulk loaders that know them)."""
-    parts = [folded_name, email or "", *phone_forms, folded_company]
+    parts = [_search_forms(folded_name, raw_name), email or "", *phone_forms,
+             _search_forms(folded_company, raw_company)]
     return " | ".join(p for p in parts if p)
 
 
@@ -103,7 +187,7 @@ def search_query(text: str, region: str = "GB") -> str:
             if digits.startswith("44"):
                 return "0" + digits[2:]
         return digits
-    return fold(raw)
+    return search_fold(raw)
 
 
 def name_similarity(a: str | None, b: str | None) -> float:

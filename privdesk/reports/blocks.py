@@ -36,7 +36,21 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequen
     """A table whose every cell is an escaped Paragraph, so long values wrap; rows taller
     than a page split across pages rather than failing the build."""
     data: list[list[Flowable]] = [[p(h, styles.cell_head) for h in header]]
-    data += [[p(cell, styles.cell) for cell in row] for row in rows]
+    # Escaped and face-picked once per distinct value: a pack repeats dates, kinds and
+    # officers on every row. The memo lives only as long as this call.
+    seen: dict[str, str] = {}
+
+    def cell(value: object) -> Flowable:
+        if isinstance(value, Flowable):
+            return value
+        if not isinstance(value, str):
+            return Paragraph(markup(value), styles.cell)
+        text = seen.get(value)
+        if text is None:
+            text = seen[value] = markup(value)
+        return Paragraph(text, styles.cell)
+
+    data += [[cell(value) for value in row] for row in rows]
     table = Table(data, colWidths=[w * TEXT_W for w in widths], repeatRows=1, splitInRow=1)
     commands: list[tuple[object, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),

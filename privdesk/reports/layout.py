@@ -33,6 +33,44 @@ PAGE_W, PAGE_H = A4
 TEXT_W = PAGE_W - 2 * MARGIN_X
 
 
+class PageRefs:
+    """Page numbers in a contents table, in one pass: `mark(key)` records the page a part
+    starts on; `slot(key)` is an empty box in the table where that number is drawn when
+    the document is saved (the canvas keeps every page until then anyway)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, int] = {}
+        self.slots: list[tuple[int, float, float, str]] = []  # page, right x, baseline y, key
+
+    def mark(self, key: str) -> Flowable:
+        return _Mark(self, key)
+
+    def slot(self, key: str, width: float, size: float = 8.5) -> Flowable:
+        return _Slot(self, key, width, size)
+
+
+class _Mark(Flowable):  # type: ignore[misc]
+    def __init__(self, refs: PageRefs, key: str) -> None:
+        super().__init__()
+        self.refs, self.key, self.width, self.height = refs, key, 0, 0
+
+    def draw(self) -> None:
+        self.refs.pages.setdefault(self.key, self.canv.getPageNumber())
+
+
+class _Slot(Flowable):  # type: ignore[misc]
+    def __init__(self, refs: PageRefs, key: str, width: float, size: float) -> None:
+        super().__init__()
+        self.refs, self.key, self.width, self.height, self.size = refs, key, width, size, size
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return min(self.width, avail_w), self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(self.width, 1)
+        self.refs.slots.append((self.canv.getPageNumber(), x, y, self.key))
+
+
 @dataclass(frozen=True)
 class DocMeta:
     """What the page furniture shows; none of it is the person's personal data."""
@@ -41,6 +79,7 @@ class DocMeta:
     title: str
     controller: str
     footer_note: str = ""
+    refs: PageRefs | None = None  # page numbers to fill in (a pack's contents)
 
 
 @dataclass(frozen=True)
@@ -120,6 +159,13 @@ def _numbered_canvas(meta: DocMeta, counter: list[int]) -> type[canvas.Canvas]:
             self.drawString(MARGIN_X, bottom, meta.footer_note)
             self.drawRightString(PAGE_W - MARGIN_X, bottom,
                                  f"Page {self._pageNumber} of {total}")
+            refs = meta.refs
+            if refs is not None:
+                self.setFont(BODY, 8.5)
+                self.setFillColor(INK)
+                for page, x, y, key in refs.slots:
+                    if page == self._pageNumber and key in refs.pages:
+                        self.drawRightString(x, y, str(refs.pages[key]))
             self.restoreState()
 
     return NumberedCanvas

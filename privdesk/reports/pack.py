@@ -7,7 +7,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
 from privdesk.reports.blocks import grid, letterhead, p, sign_off
-from privdesk.reports.layout import DocMeta, RenderedPdf, Styles, make_styles, render
+from privdesk.reports.layout import (
+    TEXT_W,
+    DocMeta,
+    PageRefs,
+    RenderedPdf,
+    Styles,
+    make_styles,
+    render,
+)
 from privdesk.reports.pack_model import PackInput, PackTable
 from privdesk.reports.supplementary import HEADING as SUPPLEMENTARY_HEADING
 from privdesk.reports.supplementary import supplementary
@@ -64,24 +72,28 @@ def _cover(pack: PackInput, styles: Styles) -> list[Flowable]:
     return out
 
 
-def _contents(pack: PackInput, styles: Styles) -> list[Flowable]:
-    rows: list[tuple[str, str]] = [("Part 1", "Cover letter")]
-    for t in pack.tables:
+def _contents(pack: PackInput, styles: Styles, refs: PageRefs) -> list[Flowable]:
+    """The contents with the page each part starts on (filled in when the PDF is saved)."""
+    page_w = 0.10 * TEXT_W - 8  # the page column, less the cell padding
+    rows: list[tuple[object, ...]] = [("Part 1", "Cover letter", refs.slot("cover", page_w))]
+    for i, t in enumerate(pack.tables):
         n = len(t.rows)
         unit = "entry" if n == 1 else "entries"
-        rows.append(("Part 2", f"{t.title} ({n} {unit})"))
+        rows.append(("Part 2", f"{t.title} ({n} {unit})", refs.slot(f"table{i}", page_w)))
     rows.append(("Part 3", "Supplementary information: purposes and legal bases, categories, "
                            "recipients and transfers, retention, source, your rights and the "
-                           "ICO, automated decision-making"))
+                           "ICO, automated decision-making", refs.slot("supplementary", page_w)))
     if pack.include_schedule and pack.redactions:
         n = len(pack.redactions)
-        rows.append(("Schedule", f"Redaction log ({n} {'entry' if n == 1 else 'entries'})"))
-    return [p(CONTENTS_HEADING, styles.h1), grid(["Part", "Contents"], rows, (0.18, 0.82), styles),
+        rows.append(("Schedule", f"Redaction log ({n} {'entry' if n == 1 else 'entries'})",
+                     refs.slot("schedule", page_w)))
+    return [p(CONTENTS_HEADING, styles.h1),
+            grid(["Part", "Contents", "Page"], rows, (0.16, 0.74, 0.10), styles),
             Spacer(1, 4 * mm)]
 
 
-def _table(t: PackTable, styles: Styles) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(40 * mm), p(t.title, styles.h2)]
+def _table(t: PackTable, styles: Styles, mark: Flowable) -> list[Flowable]:
+    out: list[Flowable] = [CondPageBreak(40 * mm), mark, p(t.title, styles.h2)]
     if t.intro:
         out.append(p(t.intro, styles.small))
     if t.rows:
@@ -91,11 +103,11 @@ def _table(t: PackTable, styles: Styles) -> list[Flowable]:
     return out
 
 
-def _schedule(pack: PackInput, styles: Styles) -> list[Flowable]:
+def _schedule(pack: PackInput, styles: Styles, mark: Flowable) -> list[Flowable]:
     rows = [(str(i), r.item, "Withheld entirely" if r.action == "exclude" else "Redacted",
              r.reason, r.officer, short_date(r.at.date()))
             for i, r in enumerate(pack.redactions, start=1)]
-    return [PageBreak(), p(SCHEDULE_HEADING, styles.h1),
+    return [PageBreak(), mark, p(SCHEDULE_HEADING, styles.h1),
             p("Information withheld from this pack to protect other people's personal data "
               "(UK GDPR Article 15(4); Data Protection Act 2018, Schedule 2, paragraph 16) or "
               "under another exemption, with the reason for each decision.", styles.small),
@@ -105,16 +117,17 @@ def _schedule(pack: PackInput, styles: Styles) -> list[Flowable]:
 
 def build_pack(pack: PackInput) -> RenderedPdf:
     styles = make_styles()
-    story: list[Flowable] = _cover(pack, styles)
-    story += [PageBreak(), *_contents(pack, styles), p(DATA_HEADING, styles.h1)]
-    for t in pack.tables:
-        story += _table(t, styles)
-    story += [PageBreak(), *supplementary(pack, styles)]
+    refs = PageRefs()
+    story: list[Flowable] = [refs.mark("cover"), *_cover(pack, styles)]
+    story += [PageBreak(), *_contents(pack, styles, refs), p(DATA_HEADING, styles.h1)]
+    for i, t in enumerate(pack.tables):
+        story += _table(t, styles, refs.mark(f"table{i}"))
+    story += [PageBreak(), refs.mark("supplementary"), *supplementary(pack, styles)]
     if pack.include_schedule and pack.redactions:
-        story += _schedule(pack, styles)
+        story += _schedule(pack, styles, refs.mark("schedule"))
     c = pack.policy.controller
     meta = DocMeta(pack.reference, TITLE, c.name,
-                   f"{c.name} · ICO registration {c.ico_registration}")
+                   f"{c.name} · ICO registration {c.ico_registration}", refs)
     return render(story, meta)
 
 

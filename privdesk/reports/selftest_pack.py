@@ -19,6 +19,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from privdesk.domain.dates import short_date
+
 NAVY = colors.HexColor("#17324d")
 LIGHT_BLUE = colors.HexColor("#7fb3e6")
 
@@ -44,7 +46,8 @@ def build_selftest_pack(controller: str, rows: Sequence[tuple[str, str]],
         Paragraph("privdesk self-test pack", title),
         Paragraph(f"Data controller: <b>{escape(controller)}</b>", body),
         Paragraph(
-            f"Built by privdesk {escape(version)} on {generated:%d %b %Y at %H:%M} UTC to check "
+            f"Built by privdesk {escape(version)} on {short_date(generated)} at {generated:%H:%M} UTC "
+            "to check "
             "that this installation can write, read and report on an encrypted store. "
             "It contains test data only.", body),
         Spacer(1, 6 * mm),

@@ -11,6 +11,7 @@ from privdesk.reports.pack_model import PackInput
 from privdesk.reports.text import markup
 
 HEADING = "Part 3. Supplementary information (UK GDPR Article 15)"
+TRANSFERS_HEADING = "Transfers outside the UK, and their safeguards"
 
 RIGHT_TITLES = {
     "access": "Access", "rectification": "Rectification", "erasure": "Erasure",
@@ -26,7 +27,7 @@ def supplementary(pack: PackInput, styles: Styles) -> list[Flowable]:
     out.append(p("Purposes and legal bases", styles.h2))
     out.append(grid(["Purpose", "Legal basis", "Your choice"],
                     [(x.description, x.legal_basis, x.opt_out or "") for x in policy.purposes],
-                    (0.46, 0.30, 0.24), styles))
+                    (0.40, 0.26, 0.34), styles))  # an email address fits its cell whole
 
     out.append(p("Categories of personal data", styles.h2))
     out += bullets([f"{c.label}: {', '.join(c.items)}" for c in policy.categories], styles)
@@ -40,10 +41,16 @@ def supplementary(pack: PackInput, styles: Styles) -> list[Flowable]:
                     [(r.name, r.category, r.country or "—")
                      for r in policy.recipients], (0.56, 0.22, 0.22), styles))
 
-    out.append(p("Transfers outside the UK and EEA, and their safeguards", styles.h2))
-    out.append(grid(["Destination", "Safeguard"],
-                    [(t.destination, t.safeguard) for t in policy.transfers], (0.45, 0.55),
-                    styles))
+    out.append(p(TRANSFERS_HEADING, styles.h2))
+    abroad = policy.transfers_abroad()
+    if abroad:
+        out.append(p("Each recipient outside the UK, and the safeguard that protects your data "
+                     "when it is sent there (UK GDPR Chapter V):", styles.body))
+        out.append(grid(["Recipient", "Country", "Safeguard"],
+                        [(r.name, r.country or "—", t.safeguard) for r, t in abroad],
+                        (0.30, 0.16, 0.54), styles))
+    else:
+        out.append(p("We do not send your personal data outside the UK.", styles.body))
 
     out.append(p("Retention period and criteria", styles.h2))
     out += bullets([r.description for r in policy.retention], styles)

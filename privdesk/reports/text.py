@@ -12,10 +12,12 @@ name with U+202E is printed in the order it was typed (the control itself is dro
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from datetime import date
 from xml.sax.saxutils import escape
 
+from privdesk.domain import dates
 from privdesk.reports.fonts import Coverage, register_fonts
 
 REDACTED = "[redacted]"
@@ -59,19 +61,43 @@ def _face_runs(text: str, coverage: Coverage) -> list[tuple[str | None, str]]:
 
 def markup(value: object) -> str:
     """Safe Paragraph markup for one untrusted value."""
+    if value is None:
+        return ""
+    return _markup(value if isinstance(value, str) else str(value))
+
+
+# Control characters in plain ASCII text: dropped, except tab (a space) and line breaks.
+_ASCII_CONTROLS = {c: None for c in (*range(0x20), 0x7F)} | {0x09: " ", 0x0A: "\n",
+                                                               0x0D: "\n"}
+
+
+def _markup(text: str) -> str:
+    """Plain ASCII, most of any register, skips the per-character face lookup: the body
+    face draws every printable ASCII character. (Not cached across calls: a cache here
+    would keep people's data in memory after the pack is done; blocks.grid memoises
+    within one table instead.)"""
+    if text.isascii() and _body_has_ascii():
+        plain = text.replace("\r\n", "\n").translate(_ASCII_CONTROLS)
+        return escape(plain).replace("\n", "<br/>")
     coverage = register_fonts()
     parts = []
-    for face, run in _face_runs(clean(value), coverage):
+    for face, run in _face_runs(clean(text), coverage):
         escaped = escape(run).replace("\n", "<br/>")
         parts.append(f'<font name="{face}">{escaped}</font>' if face else escaped)
     return "".join(parts)
 
 
+@functools.cache
+def _body_has_ascii() -> bool:
+    body = register_fonts().body
+    return all(code in body for code in range(0x20, 0x7F))
+
+
 def long_date(value: date | None) -> str:
     """24 November 2026, the form a UK letter uses."""
-    return f"{value.day} {value.strftime('%B %Y')}" if value else ""
+    return dates.long_date(value)
 
 
 def short_date(value: date | None) -> str:
     """24 Nov 2026, for table cells."""
-    return f"{value.day} {value.strftime('%b %Y')}" if value else ""
+    return dates.short_date(value)

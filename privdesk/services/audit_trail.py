@@ -7,17 +7,21 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from privdesk.domain.spreadsheet import neutralise
 from privdesk.services.audit import AuditCheck, AuditLog
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
-from privdesk.store.keyslots import write_atomic
-from privdesk.store.models import AuditEvent
+from privdesk.store.atomic import write_atomic
+from privdesk.store.keyring import KeyRing
+from privdesk.store.models import AuditEvent, Contact, Officer, Request
 
 MAX_ROWS = 50_000
+TAMPER = "audit.tamper"  # what an unlock found wrong with the trail or the roles
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class AuditRow:
     target_id: str | None
     outcome: str
     detail: str
+    target_name: str = ""  # the request's reference, the officer's or contact's name
 
     def as_json(self) -> dict[str, object]:
         return {"id": self.id, "at": self.at.isoformat(), "officer": self.officer,
@@ -67,8 +72,12 @@ class AuditService:
         if flt.until:
             q = q.where(AuditEvent.at < datetime.combine(flt.until + timedelta(days=1), time()))
         with self._ctx.store.session() as s:
+            events = list(s.scalars(q))
+            names = _target_names(s, events)
             return [AuditRow(e.id, e.at, e.officer, e.action, e.target_type, e.target_id,
-                             e.outcome, e.detail) for e in s.scalars(q)]
+                             e.outcome, e.detail,
+                             names.get((e.target_type or "", e.target_id or ""), ""))
+                    for e in events]
 
     def officers(self) -> list[str]:
         with self._ctx.store.session() as s:
@@ -79,8 +88,20 @@ class AuditService:
             return sorted(s.scalars(select(AuditEvent.action).distinct()))
 
     def verify(self) -> AuditCheck:
+        """The chain, each event's signature against the signed roster, and what earlier
+        unlocks found (a trail cut short is recorded by the next unlock that sees it)."""
+        keyring = self._ctx.store.keyring
+        roster = keyring.roster if isinstance(keyring, KeyRing) else None
         with self._ctx.store.session() as s:
-            return AuditLog.verify(s)
+            check = AuditLog.verify(s, roster)
+            found = s.execute(select(AuditEvent.id, AuditEvent.at, AuditEvent.detail).where(
+                AuditEvent.action == TAMPER).order_by(AuditEvent.id).limit(20)).all()
+        if check.ok and found:
+            first = found[0]
+            return AuditCheck(False, check.checked, first.id,
+                              f"the unlock on {first.at:%Y-%m-%d %H:%M} found: {first.detail}"
+                              + (f" (and {len(found) - 1} more finding(s))" if len(found) > 1 else ""))
+        return check
 
     def export_csv(self, out: Path, flt: AuditFilter = AuditFilter()) -> int:  # noqa: B008
         """Write the filtered trail as CSV (admins only); returns the number of rows."""
@@ -97,3 +118,25 @@ class AuditService:
         with self._ctx.store.session() as s:
             self._ctx.record(s, "audit.export", "audit", None, detail=f"{len(rows)} events")
         return len(rows)
+
+
+_NAMED: dict[str, tuple[Any, Any]] = {
+    "request": (Request, Request.reference), "officer": (Officer, Officer.name),
+    "contact": (Contact, Contact.name)}
+
+
+def _target_names(s: Session, events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """What each event's record is called now: one query per kind of record. An erased
+    contact or removed officer has no name left, and shows by number."""
+    names: dict[tuple[str, str], str] = {}
+    for kind, (model, column) in _NAMED.items():
+        ids = {int(e.target_id) for e in events
+               if e.target_type == kind and e.target_id and e.target_id.isdigit()}
+        for chunk in _chunks(sorted(ids), 500):
+            for rid, name in s.execute(select(model.id, column).where(model.id.in_(chunk))):
+                names[(kind, str(rid))] = " ".join(str(name).split())[:80]
+    return names
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

@@ -1,9 +1,16 @@
 """Backups of the open store: on demand, daily (checked at unlock), and on exit; kept
-7 daily, 4 weekly and 12 monthly (settings). Restore is in `restore_backup`."""
+7 daily, 4 weekly and 12 monthly (settings). Restore is in `restore_backup`.
+
+A backup is named ``<store>-<id>-YYYYMMDD-HHMMSS.privdesk`` where <id> starts the store's
+own id (from its key file), and rotation only ever deletes backups whose key file copy
+carries the same full id: two stores with one file name (clientA/register.privdesk and
+clientB/register.privdesk, or two demo stores) never rotate each other's backups away.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,18 +18,21 @@ from pathlib import Path
 
 from privdesk.domain.backups import backups_to_keep
 from privdesk.paths import app_paths
-from privdesk.services.audit import AuditLog
+from privdesk.services import audit_anchor as anchor
+from privdesk.services.audit import MAX_FIELD, AuditLog
 from privdesk.services.authz import Permission, PermissionDenied, allowed
 from privdesk.services.context import ServiceContext, utc_now
+from privdesk.services.session import record_versions, sync_roles
 from privdesk.services.settings import SettingsService
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
 from privdesk.store.backup import BackupError, make_backup, restore
-from privdesk.store.engine import Store
-from privdesk.store.errors import DamagedStoreError, UnlockError
-from privdesk.store.models import Officer
+from privdesk.store.engine import StoreKey, check_file
+from privdesk.store.errors import DamagedStoreError, StoreError, UnlockError
 
 STAMP = "%Y%m%d-%H%M%S"
+ID_IN_NAME = 8  # hex digits of the store id shown in a backup's name
+NAME = re.compile(r"^(?P<stem>.*)-(?P<id>[0-9a-f]{8}|unsigned)-(?P<stamp>\d{8}-\d{6})\.privdesk$")
 DAILY_EVERY = timedelta(days=1)
 
 
@@ -48,19 +58,27 @@ class BackupService:
         chosen = self._settings.get("backup.folder")
         return Path(chosen) if chosen else self._default
 
-    def _prefix(self) -> str:
-        return self._ctx.store.path.name.removesuffix(".privdesk") + "-"
+    def _store_id(self) -> str:
+        keyring = self._ctx.store.keyring
+        return keyring.store_id if isinstance(keyring, vault.KeyRing) else ""
+
+    def _name(self, when: datetime) -> str:
+        stem = self._ctx.store.path.name.removesuffix(".privdesk")
+        sid = self._store_id()[:ID_IN_NAME] or "unsigned"
+        return f"{stem}-{sid}-{when.strftime(STAMP)}.privdesk"
 
     def backups(self) -> list[BackupInfo]:
-        """This store's rotated backups, newest first."""
+        """This store's rotated backups (by its id, not its name), newest first."""
         found = []
-        folder, prefix = self.folder(), self._prefix()
-        if folder.is_dir():
-            for p in folder.glob(f"{prefix}*.privdesk"):
-                try:
-                    at = datetime.strptime(p.name[len(prefix):-len(".privdesk")], STAMP)
-                except ValueError:
+        folder, store_id = self.folder(), self._store_id()
+        if folder.is_dir() and store_id:
+            for p in folder.glob(f"*-{store_id[:ID_IN_NAME]}-*.privdesk"):
+                match = NAME.match(p.name)
+                if match is None or match["id"] != store_id[:ID_IN_NAME]:
                     continue
+                if _backup_store_id(p) != store_id:
+                    continue  # another store's, or unreadable: never ours to delete
+                at = datetime.strptime(match["stamp"], STAMP)
                 found.append(BackupInfo(p, at, p.stat().st_size))
         return sorted(found, key=lambda b: b.at, reverse=True)
 
@@ -78,8 +96,7 @@ class BackupService:
 
     def backup_now(self, reason: str = "on demand", automatic: bool = False) -> BackupInfo:
         """A new dated backup in the backup folder, then the rotation."""
-        name = f"{self._prefix()}{datetime.now().strftime(STAMP)}.privdesk"
-        info = self.backup_to(self.folder() / name, reason, automatic)
+        info = self.backup_to(self.folder() / self._name(datetime.now()), reason, automatic)
         self.prune()
         return info
 
@@ -114,37 +131,80 @@ class RestoreResult:
     replaced_kept_as: Path | None
 
 
+def _backup_store_id(backup: Path) -> str:
+    try:
+        slot_file = ks.read_slot_file(ks.sidecar_path(backup))
+    except StoreError:
+        return ""
+    return slot_file.store_id if slot_file is not None else ""
+
+
 def restore_backup(backup: Path, store_path: Path, officer: str,
                    passphrase: str) -> RestoreResult:
-    """Verify the backup opens with the officer's slot and is sound, that the officer is
-    an admin in it, then replace the store (kept aside), and audit it in the result."""
+    """Check the officer's role in the *live* store (signed roster of the live key file),
+    open the backup with the live key (or, after a rotation, the backup's own key file),
+    check it is sound, then replace the store (kept aside) keeping the live key file, and
+    audit it. With no live store at all, the backup's own roster decides."""
+    live_key, live_ring = _live_keys(store_path, officer, passphrase)
+    ring = live_ring
+    if live_ring is not None and not allowed(live_ring.info.role, Permission.RESTORE):
+        _audit_denial(store_path, officer, passphrase, live_ring.info.role)
+        raise PermissionDenied(live_ring.info.role, Permission.RESTORE)
     try:
-        key, keyring = vault.unlock_key(backup, officer, passphrase)
-    except DamagedStoreError as exc:
+        key = live_key if live_key is not None and _opens(backup, live_key) else None
+        if key is None:
+            key, ring_b = vault.unlock_key(backup, officer, passphrase)
+            ring = ring if ring is not None else ring_b
+        assert ring is not None
+        if live_ring is not None and _backup_store_id(backup) not in ("", live_ring.store_id):
+            raise BackupError(f"{backup.name} is a backup of another store; nothing was replaced.")
+        if live_ring is None and not allowed(ring.info.role, Permission.RESTORE):
+            raise PermissionDenied(ring.info.role, Permission.RESTORE)
+        aside = restore(backup, store_path, key, live_key)
+    except (DamagedStoreError, UnlockError) as exc:
+        if isinstance(exc, (ks.WrongPassphrase, vault.RosterError)):
+            raise
         raise BackupError(f"The backup {backup.name} is damaged; nothing was replaced.") from exc
-    try:
-        with Store.open(backup, key, migrate=False) as copy, copy.session() as s:
-            row = next((o for o in s.query(Officer).all()
-                        if ks.normalise_officer(o.name) == ks.normalise_officer(officer)), None)
-            role = row.role if row is not None and row.active else keyring.info.role
-    except UnlockError as exc:  # the slot's key opened page 1: the rest is damaged
-        raise BackupError(f"The backup {backup.name} is damaged; nothing was replaced.") from exc
-    if not allowed(role, Permission.RESTORE):
-        _audit_denial(store_path, officer, passphrase, role)
-        raise PermissionDenied(role, Permission.RESTORE)
-    aside = restore(backup, store_path, key)
     detail = f"restored from {backup.name}" + (f"; previous kept as {aside.name}" if aside else "")
-    with vault.open_store(store_path, officer, passphrase) as restored, restored.session() as s:
-        AuditLog(utc_now).record(s, keyring.info.officer, "backup.restore", "store", None, detail)
+    if ring.store_id:
+        anchor.forget_store(ring.store_id)  # knowingly shorter now, on this workstation
+    restored = vault.open_store(store_path, officer, passphrase)
+    with restored:
+        keyring = restored.keyring
+        assert isinstance(keyring, vault.KeyRing)
+        with restored.session() as s:
+            changed = sync_roles(s, keyring, utc_now())
+            if changed:
+                detail += "; officers put back to the signed roles: " + "; ".join(changed)
+            AuditLog(utc_now, keyring.signer()).record(
+                s, keyring.info.officer, "backup.restore", "store", None, detail[:MAX_FIELD])
+            record_versions(s, keyring)
     return RestoreResult(store_path, aside)
 
 
-def _audit_denial(store_path: Path, officer: str, passphrase: str, role: str) -> None:
-    """Every denial is audited: in the live store, when this officer can open it."""
+def _live_keys(store_path: Path, officer: str,
+               passphrase: str) -> tuple[StoreKey | None, vault.KeyRing | None]:
+    """The live store's key and verified keyring; (None, None) when there is no live
+    store or key file to protect (restoring onto an empty place)."""
+    if not ks.sidecar_path(store_path).exists() or not store_path.exists():
+        return None, None
+    return vault.unlock_key(store_path, officer, passphrase)
+
+
+def _opens(backup: Path, key: StoreKey) -> bool:
     try:
+        check_file(backup, key)
+    except UnlockError:
+        return False
+    return True
+
+
+def _audit_denial(store_path: Path, officer: str, passphrase: str, role: str) -> None:
+    """Every denial is audited in the live store, signed by the officer who was refused."""
+    with contextlib.suppress(StoreError):
         with vault.open_store(store_path, officer, passphrase) as live, live.session() as s:
-            AuditLog(utc_now).record(s, officer, "backup.restore", "store", None,
-                                     detail=f"denied: needs {Permission.RESTORE.value}",
-                                     outcome="denied")
-    except Exception:  # noqa: S110 - no live store, or not this officer's: nothing to audit in
-        pass
+            keyring = live.keyring
+            signer = keyring.signer() if isinstance(keyring, vault.KeyRing) else None
+            AuditLog(utc_now, signer).record(s, officer, "backup.restore", "store", None,
+                                             detail=f"denied: needs {Permission.RESTORE.value}",
+                                             outcome="denied")

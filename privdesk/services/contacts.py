@@ -42,7 +42,14 @@ from privdesk.services.context import ServiceContext, retention_specs
 from privdesk.services.retention_fields import apply_retention_fields, retention_facts
 from privdesk.services.settings import SettingsService
 from privdesk.services.suppression import SuppressionList
-from privdesk.store.models import Contact, ContactChange, Disclosure, Interaction, RequestContact
+from privdesk.store.models import (
+    Contact,
+    ContactChange,
+    Disclosure,
+    Interaction,
+    Request,
+    RequestContact,
+)
 
 
 class ContactValidationError(ValueError):
@@ -170,7 +177,7 @@ class ContactService:
                 contact.updated_at = self._ctx.now()
                 self._derive(contact)
                 self._ctx.record(s, "contacts.update", "contact", contact_id,
-                                 detail=f"fields: {','.join(changed) or 'none'}")
+                                 detail=_changes_in_words(changed, related))
             return self._detail(s, contact)
 
     def opt_out(self, contact_id: int) -> ContactDetail:
@@ -254,7 +261,8 @@ class ContactService:
         for did in related.removed_disclosures:
             d = s.get(Disclosure, did)
             if d is not None and d.contact_id == contact.id:
-                self._change(s, contact, "disclosure", _describe_disclosure(d), None)
+                self._change(s, contact, "disclosure",
+                             _describe_disclosure(d, self._recipient_name(d.recipient)), None)
                 s.delete(d)
         for new in related.new_interactions:
             row = Interaction(contact_id=contact.id, kind=new.kind, occurred_on=new.occurred_on,
@@ -270,8 +278,14 @@ class ContactService:
             d = Disclosure(contact_id=contact.id, recipient=nd.recipient,
                            purpose=nd.purpose.strip(), disclosed_on=nd.disclosed_on)
             s.add(d)
-            self._change(s, contact, "disclosure", None, _describe_disclosure(d))
+            self._change(s, contact, "disclosure", None,
+                         _describe_disclosure(d, self._recipient_name(d.recipient)))
         self._derive(contact)
+
+    def _recipient_name(self, key: str) -> str:
+        """The recipient as the policy names it (history is read by the person too)."""
+        recipient = self._ctx.policy.recipient(key)
+        return recipient.name if recipient else key
 
     def _related_errors(self, related: RelatedChanges) -> list[FieldError]:
         today = self._ctx.today()
@@ -302,8 +316,10 @@ class ContactService:
                          .order_by(Disclosure.disclosed_on.desc(), Disclosure.id.desc())).all()
         hist = s.scalars(select(ContactChange).where(ContactChange.contact_id == c.id)
                          .order_by(ContactChange.changed_at.desc(), ContactChange.id.desc())).all()
-        reqs = s.scalars(select(RequestContact.request_id)
-                         .where(RequestContact.contact_id == c.id)).all()
+        reqs = s.execute(select(Request.id, Request.reference)
+                         .join(RequestContact, RequestContact.request_id == Request.id)
+                         .where(RequestContact.contact_id == c.id)
+                         .order_by(Request.received_on.desc(), Request.id.desc())).all()
         return ContactDetail(
             id=c.id, data=to_input(c), opt_out_on=c.opt_out_on, retention_rule=c.retention_rule,
             retention_due=c.retention_due, retention_working=working, created_at=c.created_at,
@@ -314,7 +330,8 @@ class ContactService:
                               for d in disc),
             history=tuple(ChangeRecord(h.id, h.field, h.old_value, h.new_value, h.officer,
                                        h.changed_at) for h in hist),
-            request_ids=tuple(reqs),
+            request_ids=tuple(r.id for r in reqs),
+            request_refs=tuple(r.reference for r in reqs),
         )
 
 
@@ -324,5 +341,18 @@ def _describe_interaction(row: Interaction) -> str:
     return f"{label} on {when}: {row.summary}" if row.summary else f"{label} on {when}"
 
 
-def _describe_disclosure(d: Disclosure) -> str:
-    return f"to {d.recipient} on {d.disclosed_on.isoformat()} for {d.purpose}"
+def _describe_disclosure(d: Disclosure, recipient: str) -> str:
+    return f"to {recipient} on {d.disclosed_on.isoformat()} for {d.purpose}"
+
+
+def _changes_in_words(changed: list[str], related: RelatedChanges | None) -> str:
+    """"changed notes, email; added 1 interaction": what an update did, for the audit."""
+    parts = [f"changed {', '.join(n.replace('_', ' ') for n in changed)}"] if changed else []
+    if related is not None:
+        for verb, items, what in (("added", related.new_interactions, "interaction"),
+                                  ("removed", related.removed_interactions, "interaction"),
+                                  ("added", related.new_disclosures, "disclosure"),
+                                  ("removed", related.removed_disclosures, "disclosure")):
+            if items:
+                parts.append(f"{verb} {len(items)} {what}{'s' if len(items) != 1 else ''}")
+    return "; ".join(parts) or "saved with no change"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from privdesk.domain.contact_csv import COLUMNS, neutralise
 from privdesk.domain.contact_records import ContactQuery
 from privdesk.services.contacts_search import SORTABLE, filter_clauses, matching_ids
+from privdesk.services.files import atomic_text
 
 EXTRA = ("opt_out_on", "legal_hold_reason", "legal_hold_until", "retention_rule",
          "retention_due")
@@ -45,9 +46,9 @@ def write_csv(s: Session, path: Path, query: ContactQuery, region: str) -> int:
                        params)
     count = 0
     opt_out = EXPORT_COLUMNS.index("marketing_opt_out")
-    tmp = path.with_name(path.name + ".part")
-    # utf-8-sig: Excel only reads UTF-8 correctly when the file starts with a BOM.
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+    # utf-8-sig: Excel only reads UTF-8 correctly when the file starts with a BOM. Written
+    # private (0600) under a temporary name, renamed only when complete (services.files).
+    with atomic_text(path, "utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow(EXPORT_COLUMNS)
         for row in result:
@@ -55,5 +56,4 @@ def write_csv(s: Session, path: Path, query: ContactQuery, region: str) -> int:
             cells[opt_out] = "yes" if row[opt_out] else "no"
             writer.writerow(cells)
             count += 1
-    tmp.replace(path)  # never leave a half-written export under the real name
     return count

@@ -29,10 +29,17 @@ CAP = 1000  # a text search stops counting (and sorting) here; see matching_ids
 def fts_expression(folded: str) -> str | None:
     """An FTS5 MATCH expression: every word of 3+ characters as a quoted phrase (so the
     officer's quotes, stars or NEAR are plain text), all of them required."""
-    words = [w for w in folded.replace("\x00", "").split() if len(w) >= 3]
+    words = [identity.cjk_token(w) if len(w) < 3 and identity.is_cjk(w) else w
+             for w in folded.replace("\x00", "").split()]
+    words = [w for w in words if len(w) >= 3]
     if not words:
         return None
     return " AND ".join(identity.fts_phrase(w) for w in words)
+
+
+def _short(word: str) -> bool:
+    """Too short for a trigram, and not a CJK word (those are indexed padded)."""
+    return len(word) < 3 and not identity.is_cjk(word)
 
 
 def like_escape(value: str) -> str:
@@ -73,7 +80,7 @@ def matching_ids(query: ContactQuery, region: str, cap: int | None = CAP,
         return _trigram_ids(folded, clauses, params, limit)
     if expression is not None:
         params["fts"] = expression
-        if any(len(w) < 3 for w in folded.split()):
+        if any(_short(w) for w in folded.split()):
             # "ann l": trigrams cannot hold the "l" as a word, but the whole phrase is a
             # trigram string too ("ann", "nn ", "n l"), so the index finds the rows
             # containing it. Narrowing by "ann" alone and checking the phrase row by row
@@ -105,8 +112,10 @@ def _trigram_ids(folded: str, clauses: list[str], params: dict[str, Any],
     """A team store (PostgreSQL): the same matches as FTS5's trigram MATCH, found through
     the pg_trgm GIN index on the same folded search_text (migration 0001): every word of
     3+ characters as a substring, and the whole phrase when it has shorter words."""
-    words = [w for w in folded.split() if len(w) >= 3]
-    if any(len(w) < 3 for w in folded.split()):
+    words = [identity.cjk_token(w) if len(w) < 3 and identity.is_cjk(w) else w
+             for w in folded.split()]  # as fts_expression: short CJK words indexed padded
+    words = [w for w in words if len(w) >= 3]
+    if any(_short(w) for w in folded.split()):
         words.append(folded)
     for n, word in enumerate(dict.fromkeys(words)):
         clauses.append(f"c.search_text LIKE :w{n} ESCAPE '\\'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -37,11 +38,18 @@ class ServiceContext:
     today: Callable[[], date] = field(default=date.today)
     now: Callable[[], datetime] = field(default=utc_now)
     audit_log: AuditLog | None = None
+    # What the unlock found wrong (a role edited in SQL, a trail shorter than this
+    # workstation saw...): audited, and shown to the officer by the faces.
+    warnings: list[str] = field(default_factory=list)
+    trail_check: Any = None  # the chain check made before the unlock wrote anything
 
     @property
     def audit(self) -> AuditLog:
-        if self.audit_log is None:
-            self.audit_log = AuditLog(self.now)
+        """Events are signed with the unlocked officer's key (from their key slot)."""
+        signer = getattr(self.store.keyring, "signer", None)
+        current = signer() if callable(signer) else None
+        if self.audit_log is None or self.audit_log.signer != current:
+            self.audit_log = AuditLog(self.now, current)
         return self.audit_log
 
     def can(self, permission: Permission) -> bool:
@@ -61,6 +69,11 @@ class ServiceContext:
                target_id: object = None, detail: str = "") -> None:
         """Audit an action by the current actor, inside the caller's session."""
         self.audit.record(session, self.actor.name, action, target_type, target_id, detail)
+
+    def record_outcome(self, session: Session, action: str, target_type: str | None,
+                       target_id: object, detail: str, outcome: str) -> None:
+        self.audit.record(session, self.actor.name, action, target_type, target_id, detail,
+                          outcome)
 
 
 def retention_specs(policy: Policy) -> tuple[RetentionRuleSpec, ...]:

@@ -1,8 +1,9 @@
 """Realistic demo data (Faker en_GB, fixed seed), for the demo store and for benchmarks.
 
-The people themselves come from demo_people (Faker pools combined by a seeded Random,
-in a second process at large sizes); this module loads them and adds officers and
-requests. The same seed always gives the same register.
+The people themselves come from demo_people (columns drawn in bulk from pre-built
+pools by a seeded Random); this module streams them into one bulk insert per table,
+builds the search index once at the end, and adds officers and requests. The same seed
+always gives the same register.
 """
 
 from __future__ import annotations
@@ -13,16 +14,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
-from privdesk.services.demo_people import PeopleSpec, people
+from privdesk.services.demo_officers import DEMO_OFFICERS as DEMO_OFFICERS  # re-exported
+from privdesk.services.demo_officers import DEMO_PASSPHRASE as DEMO_PASSPHRASE  # re-exported
+from privdesk.services.demo_people import People, PeopleSpec
 from privdesk.services.demo_requests import REQUEST_STATES as REQUEST_STATES  # re-exported
 from privdesk.services.demo_requests import insert_demo_requests
 from privdesk.store.bulk import deferred_contacts_index
 
-DEMO_PASSPHRASE = "demo-only-not-secret"  # noqa: S105 (shown on screen by design)
-DEMO_OFFICERS = [("Alex Morgan", "admin"), ("Priya Shah", "officer"), ("Sam Okafor", "officer"),
-                 ("Jo Lewis", "viewer")]
-BATCH = 20_000
+LOADED_TABLES = ("contacts", "interactions", "disclosures")
+INSERT_CONTACTS = (
+    "INSERT INTO contacts (id, name, email, phone, company, location, status, source,"
+    " first_contact, customer_since, ceased, last_activity, marketing_opt_out,"
+    " opt_out_on, notes, retention_rule, retention_due, norm_email, norm_phone,"
+    " norm_name, search_text, created_at, updated_at)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+INSERT_INTERACTIONS = ("INSERT INTO interactions (contact_id, kind, occurred_on, summary, officer)"
+                       " VALUES (?,?,?,?,?)")
+INSERT_DISCLOSURES = ("INSERT INTO disclosures (contact_id, recipient, purpose, disclosed_on)"
+                      " VALUES (?,?,?,?)")
 
 Progress = Callable[[int, int], None]
 
@@ -39,10 +50,6 @@ class DemoCounts:
                 "disclosures": self.disclosures, "requests": self.requests}
 
 
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
 def _stamp(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%d %H:%M:%S.%f")
 
@@ -53,8 +60,14 @@ class DemoDataService:
 
     def generate(self, contacts: int = 2000, requests: int = 40, seed: int = 2018,
                  progress: Progress | None = None) -> DemoCounts:
+        self._ctx.require(Permission.IMPORT, "demo.generate", "store", None)
+        # Refused before anything is written: a non-empty store gets no demo officers.
+        if self._ctx.store.table_counts(["contacts"])["contacts"]:
+            raise RuntimeError("demo data goes into an empty store only")
         today = self._ctx.today()
         rng = random.Random(seed + 1)  # requests: independent of the contact stream
+        with self._ctx.store.session() as s:
+            self._ctx.record(s, "demo.generate", "store", None, detail=f"{contacts} contacts")
         self._officers(_stamp(self._ctx.now()))
         counts = self._ctx.store.run_raw(
             lambda raw: self.load_contacts(raw, contacts, seed, progress))
@@ -73,39 +86,24 @@ class DemoDataService:
             recipients=tuple(r.key for r in self._ctx.policy.recipients[:7]),
             rules=retention_specs(self._ctx.policy),
         )
-        counts = {"contacts": 0, "interactions": 0, "disclosures": 0}
         cur = raw.cursor()
         cur.execute("BEGIN")
         if raw.execute("SELECT count(*) FROM contacts").fetchone()[0]:
             cur.execute("ROLLBACK")
             raise RuntimeError("demo data goes into an empty store only")
-        with deferred_contacts_index(raw):
-            for batch, inter, disc in people(spec, contacts, BATCH):
-                self._flush(cur, batch, inter, disc, counts)
-                if progress:
-                    progress(counts["contacts"], contacts)
+        made = People(spec, contacts)
+        report = (lambda done: progress(done, contacts)) if progress else None
+        try:
+            with deferred_contacts_index(raw, LOADED_TABLES):
+                # One bulk insert per table, fed row by row from the generator.
+                cur.executemany(INSERT_CONTACTS, made.contacts(report))
+                cur.executemany(INSERT_INTERACTIONS, made.interactions())
+                cur.executemany(INSERT_DISCLOSURES, made.disclosures())
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
         cur.execute("COMMIT")
-        return counts
-
-    @staticmethod
-    def _flush(cur: Any, batch: list[Any], inter: list[Any], disc: list[Any],
-               counts: dict[str, int]) -> None:
-        cur.executemany(
-            "INSERT INTO contacts (id, name, email, phone, company, location, status, source,"
-            " first_contact, customer_since, ceased, last_activity, marketing_opt_out,"
-            " opt_out_on, notes, retention_rule, retention_due, norm_email, norm_phone,"
-            " norm_name, search_text, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
-        cur.executemany("INSERT INTO interactions (contact_id, kind, occurred_on, summary, officer)"
-                        " VALUES (?,?,?,?,?)", inter)
-        cur.executemany("INSERT INTO disclosures (contact_id, recipient, purpose, disclosed_on)"
-                        " VALUES (?,?,?,?)", disc)
-        counts["contacts"] += len(batch)
-        counts["interactions"] += len(inter)
-        counts["disclosures"] += len(disc)
-        batch.clear()
-        inter.clear()
-        disc.clear()
+        return dict(made.counts)
 
     def _officers(self, now: str) -> None:
         def load(raw: Any) -> None:

@@ -157,8 +157,8 @@ class ErasureService:
             if request is not None:
                 request.exemptions = "[]"
                 self._event(s, request, "erasure_done",
-                            f"Erased {len(ids)} contact record(s); tombstone {tomb}; "
-                            f"{len(told)} recipient(s) to tell")
+                            f"Erased {len(ids)} contact record(s), leaving tombstone {tomb}; "
+                            f"recipients to tell: {', '.join(told) or 'none'}.")
             self._ctx.record(s, "erasure.erase", "request" if reference else "tombstone",
                              reference or tomb,
                              detail=json.dumps({"tombstone": tomb, "suppressed": added,
@@ -173,7 +173,8 @@ class ErasureService:
             if request is not None:
                 request.exemptions = json.dumps([e.as_json() for e in exempt], ensure_ascii=False)
                 self._event(s, request, "erasure_exempt",
-                            "Data kept under: " + ", ".join(e.key for e in exempt))
+                            "Data kept, not erased, under: " + "; ".join(
+                                e.label + (f" ({e.note})" if e.note else "") for e in exempt))
             self._ctx.record(s, "erasure.exempt", "request" if reference else "contact",
                              reference or ids[0],
                              detail=json.dumps({"contacts": len(ids),

@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 
 def write_atomic(path: Path, content: bytes) -> None:
@@ -28,6 +30,26 @@ def write_atomic(path: Path, content: bytes) -> None:
     except BaseException:
         if fd >= 0:
             os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_text(path: Path, encoding: str = "utf-8-sig") -> Iterator[TextIO]:
+    """A text file to stream into (CSV exports): written as a private (0600) temporary
+    file beside `path`, fsynced and renamed over it only when the block ends without an
+    error; on any failure the temporary file is removed and `path` is as it was."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name[:180]}.{secrets.token_hex(4)}.partial")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from privdesk.domain.dates import long_date
 from privdesk.domain.deadlines import ClockState, original_due
 from privdesk.domain.filenames import safe_filename
 from privdesk.reports.letters import LETTER_KINDS, LetterInput, TemplateError, Value, build_letter
@@ -130,9 +131,9 @@ class LetterService:
                                rendered.content, rendered.pages, False)
             add_event(self._ctx, s, request, f"letter_{kind}", f"{LETTER_KINDS[kind]} letter generated")
             self._ctx.record(s, "letter.build", "request", request.id,
-                             detail=f"{kind}, document {doc.id}")
+                             detail=f"{LETTER_KINDS[kind]} letter, document {doc.id}")
             return BuiltDocument(stored(doc, request.reference), rendered.content, warnings)
 
 
 def _long(d: date) -> str:
-    return f"{d.day} {d.strftime('%B %Y')}"
+    return long_date(d)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formatdate, getaddresses, make_msgid
+from email.utils import formataddr, formatdate, getaddresses, make_msgid
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
@@ -66,15 +66,31 @@ def check_header(label: str, value: str) -> str:
     return value.strip()
 
 
-def check_address(label: str, value: str) -> str:
-    """Exactly one syntactically valid address; returns its normalised form."""
+def check_address(label: str, value: str, display_name: bool = False) -> str:
+    """Exactly one syntactically valid address; returns it as a header value.
+
+    An internationalised domain (bücher.example) is written in its ASCII (IDNA) form, which
+    every mail server reads, rather than as an encoded word that breaks the address. With
+    `display_name`, "Privacy Team <privacy@example.com>" is accepted (a sender).
+    """
     value = check_header(label, value)
     if len(getaddresses([value])) != 1 or any(c in value for c in ",;"):
         raise MailError(f"The {label} must be exactly one email address.")
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        valid = validate_email(value, check_deliverability=False,
+                               allow_display_name=display_name)
     except EmailNotValidError as exc:
         raise MailError(f"The {label} is not a valid email address: {exc}") from exc
+    address = valid.ascii_email or valid.normalized  # None only for a non-ASCII local part
+    name = getattr(valid, "display_name", None)
+    return formataddr((name, address)) if name else address
+
+
+def settings_hint(ctx: ServiceContext, what: str) -> str:
+    """Where to fix a missing setting, in words that fit the officer's role."""
+    if ctx.can(Permission.SETTINGS):
+        return f"Set {what} in Settings > Email first."
+    return f"Email is not set up yet ({what} is missing): ask an admin to set it in Settings."
 
 
 class MailService:
@@ -101,7 +117,7 @@ class MailService:
         self._ctx.require(Permission.EMAIL, "pack.email_compose", "request", reference)
         sender = str(self._settings.get("smtp.from") or "")
         if not sender:
-            raise MailError("Set the sender address (smtp.from) in Settings first.")
+            raise MailError(settings_hint(self._ctx, "the sender address"))
         c = self._ctx.policy.controller
         with self._ctx.store.session() as s:
             request = find_request(s, reference)
@@ -134,7 +150,7 @@ class MailService:
                 draft: bool = False) -> EmailMessage:
         """The MIME message, with every header value checked."""
         to = check_address("recipient address", mail.to)
-        sender = check_address("sender address (smtp.from)", mail.sender)
+        sender = check_address("sender address", mail.sender, display_name=True)
         subject = check_header("subject", mail.subject)
         filename = safe_filename(check_header("attachment name", mail.attachment_name))
         if withheld and (withheld in mail.body or withheld in subject):
@@ -145,7 +161,7 @@ class MailService:
         msg["To"] = to
         msg["Subject"] = subject
         msg["Date"] = formatdate(localtime=True)
-        msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+        msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].rstrip(">"))
         if draft:
             msg["X-Unsent"] = "1"  # Outlook opens the file as a draft ready to send
         msg.set_content(mail.body)
@@ -156,10 +172,32 @@ class MailService:
 
     def send(self, mail: OutgoingMail, withheld: str | None = None, timeout: float = 30) -> None:
         self._ctx.require(Permission.EMAIL, "pack.email", "request", mail.reference)
-        msg = self.message(mail, withheld)
+        self._deliver(self.message(mail, withheld), timeout)
+        self._log(mail.reference, "emailed",
+                  f"Emailed “{mail.attachment_name}” to the requester ({mail.to})", "pack.email")
+
+    def send_test(self, to: str, timeout: float = 30) -> str:
+        """A short test email with the current settings; returns the address it went to."""
+        self._ctx.require(Permission.EMAIL, "mail.test", "settings", None)
+        sender = str(self._settings.get("smtp.from") or "")
+        if not sender:
+            raise MailError(settings_hint(self._ctx, "the sender address"))
+        msg = EmailMessage(policy=SMTP)
+        msg["From"] = check_address("sender address", sender, display_name=True)
+        msg["To"] = recipient = check_address("test address", to)
+        msg["Subject"] = "privdesk test email"
+        msg["Date"] = formatdate(localtime=True)
+        msg.set_content(f"This is a test email sent from privdesk by {self._ctx.actor.name} "
+                        "to check the email settings. No reply is needed.")
+        self._deliver(msg, timeout)
+        with self._ctx.store.session() as s:
+            self._ctx.record(s, "mail.test", "settings", None, detail=f"to {recipient}")
+        return recipient
+
+    def _deliver(self, msg: EmailMessage, timeout: float) -> None:
         host = str(self._settings.get("smtp.host") or "")
         if not host:
-            raise MailError("Set the SMTP server (smtp.host) in Settings first.")
+            raise MailError(settings_hint(self._ctx, "the SMTP server"))
         port = int(self._settings.get("smtp.port") or 0)
         security = str(self._settings.get("smtp.security") or "starttls")
         user = str(self._settings.get("smtp.user") or "")
@@ -181,14 +219,12 @@ class MailService:
                 smtp.send_message(msg)
         except (OSError, smtplib.SMTPException) as exc:
             raise MailError(f"The email could not be sent: {exc}") from exc
-        self._log(mail.reference, "emailed",
-                  f"Emailed “{mail.attachment_name}” to the requester ({mail.to})", "pack.email")
 
     def save_draft(self, mail: OutgoingMail, folder: Path, withheld: str | None = None) -> Path:
         """Write an .eml draft (X-Unsent: 1) into folder; returns the file's path."""
         self._ctx.require(Permission.EMAIL, "pack.email_draft", "request", mail.reference)
         msg = self.message(mail, withheld, draft=True)
-        path = Path(folder) / safe_filename(f"{mail.reference} email draft.eml")
+        path = _free_name(Path(folder), safe_filename(f"{mail.reference} email draft.eml"))
         try:
             write_atomic(path, msg.as_bytes())
         except OSError as exc:
@@ -202,3 +238,14 @@ class MailService:
             request = find_request(s, reference)
             add_event(self._ctx, s, request, kind, detail)
             self._ctx.record(s, action, "request", request.id)
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """name, or "name (2)", "name (3)"...: a second draft never replaces the first."""
+    path = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 2
+    while path.exists():
+        path = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return path

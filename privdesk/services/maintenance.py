@@ -50,17 +50,26 @@ def check_store(store: Store) -> CheckReport:
         integrity = store.integrity_check()
     except DATABASE_ERRORS as exc:
         integrity = [f"the integrity check could not finish: {_reason(exc)}"]
+    kept = str(getattr(getattr(store.keyring, "info", None), "wal_kept", "") or "")
+    if kept:
+        integrity.append(f"the write-ahead log was damaged; it was copied to {kept} "
+                         "before opening (restore from a backup, or ask for help recovering it)")
     counts: dict[str, int] = {}
     for table in COUNTED_TABLES:
         try:
             counts.update(store.table_counts([table]))
         except DATABASE_ERRORS as exc:
             integrity.append(f"{table}: cannot be read: {_reason(exc)}")
+    try:
+        revision = store.schema_revision()
+    except DATABASE_ERRORS as exc:
+        revision = None
+        integrity.append(f"the schema version cannot be read: {_reason(exc)}")
     return CheckReport(
         path=store.display(),
         cipher_version=store.cipher_version(),
         encrypted_header=store.header_encrypted(),
-        schema_revision=store.schema_revision(),
+        schema_revision=revision,
         integrity=integrity,
         counts=counts,
     )

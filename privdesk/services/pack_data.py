@@ -80,6 +80,21 @@ def _words(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
+def history_words(field: str, value: str | None, policy: Policy) -> str:
+    """A history value as the person reads it: the policy's words for stored keys
+    (relationship, source, recipient), never the key itself."""
+    if value is None:
+        return ""
+    if field == "status":
+        return STATUS_LABELS.get(value, value)
+    if field == "source":
+        return policy.source_label(value)
+    if field == "disclosure":  # "to optex_japan on …" written by older versions
+        for r in policy.recipients:
+            value = value.replace(f"to {r.key} on ", f"to {r.name} on ")
+    return value
+
+
 def linked_contacts(session: Session, request: Request) -> list[Contact]:
     ids = select(RequestContact.contact_id).where(RequestContact.request_id == request.id)
     return list(session.scalars(select(Contact).where(Contact.id.in_(ids)).order_by(Contact.id)))
@@ -125,10 +140,12 @@ def gather(session: Session, request: Request, policy: Policy) -> list[HeldItem]
                 f"disclosure:{d.id}", "disclosures", f"Disclosure of {_text(d.disclosed_on)}",
                 (_text(d.disclosed_on), name, d.purpose), (2,)))
         for h in sorted(c.history, key=lambda x: (x.changed_at, x.id)):
+            field = _words(h.field).lower()
             items.append(HeldItem(
-                f"change:{h.id}", "history", f"Change to {h.field} on {_text(h.changed_at)}",
-                (_text(h.changed_at), _words(h.field), _text(h.old_value), _text(h.new_value),
-                 h.officer), (2, 3), (f"contact:{h.contact_id}:{h.field}",)))
+                f"change:{h.id}", "history", f"Change to {field} on {_text(h.changed_at)}",
+                (_text(h.changed_at), _words(h.field), history_words(h.field, h.old_value, policy),
+                 history_words(h.field, h.new_value, policy), h.officer), (2, 3),
+                (f"contact:{h.contact_id}:{h.field}",)))
     ids = [c.id for c in contacts]
     linked = select(RequestContact.request_id).where(RequestContact.contact_id.in_(ids))
     for r in session.scalars(select(Request).where(Request.id.in_(linked))

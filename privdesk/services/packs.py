@@ -4,6 +4,7 @@ encrypted store and on the request's timeline, and JSON/CSV electronic copies.""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -150,7 +151,7 @@ class PackService:
                                            protected=bool(password))
             rendered = build_pack(pack)
             # The last line of defence: read the PDF back before it exists anywhere else.
-            self._refuse_leak(s, request, resolution, pdf_text(rendered.content), "PDF")
+            self._refuse_leak(resolution, lambda: pdf_text(rendered.content), "PDF")
             content = rendered.content
             if password:
                 try:
@@ -198,7 +199,7 @@ class PackService:
             resolution = resolve(items, marks)
             tables = pack_tables(items, resolution.hidden)
             content = (json_copy(request.reference, tables) if fmt == "json" else csv_copy(tables))
-            self._refuse_leak(s, request, resolution, json_text(content) if fmt == "json"
+            self._refuse_leak(resolution, lambda: json_text(content) if fmt == "json"
                               else content.decode("utf-8-sig"), f"{fmt.upper()} copy")
             mime = "application/json" if fmt == "json" else "text/csv"
             name = safe_filename(f"{request.reference} personal data.{fmt}")
@@ -225,9 +226,13 @@ class PackService:
             return bytes(doc.content)
 
     # -- helpers ----------------------------------------------------------------------
-    def _refuse_leak(self, s: Session, request: Request, resolution: Resolution, text: str,
-                     what: str) -> None:
-        leak = find_leak(text, resolution.withheld)
+    @staticmethod
+    def _refuse_leak(resolution: Resolution, read_back: Callable[[], str], what: str) -> None:
+        """Read the output back (only when something is withheld: then nothing can leak)
+        and refuse it if a withheld text appears."""
+        if not any(w.texts for w in resolution.withheld):
+            return
+        leak = find_leak(read_back(), resolution.withheld)
         if leak is None:
             return
         word = ACTION_WORDS.get(leak.action, "redacted")

@@ -48,7 +48,7 @@ class RequestActions(RequestBase):
                 raise RequestError(reason)
             kind, detail = change(s, req)
             self._event(s, req, when, kind, detail)
-            self._ctx.record(s, f"request.{action}", "request", req.id)
+            self._ctx.record(s, f"request.{action}", "request", req.id, detail=detail)
             return self._detail(s, req)
 
     @staticmethod

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from privdesk.domain.spreadsheet import neutralise
+from privdesk.services.files import atomic_text
 from privdesk.services.request_records import REQUEST_TYPES, STATUSES, RequestRow
 
 LOG_COLUMNS = ("reference", "received", "type", "status", "due", "responded", "on_time",
@@ -48,8 +48,6 @@ def write_log(path: Path, rows: Iterable[RequestRow]) -> int:
     writer = csv.writer(buffer)
     writer.writerow(LOG_COLUMNS)
     writer.writerows(lines)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
-    os.replace(tmp, path)
+    with atomic_text(Path(path), "utf-8-sig") as fh:  # private (0600), never half a file
+        fh.write(buffer.getvalue())
     return len(lines)

@@ -198,7 +198,7 @@ class RequestDetail:
 @dataclass(frozen=True)
 class QueueStats:
     open: int
-    due_this_week: int  # open, due from today to Sunday, not overdue
+    due_this_week: int  # open, due in the next seven days (today included), not overdue
     overdue: int
     median_days_to_respond: float | None  # responses in the last 90 days
     responded_last_90_days: int

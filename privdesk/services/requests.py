@@ -35,6 +35,9 @@ _REF = re.compile(r"^[A-Z]{3}-(\d{4})-(\d{4,})$")
 MEDIAN_WINDOW_DAYS = 90
 
 
+WEEK_DAYS = 7  # "due this week": today and the six days after it
+
+
 class RequestService(RequestActions):
     # -- intake --------------------------------------------------------------------------
     def create(self, new: NewRequest) -> RequestDetail:
@@ -83,7 +86,9 @@ class RequestService(RequestActions):
                 self._event(s, req, new.received, "contacts_linked",
                             f"Linked to {len(contacts)} contact(s) in the register.")
             self._ctx.record(s, "request.create", "request", req.id,
-                             detail=f"type={new.type} contacts={len(contacts)}")
+                             detail=f"{REQUEST_TYPES[new.type]} request received by "
+                                    f"{CHANNELS[new.channel].lower()}; {len(contacts)} "
+                                    "contact record(s) linked")
             return self._detail(s, req)
 
     @staticmethod
@@ -129,7 +134,9 @@ class RequestService(RequestActions):
 
     def stats(self, today: date | None = None) -> QueueStats:
         today = today or self._ctx.today()
-        sunday = today + timedelta(days=6 - today.weekday())
+        # The next seven days from today, not "until Sunday": on a Sunday a request due on
+        # Monday is due this week as far as the officer planning the week is concerned.
+        week_end = today + timedelta(days=WEEK_DAYS - 1)
         open_rows = self.queue(today)
         since = today - timedelta(days=MEDIAN_WINDOW_DAYS)
         with self._ctx.store.session() as s:
@@ -139,7 +146,7 @@ class RequestService(RequestActions):
         spans = [(r - rec).days for rec, r in done if r is not None]
         return QueueStats(
             open=len(open_rows),
-            due_this_week=sum(1 for r in open_rows if r.due and today <= r.due <= sunday),
+            due_this_week=sum(1 for r in open_rows if r.due and today <= r.due <= week_end),
             overdue=sum(1 for r in open_rows if r.due and r.due < today),
             median_days_to_respond=float(statistics.median(spans)) if spans else None,
             responded_last_90_days=len(spans),

@@ -10,6 +10,8 @@ import json
 import secrets as _secrets
 from typing import Any
 
+from sqlalchemy import text
+
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.store.models import Secret, Setting
@@ -29,6 +31,14 @@ DEFAULTS: dict[str, Any] = {
     "smtp.from": "",
     "timezone": "Europe/London",  # breach times (the 72-hour clock) are typed and shown in it
 }
+
+
+# Which secrets a service may read through settings, and the permission that needs.
+READABLE_SECRETS: dict[str, Permission] = {
+    "smtp.password": Permission.EMAIL,
+    "suppression_hmac": Permission.VIEW,  # duplicate checks against erased people
+}
+CREATABLE_SECRETS = frozenset({"suppression_hmac"})  # made on first use, by any role
 
 
 class SettingsService:
@@ -58,12 +68,26 @@ class SettingsService:
 
     # -- secrets -----------------------------------------------------------------------
     def secret(self, name: str, create_bytes: int = 0) -> bytes | None:
-        """A secret's value; with create_bytes, a random one is made on first use."""
+        """A secret's value, for the service that needs it, and only for the roles that
+        may use it (the SMTP password: those who may send email); with create_bytes, a
+        random one is made on first use, for the named system keys only. The trail's own
+        keys are never read or made here (a deleted one must stay an error)."""
+        rule = READABLE_SECRETS.get(name)
+        if rule is None:
+            raise PermissionError(f"The secret {name!r} is not available through settings.")
+        self._ctx.require(rule, "secret.read", "secret", name)
+        if create_bytes and name not in CREATABLE_SECRETS:
+            raise PermissionError(f"The secret {name!r} cannot be created on first use.")
         with self._ctx.store.session() as s:
+            if create_bytes and s.get_bind().dialect.name != "sqlite":
+                # A team store: two officers' first use at once must make one key, not
+                # two inserts racing (SQLite's single writer serialises this by itself).
+                s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": name})
             row = s.get(Secret, name)
             if row is None and create_bytes:
                 row = Secret(name=name, value=_secrets.token_bytes(create_bytes))
                 s.add(row)
+                self._ctx.record(s, "secret.create", "secret", name)
             return row.value if row is not None else None
 
     def set_secret(self, name: str, value: bytes) -> None:

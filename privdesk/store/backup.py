@@ -19,6 +19,7 @@ from pathlib import Path
 from privdesk.store import keyslots as ks
 from privdesk.store.engine import Store, StoreKey, check_file, check_local
 from privdesk.store.errors import StoreError, StoreMissingError
+from privdesk.store.sqlcipher import _connect
 
 
 class BackupError(StoreError):
@@ -76,14 +77,20 @@ def verify_backup(backup: Path, key: StoreKey) -> None:
         raise BackupError(f"The backup is damaged: {problems[0]}")
 
 
-def restore(backup: Path, store_path: Path, key: StoreKey) -> Path | None:
-    """Replace store_path by a verified copy of backup (key: the backup's data key, from
-    its slots). The store being replaced is kept aside, hard-linked or copied, as
+def restore(backup: Path, store_path: Path, key: StoreKey,
+            live_key: StoreKey | None = None) -> Path | None:
+    """Replace store_path by a verified copy of backup (key: the backup's data key). The
+    store being replaced is kept aside, hard-linked or copied, as
     ``<store>.replaced-<time>``; returns that path (None when there was no store).
 
-    Order: verify the backup; copy it beside the store and verify the copy; keep the old
-    store aside; put the backup's slots in ``.keys.next``; os.replace the store; promote
-    the slots. An unlock after a crash anywhere in this finds whichever slot file fits.
+    The live key file stays: removed officers stay removed and changed passphrases stay
+    changed (a backup's own `.keys` is only used when there is no live one). When the
+    live store is under another data key (rotated since the backup), the copy is rekeyed
+    to the live key before it is swapped in.
+
+    Order: verify the backup; copy it beside the store, rekey the copy if needed, verify
+    it; keep the old store aside; os.replace the store. A crash anywhere before the
+    replace leaves the old store as it was; after it, the new one, under the live key.
     """
     backup, store_path = Path(backup), Path(store_path)
     if not backup.is_file():
@@ -91,28 +98,44 @@ def restore(backup: Path, store_path: Path, key: StoreKey) -> Path | None:
     check_local(store_path)
     verify_backup(backup, key)
     incoming = store_path.with_name(f".{store_path.name}.{secrets.token_hex(4)}.restoring")
+    final_key = live_key or key
     try:
         shutil.copyfile(backup, incoming)
+        if live_key is not None and live_key.material != key.material:
+            rekey_file(incoming, key, live_key)
         _fsync_file(incoming)
-        verify_backup(incoming, key)  # the copy as written to this disk
+        verify_backup(incoming, final_key)  # the copy as written to this disk
         aside = _set_aside(store_path)
+        live_slots = ks.sidecar_path(store_path)
         slots = ks.sidecar_path(backup)
-        if slots.exists():
+        bring_slots = not live_slots.exists() and slots.exists()
+        if bring_slots:
             ks.write_atomic(ks.pending_path(store_path), slots.read_bytes())
         for suffix in ("-wal", "-shm"):  # the old store's WAL belongs to the old store
             with contextlib.suppress(FileNotFoundError):
                 store_path.with_name(store_path.name + suffix).unlink()
         os.replace(incoming, store_path)
         ks.fsync_dir(store_path.parent)
-        if slots.exists():
-            os.replace(ks.pending_path(store_path), ks.sidecar_path(store_path))
+        if bring_slots:
+            os.replace(ks.pending_path(store_path), live_slots)
             ks.fsync_dir(store_path.parent)
     finally:
-        for leftover in (incoming, incoming.with_name(incoming.name + "-wal"),
-                         incoming.with_name(incoming.name + "-shm")):
+        for leftover in (incoming, *(incoming.with_name(incoming.name + x)
+                                     for x in ("-wal", "-shm", "-journal"))):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     return aside
+
+
+def rekey_file(path: Path, key: StoreKey, new_key: StoreKey) -> None:
+    """Re-encrypt a closed store file (a private copy) under new_key."""
+    conn = _connect(path, key)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.reset_key(new_key.material)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
 
 
 def _set_aside(store_path: Path) -> Path | None:

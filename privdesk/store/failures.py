@@ -55,6 +55,8 @@ def describe_failure(exc: BaseException) -> str:
     """Plain words for a read or write that failed part-way (for the faces)."""
     if is_disk_full(exc):
         return DiskFullError.MESSAGE
+    if isinstance(exc, PermissionError) and exc.errno is None and exc.filename is None:
+        return str(exc)  # a refusal by role (services.authz), not a file the OS refused
     if isinstance(exc, OSError):
         name = f" ({exc.filename})" if exc.filename else ""
         return f"A file could not be read or written{name}: {reason(exc)}."

@@ -300,6 +300,9 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(SealedText("audit_events.detail"), default="", server_default="")
     prev_hmac: Mapped[str] = mapped_column(String(64), default="", server_default="")
     hmac: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Ed25519 over the hmac, by `signer`'s key (listed in the signed roster); migration 0006
+    signer: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    sig: Mapped[str] = mapped_column(String(128), default="", server_default="")
     __table_args__ = (Index("ix_audit_at", "at"),)
 
 

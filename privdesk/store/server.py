@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,8 @@ class ServerStore(Store):
         self._data_key: bytes | None = data_key
         self._key = StoreKey.raw(data_key) if data_key is not None else None
         self.keyring: Any = None
+        self.open_steps: dict[str, float] = {}
+        self._lock = threading.Lock()
         self.engine: Engine = self._make_engine()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if data_key is not None:

@@ -11,11 +11,12 @@ socket never leaves the machine, so it needs no TLS.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from privdesk.store.errors import StoreError
+
+if TYPE_CHECKING:  # SQLAlchemy is imported on use: the GUI asks is_server_url at startup
+    from sqlalchemy.engine import URL
 
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 TLS_MODES = ("verify-full", "verify-ca", "require")
@@ -52,12 +53,21 @@ def _socket_host(url: URL) -> bool:
 
 
 def safe_display(url: URL) -> str:
-    shown = url.set(drivername="postgresql", password=None)
-    return shown.render_as_string(hide_password=True)
+    """postgresql://USER@HOST:PORT/DB?k=v, never the password (written out by hand:
+    SQLAlchemy's own rendering keeps a *** in its place and percent-encodes socket paths)."""
+    user = f"{url.username}@" if url.username else ""
+    port = f":{url.port}" if url.port else ""
+    query = "&".join(f"{k}={v}" for k, values in sorted(url.query.items())
+                     for v in ((values,) if isinstance(values, str) else values)
+                     if k != "password")
+    return f"postgresql://{user}{url.host or ''}{port}/{url.database}" + (f"?{query}" if query else "")
 
 
 def parse(value: str) -> ServerAddress:
     """Check a team-server URL and settle its TLS mode; a plain-words StoreError if not."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     raw = value.strip()
     if not is_server_url(raw):
         raise StoreError(f"{raw!r} is not a team-server address (postgresql://USER@HOST/DB).")

@@ -14,30 +14,43 @@ from pathlib import Path
 
 from privdesk.store import keyslots as ks
 from privdesk.store.errors import StoreError
+from privdesk.store.keyring import KeyRing, UnlockInfo
 from privdesk.store.server import ServerStore
 from privdesk.store.server_url import parse
-from privdesk.store.vault import UNKNOWN_OFFICER, KeyRing, UnlockInfo
+from privdesk.store.vault import UNKNOWN_OFFICER, first_slot_file
+from privdesk.store.vault import _verified as verified_keyring
 
 
 class ServerKeyRing(KeyRing):
-    """The key slots of an unlocked team store, read from and written to the database."""
+    """The key slots of an unlocked team store, read from and written to the database;
+    every rule of KeyRing (signed roster, versions, MAC) applies unchanged."""
 
-    def __init__(self, store: ServerStore, data_key: bytes, info: UnlockInfo) -> None:
-        super().__init__(Path(store.address.database), data_key, info)
+    def __init__(self, store: ServerStore, keyring: KeyRing) -> None:
+        super().__init__(Path(store.address.database), keyring._key(), keyring.info,
+                         keyring._file, keyring._sign, keyring._admin, keyring.admin_public)
         self._store = store
 
     def _load(self) -> ks.SlotFile:
         current = self._store.read_slots()
         if current is None:
             raise ks.SlotFileError("The team store has no key slots.")
-        if not current.authentic(self._key()):
+        if not current.authentic(self._key()) or (
+                current.roster is not None and self.admin_public is not None
+                and not current.roster.verifies(self.admin_public)):
             raise ks.SlotFileError(
                 "The key slots on the team server have been altered outside privdesk; "
                 "restore them from a backup before changing officers.")
+        if current.version < self.version:
+            raise ks.SlotFileError("The key slots on the team server are older than the ones "
+                                   "this session opened (an old copy was put back).")
         return current
 
-    def _save(self, slot_file: ks.SlotFile) -> None:
-        self._store.write_slots(slot_file.sealed(self._key()))
+    def _save(self, slot_file: ks.SlotFile, bump: bool = True) -> None:
+        new = replace(slot_file, format=ks.FORMAT,
+                      version=slot_file.version + (1 if bump else 0))
+        sealed = new.sealed(self._key(), self.signer())
+        self._store.write_slots(sealed)
+        self._file = sealed
 
     def rotate(self, store: object) -> str:
         raise StoreError("Rotating the data key of a team store is not supported yet: every "
@@ -54,32 +67,35 @@ def create_team_store(url: str, officer: str, passphrase: str,
                              "(or something else): privdesk makes a team store only in an "
                              "empty database.")
         data_key = secrets.token_bytes(32)
-        slot = ks.make_slot(officer, "admin", passphrase, data_key, kdf)
+        slot_file, sign_key, admin_key = first_slot_file(officer, passphrase, data_key, kdf)
         store.unlocked(data_key)
         store.migrate()
-        store.write_slots(ks.SlotFile(ks.key_id(data_key), (slot,)).sealed(data_key))
+        store.write_slots(slot_file)
     except BaseException:
         store.close()
         raise
-    store.keyring = ServerKeyRing(store, data_key, UnlockInfo(slot.officer, "admin", False, ()))
+    slot = slot_file.slots[0]
+    keyring = KeyRing(store.path, data_key, UnlockInfo(slot.officer, "admin", False, ()),
+                      slot_file, sign_key, admin_key, admin_key.public_key().public_bytes_raw())
+    store.keyring = ServerKeyRing(store, keyring)
     return store
 
 
 def open_team_store(url: str, officer: str, passphrase: str, migrate: bool = True) -> ServerStore:
     store = ServerStore.connect(parse(url))
     try:
-        data_key, info = _unlock(store, officer, passphrase)
-        store.unlocked(data_key)
+        keyring = _unlock(store, officer, passphrase)
+        store.unlocked(keyring._key())
         if migrate:
             store.migrate()
     except BaseException:
         store.close()
         raise
-    store.keyring = ServerKeyRing(store, data_key, info)
+    store.keyring = ServerKeyRing(store, keyring)
     return store
 
 
-def _unlock(store: ServerStore, officer: str, passphrase: str) -> tuple[bytes, UnlockInfo]:
+def _unlock(store: ServerStore, officer: str, passphrase: str) -> KeyRing:
     slot_file = store.read_slots()
     if slot_file is None:
         raise StoreError(f"{store.display()} is not a privdesk team store (no key slots); "
@@ -90,18 +106,28 @@ def _unlock(store: ServerStore, officer: str, passphrase: str) -> tuple[bytes, U
         _remember_failure(store, slot_file, UNKNOWN_OFFICER)
         raise ks.WrongPassphrase()
     try:
-        data_key = ks.open_slot(slot, passphrase)
+        opened = ks.unlock_slot(slot, passphrase)
     except ks.WrongPassphrase:
         _remember_failure(store, slot_file, slot.officer)
         raise
-    if not slot_file.authentic(data_key):
+    if not slot_file.authentic(opened.data_key) or slot_file.roster is None:
         raise ks.SlotFileError("The key slots on the team server have been altered outside "
                                "privdesk. Restore them from a backup.")
-    return data_key, UnlockInfo(slot.officer, slot.role, False, slot_file.failed)
+    # The same checks as a local store: the signed roster against the admin key pinned in
+    # this officer's slot, the slot in the roster, the file signed by an officer.
+    return verified_keyring(store.path, slot_file, slot, opened, passphrase)
 
 
 def _remember_failure(store: ServerStore, slot_file: ks.SlotFile, officer: str) -> None:
-    entry = ks.FailedUnlock(" ".join(officer.split())[: ks.MAX_NAME], ks.now_iso())
+    entry = ks.FailedUnlock(" ".join(officer.split())[: ks.MAX_FAILED_NAME], ks.now_iso())
     failed = (*slot_file.failed, entry)[-ks.MAX_FAILED_KEPT:]
-    # Outside the slots' MAC, as in the sidecar: a forged entry only adds noise.
+    # Outside the slots' MAC, as in the sidecar: the next good unlock checks each record
+    # against the MAC'd time of the last good unlock.
     store.write_slots(replace(slot_file, failed=failed))
+
+
+def reopen_team_store(store: ServerStore, officer: str, passphrase: str) -> None:
+    """Unlock the same team store object again after an auto-lock."""
+    keyring = _unlock(store, officer, passphrase)
+    store.unlocked(keyring._key())
+    store.keyring = ServerKeyRing(store, keyring)

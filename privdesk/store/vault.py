@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from privdesk.store import keyslots as ks
 from privdesk.store.engine import Store, StoreKey, _check_key, check_local, checked_path
@@ -30,116 +32,22 @@ from privdesk.store.errors import (
     StoreMissingError,
     UnlockError,
 )
+from privdesk.store.keyring import KeyRing as KeyRing
+from privdesk.store.keyring import UnlockInfo as UnlockInfo
+from privdesk.store.roster import ROLES as ROLES
+from privdesk.store.roster import Member, Roster
 from privdesk.store.upgrade import backup_before_migrating
+from privdesk.store.wal import keep_damaged_wal
 
-ROLES = ("admin", "officer", "viewer")
 UNKNOWN_OFFICER = "(unknown officer name)"
 
 
-@dataclass(frozen=True)
-class UnlockInfo:
-    officer: str  # as written in the slot
-    role: str  # the slot's copy; the officers table inside the store is authoritative
-    upgraded: bool  # a passphrase-keyed store was converted to key slots just now
-    failed: tuple[ks.FailedUnlock, ...]  # failed attempts since the last good unlock
+class RosterError(UnlockError):
+    """The signed list of officers and roles does not check out: refuse, and say why."""
 
-
-class KeyRing:
-    """The key slots of one unlocked store. Holds the data key until `forget`."""
-
-    def __init__(self, store_path: Path, data_key: bytes, info: UnlockInfo) -> None:
-        self.store_path = store_path
-        self._data_key: bytes | None = data_key
-        self.info = info
-
-    @property
-    def sidecar(self) -> Path:
-        return ks.sidecar_path(self.store_path)
-
-    def forget(self) -> None:
-        self._data_key = None  # Python cannot wipe bytes; we can at least drop them
-
-    def _key(self) -> bytes:
-        if self._data_key is None:
-            raise StoreError("The store is locked.")
-        return self._data_key
-
-    def _load(self) -> ks.SlotFile:
-        current = ks.read_slot_file(self.sidecar)
-        if current is None:
-            raise ks.SlotFileError(f"The key file {self.sidecar.name} is missing.")
-        if not current.authentic(self._key()):
-            raise ks.SlotFileError(
-                f"The key file {self.sidecar.name} has been altered outside privdesk; "
-                "restore it from a backup before changing officers.")
-        return current
-
-    def _save(self, slot_file: ks.SlotFile) -> None:
-        ks.write_slot_file(self.sidecar, slot_file.sealed(self._key()))
-
-    def slots(self) -> tuple[ks.Slot, ...]:
-        return self._load().slots
-
-    def add(self, officer: str, role: str, passphrase: str,
-            kdf: ks.KdfParams | None = None) -> ks.Slot:
-        _check_role(role)
-        current = self._load()
-        if current.find(officer) is not None:
-            raise StoreError(f"{ks.check_officer_name(officer)} already has a key slot.")
-        slot = ks.make_slot(officer, role, passphrase, self._key(), kdf)
-        self._save(replace(current, slots=(*current.slots, slot)))
-        return slot
-
-    def remove(self, officer: str, missing_ok: bool = False) -> None:
-        current = self._load()
-        slot = current.find(officer)
-        if slot is None:
-            if missing_ok:
-                return
-            raise StoreError(f"There is no key slot for {officer}.")
-        self._save(replace(current, slots=tuple(s for s in current.slots if s is not slot)))
-
-    def set_role(self, officer: str, role: str) -> None:
-        """The slot's copy of the role (a hint); an officer without a slot has none."""
-        _check_role(role)
-        current = self._load()
-        slot = current.find(officer)
-        if slot is None:
-            return
-        self._save(replace(current, slots=tuple(
-            replace(s, role=role) if s is slot else s for s in current.slots)))
-
-    def change_passphrase(self, officer: str, old: str, new: str) -> None:
-        current = self._load()
-        slot = current.find(officer)
-        if slot is None:
-            raise StoreError(f"There is no key slot for {officer}.")
-        changed = ks.repassphrase(slot, old, new)
-        self._save(replace(current, slots=tuple(
-            changed if s is slot else s for s in current.slots)))
-
-    def take_failed(self) -> tuple[ks.FailedUnlock, ...]:
-        """Failed unlocks recorded since the last good one, cleared from the file."""
-        current = self._load()
-        if current.failed:
-            self._save(replace(current, failed=()))
-        return current.failed
-
-    def rotate(self, store: Store) -> str:
-        """A new random data key for the store; every remaining slot is resealed to it.
-        Returns the new key's public fingerprint."""
-        current = self._load()
-        new_key = secrets.token_bytes(32)
-        nxt = ks.SlotFile(ks.key_id(new_key), tuple(ks.reseal(s, new_key) for s in current.slots),
-                          failed=current.failed).sealed(new_key)
-        _switch_key(store, nxt, new_key)
-        self._data_key = new_key
-        return nxt.key_id
-
-
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise StoreError(f"Unknown role {role!r}: choose admin, officer or viewer.")
+    def __init__(self, message: str) -> None:
+        super().__init__(None)
+        self.args = (message,)
 
 
 def _promote(store_path: Path) -> None:
@@ -147,11 +55,36 @@ def _promote(store_path: Path) -> None:
     ks.fsync_dir(store_path.parent)
 
 
-def _switch_key(store: Store, nxt: ks.SlotFile, new_key: bytes) -> None:
+def switch_key(store: Store, nxt: ks.SlotFile, new_key: bytes) -> None:
     """Steps 1-3 of the module docstring."""
     ks.write_slot_file(ks.pending_path(store.path), nxt)
     store.rekey(StoreKey.raw(new_key))
     _promote(store.path)
+
+
+def first_slot_file(officer: str, passphrase: str, data_key: bytes,
+                    kdf: ks.KdfParams | None = None, audit_from: int = 0
+                    ) -> tuple[ks.SlotFile, Ed25519PrivateKey, Ed25519PrivateKey]:
+    """A new store's key file: its first officer is its admin, and signs the first roster
+    with a new admin key (the first admin's grant is signed by the key they create)."""
+    admin_key = Ed25519PrivateKey.generate()
+    admin_public = admin_key.public_key().public_bytes_raw()
+    sign_key = Ed25519PrivateKey.generate()
+    slot = ks.make_slot(officer, "admin", passphrase, data_key, kdf, admin_public=admin_public,
+                        admin_private=admin_key, sign_key=sign_key)
+    store_id = ks.new_store_id()
+    roster = Roster(store_id, 1, admin_public, (Member(slot.officer, "admin", slot.sign_public),),
+                    (), audit_from, slot.officer, ks.now_iso()).signed(admin_key)
+    slot_file = ks.SlotFile(ks.key_id(data_key), (slot,), store_id=store_id, version=1,
+                            roster=roster).sealed(data_key, (slot.officer, sign_key))
+    return slot_file, sign_key, admin_key
+
+
+def _keyring(path: Path, data_key: bytes, slot_file: ks.SlotFile, sign_key: Ed25519PrivateKey,
+             admin_key: Ed25519PrivateKey, upgraded: bool) -> KeyRing:
+    slot = slot_file.slots[0]
+    return KeyRing(path, data_key, UnlockInfo(slot.officer, "admin", upgraded, ()), slot_file,
+                   sign_key, admin_key, admin_key.public_key().public_bytes_raw())
 
 
 def create_store(path: Path, officer: str, passphrase: str,
@@ -162,12 +95,11 @@ def create_store(path: Path, officer: str, passphrase: str,
         raise StoreExistsError(path)
     check_local(path.parent if path.parent.exists() else Path.cwd())
     data_key = secrets.token_bytes(32)
-    slot = ks.make_slot(officer, "admin", passphrase, data_key, kdf)
+    slot_file, sign_key, admin_key = first_slot_file(officer, passphrase, data_key, kdf)
     path.parent.mkdir(parents=True, exist_ok=True)
     # The slot file first: a store without its slots could never be opened; a slot file
     # without its store is harmless and is overwritten by the next create.
-    ks.write_slot_file(ks.sidecar_path(path),
-                       ks.SlotFile(ks.key_id(data_key), (slot,)).sealed(data_key))
+    ks.write_slot_file(ks.sidecar_path(path), slot_file)
     with contextlib.suppress(FileNotFoundError):
         ks.pending_path(path).unlink()
     try:
@@ -175,13 +107,14 @@ def create_store(path: Path, officer: str, passphrase: str,
     except BaseException:
         ks.sidecar_path(path).unlink(missing_ok=True)
         raise
-    store.keyring = KeyRing(path, data_key, UnlockInfo(slot.officer, "admin", False, ()))
+    store.keyring = _keyring(path, data_key, slot_file, sign_key, admin_key, False)
     return store
 
 
 def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, KeyRing]:
-    """Find the officer's slot, derive the data key, check it opens the store, and finish
-    any interrupted rekey. Wrong name or passphrase: WrongPassphrase, and the attempt is
+    """Find the officer's slot, derive the data key, check it opens the store, verify the
+    signed roster against the admin key pinned in the officer's own slot, and finish any
+    interrupted rekey. Wrong name or passphrase: WrongPassphrase, and the attempt is
     remembered in the slot file for the audit trail."""
     path = checked_path(path)
     if not path.is_file():
@@ -194,23 +127,22 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
         # old (passphrase) key, the one the file had before, so that one is tried first.
         with contextlib.suppress(UnlockError):
             return _upgrade(path, officer, passphrase)
-    candidates = [f for f in (main, nxt) if f is not None]
     found = False
-    for slot_file in candidates:
+    for slot_file in [f for f in (main, nxt) if f is not None]:
         slot = slot_file.find(officer)
         if slot is None:
             continue
         found = True
         try:
-            data_key = ks.open_slot(slot, passphrase)
+            opened = ks.unlock_slot(slot, passphrase)
         except ks.WrongPassphrase:
             _remember_failure(path, slot.officer)
             raise
-        if not slot_file.authentic(data_key):
+        if not slot_file.authentic(opened.data_key):
             raise ks.SlotFileError(
                 f"The key file {ks.sidecar_path(path).name} has been altered outside privdesk. "
                 "Restore it from a backup (it is copied beside every backup).")
-        key = StoreKey.raw(data_key)
+        key = StoreKey.raw(opened.data_key)
         try:
             _check_key(path, key)
         except UnlockError:
@@ -219,8 +151,10 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
             _promote(path)
         else:
             ks.pending_path(path).unlink(missing_ok=True)
-        info = UnlockInfo(slot.officer, slot.role, False, slot_file.failed)
-        return key, KeyRing(path, data_key, info)
+        if slot_file.roster is None:  # a key file from before signed roles
+            info = UnlockInfo(slot.officer, slot.role, False, slot_file.failed, verified=False)
+            return key, KeyRing(path, opened.data_key, info, slot_file)
+        return key, _verified(path, slot_file, slot, opened, passphrase)
     if main is None:
         return _upgrade(path, officer, passphrase)
     if not found:
@@ -230,6 +164,47 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
         _remember_failure(path, UNKNOWN_OFFICER)
         raise ks.WrongPassphrase()
     raise DamagedStoreError("no slot key opens the store")
+
+
+def _verified(path: Path, slot_file: ks.SlotFile, slot: ks.Slot, opened: ks.Opened,
+              passphrase: str) -> KeyRing:
+    roster = slot_file.roster
+    assert roster is not None
+    name = ks.sidecar_path(path).name
+    pinned, pinned_now = opened.admin_public, False
+    if pinned is None:
+        # A slot from before signed roles: trust the roster seen now (first use) and pin
+        # its admin key inside this slot, where only this passphrase can change it.
+        pinned, pinned_now = roster.root_public, True
+    if not roster.verifies(pinned):
+        raise RosterError(
+            f"The list of officers and roles in {name} is not signed by this store's admins: "
+            "it was changed outside privdesk. Nothing was opened. Ask an admin to restore "
+            "the key file from a backup.")
+    if roster.store_id != slot_file.store_id:
+        raise RosterError(f"The roles in {name} belong to another store. Nothing was opened.")
+    member = roster.member(slot.officer)
+    sign_key = ks.unseal_ed25519(slot, opened.private, "sign")
+    own_public = sign_key.public_key().public_bytes_raw()
+    if member is None or member.sign_public != slot.sign_public or own_public != slot.sign_public:
+        raise RosterError(
+            f"Your key slot in {name} is not in the signed list of officers (it was added or "
+            "changed outside privdesk). Nothing was opened.")
+    writer_keys = roster.keys_of(slot_file.written_by)
+    if not writer_keys or not slot_file.signed_by(writer_keys[0]):
+        raise RosterError(
+            f"{name} is not signed by one of this store's officers: it was changed outside "
+            "privdesk. Nothing was opened.")
+    admin_key = ks.unseal_ed25519(slot, opened.private, "admin") if member.role == "admin" \
+        and slot.sealed_admin else None
+    if admin_key is not None and admin_key.public_key().public_bytes_raw() != pinned:
+        admin_key = None
+    info = UnlockInfo(slot.officer, member.role, False, slot_file.failed,
+                      pinned_now=pinned_now, last_unlock=slot_file.last_unlock)
+    keyring = KeyRing(path, opened.data_key, info, slot_file, sign_key, admin_key, pinned)
+    if pinned_now:
+        keyring.change_passphrase(slot.officer, passphrase, passphrase)
+    return keyring
 
 
 def _remember_failure(path: Path, officer: str) -> None:
@@ -242,11 +217,17 @@ def _append_failure(path: Path, officer: str) -> None:
     current = ks.read_slot_file(ks.sidecar_path(path))
     if current is None:
         return  # a passphrase-keyed store has nowhere to remember; see README
-    entry = ks.FailedUnlock(" ".join(officer.split())[: ks.MAX_NAME], ks.now_iso())
+    entry = ks.FailedUnlock(" ".join(officer.split())[: ks.MAX_FAILED_NAME], ks.now_iso())
     failed = (*current.failed, entry)[-ks.MAX_FAILED_KEPT:]
     # The failures sit outside the slots' MAC (no key to seal with), so this write keeps
-    # the MAC as it was; a forged entry can only add noise to the audit trail.
+    # the MAC as it was; the next good unlock checks each record's time against the
+    # MAC'd time of the last good unlock, and records them as data, never as a name.
     ks.write_slot_file(ks.sidecar_path(path), replace(current, failed=failed))
+
+
+def _newest_event(store: Store) -> int:
+    with store.engine.connect() as c:
+        return int(c.exec_driver_sql("SELECT coalesce(max(id), 0) FROM audit_events").scalar_one())
 
 
 def _upgrade(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, KeyRing]:
@@ -256,32 +237,81 @@ def _upgrade(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, KeyRi
     except StoreError:
         raise ks.WrongPassphrase() from None
     try:
-        store = Store.open(path, legacy)
+        store = Store.open(path, legacy, migrate=False)
     except UnlockError as exc:
         raise MissingKeyFileError(ks.sidecar_path(path).name) from exc
     try:
         data_key = secrets.token_bytes(32)
-        slot = ks.make_slot(officer, "admin", passphrase, data_key)
-        _switch_key(store, ks.SlotFile(ks.key_id(data_key), (slot,)).sealed(data_key), data_key)
+        slot_file, sign_key, admin_key = first_slot_file(officer, passphrase, data_key,
+                                                         audit_from=_newest_event(store))
+        switch_key(store, slot_file, data_key)
     finally:
         store.close()
-    info = UnlockInfo(slot.officer, "admin", True, ())
-    return StoreKey.raw(data_key), KeyRing(path, data_key, info)
+    return StoreKey.raw(data_key), _keyring(path, data_key, slot_file, sign_key, admin_key, True)
+
+
+def _table_roles(store: Store) -> dict[str, str]:
+    with store.engine.connect() as c:
+        rows = c.exec_driver_sql("SELECT name, role FROM officers WHERE active").fetchall()
+    return {ks.normalise_officer(n): r for n, r in rows if r in ROLES}
+
+
+def sign_existing_roles(store: Store, keyring: KeyRing, passphrase: str) -> None:
+    """A key file from before signed roles, opened by an admin (per the officers table,
+    trusted this once): give every slot a signing key, seal a new admin key to the
+    admins, sign the roles as they stand, and pin the admin key in this admin's slot.
+    Other officers pin it at their own next unlock. Audited by begin_session."""
+    current = ks.read_slot_file(keyring.sidecar)
+    if current is None or current.roster is not None:
+        return
+    table = _table_roles(store)
+    if table.get(ks.normalise_officer(keyring.info.officer)) != "admin":
+        return
+    admin_key = Ed25519PrivateKey.generate()
+    admin_public = admin_key.public_key().public_bytes_raw()
+    slots, members, own_sign = [], [], None
+    for slot in current.slots:
+        role = table.get(ks.normalise_officer(slot.officer), slot.role)
+        role = role if role in ROLES else "viewer"
+        sign_key = Ed25519PrivateKey.generate()
+        new = ks.with_admin_key(replace(ks.with_sign_key(slot, sign_key), role=role),
+                                admin_key if role == "admin" else None)
+        if ks.normalise_officer(slot.officer) == ks.normalise_officer(keyring.info.officer):
+            own_sign = sign_key
+            new = ks.repassphrase(new, passphrase, passphrase, admin_public=admin_public)
+        slots.append(new)
+        members.append(Member(new.officer, role, new.sign_public))
+    store_id = ks.new_store_id()
+    roster = Roster(store_id, 1, admin_public, tuple(members), (), _newest_event(store),
+                    keyring.info.officer, ks.now_iso()).signed(admin_key)
+    assert own_sign is not None
+    new_file = replace(current, format=ks.FORMAT, slots=tuple(slots), store_id=store_id,
+                       version=1, roster=roster, last_unlock=ks.now_iso()
+                       ).sealed(keyring._key(), (keyring.info.officer, own_sign))
+    ks.write_slot_file(keyring.sidecar, new_file)
+    keyring.adopt(replace(keyring.info, role="admin", verified=True, roles_signed_now=True),
+                  new_file, own_sign, admin_key, admin_public)
 
 
 def open_store(path: Path, officer: str, passphrase: str, migrate: bool = True) -> Store:
     """Unlock through the officer's slot; a store from an older privdesk is copied aside
-    (verified) before its schema is migrated."""
+    (verified) before its schema is migrated, and its roles are signed by the first admin
+    to unlock it."""
+    kept = keep_damaged_wal(checked_path(path))  # before any connection can drop it
     key, keyring = unlock_key(path, officer, passphrase)
+    if kept is not None:
+        keyring.info = replace(keyring.info, wal_kept=str(kept))
     store = Store.open(path, key, migrate=False)
     store.keyring = keyring
-    if migrate:
-        try:
+    try:
+        if migrate:
             backup_before_migrating(store)
             store.migrate()
-        except BaseException:
-            store.close()
-            raise
+        if not keyring.info.verified:
+            sign_existing_roles(store, keyring, passphrase)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 

@@ -7,19 +7,27 @@ from privdesk.ui.audit_area import AuditArea
 from privdesk.ui.breaches import BreachesArea
 from privdesk.ui.contacts import ContactsArea
 from privdesk.ui.main_window import Area
+from privdesk.ui.navigation import Navigator
 from privdesk.ui.officers_area import OfficersArea
 from privdesk.ui.requests import RequestsArea
 from privdesk.ui.retention import RetentionArea
 from privdesk.ui.tasks import TaskRunner
 
 
-def build_areas(services: Services, tasks: TaskRunner) -> list[Area]:
+def build_areas(services: Services, tasks: TaskRunner,
+                navigator: Navigator | None = None) -> list[Area]:
     contacts = ContactsArea(services, tasks)
     queue = RequestsArea(services, tasks)
     retention = RetentionArea(services, tasks)
     audit = AuditArea(services.audit, services.ctx, tasks)
     officers = OfficersArea(services.officers, services.ctx, tasks)
     breaches = BreachesArea(services, tasks)
+    # One click from a mention of a person or a request to its record.
+    nav = navigator or Navigator(contacts)
+    contacts.navigator = queue.detail.navigator = audit.navigator = nav
+    retention.set_navigator(nav)
+    nav.contact_wanted.connect(contacts.open_contact)
+    nav.request_wanted.connect(queue.show_request)
     return [
         Area("contacts", "Contacts", contacts, contacts.refresh),
         Area("requests", "Requests", queue, queue.refresh),

@@ -26,11 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.audit_words import action_words, target_words
+from privdesk.domain.dates import date_time
 from privdesk.services.audit import AuditCheck
 from privdesk.services.audit_trail import AuditFilter, AuditRow, AuditService
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.ui.models.row_list import RowListModel
+from privdesk.ui.navigation import Navigator, open_on_double_click
 from privdesk.ui.permissions import guard
 from privdesk.ui.tasks import TaskRunner
 
@@ -38,6 +41,8 @@ COL_ID, COL_AT, COL_OFFICER, COL_ACTION, COL_TARGET, COL_OUTCOME, COL_DETAIL = r
 HEADERS = ["#", "When (UTC)", "Officer", "Action", "Record", "Outcome", "Detail"]
 ANY = "Any"
 _OUTCOME_COLOURS = {"denied": "#b3261e", "failed": "#b26a00"}
+OPENABLE = ("contact", "request")
+LINK_ROLE = Qt.ItemDataRole.UserRole + 7
 
 
 class AuditTableModel(RowListModel[AuditRow]):
@@ -48,11 +53,21 @@ class AuditTableModel(RowListModel[AuditRow]):
         row, col = self.record_at(index), index.column()
         if row is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:  # the stored code, for exports and scripts
+            text = self._text(row, col)
+            if col == COL_ACTION:
+                return f"{text} ({row.action})"
+            if col == COL_TARGET and row.target_id:
+                return f"{text} — double-click to open" if row.target_type in OPENABLE else text
+            return text
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_OUTCOME:
             colour = _OUTCOME_COLOURS.get(row.outcome)
             return QBrush(QColor(colour)) if colour else None
+        if role == LINK_ROLE:
+            return (f"{row.target_type}:{row.target_id}" if row.target_type in OPENABLE
+                    and row.target_id and row.target_id.isdigit() else None)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_ID:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -62,13 +77,13 @@ class AuditTableModel(RowListModel[AuditRow]):
         if col == COL_ID:
             return str(row.id)
         if col == COL_AT:
-            return row.at.strftime("%a %d %b %Y %H:%M:%S")
+            return date_time(row.at, seconds=True, weekday=True)
         if col == COL_OFFICER:
             return row.officer
         if col == COL_ACTION:
-            return row.action
+            return action_words(row.action)
         if col == COL_TARGET:
-            return f"{row.target_type} {row.target_id}" if row.target_id else (row.target_type or "")
+            return target_words(row.target_type, row.target_id, row.target_name)
         if col == COL_OUTCOME:
             return row.outcome
         return row.detail
@@ -78,6 +93,8 @@ class AuditArea(QWidget):
     def __init__(self, service: AuditService, ctx: ServiceContext, tasks: TaskRunner) -> None:
         super().__init__()
         self._service, self._ctx, self._tasks = service, ctx, tasks
+        self._checked: int | None = None  # events covered by the last chain check
+        self.navigator: Navigator | None = None  # set by ui.areas
         heading = QLabel("Audit")
         heading.setObjectName("areaTitle")
         about = QLabel("Who did what to which record, and when. Events are chained by HMAC, "
@@ -122,6 +139,8 @@ class AuditArea(QWidget):
                            (COL_TARGET, 160), (COL_OUTCOME, 80)):
             self.table.setColumnWidth(col, width)
 
+        open_on_double_click(self.table, lambda: self.navigator, LINK_ROLE, kind="")
+        self.table.setToolTip("Double-click an event about a contact or a request to open it")
         self.status = QLabel()
         self.status.setObjectName("hint")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -160,7 +179,10 @@ class AuditArea(QWidget):
             return None if edit.date() == edit.minimumDate() else edit.date().toPython()
 
         def text_of(combo: QComboBox) -> str | None:
-            return None if combo.currentIndex() <= 0 else combo.currentText()
+            if combo.currentIndex() <= 0:
+                return None
+            data = combo.currentData()
+            return str(data) if data else combo.currentText()
 
         return AuditFilter(officer=text_of(self.officer), action=text_of(self.action),
                            since=date_of(self.since), until=date_of(self.until))
@@ -188,17 +210,25 @@ class AuditArea(QWidget):
             current = combo.currentText()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItems([ANY, *items])
+            combo.addItem(ANY)
+            for item in items:  # actions in words; the code is the filter's value
+                combo.addItem(action_words(item) if combo is self.action else item, item)
             combo.setCurrentIndex(max(0, combo.findText(current)))
             combo.blockSignals(False)
         self.status.setText("No events match these filters." if not rows else
                             f"{len(rows):,} event{'s' if len(rows) != 1 else ''}, newest first")
+        if self._checked is not None and rows and max(r.id for r in rows) > self._checked:
+            # The trail grew since the last check: never show an old "intact" as current.
+            newer = max(r.id for r in rows) - self._checked
+            self.chain.setText(f"Checked {self._checked:,} events; {newer:,} newer not checked")
+            self.chain.setStyleSheet("color: #8a5a00; font-weight: 600;")
 
     def verify(self) -> None:
         self.chain.setText("Checking…")
         self._tasks.run(self._service.verify, on_done=self._verified)
 
     def _verified(self, check: AuditCheck) -> None:
+        self._checked = check.checked
         if check.ok:
             self.chain.setText(f"Chain intact ({check.checked:,} events)")
             self.chain.setStyleSheet("color: #1b5e20; font-weight: 600;")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk import __version__
+from privdesk.ui.screen_fit import largest
 
 
 @dataclass
@@ -33,12 +34,10 @@ class Area:
 
 
 def default_size() -> tuple[int, int]:
-    """Roomy enough for the Requests queue beside its detail pane, within the screen."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return 1440, 880
-    avail = screen.availableGeometry()
-    return min(1480, int(avail.width() * 0.94)), min(920, int(avail.height() * 0.92))
+    """Roomy enough for the Requests queue beside its detail pane, within the screen's
+    available area (taskbar and title bar off): a laptop gets all of it."""
+    most_w, most_h = largest()
+    return min(1600, most_w), min(960, most_h)
 
 
 class MainWindow(QMainWindow):
@@ -54,7 +53,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
         for area in areas:
             self.nav.addItem(area.title)

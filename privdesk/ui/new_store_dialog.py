@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.passwords import MIN_LENGTH, estimate
+from privdesk.domain.passwords import MIN_LENGTH, check_new_passphrase, estimate
 from privdesk.paths import STORE_SUFFIX
 
 _METER_COLOURS = ["#b3261e", "#b3261e", "#b26a00", "#2e7d32", "#1b5e20"]
@@ -92,8 +92,9 @@ class NewStoreDialog(QDialog):
         self.meter.setStyleSheet(
             f"QProgressBar::chunk {{ background: {_METER_COLOURS[strength.score]}; }}")
         problems = []
-        if len(self.passphrase.text()) < MIN_LENGTH:
-            problems.append(f"The passphrase needs at least {MIN_LENGTH} characters.")
+        rule = check_new_passphrase(self.passphrase.text(), [Path(self.path_edit.text()).stem])
+        if rule:  # the same rule as the command line (domain.passwords)
+            problems.append(rule)
         elif self.repeat.text() != self.passphrase.text():
             problems.append("The two passphrases do not match yet.")
         if Path(self.path_edit.text()).exists():

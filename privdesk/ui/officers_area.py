@@ -3,6 +3,7 @@ change roles and rotate the data key; everyone can change their own passphrase."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -23,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.passwords import MIN_LENGTH
+from privdesk.domain.dates import short_date
+from privdesk.domain.passwords import MIN_LENGTH, check_new_passphrase
 from privdesk.services.authz import ROLES, Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.officers import OfficerRow, OfficerService
@@ -53,7 +55,7 @@ class OfficerTableModel(RowListModel[OfficerRow]):
                 return row.role.capitalize()
             if col == COL_STATUS:
                 return _status(row)
-            return row.created_at.strftime("%d %b %Y")
+            return short_date(row.created_at)
         if role == Qt.ItemDataRole.ForegroundRole and (not row.active or not row.has_slot):
             return QBrush(QColor("#8a939c"))
         return None
@@ -104,9 +106,11 @@ class AddOfficerDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        ok = (bool(self.name.text().strip()) and len(self.passphrase.text()) >= MIN_LENGTH
+        rule = check_new_passphrase(self.passphrase.text(), [self.name.text()])
+        ok = (bool(self.name.text().strip()) and not rule
               and self.passphrase.text() == self.repeat.text())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(rule)
 
 
 class PassphraseDialog(QDialog):
@@ -137,9 +141,15 @@ class PassphraseDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        ok = (bool(self.old.text()) and len(self.new.text()) >= MIN_LENGTH
-              and self.new.text() == self.repeat.text())
+        rule = check_new_passphrase(self.new.text())
+        ok = bool(self.old.text()) and not rule and self.new.text() == self.repeat.text()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(rule)
+
+
+ROLE_MEANING = {"admin": "Admins manage officers and settings and can do everything else.",
+                "officer": "Officers do the day-to-day work but cannot manage officers.",
+                "viewer": "Viewers can only read."}
 
 
 class OfficersArea(QWidget):
@@ -167,11 +177,18 @@ class OfficersArea(QWidget):
 
         self.add_button = QPushButton("Add officer…")
         self.add_button.clicked.connect(self._add)
+        # The role box shows the selected officer's role (never a default such as Admin),
+        # and "Set role" only lights up once a different role is chosen.
         self.role_combo = QComboBox()
+        self.role_combo.addItem("Select an officer", None)
         for role in ROLES:
             self.role_combo.addItem(role.capitalize(), role)
-        self.role_button = QPushButton("Set role")
+        self.role_combo.currentIndexChanged.connect(self._sync_role_button)
+        self.role_button = QPushButton("Set role…")
         self.role_button.clicked.connect(self._set_role)
+        self.confirm: Callable[[str, str], bool] = self._ask  # replaceable by tests
+        self.table.selectionModel().selectionChanged.connect(self._follow_selection)
+        self.model.modelReset.connect(self._follow_selection)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self._remove)
         self.rotate_button = QPushButton("Rotate data key…")
@@ -201,7 +218,32 @@ class OfficersArea(QWidget):
         for w in (self.add_button, self.role_combo, self.role_button, self.remove_button,
                   self.rotate_button):
             guard(w, self._ctx, Permission.MANAGE_OFFICERS)
+        self._follow_selection()
         self._tasks.run(self._service.list, on_done=self.model.set_rows)
+
+    def _follow_selection(self, *_: object) -> None:
+        row = self.selected()
+        self.role_combo.blockSignals(True)
+        self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(row.role))
+                                        if row is not None else 0)
+        self.role_combo.blockSignals(False)
+        allowed = self._ctx.can(Permission.MANAGE_OFFICERS)
+        self.role_combo.setEnabled(allowed and row is not None)
+        self.remove_button.setEnabled(allowed and row is not None)
+        self._sync_role_button()
+
+    def _sync_role_button(self, *_: object) -> None:
+        row, role = self.selected(), self.role_combo.currentData()
+        self.role_button.setEnabled(self._ctx.can(Permission.MANAGE_OFFICERS)
+                                    and row is not None and role is not None and role != row.role)
+
+    def _ask(self, name: str, role: str) -> bool:
+        answer = QMessageBox.question(
+            self, "Change role", f"Make {name} {'an' if role[0] in 'aeiou' else 'a'} {role}? "
+            f"{ROLE_MEANING.get(role, '')}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def selected(self) -> OfficerRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -231,6 +273,8 @@ class OfficersArea(QWidget):
             self.message.setText("Select an officer first.")
             return
         role = self.role_combo.currentData()
+        if role is None or role == row.role or not self.confirm(row.name, role):
+            return
         self._run(lambda: self._service.set_role(row.name, role), f"{row.name} is now {role}.")
 
     def _remove(self) -> None:

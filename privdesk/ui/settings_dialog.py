@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
+from privdesk.services.mailer import MailError, MailService, check_address
 from privdesk.services.settings import SettingsService
 from privdesk.ui.permissions import guard
+from privdesk.ui.screen_fit import fit_window, scrolling
 from privdesk.ui.tasks import TaskRunner
 
 NATIONS = [("ENG", "England and Wales"), ("SCT", "Scotland"), ("NIR", "Northern Ireland")]
@@ -43,11 +46,13 @@ def _spin(low: int, high: int, suffix: str = "") -> QSpinBox:
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: SettingsService, ctx: ServiceContext, tasks: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, mail: MailService | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
+        fit_window(self, 620, 760)
         self._settings, self._ctx, self._tasks = settings, ctx, tasks
+        self._mail = mail
 
         self.nation = QComboBox()
         for code, name in NATIONS:
@@ -86,6 +91,7 @@ class SettingsDialog(QDialog):
             self.smtp_security.addItem(name, code)
         self.smtp_user = QLineEdit()
         self.smtp_from = QLineEdit()
+        self.smtp_from.setPlaceholderText("Privacy Team <privacy@example.com>")
         self.smtp_password = QLineEdit()
         self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.smtp_password.setPlaceholderText("Unchanged (kept encrypted in the store)")
@@ -93,6 +99,13 @@ class SettingsDialog(QDialog):
             ("Server", self.smtp_host), ("Port", self.smtp_port),
             ("Security", self.smtp_security), ("User", self.smtp_user),
             ("From address", self.smtp_from), ("Password", self.smtp_password)])
+        self.test_button = QPushButton("Send test email…")
+        self.test_button.setToolTip("Send a short email with the saved settings, to check them")
+        self.test_button.clicked.connect(self.send_test)
+        self.test_button.setEnabled(mail is not None and ctx.can(Permission.EMAIL))
+        smtp_form = smtp.layout()
+        assert isinstance(smtp_form, QFormLayout)
+        smtp_form.addRow("", self.test_button)
 
         self.note = QLabel()
         self.note.setObjectName("hint")
@@ -105,9 +118,15 @@ class SettingsDialog(QDialog):
                        "change is recorded in the audit trail.")
         intro.setObjectName("hint")
         intro.setWordWrap(True)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        for w in (intro, general, backups, smtp):
+            column.addWidget(w)
+        column.addStretch(1)
         layout = QVBoxLayout(self)
-        for w in (intro, general, backups, smtp, self.note):
-            layout.addWidget(w)
+        layout.addWidget(scrolling(body), 1)  # the groups scroll; Save stays in view
+        layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self._fields: list[QWidget] = [
             self.nation, self.auto_lock, self.backup_folder, browse, self.keep_daily,
@@ -167,6 +186,12 @@ class SettingsDialog(QDialog):
         """Only changed values are written (each write is audited)."""
         current = self._settings.all()
         changed = {k: v for k, v in self.values().items() if current.get(k) != v}
+        if changed.get("smtp.from"):
+            try:  # "Privacy Team <privacy@example.com>" is a good sender
+                check_address("sender address", changed["smtp.from"], display_name=True)
+            except MailError as exc:
+                self.note.setText(str(exc))
+                return
         password = self.smtp_password.text()
         self.buttons.setEnabled(False)
 
@@ -178,6 +203,33 @@ class SettingsDialog(QDialog):
             return len(changed) + bool(password)
 
         self._tasks.run(write, on_done=lambda _n: self.accept(), on_error=self._failed)
+
+    def send_test(self) -> None:
+        """A test email with the saved settings, to an address the officer types."""
+        if self._mail is None:
+            return
+        current = self._settings.all()
+        if any(current.get(k) != v for k, v in self.values().items() if k.startswith("smtp.")):
+            self.note.setText("Save the email settings first: the test uses the saved ones.")
+            return
+        own = self.smtp_from.text().strip()
+        own = own[own.find("<") + 1:own.rfind(">")] if "<" in own else own
+        to, ok = QInputDialog.getText(self, "Send test email", "Send a test email to:", text=own)
+        if not ok or not to.strip():
+            return
+        mail = self._mail
+        self.note.setText(f"Sending a test email to {to.strip()}…")
+        self.test_button.setEnabled(False)
+        self._tasks.run(lambda: mail.send_test(to.strip()), on_done=self._tested,
+                        on_error=self._test_failed)
+
+    def _tested(self, to: str) -> None:
+        self.test_button.setEnabled(True)
+        self.note.setText(f"Test email sent to {to}. Check that it arrived.")
+
+    def _test_failed(self, exc: Exception) -> None:
+        self.test_button.setEnabled(True)
+        self.note.setText(str(exc))
 
     def _failed(self, exc: Exception) -> None:
         self.buttons.setEnabled(True)

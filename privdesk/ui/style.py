@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -19,8 +21,18 @@ def app_icon() -> QIcon:
     return icon
 
 
+def use_en_gb() -> None:
+    """Date edits and calendars read en-GB (Mon 2 Mar 2026) whatever the desktop's language,
+    matching the letters and packs (privdesk.domain.dates)."""
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+
+
 def apply_style(app: QApplication) -> None:
-    qss = resources.files("privdesk.resources").joinpath("styles/app.qss").read_text("utf-8")
+    use_en_gb()
+    styles = resources.files("privdesk.resources").joinpath("styles")
+    # The arrows are SVG files beside the sheet; Qt reads url() from a real path.
+    folder = Path(str(styles)).as_posix()
+    qss = styles.joinpath("app.qss").read_text("utf-8").replace("@STYLES@", folder)
     app.setStyle("Fusion")
     app.setStyleSheet(qss)
     app.setWindowIcon(app_icon())

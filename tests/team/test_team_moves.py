@@ -17,7 +17,7 @@ from privdesk.services.audit_trail import AuditService
 from privdesk.services.contacts import ContactService
 from privdesk.services.officers import OfficerService, begin_session
 from privdesk.store import vault
-from privdesk.store.team import open_team_store
+from privdesk.store.team import create_team_store, open_team_store
 from tests.pg_server import PgServer
 
 ADMIN, ADMIN_PASS = "Ann Admin", "admin passphrase"
@@ -70,11 +70,6 @@ def test_push_then_back_up_and_open_offline(tmp_path: Path, pg_url: str, pg_serv
             first_contact=date(2026, 3, 1), last_activity=date(2026, 3, 1))).id > contact_id
         assert AuditService(ctx).verify().ok
 
-    # A second push into the same (now used) database is refused; nothing changes there.
-    code, _, err = run(capsys, "team", "push", "--store", str(local), "--to", pg_url,
-                       "--passphrase-file", str(pw), "--user", ADMIN)
-    assert code == 1 and "not empty" in err
-
     backup = tmp_path / "team-backup.privdesk"
     code, out, err = run(capsys, "backup", "--store", pg_url, "--out", str(backup),
                          "--passphrase-file", str(pw), "--user", ADMIN, "--json")
@@ -86,6 +81,20 @@ def test_push_then_back_up_and_open_offline(tmp_path: Path, pg_url: str, pg_serv
         assert ContactService(ctx).get(contact_id).data.notes == NOTE
         assert AuditService(ctx).verify().ok
     assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_push_into_a_used_database_is_refused(tmp_path: Path, pg_url: str, policy: Policy,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    create_team_store(pg_url, "Someone Else", "another passphrase").close()
+    local = tmp_path / "office.privdesk"
+    _local_store(local, policy)
+    pw = tmp_path / "pw.txt"
+    pw.write_text(ADMIN_PASS + "\n")
+    code, _, err = run(capsys, "team", "push", "--store", str(local), "--to", pg_url,
+                       "--passphrase-file", str(pw), "--user", ADMIN)
+    assert code == 1 and "not empty" in err
+    with open_team_store(pg_url, "Someone Else", "another passphrase") as team:
+        assert team.table_counts(["contacts"]) == {"contacts": 0}  # nothing was added
 
 
 def test_push_to_a_bad_address_is_refused_plainly(tmp_path: Path, policy: Policy,

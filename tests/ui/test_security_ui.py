@@ -130,9 +130,18 @@ def test_officers_screen(qtbot: Any, team: Services) -> None:
     assert roles == {"Alex Morgan": "Admin", "Jo Lewis": "Viewer", "Priya Shah": "Officer"}
     assert area.model.index(0, COL_STATUS).data() == "Can unlock"
     assert area.add_button.isEnabled()
+    asked: list[tuple[str, str]] = []
+    area.confirm = lambda name, role: asked.append((name, role)) or True  # type: ignore[func-returns-value]
+    assert not area.role_button.isEnabled() and area.role_combo.currentData() is None
     area.table.selectRow(1)
+    name = area.model.index(1, 0).data()
+    current = area.model.index(1, COL_ROLE).data().lower()
+    assert area.role_combo.currentData() == current  # follows the selection, no default
+    assert not area.role_button.isEnabled()  # nothing to change yet
     area.role_combo.setCurrentIndex(area.role_combo.findData("officer"))
-    area._set_role()
+    assert area.role_button.isEnabled()
+    area.role_button.click()
+    assert asked == [(name, "officer")]
     qtbot.waitUntil(lambda: "is now officer" in area.message.text(), timeout=5000)
     shoot(area, "officers")
     # A viewer sees the list but not the buttons, and is told why.
@@ -161,10 +170,10 @@ def test_audit_screen_filters_and_exports(qtbot: Any, team: Services, tmp_path: 
     qtbot.waitUntil(lambda: area.model.rowCount() >= 5, timeout=5000)
     outcomes = {area.model.index(r, COL_OUTCOME).data() for r in range(area.model.rowCount())}
     assert {"ok", "denied", "failed"} <= outcomes
-    area.action.setCurrentIndex(area.action.findText("officer.add"))
+    area.action.setCurrentIndex(area.action.findData("officer.add"))
     area.refresh()
     qtbot.waitUntil(lambda: area.model.rowCount() == 2, timeout=5000)
-    assert {area.model.index(r, COL_ACTION).data() for r in range(2)} == {"officer.add"}
+    assert {area.model.index(r, COL_ACTION).data() for r in range(2)} == {"Added an officer"}
     area.clear_filters()
     qtbot.waitUntil(lambda: area.model.rowCount() >= 5, timeout=5000)
     area.officer.setCurrentIndex(area.officer.findText("Jo Lewis"))

@@ -73,6 +73,8 @@ def test_a_cut_off_tail_is_caught(ctx: ServiceContext) -> None:
     assert not check.ok and "last events were deleted" in check.problem
 
 
+@pytest.mark.parametrize("store", ["file"], indirect=True)  # legacy files only: team stores
+# are born with signed roles, so an unsigned event there is always refused
 def test_events_written_before_the_chain_are_sealed_into_it(ctx: ServiceContext) -> None:
     sql(ctx, "INSERT INTO audit_events (at, officer, action, outcome, detail, prev_hmac, hmac)"
              " VALUES ('2025-01-01 00:00:00.000000', 'old', 'store.unlock', 'ok', '', '', '')")

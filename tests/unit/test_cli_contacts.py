@@ -69,3 +69,69 @@ def test_import_of_a_missing_file_is_a_usage_error(env: tuple[Path, Path], tmp_p
     code = main(["contacts", "import", str(tmp_path / "nope.csv"), "--store", str(store),
                  "--passphrase-file", str(pw)])
     assert code == 2 and "Cannot read" in capsys.readouterr().err
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
+
+
+def test_import_asks_for_what_the_file_needs(env: tuple[Path, Path], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #14: an uncertain encoding, an unknown value and an unread opt-out column
+    each stop the import with a non-zero exit naming the flag that settles it."""
+    store, pw = env
+    common = ["--store", str(store), "--passphrase-file", str(pw)]
+    tie = tmp_path / "tie.csv"  # reads as Mac Roman (Ø) or Windows-1250 (Ż) equally well
+    tie.write_bytes("name,source\nAnders Ørsted,email\n".encode("mac_roman"))
+    code, out = run(capsys, "contacts", "import", str(tie), *common)
+    assert code != 0 and "--encoding" in out and "Nothing imported" in out
+    code, out = run(capsys, "contacts", "import", str(tie), *common, "--encoding", "mac_roman")
+    assert code == 0 and "Imported 1 of 1" in out
+
+    report = str(FIXTURES / "salesforce_report.csv")
+    code, out = run(capsys, "contacts", "import", report, *common)
+    assert code != 0 and "--map-source" in out and "'Partner Referral'" in out
+    code, out = run(capsys, "contacts", "import", report, *common,
+                    "--map-source", "Partner Referral=group_affiliate",
+                    "--map-source", "Trade Show=event", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["imported"] == 3 and result["date_order"] == "dmy"
+    assert {"kind": "source", "value": "Web", "key": "enquiry_form", "how": "auto",
+            "rows": 1} in result["values"]
+    code, out = run(capsys, "contacts", "import", report, *common, "--map-source", "Web=nowhere")
+    assert code != 0
+
+    unknown = str(FIXTURES / "unknown_opt_out.csv")
+    code, out = run(capsys, "contacts", "import", unknown, *common, "--skip-invalid")
+    assert code != 0 and "--ignore-column" in out
+    code, out = run(capsys, "contacts", "import", unknown, *common,
+                    "--map-column", "Newsletter consent withdrawn=marketing_opt_out", "--json")
+    assert code == 0 and json.loads(out)["objections"] == 1
+
+    again = run(capsys, "contacts", "import", report, *common, "--json")
+    assert again[0] == 0 and json.loads(again[1])["imported"] == 0  # remembered map; skipped
+    code, out = run(capsys, "contacts", "import", report, *common, "--on-existing", "new")
+    assert code == 0 and "Imported 3 of 3" in out and "imported as new" in out
+
+    ambiguous = tmp_path / "dates.csv"
+    ambiguous.write_text("name,source,first_contact\nAnn Lee,email,03/04/2024\n")
+    code, out = run(capsys, "contacts", "import", str(ambiguous), *common)
+    assert code != 0 and "--date-order" in out
+    code, out = run(capsys, "contacts", "import", str(ambiguous), *common, "--date-order", "dmy")
+    assert code == 0
+
+
+def test_search_says_when_the_list_is_cut(env: tuple[Path, Path], tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    store, pw = env
+    common = ["--store", str(store), "--passphrase-file", str(pw)]
+    many = tmp_path / "many.csv"
+    many.write_text(HEADER + "".join(
+        f"Sam Example{i},sam{i}@example.com,,,,enquirer,email,2026-02-01,,,,no,\n"
+        for i in range(7)), encoding="utf-8")
+    assert run(capsys, "contacts", "import", str(many), *common)[0] == 0
+    code, out = run(capsys, "contacts", "search", "Sam Example", *common, "--limit", "3")
+    head, *rows = out.strip().splitlines()
+    assert code == 0 and len(rows) == 3
+    assert head.startswith("7 matches") and "showing the first 3" in head
+    code, out = run(capsys, "contacts", "search", "Sam Example", *common, "--limit", "10")
+    assert out.splitlines()[0] == "7 matches"  # all shown: nothing to say

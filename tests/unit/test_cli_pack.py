@@ -60,8 +60,15 @@ def test_pack_refuses_to_overwrite_and_names_unknown_references(
     out = tmp_path / "pack.pdf"
     out.write_bytes(b"keep me")
     base = ["--store", str(store), "--passphrase-file", str(pw_file)]
+
+    def stored() -> int:
+        with vault.open_store(store, getpass.getuser(), PW) as s:
+            return s.table_counts(["documents"])["documents"]
+
+    before = stored()
     assert main(["pack", ref, "--out", str(out), *base]) == 2
     assert out.read_bytes() == b"keep me"
+    assert stored() == before  # refused before the pack was built and kept
     assert "already exists" in capsys.readouterr().err
     assert main(["pack", "SAR-NOPE", "--out", str(tmp_path / "x.pdf"), *base]) == 1
     assert "no request with reference" in capsys.readouterr().err

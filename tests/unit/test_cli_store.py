@@ -74,3 +74,43 @@ def test_demo_data_builds_a_realistic_register(tmp_path: Path, pw_file: Path,
     code, _, err = run(capsys, "demo-data", "--store", str(store), "--passphrase-file",
                        str(pw_file), "--contacts", "5")
     assert code == 1 and "empty store" in err
+
+
+def test_init_refuses_a_weak_passphrase_like_the_gui(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    weak = tmp_path / "weak.txt"
+    weak.write_text("abc\n")
+    store = tmp_path / "s.privdesk"
+    code, _, err = run(capsys, "init", "--store", str(store), "--passphrase-file", str(weak))
+    assert code == 2 and "at least 10 characters" in err and not store.exists()
+
+
+def test_gui_without_a_desktop_says_so_in_words(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Seen: `privdesk --demo` over SSH died with Qt's abort (exit 134)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "privdesk", "--demo"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1  # not 134 (SIGABRT)
+    assert "needs a desktop session" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_desktop_check_cases() -> None:
+    from privdesk.ui.desktop_check import NO_SESSION, NO_XCB_CURSOR, desktop_problem
+
+    def has(_name: str) -> str:
+        return "lib.so"
+
+    def lacks(_name: str) -> None:
+        return None
+
+    assert desktop_problem({}, "linux", has) == NO_SESSION
+    assert desktop_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux", lacks) is None
+    assert desktop_problem({"DISPLAY": ":0"}, "linux", has) is None
+    assert desktop_problem({"DISPLAY": ":0"}, "linux", lacks) == NO_XCB_CURSOR
+    assert desktop_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux", lacks) is None
+    assert desktop_problem({}, "win32", lacks) is None

@@ -99,3 +99,42 @@ def test_demo_people_pass_the_registers_own_validation(ctx: ServiceContext) -> N
         for c in s.scalars(select(Contact)):
             assert phone_error(c.phone, "GB") is None, c.phone
             assert email_error(c.email) is None, c.email
+
+
+def _schema(ctx: ServiceContext) -> list[tuple[str, str]]:
+    from sqlalchemy import text
+
+    with ctx.store.session() as s:
+        return [(r[0], r[1]) for r in s.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+            " AND sql IS NOT NULL ORDER BY name"))]
+
+
+def test_bulk_load_puts_every_index_back(ctx: ServiceContext) -> None:
+    """The loader drops secondary indexes to build them once by sorting: afterwards the
+    schema is exactly as before and the indexes answer (integrity check included)."""
+    before = _schema(ctx)
+    assert any(name == "ix_contacts_norm_email" for name, _ in before)
+    DemoDataService(ctx).generate(contacts=500, requests=0)
+    assert _schema(ctx) == before
+    assert ctx.store.integrity_check() == []
+
+
+def test_a_failed_bulk_load_changes_nothing(ctx: ServiceContext) -> None:
+    """An error mid-load (here: the progress callback) rolls back the rows and the
+    dropped indexes and trigger alike."""
+    import pytest
+
+    before = _schema(ctx)
+
+    def stop(done: int, _total: int) -> None:
+        if done:
+            raise RuntimeError("stopped by the test")
+
+    with pytest.raises(RuntimeError, match="stopped by the test"):
+        DemoDataService(ctx).generate(contacts=30_000, requests=0, progress=stop)
+    assert _schema(ctx) == before
+    assert ctx.store.table_counts(["contacts", "interactions"]) == {"contacts": 0,
+                                                                    "interactions": 0}
+    DemoDataService(ctx).generate(contacts=100, requests=0)  # and it still works after
+    assert ctx.store.table_counts(["contacts"]) == {"contacts": 100}

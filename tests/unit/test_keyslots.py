@@ -75,6 +75,10 @@ def test_add_remove_passwd_without_anyone_else_re_entering(tmp_path: Path) -> No
     s.keyring.change_passphrase("Priya Shah", "priya first phrase", "priya second phrase")
     with pytest.raises(ks.WrongPassphrase):
         s.keyring.change_passphrase("Jo Lewis", "wrong", "x")
+    with pytest.raises(StoreError, match="Only an admin"):  # an officer's slot has no admin key
+        s.keyring.remove("Jo Lewis")
+    s.close()
+    s = vault.open_store(path, "Alex Morgan", "alex passphrase one")
     s.keyring.remove("Jo Lewis")
     s.close()
     with pytest.raises(ks.WrongPassphrase):

@@ -144,3 +144,53 @@ def test_unreachable_server_is_a_plain_error(ctx: ServiceContext) -> None:
     mailer = MailService(ctx)
     with pytest.raises(MailError, match="could not be sent"):
         mailer.send(mailer.compose(REF, built.document.id), timeout=3)
+
+
+def test_display_name_sender_and_idn_recipient_go_through_a_real_server(
+        ctx: ServiceContext, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    _configure(ctx, port)
+    SettingsService(ctx).set("smtp.from", "Privacy Team <privacy@optex-europe.com>")
+    make_request(ctx, email="zoe@bücher.example")
+    built = PackService(ctx).build(REF)
+    mailer = MailService(ctx)
+    mailer.send(mailer.compose(REF, built.document.id))
+    sender, rcpts, raw = inbox.messages[0]
+    assert sender == "privacy@optex-europe.com"
+    assert rcpts == ["zoe@xn--bcher-kva.example"]  # the IDNA form, not an encoded word
+    msg = email.message_from_bytes(raw, policy=default)
+    assert msg["To"] == "zoe@xn--bcher-kva.example" and "=?" not in str(msg["To"])
+    assert msg["From"].addresses[0].display_name == "Privacy Team"
+
+
+def test_send_test_email_reaches_the_server_and_is_audited(
+        ctx: ServiceContext, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    _configure(ctx, port)
+    assert MailService(ctx).send_test("me@optex-europe.com") == "me@optex-europe.com"
+    (sender, rcpts, raw) = inbox.messages[0]
+    assert rcpts == ["me@optex-europe.com"] and b"privdesk test email" in raw
+    with pytest.raises(MailError, match="not a valid email"):
+        MailService(ctx).send_test("nobody")
+    assert len(inbox.messages) == 1
+
+
+def test_missing_sender_says_where_to_set_it(ctx: ServiceContext) -> None:
+    make_request(ctx)
+    built = PackService(ctx).build(REF)
+    with pytest.raises(MailError, match=r"Settings > Email") as caught:
+        MailService(ctx).compose(REF, built.document.id)
+    assert "smtp.from" not in str(caught.value)  # words, not the setting's key
+
+
+def test_a_second_draft_never_overwrites_the_first(ctx: ServiceContext, tmp_path: Path) -> None:
+    SettingsService(ctx).set("smtp.from", "privacy@optex-europe.com")
+    make_request(ctx)
+    built = PackService(ctx).build(REF)
+    mailer = MailService(ctx)
+    mail = mailer.compose(REF, built.document.id)
+    first = mailer.save_draft(mail, tmp_path)
+    second = mailer.save_draft(mail.edited(subject="Second"), tmp_path)
+    assert first != second and first.exists() and second.exists()
+    assert second.name == f"{REF} email draft (2).eml"
+    assert b"Second" in second.read_bytes() and b"Second" not in first.read_bytes()

@@ -15,6 +15,7 @@ from privdesk.policy import Policy
 from privdesk.services.backup import BackupService, restore_backup
 from privdesk.services.container import Services
 from privdesk.services.officers import OfficerError, begin_session
+from privdesk.services.session import FAILED_UNLOCK
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
 from privdesk.store.backup import BackupError
@@ -62,8 +63,8 @@ def test_first_officer_is_admin_and_changes_are_audited(team: Services, policy: 
     assert rows["Priya Shah"].active is False and rows["Priya Shah"].has_slot is False
     assert actions(team) == ["store.unlock", "officer.add", "officer.role", "officer.remove"]
     # The role comes from the store, not from the slot file.
-    team.officers.add("Jo Lewis", "viewer", "jo phrase")
-    ctx = begin_session(vault.open_store(team.ctx.store.path, "jo lewis", "jo phrase"), policy)
+    team.officers.add("Jo Lewis", "viewer", "jo viewer phrase")
+    ctx = begin_session(vault.open_store(team.ctx.store.path, "jo lewis", "jo viewer phrase"), policy)
     assert (ctx.actor.name, ctx.actor.role) == ("Jo Lewis", "viewer")
     ctx.store.close()
 
@@ -75,7 +76,7 @@ def test_officers_without_a_key_slot_can_be_managed(team: Services) -> None:
     assert {r.name: r.has_slot for r in team.officers.list()}["Sam Okafor"] is False
     team.officers.set_role("Sam Okafor", "viewer")
     team.officers.remove("Sam Okafor")
-    team.officers.add("Sam Okafor", "officer", "sam phrase")
+    team.officers.add("Sam Okafor", "officer", "sam officer phrase")
     row = {r.name: r for r in team.officers.list()}["Sam Okafor"]
     assert (row.role, row.active, row.has_slot) == ("officer", True, True)
 
@@ -89,7 +90,10 @@ def test_failed_unlocks_are_audited_at_the_next_good_one(team: Services, policy:
     ctx = begin_session(vault.open_store(path, "Alex Morgan", PW), policy)
     services = Services.build(ctx)
     failed = [e for e in services.audit.events() if e.outcome == "failed"]
-    assert sorted(e.officer for e in failed) == [vault.UNKNOWN_OFFICER, "Alex Morgan"]
+    # A typed name is data, never the event's officer: it may be anything at all.
+    assert {e.officer for e in failed} == {FAILED_UNLOCK}
+    assert sorted(e.detail.split(";")[0] for e in failed) == [
+        f"name typed: {vault.UNKNOWN_OFFICER!r}", "name typed: 'Alex Morgan'"]
     assert services.audit.verify().ok
     ctx.store.close()
 
@@ -170,13 +174,17 @@ def test_rotation_of_dated_backups(team: Services, tmp_path: Path) -> None:
     first = service.backup_now()
     folder = tmp_path / "bk"
     start = datetime(2026, 1, 1, 18)
-    for i in range(60):  # fake older backups: the rotation decides by their names
-        name = f"team-{(start + timedelta(days=i)).strftime('%Y%m%d-%H%M%S')}.privdesk"
+    prefix = first.path.name[: -len("YYYYMMDD-HHMMSS.privdesk")]  # team-<store id>-
+    for i in range(60):  # fake older backups of this store: dated by their names
+        name = f"{prefix}{(start + timedelta(days=i)).strftime('%Y%m%d-%H%M%S')}.privdesk"
         (folder / name).write_bytes(first.path.read_bytes())
-    service.prune()
+        ks.sidecar_path(folder / name).write_bytes(ks.sidecar_path(first.path).read_bytes())
+    assert len(service.backups()) == 61
+    removed = service.prune()
     kept = service.backups()
     assert first.path in [b.path for b in kept]
-    assert len(kept) <= 7 + 4 + 12
+    assert len(kept) <= 7 + 4 + 12 and len(removed) == 61 - len(kept)
+    assert not any(ks.sidecar_path(p).exists() for p in removed)
     assert service.daily_if_due() is None  # a backup less than a day old exists
 
 

@@ -26,7 +26,7 @@ from tests.store_kinds import store  # noqa: F401,E402  (both kinds of store)
 from tests.unit.pack_fixtures import NAME, NOTE, REF, make_request
 
 ART15 = ["Purposes and legal bases", "Categories of personal data", "Recipients",
-         "Transfers outside the UK and EEA", "Retention period and criteria",
+         "Transfers outside the UK, and their safeguards", "Retention period and criteria",
          "Source of your personal data", "Your rights", "Your right to complain to the ICO",
          "Automated decision-making"]
 
@@ -197,3 +197,22 @@ def test_protected_build_writes_no_file(ctx: ServiceContext, tmp_path: Path,
     assert list(scratch.iterdir()) == []
     assert PackService(ctx).content(built.document.id) == built.content
     assert PdfReader(io.BytesIO(built.content)).is_encrypted
+
+
+def test_contents_gives_each_parts_page_and_emails_stay_whole(ctx: ServiceContext) -> None:
+    """Seen: no page numbers in the contents, and "marketin g@optex-europe.com"."""
+    make_request(ctx)
+    built = PackService(ctx).build(REF)
+    reader = PdfReader(io.BytesIO(built.content))
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    contents = next(i for i, t in enumerate(pages) if "Contents of this pack" in t)
+    supplementary = next(i for i, t in enumerate(pages)
+                         if "Supplementary information" in t and i != contents) + 1
+    lines = subprocess.run(["pdftotext", "-layout", "-f", str(contents + 1), "-l",
+                            str(contents + 1), "-", "-"], input=built.content,
+                           capture_output=True, check=True).stdout.decode("utf-8").splitlines()
+    part3 = next(line for line in lines if line.strip().startswith("Part 3"))
+    assert part3.split()[-1] == str(supplementary)  # the page it really starts on
+    cover = next(line for line in lines if "Cover letter" in line)
+    assert cover.split()[-1] == "1"
+    assert "marketing@optex-europe.com" in poppler_text(built.content)

@@ -21,8 +21,14 @@ def test_shipped_policy_has_everything_the_policy_text_says() -> None:
     affiliates = {r.name for r in p.recipients}
     assert {"Optex Technologies B.V.", "Optex Security France", "Optex Poland",
             "Optex Japan"} <= affiliates
-    assert p.recipient("optex_japan").transfer == "standard_clauses"  # type: ignore[union-attr]
-    assert "standard" in p.transfers[0].safeguard
+    assert p.recipient("optex_japan").transfer == "uk_adequacy"  # type: ignore[union-attr]
+    assert "UK adequacy regulations" in p.transfers[0].safeguard
+    # Every recipient outside the UK names its safeguard, EEA group companies included.
+    abroad = {r.name: t.key for r, t in p.transfers_abroad()}
+    assert abroad == {"Optex Technologies B.V.": "uk_adequacy",
+                      "Optex Security France": "uk_adequacy", "Optex Poland": "uk_adequacy",
+                      "Optex Japan": "uk_adequacy"}
+    assert {t.key for t in p.transfers} == {"uk_adequacy", "uk_idta", "uk_addendum"}
     rules = {r.applies_to: r.months for r in p.retention}
     assert rules == {"enquirer": 12, "customer": 0, "former_customer": 84}
     assert "Database encryption" in p.security_measures
@@ -37,7 +43,8 @@ def test_shipped_policy_has_everything_the_policy_text_says() -> None:
     ('ico_registration = "Z9304332"\n', "", "controller.ico_registration"),
     ('basis = "ceased"', 'basis = "whenever"', "retention[2].basis"),
     ("used = false", 'used = "no"', "automated_decisions.used"),
-    ('transfer = "standard_clauses"', 'transfer = "nowhere"', "recipients[3].transfer"),
+    ('transfer = "uk_adequacy"', 'transfer = "nowhere"', "recipients[0].transfer"),
+    ('transfer = "uk_adequacy"', "", "recipients[0].transfer"),  # abroad with no safeguard
     ("[response]\nmonths = 1", "[response]\nmonths = 0", "response.months"),
 ])
 def test_malformed_policy_names_the_key(old: str, new: str, key: str) -> None:

@@ -95,3 +95,15 @@ def test_any_text_lays_out_and_reads_back(value: str) -> None:
     for ch in clean(value):
         if not ch.isspace() and ch.isalnum() and ch.isascii():
             assert ch in text
+
+
+@settings(deadline=None)  # the first call loads the fonts
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=60))
+def test_the_ascii_fast_path_escapes_exactly_like_the_general_one(value: str) -> None:
+    """Plain ASCII skips the per-character face lookup; what comes out must be what the
+    general path gives: escaped, controls dropped, tabs as spaces, breaks as <br/>."""
+    from xml.sax.saxutils import escape
+
+    expected = escape(clean(value)).replace("\n", "<br/>")
+    assert markup(value) == expected
+    assert "<" not in markup(value).replace("<br/>", "")

@@ -238,3 +238,11 @@ def test_viewer_cannot_change_and_the_denial_is_audited(services: Services, ctx:
         ("request.create", "ok"), ("request.pause", "denied"), ("request.export_log", "denied")]
     assert all("Ada" not in a.detail and "ada@" not in a.detail for a in audit)
     assert len(events) == 1
+
+
+def test_due_this_week_on_a_sunday_counts_monday(services: Services) -> None:
+    """Seen: "0 due this week" on Sunday 29 Nov with one request due Monday 30 Nov."""
+    add(services, received=D(2026, 10, 30))  # due Mon 30 Nov 2026
+    assert services.requests.stats(D(2026, 11, 29)).due_this_week == 1  # a Sunday
+    assert services.requests.stats(D(2026, 11, 23)).due_this_week == 0  # 8 days before
+    assert services.requests.stats(D(2026, 11, 24)).due_this_week == 1  # 7 days, today in

@@ -17,9 +17,19 @@ def test_settings_default_then_stored(ctx) -> None:  # type: ignore[no-untyped-d
 
 def test_secrets_are_created_once_and_only_admins_change_settings(ctx) -> None:  # type: ignore[no-untyped-def]
     svc = SettingsService(ctx)
-    first = svc.secret("audit_hmac", create_bytes=32)
+    first = svc.secret("suppression_hmac", create_bytes=32)
     assert first is not None and len(first) == 32
-    assert svc.secret("audit_hmac", create_bytes=32) == first
+    assert svc.secret("suppression_hmac", create_bytes=32) == first
+    # The trail's key is never made (or read) through settings: a deleted one stays missing.
+    with pytest.raises(PermissionError):
+        svc.secret("audit_hmac", create_bytes=32)
+    with pytest.raises(PermissionError):
+        svc.secret("anything_new", create_bytes=32)
+    svc.set_secret("smtp.password", b"mail secret")
+    ctx.actor = Actor("Jo", role="viewer")
+    with pytest.raises(PermissionDenied):  # a viewer sends no email, so reads no password
+        svc.secret("smtp.password")
     ctx.actor = Actor("Priya", role="officer")
+    assert svc.secret("smtp.password") == b"mail secret"
     with pytest.raises(PermissionDenied):
         svc.set("auto_lock_minutes", 1)

@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
+from alembic import command
 from sqlalchemy import text
 
-from privdesk.store.engine import PLAIN_SQLITE_HEADER, Store, StoreKey, head_revision
+from privdesk.store.engine import (
+    PLAIN_SQLITE_HEADER,
+    Store,
+    StoreKey,
+    _migrations_config,
+    head_revision,
+)
 from privdesk.store.errors import NotEncryptedError, StoreExistsError, StoreMissingError, UnlockError
 from tests.conftest import PASSPHRASE
 
@@ -170,3 +177,27 @@ def test_fts_index_is_kept_current_by_triggers(store: Store) -> None:
         s.execute(text("DELETE FROM contacts WHERE id = 1"))
         assert s.execute(text("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH 'rive'")
                          ).scalar() == 0
+
+
+def test_open_times_each_check_and_still_runs_them_all(store: Store, store_path: Path) -> None:
+    """Store.open measures its steps (for `privdesk bench`); each check still runs on
+    every open: a wrong key is refused before anything is written, and a store behind
+    the newest migration is brought up to it."""
+    store.close()
+    with Store.open(store_path, StoreKey.passphrase(PASSPHRASE)) as again:
+        assert list(again.open_steps) == ["file checks", "key check (read-only)", "engine",
+                                          "cipher check (pool's first connection)",
+                                          "schema version check"]
+        assert all(ms >= 0 for ms in again.open_steps.values())
+    before = sha(store_path)
+    with pytest.raises(UnlockError):
+        Store.open(store_path, StoreKey.passphrase("not the passphrase"))
+    assert sha(store_path) == before
+    assert not store_path.with_name(store_path.name + "-shm").exists()
+    with Store.open(store_path, StoreKey.passphrase(PASSPHRASE)) as again, \
+            again.engine.begin() as c:
+        command.downgrade(_migrations_config(c), "-1")
+    with Store.open(store_path, StoreKey.passphrase(PASSPHRASE), migrate=False) as behind:
+        assert behind.schema_revision() != head_revision()
+    with Store.open(store_path, StoreKey.passphrase(PASSPHRASE)) as again:
+        assert again.schema_revision() == head_revision()

@@ -40,6 +40,7 @@ from privdesk.ui.contacts.table_model import (
     COL_STATUS,
     ContactTableModel,
 )
+from privdesk.ui.navigation import Navigator
 from privdesk.ui.tasks import TaskRunner
 
 # Columns whose content has a known width keep it (a phone number, a date, the
@@ -49,11 +50,15 @@ FIXED_WIDTHS = {COL_PHONE: 126, COL_STATUS: 120, COL_LAST_ACTIVITY: 102, COL_OPT
 FLEX_WEIGHTS = {COL_NAME: 1.4, COL_EMAIL: 1.7, COL_COMPANY: 1.3, COL_LOCATION: 0.9,
                 COL_SOURCE: 1.0}
 MIN_FLEX = 70
+NARROW = 1250  # table width (px) below which NARROW_HIDDEN columns are hidden
+NARROW_HIDDEN = (COL_LOCATION, COL_LAST_ACTIVITY)
 
 
 class ContactsArea(QWidget):
     def __init__(self, services: Services, tasks: TaskRunner) -> None:
         super().__init__()
+        self.navigator: Navigator | None = None  # set by ui.areas
+        self.editor: ContactEditorDialog | None = None
         self._services, self._tasks = services, tasks
         self._ctx = services.ctx
         self._contacts = services.contacts
@@ -135,6 +140,7 @@ class ContactsArea(QWidget):
         # fast typing never queues a search per key.
         self._in_flight = False
         self._stale = False
+        self._selected: int | None = None
         self.model.loaded.connect(self._landed)
         self.model.failed.connect(self._landed)
         self.search.textChanged.connect(self._typed)
@@ -148,6 +154,7 @@ class ContactsArea(QWidget):
         self.table.doubleClicked.connect(lambda index: self.edit_row(index.row()))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._selection_changed)
+        self.model.replaced.connect(self._rows_replaced)
         tasks.run(self._contacts.phone_region, on_done=self._set_region)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
@@ -156,11 +163,20 @@ class ContactsArea(QWidget):
         QTimer.singleShot(0, self._fit_columns)
 
     def _fit_columns(self) -> None:
-        spare = max(0, self.table.viewport().width() - sum(FIXED_WIDTHS.values()) - 24)
-        for col, width in FIXED_WIDTHS.items():
-            self.table.setColumnWidth(col, width)
-        total = sum(FLEX_WEIGHTS.values())
-        for col, weight in FLEX_WEIGHTS.items():
+        width = self.table.viewport().width()
+        # On a laptop screen names, emails and sources were cut off: below NARROW pixels
+        # the location and last-activity columns step aside (both are in the record, and
+        # the search still finds by location), and the others share their room.
+        narrow = width < NARROW
+        for col in NARROW_HIDDEN:
+            self.table.setColumnHidden(col, narrow)
+        fixed = {c: w for c, w in FIXED_WIDTHS.items() if not (narrow and c in NARROW_HIDDEN)}
+        flex = {c: w for c, w in FLEX_WEIGHTS.items() if not (narrow and c in NARROW_HIDDEN)}
+        spare = max(0, width - sum(fixed.values()) - 24)
+        for col, w in fixed.items():
+            self.table.setColumnWidth(col, w)
+        total = sum(flex.values())
+        for col, weight in flex.items():
             self.table.setColumnWidth(col, max(MIN_FLEX, int(spare * weight / total)))
 
     def _permit(self, button: QPushButton, permission: Permission, what: str) -> None:
@@ -216,7 +232,21 @@ class ContactsArea(QWidget):
         self.count_label.setText(f"Could not load contacts: {exc}")
 
     def _selection_changed(self, *_args: object) -> None:
-        self.edit_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        rows = self.table.selectionModel().selectedRows()
+        self._selected = self.model.contact_id(rows[0].row()) if rows else None
+        self.edit_button.setEnabled(bool(rows))
+
+    def _rows_replaced(self, new_query: bool) -> None:
+        """The rows were replaced in place (no model reset): a selection that now sits
+        on another person is cleared, a new search starts at the top, and the rows are
+        painted now rather than at the window's next frame tick (~5 ms later)."""
+        rows = self.table.selectionModel().selectedRows()
+        if rows and self.model.contact_id(rows[0].row()) != self._selected:
+            self.table.clearSelection()
+        if new_query:
+            self.table.scrollToTop()
+        if self.table.isVisible():
+            self.table.viewport().repaint()
 
     # -- actions -----------------------------------------------------------------------
     def selected_id(self) -> int | None:
@@ -239,7 +269,14 @@ class ContactsArea(QWidget):
     def make_editor(self, detail: ContactDetail | None) -> ContactEditorDialog:
         dialog = ContactEditorDialog(self._services, self._tasks, detail, self._region, self)
         dialog.saved.connect(lambda _d: self.refresh())
+        dialog.navigator = self.navigator
+        self.editor = dialog
         return dialog
+
+    def open_contact(self, contact_id: int) -> None:
+        """Open a contact's record from anywhere (a request, a retention list, the audit)."""
+        self._tasks.run(lambda: self._contacts.get(contact_id), on_done=self._open_editor,
+                        on_error=self._show_error)
 
     def _open_editor(self, detail: ContactDetail | None) -> None:
         self.make_editor(detail).open()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from privdesk.domain.contact_records import (
     RelatedChanges,
 )
 from privdesk.domain.contact_validation import validate_contact
+from privdesk.domain.dates import date_time
 from privdesk.services.authz import Permission
 from privdesk.services.contacts import ContactValidationError
 from privdesk.services.container import Services
@@ -32,7 +34,9 @@ from privdesk.ui.contacts.duplicates_dialog import choose_duplicate_action
 from privdesk.ui.contacts.editor_form import ContactForm
 from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
 from privdesk.ui.contacts.table_model import format_date
+from privdesk.ui.navigation import REQUEST_LINK, Navigator, link
 from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 IDENTIFYING = ("name", "email", "phone", "company")
@@ -50,6 +54,7 @@ class ContactEditorDialog(QDialog):
         self._detail, self._region = detail, region
         self._editable = self._ctx.can(Permission.EDIT)
         self._touched: set[str] = set()
+        self._loaded_input: ContactInput | None = None
         self._busy = False
         self.choose_duplicate: DuplicateChooser = choose_duplicate_action
         self.confirm_opt_out: Callable[[], bool] = self._ask_opt_out
@@ -57,7 +62,7 @@ class ContactEditorDialog(QDialog):
         self.confirm_suppressed: Callable[[], bool] = self._ask_suppressed
         name = detail.data.name if detail else ""
         self.setWindowTitle(f"Contact: {name[:60]}" if detail else "New contact")
-        self.resize(920, 620)
+        fit_window(self, 920, 620)
 
         self.form = ContactForm(self._ctx.policy, region)
         # Shortcuts to the form's widgets (tests and the methods below use them).
@@ -92,8 +97,21 @@ class ContactEditorDialog(QDialog):
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.hide()
+        # The person's requests, one click each (the Navigator is set by the Contacts area).
+        self.navigator: Navigator | None = None
+        self.requests_label = QLabel()
+        self.requests_label.setTextFormat(Qt.TextFormat.RichText)
+        self.requests_label.setWordWrap(True)
+        self.requests_label.linkActivated.connect(self._open_link)
+        if detail is not None and detail.request_ids:
+            links = ", ".join(link(REQUEST_LINK, rid, ref)
+                              for rid, ref in zip(detail.request_ids, detail.request_refs,
+                                                  strict=False))
+            self.requests_label.setText(f"Requests from this person: {links}")
+        self.requests_label.setVisible(bool(detail and detail.request_ids))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.requests_label)
         layout.addWidget(self.banner)
         layout.addWidget(self.buttons)
         self._load(detail.data if detail else ContactInput(name="", first_contact=today))
@@ -110,9 +128,22 @@ class ContactEditorDialog(QDialog):
         self.form.set_read_only()
         self.save_button.setToolTip(f"Your role ({self._ctx.actor.role}) cannot change contacts.")
 
+    def _open_link(self, href: str) -> None:
+        """Go to the request, unless this record has changes that are not saved yet."""
+        if self.navigator is None:
+            return
+        unsaved = self._loaded_input is not None and self.current_input() != self._loaded_input
+        if unsaved or self.related() != RelatedChanges():
+            self.banner.setText("Save or cancel your changes first, then open the request.")
+            self.banner.show()
+            return
+        self.reject()
+        self.navigator.open_link(href)
+
     # -- values ------------------------------------------------------------------------
     def _load(self, data: ContactInput) -> None:
         self.form.load(data)
+        self._loaded_input = self.current_input()
         self._touched.clear()
         self._show_marketing()
 
@@ -170,7 +201,7 @@ class ContactEditorDialog(QDialog):
 
     def _when(self, change: object) -> str:
         at = getattr(change, "changed_at", None)
-        return at.strftime("%-d %b %Y %H:%M") + " UTC" if at else ""
+        return date_time(at) + " UTC" if isinstance(at, datetime) else ""
 
     # -- saving ------------------------------------------------------------------------
     def save(self) -> None:

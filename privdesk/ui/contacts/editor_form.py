@@ -55,7 +55,8 @@ class ContactForm(QWidget):
         for s in policy.sources:
             self.source.addItem(s.label, s.key)
         self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("Anything an officer should know (not shown to others)")
+        self.notes.setPlaceholderText("Anything an officer should know. Notes are personal data: "
+                                      "they are printed in the person's access pack")
         self.notes.setMinimumHeight(70)
         self.status.currentIndexChanged.connect(lambda _i: self.touched.emit("status"))
         self.source.currentIndexChanged.connect(lambda _i: self.touched.emit("source"))

@@ -1,4 +1,5 @@
-"""Import contacts from CSV: pick a file, check the column mapping against a preview,
+"""Import contacts from CSV or vCard: pick a file, check its encoding (the names with
+accents are shown as read), the column mapping and the source/status value mapping,
 validate every row (the report can be saved), then commit all-or-nothing. Reading,
 checking and writing run off the UI thread with a progress bar and Cancel."""
 
@@ -33,9 +34,13 @@ from privdesk.services.contacts_import import (
     write_report,
 )
 from privdesk.services.container import Services
+from privdesk.ui.contacts.import_options import ImportOptions
+from privdesk.ui.contacts.import_report import importable, needs_text, report_rows
+from privdesk.ui.contacts.import_values import ValuesPanel
 from privdesk.ui.contacts.mapping_panel import MappingPanel
 from privdesk.ui.contacts.widgets import TextRowsModel
 from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 COL_E_LINE, COL_E_FIELD, COL_E_REASON = range(3)
@@ -54,11 +59,12 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self._importer, self._tasks, self._ctx = services.contact_import, tasks, services.ctx
         self._data: bytes | None = None
+        self._path: Path | None = None
         self._result: ImportResult | None = None
         self._cancel = threading.Event()
         self._progress = _Progress(self)
         self.setWindowTitle("Import contacts from CSV")
-        self.resize(900, 640)
+        fit_window(self, 900, 640)
 
         self.choose_button = QPushButton("Choose file…")
         self.file_label = QLabel("No file chosen. Use our template's columns, or a CRM export "
@@ -76,8 +82,14 @@ class ImportDialog(QDialog):
         header.setSectionResizeMode(COL_E_LINE, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_E_FIELD, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_E_REASON, QHeaderView.ResizeMode.Stretch)
+        self.values_panel = ValuesPanel([(s.key, s.label) for s in self._ctx.policy.sources])
+        self.values_panel.changed.connect(self.check)
+        self.options = ImportOptions()
+        self.options.encoding_changed.connect(self._reload)
+        self.options.changed.connect(self.check)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.mapping_panel, "Column mapping")
+        self.tabs.addTab(self.values_panel, "Values")
         self.tabs.addTab(self.preview, "Preview")
         self.tabs.addTab(self.errors_view, "Validation report")
 
@@ -119,6 +131,7 @@ class ImportDialog(QDialog):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.options)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(options)
         layout.addWidget(self.summary)
@@ -149,24 +162,36 @@ class ImportDialog(QDialog):
 
     # -- file and mapping --------------------------------------------------------------
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import contacts", "", "CSV files (*.csv *.txt)")
+        path, _ = QFileDialog.getOpenFileName(self, "Import contacts", "",
+                                              "Contacts (*.csv *.txt *.vcf);;All files (*)")
         if path:
             self.load_file(Path(path))
 
-    def load_file(self, path: Path) -> None:
+    def load_file(self, path: Path, encoding: str | None = None) -> None:
         importer = self._importer
+        if encoding is None:
+            self.values_panel.reset()
 
         def work() -> tuple[bytes, ImportPreview]:
             data = path.read_bytes()
-            return data, importer.preview(data)
+            return data, importer.preview(data, encoding=encoding)
 
         self.file_label.setText(f"Reading {path.name}…")
-        self._tasks.run(work, on_done=lambda r: self._show_preview(path, *r),
+        self._tasks.run(work, on_done=lambda r: self._show_preview(path, encoding, *r),
                         on_error=self._failed)
 
-    def _show_preview(self, path: Path, data: bytes, preview: ImportPreview) -> None:
-        self._data, self._result = data, None
-        self.file_label.setText(f"{path.name}: {preview.rows:,} rows, {preview.encoding}")
+    def _reload(self) -> None:
+        if self._path is not None:
+            self.load_file(self._path, self.options.chosen_encoding())
+
+    def _show_preview(self, path: Path, encoding: str | None, data: bytes,
+                      preview: ImportPreview) -> None:
+        self._data, self._result, self._path = data, None, path
+        self._encoding = encoding if encoding is not None or preview.encoding_certain else None
+        kind = f", recognised as {preview.kind}" if preview.kind else ""
+        rows = f"{preview.rows:,} row{'s' if preview.rows != 1 else ''}"
+        self.file_label.setText(f"{path.name}: {rows}{kind}")
+        self.options.show_preview(preview, encoding)
         self.mapping_panel.show_preview(preview)
         self.preview_model = TextRowsModel(list(preview.headers), preview.sample)
         self.preview.setModel(self.preview_model)
@@ -202,8 +227,13 @@ class ImportDialog(QDialog):
         self.bar.setValue(done)
 
     def _job_args(self) -> dict[str, Any]:
+        sources, statuses = self.values_panel.maps()
         return {"mapping": self.mapping(), "default_source": self.default_source.currentData(),
-                "progress": self._progress.moved.emit, "cancel": self._cancel.is_set}
+                "progress": self._progress.moved.emit, "cancel": self._cancel.is_set,
+                "encoding": getattr(self, "_encoding", None),
+                "date_order": self.options.date_order.currentData(),
+                "on_existing": self.options.on_existing.currentData(),
+                "source_map": sources, "status_map": statuses}
 
     def check(self) -> None:
         if self._data is None:
@@ -216,8 +246,11 @@ class ImportDialog(QDialog):
     def _checked(self, result: ImportResult) -> None:
         self._stop()
         self._show_report(result)
+        self.values_panel.show_values(result.values)
         bad = result.rejected
-        if result.errors and not result.valid:
+        if result.needs:
+            text = self._needs_text(result.needs)
+        elif result.errors and not result.valid:
             text = "Nothing can be imported: see the validation report."
         elif bad:
             text = (f"{result.valid:,} rows are valid and {bad:,} have errors. Fix the file, or "
@@ -226,19 +259,29 @@ class ImportDialog(QDialog):
             text = f"All {result.valid:,} rows are valid."
         if result.duplicates:
             text += f" {len(result.duplicates):,} look like duplicates (see the report)."
+        if result.objections:
+            text += (f" {result.objections:,} objection{'s' if result.objections != 1 else ''}"
+                     " to marketing will be recorded.")
+        if result.matched:
+            text += f" {len(result.matched):,} are already in the register."
         self.summary.setText(text + "".join(f"\n{w}" for w in result.warnings))
-        self.import_button.setEnabled(result.valid > 0)
+        self.import_button.setEnabled(importable(result))
+
+    def _needs_text(self, needs: tuple[str, ...]) -> str:
+        """What the officer must decide before anything can be imported."""
+        tab = {"columns": self.mapping_panel, "values": self.values_panel}
+        for need in needs:
+            if need in tab:
+                self.tabs.setCurrentWidget(tab[need])
+                break
+        return needs_text(needs)
 
     def _show_report(self, result: ImportResult) -> None:
         self._result = result
-        rows = [(str(e.line), e.field, e.reason) for e in result.errors]
-        rows += [(str(d.line), "possible duplicate", f"looks like {d.other} "
-                  f"({', '.join(d.reasons)})") for d in result.duplicates]
-        rows += [(str(n), "suppressed", "on the suppression list: not imported")
-                 for n in result.suppressed]
+        rows = report_rows(result)
         self.errors_model.set_rows(rows)
         self.save_report_button.setEnabled(bool(rows))
-        if result.errors:
+        if result.errors and not result.needs:
             self.tabs.setCurrentWidget(self.errors_view)
 
     def run_import(self) -> None:
@@ -256,14 +299,20 @@ class ImportDialog(QDialog):
         if result.committed:
             self.summary.setText(f"Imported {result.imported:,} contacts."
                                  + (f" Skipped {result.rejected:,} invalid rows."
-                                    if result.rejected else ""))
+                                    if result.rejected else "")
+                                 + (f" Updated {result.updated:,} already in the register."
+                                    if result.updated else "")
+                                 + (f" Recorded {result.objections:,} objection(s) to "
+                                    "marketing." if result.objections else ""))
             self.import_button.setEnabled(False)
             self.close_button.setText("Done")
             self.imported.emit(result)
         else:
-            self.summary.setText(f"Nothing was imported: {result.rejected:,} rows have errors. "
+            self.values_panel.show_values(result.values)
+            self.summary.setText(self._needs_text(result.needs) if result.needs else
+                                 f"Nothing was imported: {result.rejected:,} rows have errors. "
                                  "Fix them, or tick “Import only the valid rows”.")
-            self.import_button.setEnabled(result.valid > 0)
+            self.import_button.setEnabled(importable(result))
 
     def _failed(self, exc: Exception) -> None:
         self._stop()

@@ -6,16 +6,21 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QScrollArea, QSizePolicy, QWidget
 
+from privdesk.domain.contact_headers import IGNORE, looks_like_opt_out
 from privdesk.services.contacts_import import ImportPreview
 
 TARGET_LABELS = (
-    (None, "(do not import)"), ("name", "Name"), ("first_name", "First name"),
-    ("last_name", "Last name"), ("email", "Email"), ("phone", "Phone"), ("company", "Company"),
+    (None, "(do not import)"), (IGNORE, "(ignore on purpose: not an opt-out)"),
+    ("name", "Name"), ("first_name", "First name"), ("middle_name", "Middle name"),
+    ("last_name", "Last name"), ("email", "Email"), ("phone", "Phone"),
+    ("mobile", "Mobile (used when Phone is empty)"), ("company", "Company"),
     ("location", "Location"), ("city", "City (location)"), ("region", "County / state (location)"),
-    ("country", "Country (location)"), ("status", "Status"), ("source", "Source"),
+    ("country", "Country (location, phone region)"), ("status", "Status"), ("source", "Source"),
     ("first_contact", "First contact"), ("customer_since", "Customer since"),
     ("ceased", "Ceased"), ("last_activity", "Last activity"),
-    ("marketing_opt_out", "Marketing opt-out"), ("notes", "Notes"),
+    ("marketing_opt_out", "Marketing opt-out (yes/no)"),
+    ("opt_out_status", "Marketing opt-out (status: Unsubscribed…)"),
+    ("opt_out_date", "Marketing opt-out (date)"), ("notes", "Notes"),
 )
 
 
@@ -48,6 +53,12 @@ class MappingPanel(QScrollArea):
         for i, header in enumerate(preview.headers):
             name = QLabel(header[:60] or f"(column {i + 1})")
             name.setTextFormat(Qt.TextFormat.PlainText)
+            if looks_like_opt_out(header) and i not in preview.mapping:
+                # An objection must never be lost: this column waits for a decision.
+                name.setText(f"⚠ {header[:58]}")
+                name.setStyleSheet("color: #b00020; font-weight: 600;")
+                name.setToolTip("Looks like a marketing opt-out: import it as one, or "
+                                "choose “ignore on purpose”.")
             sample = ", ".join(r[i] for r in preview.sample[:3] if i < len(r) and r[i])
             values = QLabel(sample[:70] + ("…" if len(sample) > 70 else ""))
             values.setObjectName("hint")

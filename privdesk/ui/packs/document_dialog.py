@@ -27,6 +27,7 @@ from privdesk.services.pack_records import BuiltDocument
 from privdesk.ui.packs.email_flow import EmailFlow
 from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
 from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 
@@ -39,7 +40,7 @@ class DocumentDialog(QDialog):
         self.built = built
         doc = built.document
         self.setWindowTitle(f"{doc.filename}")
-        self.resize(820, 900)
+        fit_window(self, 820, 900)
         self._pdf = PdfInMemory(built.content)
         self.view = QPdfView()
         self.view.setPageMode(QPdfView.PageMode.MultiPage)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.services.mailer import OutgoingMail
 from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 
 
 class EmailReviewDialog(QDialog):
@@ -28,7 +29,7 @@ class EmailReviewDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Review email — {mail.reference}")
-        self.resize(640, 520)
+        fit_window(self, 640, 520)
         self._mail = mail
         self.choice = ""
         self.to = QLabel(mail.to)
@@ -51,6 +52,13 @@ class EmailReviewDialog(QDialog):
                       "password is never sent in the same email.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
+        # Personal data sent by email unprotected: say so at the moment of sending.
+        self.unprotected = QLabel(
+            "The attachment is not password-protected: anyone who reads this email can open "
+            "it. To protect it, close this and tick Password-protect before emailing.")
+        self.unprotected.setObjectName("error")
+        self.unprotected.setWordWrap(True)
+        self.unprotected.setVisible(not mail.protected)
         buttons = QDialogButtonBox()
         self.send_button = buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)
         self.draft_button = buttons.addButton("Save .eml draft…",
@@ -70,6 +78,7 @@ class EmailReviewDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(QLabel("Message:"))
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.unprotected)
         layout.addWidget(hint)
         layout.addWidget(buttons)
 

@@ -59,6 +59,8 @@ class PackItemsModel(QAbstractTableModel):
                 # One line in the table: the full text is in the tooltip.
                 return " ".join(item.text.split())[:200]
             if col == COL_STATE:
+                if item.follows:  # redacted because it repeats a redacted item
+                    return "Redacted (copy)"
                 return STATE_TEXT.get(item.action, item.action)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = item.text[:2000]

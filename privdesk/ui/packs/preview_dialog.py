@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -36,6 +38,7 @@ from privdesk.ui.packs.pack_outputs import PackOutputs
 from privdesk.ui.packs.printing import PdfInMemory
 from privdesk.ui.requests.action_dialog import ActionDialog
 from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 
@@ -57,7 +60,7 @@ class PackPreviewDialog(PackOutputs, QDialog):
         ctx = services.ctx
         role = ctx.actor.role
         self.setWindowTitle(f"Subject-access pack — {reference}")
-        self.resize(1280, 820)
+        fit_window(self, 1400, 900, fraction=0.96)
 
         self.model = PackItemsModel()
         self.table = QTableView()
@@ -72,6 +75,14 @@ class PackPreviewDialog(PackOutputs, QDialog):
         for col, width in ((COL_SECTION, 150), (COL_ITEM, 170), (COL_STATE, 100)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._show_whole_text)
+        # The whole text of the selected item: the table's cell shows only its start, and
+        # the officer must read all of it to judge whether it names someone else.
+        self.whole_text = QPlainTextEdit()
+        self.whole_text.setReadOnly(True)
+        self.whole_text.setPlaceholderText("Select an item to read all of its text here.")
+        self.whole_text.setMaximumHeight(120)
+        self.whole_text.setMinimumHeight(60)
 
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Reason (required), e.g. names another customer")
@@ -91,6 +102,12 @@ class PackPreviewDialog(PackOutputs, QDialog):
 
         self.summary = QLabel("Loading…")
         self.summary.setObjectName("hint")
+        self.summary.setWordWrap(True)
+        self.busy = QProgressBar()  # shown at once while the PDF is (re)built
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(6)
+        self._page = 0
         row = QHBoxLayout()
         for w in (self.redact_button, self.exclude_button, self.lift_button):
             row.addWidget(w)
@@ -101,7 +118,9 @@ class PackPreviewDialog(PackOutputs, QDialog):
         title.setObjectName("areaTitle")
         lv.addWidget(title)
         lv.addWidget(self.summary)
+        lv.addWidget(self.busy)
         lv.addWidget(self.table, 1)
+        lv.addWidget(self.whole_text)
         lv.addWidget(self.reason)
         lv.addLayout(row)
 
@@ -155,23 +174,47 @@ class PackPreviewDialog(PackOutputs, QDialog):
 
     # -- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
+        self.busy.show()
         packs, ref, schedule = self._services.packs, self.reference, self.schedule.isChecked()
         self._tasks.run(lambda: (packs.items(ref), packs.preview(ref, schedule)),
                         on_done=self._show, on_error=self._fail)
 
     def _show(self, result: tuple[list[PackItem], bytes]) -> None:
         items, pdf = result
+        self.busy.hide()
+        chosen = self.selected()
+        self._page = self.view.pageNavigator().currentPage() if self._pdf is not None else 0
         self.model.set_rows(items)
+        if chosen is not None:  # the same item stays selected after a redaction
+            for row in range(self.model.rowCount()):
+                item = self.model.item(row)
+                if item is not None and item.ref == chosen.ref:
+                    self.table.selectRow(row)
         n, withheld = len(items), self.model.withheld_count()
         self.summary.setText(f"{n} items · {withheld} redacted or withheld · select an item, "
                              "give a reason, then Redact or Withhold.")
         old, self._pdf = self._pdf, PdfInMemory(pdf)
+        self._pdf.document.statusChanged.connect(self._keep_page)
         self.view.setDocument(self._pdf.document)
+        self._keep_page()
         if old is not None:
             old.close()
         self._update_buttons()
 
+    def _keep_page(self, *_: object) -> None:
+        """After a rebuild the preview stays on the page the officer was reading."""
+        if self._pdf is None or not self._pdf.ok:
+            return
+        page = min(self._page, self._pdf.document.pageCount() - 1)
+        if page > 0 and self.view.pageNavigator().currentPage() != page:
+            self.view.pageNavigator().jump(page, QPointF(), self.view.pageNavigator().currentZoom())
+
+    def _show_whole_text(self, *_: object) -> None:
+        item = self.selected()
+        self.whole_text.setPlainText(f"{item.section} · {item.label}\n\n{item.text}" if item else "")
+
     def _fail(self, exc: Exception) -> None:
+        self.busy.hide()
         self.summary.setText(str(exc))
         QMessageBox.warning(self, "Subject-access pack", str(exc))
 

@@ -47,7 +47,7 @@ def respond_spec(d: RequestDetail, method: str | None = None) -> ActionSpec:
     if method in RESPONSE_METHODS:  # the way it has just gone first
         methods = ((method, RESPONSE_METHODS[method]),
                    *((k, v) for k, v in methods if k != method))
-    due = f" It was due {fmt(d.row.due)}." if d.row.due else ""
+    due = f" It is due {fmt(d.row.due)}." if d.row.due else ""
     return ActionSpec("Record the response", f"{d.reference}: record when and how the response "
                       f"was sent; the countdown then stops.{due} A response after the due "
                       "date is recorded as late.", "Record response", "Sent on", "Sent by",

@@ -40,6 +40,7 @@ from privdesk.ui.requests.new_request_dialog import NewRequestDialog
 from privdesk.ui.requests.queue_model import (
     COL_COUNTDOWN,
     COL_DUE,
+    COL_RECEIVED,
     COL_REF,
     COL_REQUESTER,
     ROW_ROLE,
@@ -69,6 +70,7 @@ class RequestsArea(QWidget):
         self._today = today or services.ctx.today
         self._officers: list[str] = []
         self._selected_id: int | None = None
+        self._wanted_id: int | None = None  # asked for by a link, selected once loaded
         self.dialog: NewRequestDialog | None = None
 
         title = QLabel("Requests")
@@ -131,7 +133,10 @@ class RequestsArea(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_REQUESTER, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_REQUESTER, 150)
+        header.resizeSection(COL_REQUESTER, 140)
+        # Status and officer before the received date: on a laptop screen the columns past
+        # the requester are the ones that scroll, and the received date is in the detail.
+        header.moveSection(header.visualIndex(COL_RECEIVED), header.count() - 1)
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(70)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -143,7 +148,7 @@ class RequestsArea(QWidget):
         self.detail = RequestDetailPane(services.ctx, self._requests, tasks, self._today,
                                         lambda: self._officers)
         self.detail.changed.connect(self._detail_changed)
-        self.documents = RequestDocumentsBox(services, tasks, self.refresh)
+        self.documents = RequestDocumentsBox(services, tasks, self._paperwork_changed)
         self.detail.add_section(self.documents)
         self.detail.shown.connect(self.documents.set_detail)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -186,8 +191,28 @@ class RequestsArea(QWidget):
         self.model.set_rows(loaded.rows)
         self.strip.show_stats(loaded.stats)
         self._count_shown()
-        if self._selected_id is not None:
+        if self._wanted_id is not None:
+            wanted, self._wanted_id = self._wanted_id, None
+            self.show_request(wanted, reload=False)
+        elif self._selected_id is not None:
             self.select_request(self._selected_id)
+
+    def show_request(self, request_id: int, reload: bool = True) -> None:
+        """Select a request named by a link elsewhere, clearing filters that hide it."""
+        if self.select_request(request_id):
+            self._wanted_id = None
+            self.table.scrollTo(self.table.currentIndex())
+            return
+        if self.model.row_of(request_id) is None:
+            if reload:  # not loaded yet: select it when it is
+                self._wanted_id = request_id
+                self.refresh()
+            return
+        self.status_filter.setCurrentIndex(self.status_filter.findData(None))
+        self.type_filter.setCurrentIndex(0)
+        self.assignee_filter.setCurrentIndex(0)
+        if self.select_request(request_id):
+            self.table.scrollTo(self.table.currentIndex())
 
     def _fill_assignees(self, names: list[str]) -> None:
         current = self.assignee_filter.currentData()
@@ -236,6 +261,15 @@ class RequestsArea(QWidget):
     def _show_detail(self, request_id: int, detail: RequestDetail) -> None:
         if request_id == self._selected_id:  # not a slower, older selection
             self.detail.show_detail(detail)
+
+    def _paperwork_changed(self) -> None:
+        """A pack, letter, erasure or recorded response changed the request from a dialog:
+        the queue and the detail pane both show it."""
+        self.refresh()
+        selected, requests = self._selected_id, self._requests
+        if selected is not None:
+            self._tasks.run(lambda: requests.get(selected),
+                            on_done=lambda d: self._show_detail(selected, d))
 
     def _detail_changed(self, detail: RequestDetail) -> None:
         self._selected_id = detail.row.id

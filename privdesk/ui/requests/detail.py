@@ -32,6 +32,7 @@ from privdesk.services.request_records import (
     RequestDetail,
 )
 from privdesk.services.requests import RequestService
+from privdesk.ui.navigation import CONTACT_LINK, Navigator, link
 from privdesk.ui.requests.action_dialog import ActionDialog
 from privdesk.ui.requests.actions import ACTIONS, dialog_for, why_not
 from privdesk.ui.requests.queue_model import URGENCY_COLOURS
@@ -61,8 +62,9 @@ class RequestDetailPane(QScrollArea):
         self._calendar = WorkingDays("ENG")
         self.detail: RequestDetail | None = None
         self.dialog: ActionDialog | None = None
+        self.navigator: Navigator | None = None  # set by ui.areas: links to the register
         self.setWidgetResizable(True)
-        self.setMinimumWidth(400)
+        self.setMinimumWidth(360)
 
         body = QWidget()
         self.setWidget(body)
@@ -89,15 +91,6 @@ class RequestDetailPane(QScrollArea):
         inner.addWidget(self.subtitle)
         inner.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignLeft)
 
-        facts_box = QGroupBox("Request")
-        self.facts = QFormLayout(facts_box)
-        self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        inner.addWidget(facts_box)
-
-        working_box = QGroupBox("How the due date was worked out")
-        self.working = _plain()
-        QVBoxLayout(working_box).addWidget(self.working)
-        inner.addWidget(working_box)
 
         actions_box = QGroupBox("Actions")
         grid = QGridLayout(actions_box)
@@ -107,8 +100,21 @@ class RequestDetailPane(QScrollArea):
             button.clicked.connect(lambda _=False, n=name: self.open_action(n))
             grid.addWidget(button, i // 3, i % 3)
             self.buttons[name] = button
+        # What can be done next comes first, so its buttons are in view on a laptop screen
+        # (1366x768) without scrolling; the facts and the working follow.
         inner.addWidget(actions_box)
         self._inner = inner
+        self._actions_box = actions_box
+
+        facts_box = self._facts_box = QGroupBox("Request")
+        self.facts = QFormLayout(facts_box)
+        self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        inner.addWidget(facts_box)
+
+        working_box = QGroupBox("How the due date was worked out")
+        self.working = _plain()
+        QVBoxLayout(working_box).addWidget(self.working)
+        inner.addWidget(working_box)
 
         timeline_box = self._timeline_box = QGroupBox("Timeline")
         self.timeline = QListWidget()
@@ -121,7 +127,7 @@ class RequestDetailPane(QScrollArea):
 
     def add_section(self, widget: QWidget) -> None:
         """Another box under the actions (the area adds packs, erasure and letters)."""
-        self._inner.insertWidget(self._inner.indexOf(self._timeline_box), widget)
+        self._inner.insertWidget(self._inner.indexOf(self._facts_box), widget)
 
     def set_calendar(self, calendar: WorkingDays) -> None:
         self._calendar = calendar
@@ -178,8 +184,7 @@ class RequestDetailPane(QScrollArea):
             rows.append(("Phone", d.requester_phone))
         if d.requester_address:
             rows.append(("Address", d.requester_address))
-        if d.contacts:
-            rows.append(("Register", ", ".join(f"#{c.id} {c.name}" for c in d.contacts)))
+        links = ", ".join(link(CONTACT_LINK, c.id, f"#{c.id} {c.name}") for c in d.contacts)
         if d.id_requested:
             asked = f"asked for {fmt(d.id_asked_on)}" if d.id_asked_on else "asked for at intake"
             rows.append(("Proof of ID", f"{asked}, received {fmt(d.id_received_on)}"
@@ -192,7 +197,10 @@ class RequestDetailPane(QScrollArea):
                                      f"{d.extension_reason or ''}"))
         elif d.original_due and d.row.status in OPEN_STATUSES:
             rows.append(("Extension", f"possible until {fmt(d.original_due)}, telling the "
-                                      "person the reasons by then"))
+                                      "person the reasons by then"
+                         if self._today() <= d.original_due else
+                         f"no longer possible: the first deadline, {fmt(d.original_due)}, "
+                         "has passed"))
         if d.refusal_reason:
             ground, _, why = d.refusal_reason.partition(":")
             rows.append(("Refused", f"{REFUSAL_GROUNDS.get(ground, ground)}: {why.strip()}"))
@@ -209,6 +217,18 @@ class RequestDetailPane(QScrollArea):
             shown.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             shown.setToolTip(value[:2000])
             self.facts.addRow(label, shown)
+        if links:  # one click to the person's record in the register
+            register = QLabel(links)
+            register.setTextFormat(Qt.TextFormat.RichText)
+            register.setWordWrap(True)
+            register.setToolTip("Open the person's record")
+            register.linkActivated.connect(self._open_link)
+            at = 2 + bool(d.requester_phone) + bool(d.requester_address)  # after the address
+            self.facts.insertRow(min(at, self.facts.rowCount()), "Register", register)
+
+    def _open_link(self, href: str) -> None:
+        if self.navigator is not None:
+            self.navigator.open_link(href)
 
     def _show_buttons(self, d: RequestDetail) -> None:
         can_edit = self._ctx.can(Permission.EDIT)

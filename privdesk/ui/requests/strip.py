@@ -46,7 +46,7 @@ class StatsStrip(QWidget):
         super().__init__()
         self.setStyleSheet(STRIP_STYLE)
         self.open = _Tile("open", "Requests not yet answered, refused or withdrawn")
-        self.due_week = _Tile("due this week", "Open requests due from today to Sunday")
+        self.due_week = _Tile("due in 7 days", "Open requests due today or in the six days after")
         self.overdue = _Tile("overdue", "Open requests past their due date")
         self.median = _Tile("median days to respond",
                             "Calendar days from receipt to response, for responses in the "

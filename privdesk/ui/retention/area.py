@@ -25,9 +25,17 @@ from PySide6.QtWidgets import (
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
 from privdesk.services.retention import DueContact, DueSummary
+from privdesk.ui.navigation import Navigator, open_on_double_click
 from privdesk.ui.retention.calendar import DueCalendar, to_date, to_qdate
 from privdesk.ui.retention.hold_dialog import LegalHoldDialog
-from privdesk.ui.retention.models import COL_ID, COL_NAME, COL_RULE, DueTableModel, fmt_date
+from privdesk.ui.retention.models import (
+    COL_ID,
+    COL_NAME,
+    COL_RULE,
+    ID_ROLE,
+    DueTableModel,
+    fmt_date,
+)
 from privdesk.ui.retention.purge_dialog import PurgeReviewDialog
 from privdesk.ui.tasks import TaskRunner
 
@@ -55,7 +63,10 @@ class DueList(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_RULE, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(COL_RULE, 250)
+        self.table.setColumnWidth(COL_RULE, 230)
+        self.table.setToolTip("Double-click a person to open their record")
+        self.navigator: Navigator | None = None  # set by the Retention area
+        open_on_double_click(self.table, lambda: self.navigator, ID_ROLE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.caption)
@@ -73,6 +84,7 @@ class DueList(QWidget):
 class RetentionArea(QWidget):
     def __init__(self, services: Services, tasks: TaskRunner) -> None:
         super().__init__()
+        self.navigator: Navigator | None = None
         self._services, self._tasks = services, tasks
         self._ctx = services.ctx
         today = self._ctx.today()
@@ -108,8 +120,8 @@ class RetentionArea(QWidget):
         left.addLayout(range_row)
         left.addWidget(legend)
         self.calendar.setMaximumHeight(520)
-        self.calendar.setFixedWidth(470)
-        legend.setFixedWidth(470)
+        self.calendar.setFixedWidth(430)  # the lists beside it keep room for whole names
+        legend.setFixedWidth(430)
         left.addStretch(1)
 
         self.selected_list = DueList("No contact falls due in the selected days.")
@@ -145,6 +157,12 @@ class RetentionArea(QWidget):
         layout.addWidget(self.summary_label)
         layout.addSpacing(4)
         layout.addLayout(body, 1)
+
+    def set_navigator(self, navigator: Navigator) -> None:
+        """Double-clicking a person in any list (or the purge review) opens their record."""
+        self.navigator = navigator
+        for listing in (self.selected_list, self.overdue_list, self.list_30, self.list_90):
+            listing.navigator = navigator
 
     def _permit(self, button: QPushButton, permission: Permission, what: str) -> None:
         allowed = self._ctx.can(permission)
@@ -244,6 +262,7 @@ class RetentionArea(QWidget):
                                               self._ctx.can(Permission.PURGE),
                                               self._ctx.actor.role, self)
         self.purge_dialog.purged.connect(lambda _: self.refresh())
+        self.purge_dialog.navigator = self.navigator
         self.purge_dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.purge_dialog.show()
 

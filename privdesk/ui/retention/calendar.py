@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QTableView
 
 BADGE = QColor("#2f6fb0")
@@ -18,6 +18,7 @@ BADGE_OVERDUE = QColor("#b3261e")
 RANGE_FILL = QColor(47, 111, 176, 45)  # translucent, over the base painting
 OTHER_MONTH_FADE = QColor(255, 255, 255, 150)
 TODAY_RING = QColor("#17324d")
+WEEKEND = QColor("#4a6a8a")
 
 
 def to_date(q: QDate) -> date:
@@ -42,7 +43,12 @@ class DueCalendar(QCalendarWidget):
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.setSelectedDate(to_qdate(today))
-        self.setMinimumSize(420, 340)
+        self.setMinimumSize(420, 300)
+        # Weekends in a quiet slate, not Qt's default red: red here means overdue.
+        weekend = QTextCharFormat()
+        weekend.setForeground(WEEKEND)
+        for day in (Qt.DayOfWeek.Saturday, Qt.DayOfWeek.Sunday):
+            self.setWeekdayTextFormat(day, weekend)
         self._shift = False
         self.view = self.findChild(QTableView, "qt_calendar_calendarview")
         if self.view is not None:  # to see Shift on the click that picks a day

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from privdesk.domain.dates import day_date
 from privdesk.services.purge import PurgeCounts, PurgeItem
 from privdesk.services.retention import DueContact
 
@@ -22,8 +23,7 @@ DUE_HEADERS = ("ID", "Name", "Rule applied", "Due", "When")
 
 
 def fmt_date(d: Any) -> str:
-    # Built by hand: %-d is not portable (Windows strftime has no "-" flag).
-    return f"{d:%a} {d.day} {d:%b %Y}" if d is not None else "—"
+    return day_date(d) if d is not None else "—"
 
 
 def when_text(days_left: int) -> str:
@@ -129,7 +129,9 @@ class PurgePreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and (col == P_COL_ID or col > P_COL_DUE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == P_COL_NAME:
-            return _one_line(item.name, 500)
+            return f"{_one_line(item.name, 500)} — double-click to open the record"
+        if role == ID_ROLE:
+            return item.contact_id
         return None
 
 

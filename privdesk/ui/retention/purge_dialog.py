@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.purge import PurgePreview, PurgeResult, PurgeService
-from privdesk.ui.retention.models import P_COL_NAME, PurgePreviewModel, fmt_date
+from privdesk.ui.navigation import Navigator, open_on_double_click
+from privdesk.ui.retention.models import ID_ROLE, P_COL_NAME, PurgePreviewModel, fmt_date
 from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
 
 TOTAL_LABELS = (("contacts", "Contacts"), ("interactions", "Interactions"),
@@ -42,7 +44,7 @@ class PurgeReviewDialog(QDialog):
         self.result_: PurgeResult | None = None
         n = len(preview.items)
         self.setWindowTitle("Review and purge")
-        self.resize(1060, 640)
+        fit_window(self, 1060, 640)
 
         heading = QLabel(f"Delete {n:,} contact{'s' if n != 1 else ''} due by "
                          f"{fmt_date(preview.due_by)}")
@@ -80,6 +82,8 @@ class PurgeReviewDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(P_COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
+        self.navigator: Navigator | None = None  # set by the Retention area
+        open_on_double_click(self.table, lambda: self.navigator, ID_ROLE)
 
         # People due for deletion but linked to an open request are kept, and said so.
         self.held = QLabel(self._held_text(preview))

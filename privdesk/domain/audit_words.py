@@ -1,0 +1,80 @@
+"""The audit trail in words: what each action code means, for the Audit area.
+
+The trail itself keeps the codes (`pack.redact`), which are stable for exports and
+scripts; officers read these words instead.
+"""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    "audit.export": "Exported the audit trail",
+    "backup.create": "Backed up the store",
+    "backup.restore": "Restored a backup",
+    "contacts.create": "Added a contact",
+    "contacts.export": "Exported contacts",
+    "contacts.import": "Imported contacts",
+    "contacts.merge": "Merged duplicate contacts",
+    "contacts.opt_out": "Recorded a marketing opt-out",
+    "contacts.update": "Changed a contact",
+    "document.read": "Opened a stored document",
+    "erasure.erase": "Erased a person's data",
+    "erasure.exempt": "Kept data exempt from erasure",
+    "letter.build": "Wrote a letter",
+    "mail.test": "Sent a test email",
+    "officer.add": "Added an officer",
+    "officer.passphrase": "Changed a passphrase",
+    "officer.remove": "Removed an officer",
+    "officer.role": "Changed an officer's role",
+    "pack.build": "Built a response pack",
+    "pack.email": "Emailed a response",
+    "pack.email_compose": "Prepared an email",
+    "pack.email_draft": "Saved an email draft",
+    "pack.export": "Exported a data copy (JSON/CSV)",
+    "pack.preview": "Previewed a response pack",
+    "pack.redact": "Redacted or withheld an item",
+    "pack.unredact": "Lifted a redaction",
+    "request.create": "Recorded a new request",
+    "request.export_log": "Exported the request log",
+    "retention.hold_lift": "Lifted a legal hold",
+    "retention.hold_set": "Set a legal hold",
+    "retention.purge": "Purged data due for deletion",
+    "retention.recompute": "Recalculated retention dates",
+    "retention.report_export": "Exported the retention report",
+    "secret.change": "Changed a stored secret",
+    "settings.change": "Changed a setting",
+    "store.lock": "Locked the store",
+    "store.rotate_key": "Rotated the data key",
+    "store.unlock": "Unlocked the store",
+    "store.upgrade": "Upgraded the store",
+    "suppression.add": "Added to the suppression list",
+}
+
+REQUEST_ACTIONS: dict[str, str] = {
+    "verify_id": "Recorded proof of identity", "pause": "Paused the clock",
+    "resume": "Restarted the clock", "extend": "Extended the deadline",
+    "assign": "Assigned a request", "refuse": "Refused a request",
+    "close": "Closed a request", "withdraw": "Recorded a withdrawal",
+}
+
+TARGETS: dict[str, str] = {"contact": "Contact", "request": "Request", "officer": "Officer",
+                           "settings": "Settings", "setting": "Setting", "store": "Store"}
+
+
+def action_words(code: str) -> str:
+    """"pack.redact" -> "Redacted or withheld an item"; an unknown code reads as itself."""
+    if code in ACTIONS:
+        return ACTIONS[code]
+    group, _, name = code.partition(".")
+    if group == "request" and name in REQUEST_ACTIONS:
+        return REQUEST_ACTIONS[name]
+    return code.replace("_", " ").replace(".", ": ", 1).capitalize()
+
+
+def target_words(target_type: str | None, target_id: str | None, name: str = "") -> str:
+    """"request", "37", "SAR-2026-0037" -> "Request SAR-2026-0037"."""
+    if not target_type:
+        return ""
+    kind = TARGETS.get(target_type, target_type.replace("_", " ").capitalize())
+    if name:
+        return f"{kind} {name}" if kind not in ("Officer", "Setting") else name
+    return f"{kind} #{target_id}" if target_id else kind

@@ -1,0 +1,223 @@
+"""Checking an import before anything is written: the file's blockers (encoding,
+missing name column, an opt-out column nobody mapped, the date order), every row, the
+source and status values and how each was mapped, and who is already in the register."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from privdesk.domain import identity
+from privdesk.domain.contact_csv import CsvError, CsvTable, parse_table
+from privdesk.domain.contact_headers import (
+    guess_mapping,
+    recognise,
+    unread_opt_out_columns,
+    whole_file_objection,
+)
+from privdesk.domain.contact_records import STATUSES, ContactInput
+from privdesk.domain.contact_rows import DATE_FIELDS, RowExtras, RowRules
+from privdesk.domain.contact_values import (
+    AUTO_SOURCES,
+    AUTO_STATUSES,
+    date_order_evidence,
+    map_value,
+    value_key,
+)
+from privdesk.services.contacts_import_pool import checked_rows
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+BATCH = 2000
+ORDER_WORDS = {"dmy": "day first (dd/mm/yyyy)", "mdy": "month first (mm/dd/yyyy)"}
+
+
+class ImportCancelled(Exception):
+    """The officer cancelled; nothing was written."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"line": self.line, "field": self.field, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ValueChoice:
+    """A distinct source or status value of the file and what it maps to."""
+
+    kind: str  # "source" / "status"
+    value: str
+    key: str | None
+    how: str  # direct / chosen / remembered / auto / unmapped
+    rows: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "value": self.value, "key": self.key, "how": self.how,
+                "rows": self.rows}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the officer decided for this file (dialog or command line)."""
+
+    mapping: Mapping[int, str] | None = None
+    default_source: str | None = None
+    encoding: str | None = None
+    date_order: str | None = None
+    source_map: Mapping[str, str] = field(default_factory=dict)  # file value -> key
+    status_map: Mapping[str, str] = field(default_factory=dict)
+    on_existing: str = "skip"  # skip / fill / new
+
+
+@dataclass
+class Checked:
+    table: CsvTable
+    mapping: dict[int, str]
+    inputs: list[tuple[int, ContactInput, RowExtras]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    values: list[ValueChoice] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    date_order: str | None = None
+    kind: str | None = None
+    objection_file: str | None = None
+    total: int = 0  # rows in the file (the rows themselves are let go once checked)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.needs) and set(self.needs) != {"values"}
+
+
+def _folded(table: Mapping[str, str]) -> dict[str, str]:
+    return {value_key(k): v for k, v in table.items()}
+
+
+def _date_order(checked: Checked, given: str | None) -> str | None:
+    columns = [i for i, t in checked.mapping.items() if t in (*DATE_FIELDS, "opt_out_date")]
+    if given is not None or not columns:
+        return given
+    values = (cells[i] for _line, cells in checked.table.rows for i in columns if i < len(cells))
+    dmy, mdy, ambiguous = date_order_evidence(values)
+    if dmy and mdy:
+        checked.errors.append(RowError(1, "date order", "The file mixes day-first and "
+                                       "month-first dates: choose the order (--date-order "
+                                       "dmy or mdy) and fix the rows that do not fit"))
+        checked.needs.append("date_order")
+        return None
+    order = "dmy" if dmy else "mdy" if mdy else None
+    if order is None and ambiguous:
+        checked.errors.append(RowError(1, "date order", "Dates like 03/04/2024 could be "
+                                       "3 April or 4 March: choose the file's date order "
+                                       "(--date-order dmy or mdy)"))
+        checked.needs.append("date_order")
+    elif order is not None:
+        checked.warnings.append(f"Dates read {ORDER_WORDS[order]}, as the file's own dates show.")
+    return order
+
+
+def prepare(data: bytes, options: ImportOptions) -> Checked:
+    """The table and its blockers; rows are not checked yet."""
+    try:
+        table = parse_table(data, options.encoding)
+    except CsvError as exc:
+        checked = Checked(CsvTable("", [], []), {})
+        field_ = "encoding" if "encoding" in exc.reason or "garbled" in exc.reason else "file"
+        checked.errors.append(RowError(exc.line, field_, exc.reason))
+        checked.needs.append(field_)
+        return checked
+    mapping = dict(guess_mapping(table.headers) if options.mapping is None else options.mapping)
+    checked = Checked(table, mapping, total=len(table.rows),
+                      kind="vCard" if table.kind == "vcard" else recognise(table.headers),
+                      objection_file=whole_file_objection(table.headers))
+    checked.warnings += list(table.notes)
+    targets = set(mapping.values())
+    if not table.headers:
+        checked.errors.append(RowError(1, "header", "The file is empty: no header row"))
+        checked.needs.append("header")
+        return checked
+    if "name" not in targets and not targets & {"first_name", "last_name"}:
+        checked.errors.append(RowError(1, "header", "No name column: add a 'name' column "
+                                                    "(or 'First Name' and 'Last Name')"))
+        checked.needs.append("header")
+    for header in unread_opt_out_columns(table.headers, mapping):
+        checked.errors.append(RowError(1, "header", f"Column {header[:60]!r} looks like a "
+                                       "marketing opt-out that privdesk cannot read: map it "
+                                       "to 'Marketing opt-out' (or its status or date), or "
+                                       "ignore it on purpose"))
+        checked.needs.append("columns")
+    if checked.objection_file:
+        checked.warnings.append(f"This is {checked.objection_file}: every row is recorded as "
+                                "an objection to marketing.")
+    unmapped = [h for i, h in enumerate(table.headers) if i not in mapping and h]
+    if unmapped:
+        checked.warnings.append(f"Columns not imported: {', '.join(unmapped)[:300]}")
+    checked.date_order = _date_order(checked, options.date_order)
+    return checked
+
+
+def check_rows(checked: Checked, rules: RowRules, progress: Progress | None,
+               cancel: Cancelled | None, total: int) -> None:
+    """Every row through row_to_input; then the source/status values reported."""
+    sources: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    done = 0
+    stop = cancel or (lambda: False)
+    for chunk in checked_rows(checked.table.rows, checked.mapping, rules, stop):
+        for line, data_in, errors, extras in chunk:
+            checked.errors += [RowError(line, e.field, e.reason) for e in errors]
+            if extras.source_value:
+                sources[extras.source_value] += 1
+            if extras.status_value:
+                statuses[extras.status_value] += 1
+            if data_in is not None:
+                checked.inputs.append((line, data_in, extras))
+        done += len(chunk)
+        if stop():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(done, total)
+    if done < checked.total:  # the pool stopped early: cancelled
+        raise ImportCancelled()
+    checked.table.rows.clear()  # a million rows of cells: ~1 GB that is no longer needed
+    direct_sources = rules.direct_sources()
+    for value, count in sources.items():
+        key, how = map_value(value, direct_sources, rules.source_map, rules.remembered_sources,
+                             AUTO_SOURCES)
+        checked.values.append(ValueChoice("source", value, key, how, count))
+    for value, count in statuses.items():
+        key, how = map_value(value, {s: s for s in STATUSES}, rules.status_map,
+                             rules.remembered_statuses, AUTO_STATUSES)
+        checked.values.append(ValueChoice("status", value, key, how, count))
+    if any(v.key is None for v in checked.values):
+        checked.needs.append("values")
+
+
+def rules_for(options: ImportOptions, checked: Checked, sources: Mapping[str, str],
+              region: str, today: object, remembered: Mapping[str, Mapping[str, str]]
+              ) -> RowRules:
+    return RowRules(sources, region, today, options.default_source,  # type: ignore[arg-type]
+                    _folded(options.source_map), _folded(options.status_map),
+                    remembered.get("source", {}), remembered.get("status", {}),
+                    checked.date_order, checked.objection_file is not None)
+
+
+def within_file_duplicates(checked: Checked) -> list[tuple[int, int, str]]:
+    """(line, earlier line, reason) for rows sharing an email or phone with an earlier row."""
+    seen: dict[tuple[str, str], int] = {}
+    found: list[tuple[int, int, str]] = []
+    for line, d, x in checked.inputs:
+        for kind, key in (("same email", identity.normalise_email(d.email)),
+                          ("same phone", x.norm_phone)):
+            if key is None:
+                continue
+            if (kind, key) in seen:
+                found.append((line, seen[(kind, key)], kind))
+            else:
+                seen[(kind, key)] = line
+    return found

@@ -1,0 +1,170 @@
+"""Writing an import: new contacts as two executemany statements on the session's own
+connection and transaction (derived columns computed here from what the checks already
+worked out; ids given explicitly, so the history rows need no read-back), empty fields
+filled on matched contacts,
+objections recorded on them (a re-import never clears one), and the officer's value
+maps remembered for the store's next file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
+
+from privdesk.domain import identity
+from privdesk.domain.contact_records import EDITABLE_FIELDS, ContactInput
+from privdesk.domain.retention import RetentionFacts, RetentionRuleSpec, retention_due
+from privdesk.policy import Policy
+from privdesk.services.contact_fields import apply_identity_fields, display_value
+from privdesk.services.retention_fields import apply_retention_fields
+from privdesk.store.models import Contact, ContactChange, Setting
+
+VALUE_MAP_KEY = "import.value_maps"
+FILL_FIELDS = ("email", "phone", "company", "location", "first_contact", "customer_since",
+               "ceased", "last_activity", "notes")
+
+
+@dataclass(frozen=True)
+class NewRow:
+    data: ContactInput
+    opt_out_on: date | None
+    norm_phone: str | None = None
+    phone_forms: tuple[str, ...] = ()
+
+
+COLUMNS = (*EDITABLE_FIELDS, "id", "created_at", "updated_at", "opt_out_on", "norm_email",
+           "norm_phone", "norm_name", "search_text", "retention_rule", "retention_due")
+_INSERT = (f"INSERT INTO contacts ({', '.join(COLUMNS)}) "
+           f"VALUES ({', '.join('?' * len(COLUMNS))})")
+_HISTORY = ("INSERT INTO contact_history (contact_id, field, old_value, new_value, officer, "
+            "changed_at) VALUES (?, 'created', NULL, 'imported from CSV', ?, ?)")
+
+
+def _sql(value: object) -> object:
+    """A value as SQLAlchemy's SQLite types store it (ISO dates, 0/1)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def insert_contacts(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRuleSpec, ...],
+                    officer: str, now: datetime) -> int:
+    """Insert `rows` in the session's transaction: contacts, then their history."""
+    if not rows:
+        return 0
+    if s.get_bind().dialect.name != "sqlite":
+        return _insert_on_server(s, rows, specs, officer, now)
+    first = int(s.execute(text("SELECT coalesce(max(id), 0) FROM contacts")).scalar_one()) + 1
+    stamp = _sql(now)
+    values: list[tuple[Any, ...]] = []
+    for n, row in enumerate(rows):
+        d = row.data
+        due = retention_due(RetentionFacts(status=d.status, last_activity=d.last_activity,
+                                           first_contact=d.first_contact, ceased=d.ceased,
+                                           legal_hold=bool(d.legal_hold_reason),
+                                           legal_hold_until=d.legal_hold_until), specs)
+        email = identity.normalise_email(d.email)
+        folded = identity.fold(d.name)
+        search = identity.join_search_parts(folded, email, list(row.phone_forms),
+                                            identity.fold(d.company), raw_name=d.name,
+                                            raw_company=d.company)
+        values.append((*(_sql(getattr(d, f)) for f in EDITABLE_FIELDS), first + n, stamp,
+                       stamp, _sql(row.opt_out_on), email, row.norm_phone, folded, search,
+                       due.rule_key, _sql(due.due)))
+    cursor = s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.executemany(_INSERT, values)
+    cursor.executemany(_HISTORY, [(first + n, officer, stamp) for n in range(len(rows))])
+    return len(rows)
+
+
+def _insert_on_server(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRuleSpec, ...],
+                      officer: str, now: datetime) -> int:
+    """A team store (PostgreSQL): through the ORM's column types, so notes are sealed in
+    this process; ids come from the server (RETURNING), as another officer may be
+    importing at the same moment."""
+    records: list[dict[str, Any]] = []
+    for row in rows:
+        d = row.data
+        due = retention_due(RetentionFacts(status=d.status, last_activity=d.last_activity,
+                                           first_contact=d.first_contact, ceased=d.ceased,
+                                           legal_hold=bool(d.legal_hold_reason),
+                                           legal_hold_until=d.legal_hold_until), specs)
+        email = identity.normalise_email(d.email)
+        folded = identity.fold(d.name)
+        search = identity.join_search_parts(folded, email, list(row.phone_forms),
+                                            identity.fold(d.company), raw_name=d.name,
+                                            raw_company=d.company)
+        records.append({**{f: getattr(d, f) for f in EDITABLE_FIELDS}, "created_at": now,
+                        "updated_at": now, "opt_out_on": row.opt_out_on, "norm_email": email,
+                        "norm_phone": row.norm_phone, "norm_name": folded, "search_text": search,
+                        "retention_rule": due.rule_key, "retention_due": due.due})
+    ids = list(s.scalars(insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
+                         records))
+    s.execute(insert(ContactChange), [
+        {"contact_id": i, "field": "created", "old_value": None,
+         "new_value": "imported from CSV", "officer": officer, "changed_at": now} for i in ids])
+    return len(ids)
+
+
+def _note(s: Session, c: Contact, field: str, old: object, new: object, officer: str,
+          now: datetime) -> None:
+    s.add(ContactChange(contact_id=c.id, field=field, old_value=display_value(old),
+                        new_value=display_value(new), officer=officer, changed_at=now))
+
+
+def update_existing(s: Session, contact_id: int, row: NewRow, fill: bool, region: str,
+                    policy: Policy, officer: str, now: datetime) -> list[str]:
+    """Record the row's objection on a matched contact (always) and, with `fill`, copy
+    the row's values into the contact's empty fields. Returns the fields changed."""
+    c = s.get(Contact, contact_id)
+    if c is None:
+        return []
+    changed: list[str] = []
+    if row.data.marketing_opt_out and not c.marketing_opt_out:
+        _note(s, c, "marketing_opt_out", False, True, officer, now)
+        c.marketing_opt_out = True
+        c.opt_out_on = row.opt_out_on or now.date()
+        changed.append("marketing_opt_out")
+    if fill:
+        for field in FILL_FIELDS:
+            new = getattr(row.data, field)
+            if getattr(c, field) in (None, "") and new not in (None, ""):
+                _note(s, c, field, None, new, officer, now)
+                setattr(c, field, new)
+                changed.append(field)
+    if changed:
+        c.updated_at = now
+        apply_identity_fields(c, region)
+        apply_retention_fields(policy, c)
+    return changed
+
+
+def remembered_maps(s: Session) -> dict[str, dict[str, str]]:
+    row = s.get(Setting, VALUE_MAP_KEY)
+    if row is None:
+        return {"source": {}, "status": {}}
+    stored = json.loads(row.value)
+    return {"source": dict(stored.get("source", {})), "status": dict(stored.get("status", {}))}
+
+
+def remember_maps(s: Session, chosen: Mapping[str, Mapping[str, str]]) -> None:
+    """Merge the officer's choices (folded value -> key) into the store's memory."""
+    if not any(chosen.values()):
+        return
+    current = remembered_maps(s)
+    for kind in ("source", "status"):
+        current[kind].update(chosen.get(kind, {}))
+    row = s.scalar(select(Setting).where(Setting.key == VALUE_MAP_KEY))
+    if row is None:
+        s.add(Setting(key=VALUE_MAP_KEY, value=json.dumps(current)))
+    else:
+        row.value = json.dumps(current)

@@ -1,0 +1,210 @@
+"""The key slots of one unlocked store: the data key, the officer's signing key, the
+admin key (admins only), the pinned admin public key and the verified roster.
+
+Every change of slots or roles writes a new version of the key file: HMAC under the data
+key, signed by the writer's key; a change of roles also signs a new roster with the
+admin key, which only admins hold.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from privdesk.store import keyslots as ks
+from privdesk.store.errors import StoreError
+from privdesk.store.roster import ROLES, Member, Roster, with_member, without_member
+
+if TYPE_CHECKING:
+    from privdesk.store.engine import Store
+
+
+@dataclass(frozen=True)
+class UnlockInfo:
+    officer: str  # as written in the slot
+    role: str  # verified against the signed roster (or the slot's hint, see `verified`)
+    upgraded: bool  # a passphrase-keyed store was converted to key slots just now
+    failed: tuple[ks.FailedUnlock, ...]  # failed attempts since the last good unlock
+    verified: bool = True  # False: a key file from before signed roles, not yet signed
+    roles_signed_now: bool = False  # this unlock signed an older store's roles
+    pinned_now: bool = False  # this officer's slot pinned the admin key just now
+    last_unlock: str = ""
+    wal_kept: str = ""  # a damaged -wal copied aside before opening (store.wal)
+
+
+class KeyRing:
+    """The key slots of one unlocked store. Holds the keys until `forget`."""
+
+    def __init__(self, store_path: Path, data_key: bytes, info: UnlockInfo,
+                 slot_file: ks.SlotFile | None = None,
+                 sign_key: Ed25519PrivateKey | None = None,
+                 admin_key: Ed25519PrivateKey | None = None,
+                 admin_public: bytes | None = None) -> None:
+        self.store_path = store_path
+        self._data_key: bytes | None = data_key
+        self.info = info
+        self._sign = sign_key
+        self._admin = admin_key
+        self.admin_public = admin_public
+        self._file = slot_file
+
+    # -- what the services read ----------------------------------------------------------
+    @property
+    def sidecar(self) -> Path:
+        return ks.sidecar_path(self.store_path)
+
+    @property
+    def roster(self) -> Roster | None:
+        return self._file.roster if self._file is not None else None
+
+    @property
+    def store_id(self) -> str:
+        return self._file.store_id if self._file is not None else ""
+
+    @property
+    def version(self) -> int:
+        return self._file.version if self._file is not None else 0
+
+    def signer(self) -> tuple[str, Ed25519PrivateKey] | None:
+        return (self.info.officer, self._sign) if self._sign is not None else None
+
+    def adopt(self, info: UnlockInfo, slot_file: ks.SlotFile, sign_key: Ed25519PrivateKey,
+              admin_key: Ed25519PrivateKey | None, admin_public: bytes) -> None:
+        """Take on a key file this session has just written (older roles signed)."""
+        self.info, self._file, self._sign = info, slot_file, sign_key
+        self._admin, self.admin_public = admin_key, admin_public
+
+    def forget(self) -> None:
+        # Python cannot wipe bytes; we can at least drop them
+        self._data_key = self._sign = self._admin = None
+
+    def _key(self) -> bytes:
+        if self._data_key is None:
+            raise StoreError("The store is locked.")
+        return self._data_key
+
+    # -- reading and writing the file ------------------------------------------------------
+    def _load(self) -> ks.SlotFile:
+        current = ks.read_slot_file(self.sidecar)
+        if current is None:
+            raise ks.SlotFileError(f"The key file {self.sidecar.name} is missing.")
+        if not current.authentic(self._key()) or (
+                current.roster is not None and self.admin_public is not None
+                and not current.roster.verifies(self.admin_public)):
+            raise ks.SlotFileError(
+                f"The key file {self.sidecar.name} has been altered outside privdesk; "
+                "restore it from a backup before changing officers.")
+        if current.version < self.version:
+            raise ks.SlotFileError(
+                f"The key file {self.sidecar.name} is older than the one this session opened "
+                "(it was replaced by an old copy); restore the newest one.")
+        return current
+
+    def _save(self, slot_file: ks.SlotFile, bump: bool = True) -> None:
+        new = replace(slot_file, format=ks.FORMAT,
+                      version=slot_file.version + (1 if bump else 0))
+        sealed = new.sealed(self._key(), self.signer())
+        ks.write_slot_file(self.sidecar, sealed)
+        self._file = sealed
+
+    def slots(self) -> tuple[ks.Slot, ...]:
+        return self._load().slots
+
+    def _require_admin_key(self) -> Ed25519PrivateKey:
+        if self._admin is None or self.roster is None or self.admin_public is None:
+            raise StoreError("Only an admin can change officers or roles (your key slot does "
+                             "not hold the admin key).")
+        return self._admin
+
+    def _signed_roster(self, roster: Roster) -> Roster:
+        return replace(roster, version=roster.version + 1, signed_by=self.info.officer,
+                       at=ks.now_iso()).signed(self._require_admin_key())
+
+    # -- officers ------------------------------------------------------------------------------
+    def add(self, officer: str, role: str, passphrase: str,
+            kdf: ks.KdfParams | None = None) -> ks.Slot:
+        check_role(role)
+        admin = self._require_admin_key()
+        current = self._load()
+        assert current.roster is not None and self.admin_public is not None
+        if current.find(officer) is not None:
+            raise StoreError(f"{ks.check_officer_name(officer)} already has a key slot.")
+        slot = ks.make_slot(officer, role, passphrase, self._key(), kdf,
+                            admin_public=self.admin_public, admin_private=admin)
+        roster = self._signed_roster(with_member(
+            current.roster, Member(slot.officer, role, slot.sign_public)))
+        self._save(replace(current, slots=(*current.slots, slot), roster=roster))
+        return slot
+
+    def remove(self, officer: str, missing_ok: bool = False) -> None:
+        current = self._load()
+        slot = current.find(officer)
+        if slot is None:
+            if missing_ok:
+                return
+            raise StoreError(f"There is no key slot for {officer}.")
+        roster = current.roster
+        if roster is not None:
+            roster = self._signed_roster(without_member(roster, officer))
+        self._save(replace(current, slots=tuple(s for s in current.slots if s is not slot),
+                           roster=roster))
+
+    def set_role(self, officer: str, role: str) -> None:
+        """A new signed roster; an admin's slot receives the admin key, a former admin's
+        slot loses it (see README: a demoted admin who copied it out could still sign)."""
+        check_role(role)
+        admin = self._require_admin_key()
+        current = self._load()
+        assert current.roster is not None
+        slot = current.find(officer)
+        member = current.roster.member(officer)
+        if slot is None or member is None:
+            return  # listed in the officers table only: nobody can unlock as them
+        changed = ks.with_admin_key(replace(slot, role=role), admin if role == "admin" else None)
+        roster = self._signed_roster(with_member(current.roster, replace(member, role=role)))
+        self._save(replace(current, roster=roster, slots=tuple(
+            changed if s is slot else s for s in current.slots)))
+
+    def change_passphrase(self, officer: str, old: str, new: str) -> None:
+        current = self._load()
+        slot = current.find(officer)
+        if slot is None:
+            raise StoreError(f"There is no key slot for {officer}.")
+        changed = ks.repassphrase(slot, old, new, admin_public=self.admin_public)
+        self._save(replace(current, slots=tuple(
+            changed if s is slot else s for s in current.slots)))
+
+    def take_failed(self) -> tuple[ks.FailedUnlock, ...]:
+        """Failed unlocks recorded since the last good one, cleared from the file; the
+        good unlock's time goes under the MAC, so a record dated before it is forged."""
+        current = self._load()
+        if current.format >= 2:
+            self._save(replace(current, failed=(), last_unlock=ks.now_iso()), bump=False)
+        elif current.failed:
+            ks.write_slot_file(self.sidecar, replace(current, failed=()))
+        return current.failed
+
+    def rotate(self, store: Store) -> str:
+        """A new random data key for the store; every remaining slot is resealed to it.
+        Returns the new key's public fingerprint."""
+        from privdesk.store.vault import switch_key
+
+        current = self._load()
+        new_key = secrets.token_bytes(32)
+        nxt = replace(current, key_id=ks.key_id(new_key), format=ks.FORMAT,
+                      version=current.version + 1,
+                      slots=tuple(ks.reseal(s, new_key) for s in current.slots)
+                      ).sealed(new_key, self.signer())
+        switch_key(store, nxt, new_key)
+        self._data_key = new_key
+        self._file = nxt
+        return nxt.key_id
+
+
+def check_role(role: str) -> None:
+    if role not in ROLES:
+        raise StoreError(f"Unknown role {role!r}: choose admin, officer or viewer.")

@@ -1,0 +1,71 @@
+"""Re-index contacts for the wider search folding (issue #14)
+
+Search now folds Latin letters that do not decompose (Ł Ø Þ Ð Æ Œ Đ ı), ignores
+apostrophes and hyphens (O'Connor, O’Connor, Smith-Jones), adds German ue/oe/ae
+spellings and pads CJK characters so a one- or two-character query finds them. The
+stored search_text of every contact whose name or company could fold differently is
+rebuilt here; the FTS triggers re-index those rows. Plain-ASCII names without an
+apostrophe or hyphen fold exactly as before and are not touched, so a million-contact
+store only pays for the names that change.
+
+Revision ID: 0005
+Revises: 0003 (the coordinator re-links the chain at merge)
+"""
+import json
+
+import sqlalchemy as sa
+from alembic import op
+
+from privdesk.domain import identity
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+# Names or companies holding a non-ASCII character, an apostrophe or a hyphen.
+_CHANGED = ("name GLOB '*[^ -~]*' OR name GLOB '*[''-]*' "
+            "OR company GLOB '*[^ -~]*' OR company GLOB '*[''-]*'")
+BATCH = 5000
+
+
+def _region(conn: sa.Connection) -> str:
+    value = conn.execute(sa.text("SELECT value FROM settings WHERE key = 'phone_region'")).scalar()
+    return str(json.loads(value)) if value else "GB"
+
+
+def _rebuild(builder: object) -> None:
+    conn = op.get_bind()
+    region = _region(conn)
+    # GLOB is SQLite's; a team store (PostgreSQL) simply rebuilds every row.
+    changed_rows = _CHANGED if conn.dialect.name == "sqlite" else "TRUE"
+    last = 0
+    while True:
+        rows = conn.execute(sa.text(
+            f"SELECT id, name, email, phone, company, search_text FROM contacts "
+            f"WHERE id > :last AND ({changed_rows}) ORDER BY id LIMIT {BATCH}"), {"last": last}).all()
+        if not rows:
+            return
+        last = int(rows[-1][0])
+        changed = []
+        for cid, name, email, phone, company, old in rows:
+            new = builder(name, email, phone, company, region)  # type: ignore[operator]
+            if new != old:
+                changed.append({"id": cid, "t": new})
+        if changed:
+            conn.execute(sa.text("UPDATE contacts SET search_text = :t WHERE id = :id"), changed)
+
+
+def upgrade() -> None:
+    _rebuild(identity.search_text)
+
+
+def _old_search_text(name: str | None, email: str | None, phone: str | None,
+                     company: str | None, region: str) -> str:
+    parts = [identity.fold(name), identity.normalise_email(email) or "",
+             *identity.phone_search_forms(phone, region), identity.fold(company)]
+    return " | ".join(p for p in parts if p)
+
+
+def downgrade() -> None:
+    _rebuild(_old_search_text)

@@ -1,0 +1,1 @@
+"""The screenshot tour: `python -m privdesk.ui.tour --out DIR --size WxH`."""

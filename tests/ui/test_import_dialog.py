@@ -1,0 +1,131 @@
+"""The import dialog's mapping step driven as an officer would (issue #14): a
+Salesforce UK report with an unmapped lead source, a file with an opt-out column
+nobody understands, and a file whose encoding cannot be told for sure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QLabel
+from sqlalchemy import text
+
+from privdesk.domain.contact_records import ContactQuery
+from privdesk.services.container import Services
+from privdesk.ui.contacts.import_dialog import ImportDialog
+from privdesk.ui.tasks import TaskRunner
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
+SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+
+
+def shoot(widget: Any, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    for w, h in ((1366, 768), (1920, 1080)):
+        widget.resize(min(w - 100, 1200), h - 120)
+        assert widget.grab().save(str(SHOTS / f"{name}-{w}.png"))
+
+
+@pytest.fixture
+def tasks() -> Any:
+    runner = TaskRunner()
+    yield runner
+    runner.wait()
+
+
+def dialog_for(qtbot: Any, services: Services, tasks: TaskRunner, path: Path) -> ImportDialog:
+    dialog = ImportDialog(services, tasks)
+    qtbot.addWidget(dialog)
+    dialog.resize(1000, 700)
+    dialog.show()
+    dialog.load_file(path)
+    qtbot.waitUntil(lambda: dialog.summary.text() not in ("", "Checking every row…"),
+                    timeout=15000)
+    return dialog
+
+
+def labels(widget: Any) -> list[str]:
+    return [w.text() for w in widget.findChildren(QLabel)]
+
+
+def test_values_are_mapped_with_dropdowns_and_remembered(
+        qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    report = FIXTURES / "salesforce_report.csv"
+    dialog = dialog_for(qtbot, services, tasks, report)
+    # The encoding, as detected, with the names to check.
+    assert dialog.options.encoding.currentData() == "cp1252"
+    assert "Siân" in dialog.options.letters.text()
+    assert "Salesforce report" in dialog.file_label.text()
+    # One lead source is not obvious: the Values tab says so and waits.
+    assert dialog.tabs.currentWidget() is dialog.values_panel
+    assert "Before importing" in dialog.summary.text()
+    combos = dialog.values_panel.combos
+    assert combos[("source", "Trade Show")].currentData() == "event"
+    assert combos[("source", "Web")].currentData() == "enquiry_form"
+    assert combos[("source", "Partner Referral")].currentData() is None
+    assert "obvious: check it" in labels(dialog.values_panel)
+    assert "needs your choice" in labels(dialog.values_panel)
+    shoot(dialog, "import-values")
+    partner = combos[("source", "Partner Referral")]
+    partner.setCurrentIndex(partner.findData("group_affiliate"))
+    qtbot.waitUntil(lambda: "All 3 rows are valid" in dialog.summary.text(), timeout=15000)
+    assert "1 objection to marketing" in dialog.summary.text()
+    with qtbot.waitSignal(dialog.imported, timeout=15000):
+        dialog.run_import()
+    assert "Imported 3 contacts" in dialog.summary.text()
+    assert "Recorded 1 objection(s)" in dialog.summary.text()
+    sian = services.contacts.search(ContactQuery(text="llewellyn")).rows[0]
+    assert sian.marketing_opt_out and sian.name == "Siân Llewellyn"
+
+    # The next file from the same CRM: the store remembers the choice.
+    again = dialog_for(qtbot, services, tasks, report)
+    assert again.values_panel.combos[("source", "Partner Referral")].currentData() == \
+        "group_affiliate"
+    assert "remembered for this store" in labels(again.values_panel)
+    # Everyone is already in the register: skipped by default, or filled in on request.
+    assert "3 are already in the register" in again.summary.text()
+    again.options.on_existing.setCurrentIndex(again.options.on_existing.findData("fill"))
+    qtbot.waitUntil(lambda: again.import_button.isEnabled(), timeout=15000)
+    with qtbot.waitSignal(again.imported, timeout=15000):
+        again.run_import()
+    assert services.contacts.search(ContactQuery()).total == 3
+
+
+def test_an_unknown_opt_out_column_blocks_until_mapped(
+        qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    dialog = dialog_for(qtbot, services, tasks, FIXTURES / "unknown_opt_out.csv")
+    assert dialog.tabs.currentWidget() is dialog.mapping_panel
+    assert "⚠ Newsletter consent withdrawn" in labels(dialog.mapping_panel)
+    assert not dialog.import_button.isEnabled()
+    dialog.skip_invalid.setChecked(True)
+    assert not dialog.import_button.isEnabled()  # skipping rows does not skip the question
+    shoot(dialog, "import-opt-out-column")
+    combo = dialog.mapping_panel.combos[2]
+    combo.setCurrentIndex(combo.findData("marketing_opt_out"))
+    dialog.check()
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=15000)
+    with qtbot.waitSignal(dialog.imported, timeout=15000):
+        dialog.run_import()
+    hamish = services.contacts.search(ContactQuery(text="mctavish")).rows[0]
+    assert hamish.marketing_opt_out
+
+
+def test_an_uncertain_encoding_is_asked_and_never_stored_garbled(
+        qtbot: Any, services: Services, tasks: TaskRunner, tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes("name,email,source\nAnders Ørsted,anders@example.dk,email\n"
+                     .encode("mac_roman"))
+    dialog = dialog_for(qtbot, services, tasks, path)
+    assert "Uncertain" in dialog.options.encoding_note.text()
+    assert "encoding" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    shoot(dialog, "import-encoding")
+    enc = dialog.options.encoding
+    enc.setCurrentIndex(enc.findData("mac_roman"))
+    enc.activated.emit(enc.currentIndex())
+    qtbot.waitUntil(lambda: "Ørsted" in dialog.options.letters.text(), timeout=15000)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=15000)
+    with qtbot.waitSignal(dialog.imported, timeout=15000):
+        dialog.run_import()
+    with services.ctx.store.read_session() as s:
+        assert s.execute(text("SELECT name FROM contacts")).scalar_one() == "Anders Ørsted"
