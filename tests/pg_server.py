@@ -104,7 +104,8 @@ class PgServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_server() -> PgServer:
+def start_server(tls: tuple[Path, Path] | None = None) -> PgServer:
+    """tls=(certificate, key): also listen on 127.0.0.1 with TLS on (hostssl only)."""
     root = Path(tempfile.mkdtemp(prefix="privdesk-pg-"))
     server = PgServer(root, _free_port())
     try:
@@ -114,7 +115,19 @@ def start_server() -> PgServer:
             shutil.chown(server.socket_dir, "postgres", "postgres")
         _run([pg_bin("initdb"), "-D", str(server.data), "-U", SUPERUSER, "-A", "trust",
               "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], "initdb")
-        options = (f"-c listen_addresses='' -c unix_socket_directories='{server.socket_dir}' "
+        listen = "''"
+        if tls is not None:
+            for source, name in ((tls[0], "server.crt"), (tls[1], "server.key")):
+                target = server.data / name
+                shutil.copyfile(source, target)
+                target.chmod(0o600)
+                if os.geteuid() == 0:
+                    shutil.chown(target, "postgres", "postgres")
+            # TCP only with TLS: a plain TCP connection is refused by the server too.
+            (server.data / "pg_hba.conf").write_text(
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n")
+            listen = "'127.0.0.1' -c ssl=on"
+        options = (f"-c listen_addresses={listen} -c unix_socket_directories='{server.socket_dir}' "
                    f"-p {server.port} -c fsync=off -c full_page_writes=off "
                    "-c synchronous_commit=off -c max_connections=60")
         _run([pg_bin("pg_ctl"), "-D", str(server.data), "-l", str(root / "server.log"),
