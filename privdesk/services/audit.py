@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from privdesk.store.errors import StoreError
 from privdesk.store.models import AuditEvent, Secret
 from privdesk.store.roster import Roster
+from privdesk.store.sealed import SealedValueError, bound_bytes, bound_text
 
 Signer = tuple[str, Ed25519PrivateKey]
 
@@ -67,9 +68,14 @@ def _append_on_server(session: Session, key: bytes, at: datetime, officer: str, 
     lock, so officers writing at once still make one chain in id order; the detail goes
     through the ORM column type, which seals it before it reaches the server."""
     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SERVER_LOCK})
-    event_id = int(session.execute(insert(AuditEvent).values(
-        at=at, officer=officer, action=action, target_type=target_type, target_id=tid,
-        outcome=outcome, detail=detail, prev_hmac="", hmac="").returning(AuditEvent.id)).scalar_one())
+    # The id first (under the lock, so ids follow the chain), so the detail is sealed
+    # bound to its own row.
+    event_id = int(session.execute(text(
+        "SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))")).scalar_one())
+    session.execute(insert(AuditEvent).values(
+        id=event_id, at=at, officer=officer, action=action, target_type=target_type,
+        target_id=tid, outcome=outcome, detail=bound_text(detail, str(event_id)), prev_hmac="",
+        hmac=""))
     prev = session.scalar(select(AuditEvent.hmac).where(AuditEvent.id < event_id)
                           .order_by(AuditEvent.id.desc()).limit(1)) or ""
     digest = _mac(key, prev, event_id, at, officer, action, target_type, tid, outcome, detail)
@@ -78,7 +84,7 @@ def _append_on_server(session: Session, key: bytes, at: datetime, officer: str, 
         signer, sig = signing[0], signing[1].sign(_sig_message(event_id, digest, signing[0])).hex()
     session.execute(update(AuditEvent).where(AuditEvent.id == event_id)
                     .values(prev_hmac=prev, hmac=digest, signer=signer, sig=sig))
-    head = f"{event_id}:{digest}".encode("ascii")
+    head = bound_bytes(f"{event_id}:{digest}".encode("ascii"), HEAD_NAME)
     if session.execute(update(Secret).where(Secret.name == HEAD_NAME)
                        .values(value=head)).rowcount == 0:  # type: ignore[attr-defined]
         session.execute(insert(Secret).values(name=HEAD_NAME, value=head))
@@ -132,7 +138,7 @@ class AuditLog:
                 "The audit trail's key is missing from the store (someone deleted it); "
                 "nothing more can be recorded. Restore the store from a backup.")
         key = secrets.token_bytes(32)
-        session.execute(insert(Secret).values(name=KEY_NAME, value=key))
+        session.execute(insert(Secret).values(name=KEY_NAME, value=bound_bytes(key, KEY_NAME)))
         AuditLog._seal_existing(session, key)
         return key
 
@@ -200,6 +206,15 @@ class AuditLog:
         """Walk the chain in id order; the first event that does not fit is reported.
         With the store's verified roster, every event after `roster.audit_from` must
         carry a valid signature by the key its signer held."""
+        try:
+            return AuditLog._walk(session, roster)
+        except SealedValueError as exc:  # a team store: an event's sealed detail was moved
+            row = int(exc.row) if exc.row.isdigit() else None
+            return AuditCheck(False, row or 0, row, f"event {exc.row or '?'} was altered on the "
+                                                    f"server ({exc})")
+
+    @staticmethod
+    def _walk(session: Session, roster: Roster | None) -> AuditCheck:
         key_row = session.get(Secret, KEY_NAME)
         head_row = session.get(Secret, HEAD_NAME)
         prev, checked, last_id = "", 0, 0

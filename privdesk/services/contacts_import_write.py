@@ -23,8 +23,10 @@ from privdesk.policy import Policy
 from privdesk.services.contact_fields import apply_identity_fields, display_value
 from privdesk.services.retention_fields import apply_retention_fields
 from privdesk.store.models import Contact, ContactChange, Setting
+from privdesk.store.sealed import bound_text
 
 VALUE_MAP_KEY = "import.value_maps"
+SEALED_CONTACT_FIELDS = ("notes", "legal_hold_reason")  # free text: sealed on a team store
 FILL_FIELDS = ("email", "phone", "company", "location", "first_contact", "customer_since",
                "ceased", "last_activity", "notes")
 
@@ -107,12 +109,27 @@ def _insert_on_server(s: Session, rows: Sequence[NewRow], specs: tuple[Retention
                         "updated_at": now, "opt_out_on": row.opt_out_on, "norm_email": email,
                         "norm_phone": row.norm_phone, "norm_name": folded, "search_text": search,
                         "retention_rule": due.rule_key, "retention_due": due.due})
-    ids = list(s.scalars(insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
-                         records))
+    ids = _next_ids(s, "contacts", len(records))
+    for record, new_id in zip(records, ids, strict=True):  # sealed values bound to their row
+        record["id"] = new_id
+        for field in SEALED_CONTACT_FIELDS:
+            if record[field] is not None:
+                record[field] = bound_text(record[field], str(new_id))
+    s.execute(insert(Contact), records)
+    history = _next_ids(s, "contact_history", len(ids))
     s.execute(insert(ContactChange), [
-        {"contact_id": i, "field": "created", "old_value": None,
-         "new_value": "imported from CSV", "officer": officer, "changed_at": now} for i in ids])
+        {"id": h, "contact_id": i, "field": "created", "old_value": None,
+         "new_value": bound_text("imported from CSV", str(h)), "officer": officer,
+         "changed_at": now} for i, h in zip(ids, history, strict=True)])
     return len(ids)
+
+
+def _next_ids(s: Session, table: str, count: int) -> list[int]:
+    """Ids from the table's sequence, taken before the insert: other officers may be
+    importing at the same moment, and each sealed value is bound to its row's id."""
+    return [int(i) for i in s.scalars(text(
+        "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+        {"t": table, "n": count})]
 
 
 def _note(s: Session, c: Contact, field: str, old: object, new: object, officer: str,

@@ -37,6 +37,10 @@ _ATTRIBUTE = "privdesk_field_cipher"
 class SealedValueError(StoreError):
     """A sealed value did not open: it was altered, moved, or sealed under another key."""
 
+    def __init__(self, message: str, row: str = "") -> None:
+        super().__init__(message)
+        self.row = row  # the row it was read from, when known
+
 
 @dataclass(frozen=True, repr=False)
 class FieldCipher:
@@ -51,20 +55,42 @@ class FieldCipher:
         return cls(hkdf.derive(data_key))
 
     @staticmethod
-    def _ad(where: str) -> bytes:
-        return f"privdesk-field-v1|{where}".encode()
+    def _ad(where: str, row: str) -> bytes:
+        return f"privdesk-field-v1|{where}|{row}".encode()
 
-    def seal(self, where: str, plain: bytes) -> bytes:
+    def seal(self, where: str, plain: bytes, row: str = "") -> bytes:
         nonce = secrets.token_bytes(12)
-        return nonce + AESGCM(self.key).encrypt(nonce, plain, self._ad(where))
+        return nonce + AESGCM(self.key).encrypt(nonce, plain, self._ad(where, row))
 
-    def open(self, where: str, sealed: bytes) -> bytes:
+    def open(self, where: str, sealed: bytes, row: str = "") -> bytes:
         try:
-            return AESGCM(self.key).decrypt(sealed[:12], sealed[12:], self._ad(where))
+            return AESGCM(self.key).decrypt(sealed[:12], sealed[12:], self._ad(where, row))
         except (InvalidTag, ValueError) as exc:
             raise SealedValueError(
                 f"A sealed value in {where} does not open: it was changed on the server, "
                 "moved from elsewhere, or belongs to another store.") from exc
+
+
+class RowText(str):
+    """Text that knows which row it belongs to (sealed with the row bound; see store.rows)."""
+
+    row: str = ""
+
+
+class RowBytes(bytes):
+    row: str = ""
+
+
+def bound_text(value: str, row: str) -> RowText:
+    out = RowText(value)
+    out.row = row
+    return out
+
+
+def bound_bytes(value: bytes, row: str) -> RowBytes:
+    out = RowBytes(value)
+    out.row = row
+    return out
 
 
 def install_cipher(engine: Engine, cipher: FieldCipher | None) -> None:
@@ -92,12 +118,13 @@ class SealedText(TypeDecorator[str]):
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None or dialect.name == "sqlite":
-            return value
+            return value if type(value) is not RowText else str.__str__(value)  # noqa: E721
         cipher = cipher_of(dialect)
         if cipher is None:
             raise _locked(self.where)
-        sealed = cipher.seal(self.where, value.encode("utf-8"))
-        return TEXT_PREFIX + base64.b64encode(sealed).decode("ascii")
+        row = _row_of(value)
+        sealed = cipher.seal(self.where, str(value).encode("utf-8"), row)
+        return f"{TEXT_PREFIX}{row}:{base64.b64encode(sealed).decode('ascii')}"
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         if value is None or dialect.name == "sqlite":
@@ -109,7 +136,9 @@ class SealedText(TypeDecorator[str]):
             if value == "":
                 return ""  # a server-side default, never officer text
             raise SealedValueError(f"A value in {self.where} is stored unsealed on the server.")
-        return cipher.open(self.where, base64.b64decode(value[len(TEXT_PREFIX):])).decode("utf-8")
+        row, _, body = value[len(TEXT_PREFIX):].rpartition(":")
+        plain = cipher.open(self.where, base64.b64decode(body), row).decode("utf-8")
+        return bound_text(plain, row)
 
 
 class SealedBytes(TypeDecorator[bytes]):
@@ -124,11 +153,13 @@ class SealedBytes(TypeDecorator[bytes]):
 
     def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
         if value is None or dialect.name == "sqlite":
-            return value
+            return value if type(value) is not RowBytes else bytes(value)  # noqa: E721
         cipher = cipher_of(dialect)
         if cipher is None:
             raise _locked(self.where)
-        return BYTES_PREFIX + cipher.seal(self.where, bytes(value))
+        row = _row_of(value).encode("utf-8")[:255]
+        return (BYTES_PREFIX + bytes([len(row)]) + row
+                + cipher.seal(self.where, bytes(value), row.decode("utf-8")))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
         if value is None or dialect.name == "sqlite":
@@ -137,6 +168,13 @@ class SealedBytes(TypeDecorator[bytes]):
         if cipher is None:
             raise _locked(self.where)
         data = bytes(value)
-        if not data.startswith(BYTES_PREFIX):
+        if not data.startswith(BYTES_PREFIX) or len(data) <= len(BYTES_PREFIX):
             raise SealedValueError(f"A value in {self.where} is stored unsealed on the server.")
-        return cipher.open(self.where, data[len(BYTES_PREFIX):])
+        size = data[len(BYTES_PREFIX)]
+        start = len(BYTES_PREFIX) + 1
+        row = data[start:start + size].decode("utf-8", "replace")
+        return bound_bytes(cipher.open(self.where, data[start + size:], row), row)
+
+
+def _row_of(value: object) -> str:
+    return str(getattr(value, "row", "") or "")

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from privdesk.store import keyslots as ks
 from privdesk.store.engine import Store, StoreKey
 from privdesk.store.errors import StoreError, StoreLockedError
+from privdesk.store.rows import install_row_binding
 from privdesk.store.sealed import FieldCipher, install_cipher
 from privdesk.store.server_url import ServerAddress
 
@@ -71,6 +72,7 @@ class ServerStore(Store):
         self._lock = threading.Lock()
         self.engine: Engine = self._make_engine()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        install_row_binding(self._sessions)
         if data_key is not None:
             install_cipher(self.engine, FieldCipher.from_data_key(data_key))
 

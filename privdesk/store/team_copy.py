@@ -27,6 +27,7 @@ from privdesk.store import keyslots as ks
 from privdesk.store.engine import Store, StoreKey, _migrations_config, checked_path
 from privdesk.store.errors import StoreError, StoreExistsError
 from privdesk.store.models import Base
+from privdesk.store.sealed import SealedBytes, SealedText, bound_bytes, bound_text
 from privdesk.store.server import ServerStore, server_failure
 from privdesk.store.server_url import parse
 from privdesk.store.vault import KeyRing
@@ -47,8 +48,19 @@ def _copy_rows(source: Connection, target: Connection, progress: Progress | None
     for table in Base.metadata.sorted_tables:
         done = 0
         result = source.execution_options(yield_per=BATCH).execute(select(table))
+        sealed = [c for c in table.columns if isinstance(c.type, SealedText | SealedBytes)]
+        keys = [c.name for c in table.primary_key.columns]
         for batch in result.mappings().partitions(BATCH):
-            target.execute(insert(table), [dict(row) for row in batch])
+            rows = [dict(row) for row in batch]
+            if sealed and target.dialect.name != "sqlite":  # bound to their rows (store.rows)
+                for row in rows:
+                    where = "/".join(str(row[k]) for k in keys)
+                    for c in sealed:
+                        if row[c.name] is not None:
+                            row[c.name] = (bound_bytes(row[c.name], where)
+                                           if isinstance(c.type, SealedBytes)
+                                           else bound_text(row[c.name], where))
+            target.execute(insert(table), rows)
             done += len(batch)
             if progress is not None:
                 progress(table.name, done)

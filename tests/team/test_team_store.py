@@ -102,3 +102,19 @@ def test_unreachable_server_is_a_plain_message(pg_server: PgServer, tmp_path: ob
     missing = pg_server.url("no_such_database")
     with pytest.raises(ServerUnavailableError, match="does not exist"):
         open_team_store(missing, "Ann", PASS)
+
+
+def test_a_value_moved_to_another_row_does_not_open(pg_url: str, policy: Policy) -> None:
+    store = create_team_store(pg_url, "Ann Admin", PASS)
+    try:
+        ctx = begin_session(store, policy)
+        first = ContactService(ctx).create(_contact("first person's note"))
+        second = ContactService(ctx).create(_contact("second person's note"))
+        with store.engine.begin() as c:  # an administrator copies one row's note onto another
+            c.execute(text("UPDATE contacts SET notes = (SELECT notes FROM contacts WHERE id = :a) "
+                           "WHERE id = :b"), {"a": first.id, "b": second.id})
+        assert ContactService(ctx).get(first.id).data.notes == "first person's note"
+        with pytest.raises(SealedValueError, match="moved on the server"):
+            ContactService(ctx).get(second.id)
+    finally:
+        store.close()
