@@ -127,3 +127,47 @@ def test_connection_dropped_mid_write_rolls_back_with_a_clear_message(
         assert other.create(_person(9)).id > 0
     finally:
         store.close()
+
+
+def test_two_officers_assigning_one_request_take_turns(team: str, policy: Policy) -> None:
+    from datetime import date as _date
+
+    from privdesk.services.request_records import NewRequest
+    from privdesk.services.requests import RequestService as _Requests
+    from privdesk.services.settings import SettingsService
+
+    def RequestService(ctx: ServiceContext) -> _Requests:  # noqa: N802 (reads as the class)
+        return _Requests(ctx, SettingsService(ctx))
+
+    ann = _session(team, "Ann Admin", ADMIN_PASS, policy)
+    bob = _session(team, "Bob Officer", BOB_PASS, policy)
+    try:
+        ref = RequestService(ann).create(NewRequest(
+            type="access", received=_date(2026, 11, 2), requester_name="Ada Lovelace")).reference
+        start = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def assign(ctx: ServiceContext, to: str) -> None:
+            start.wait()
+            try:
+                RequestService(ctx).assign(ref, to)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=assign, args=(ann, "Cara Jones")),
+                   threading.Thread(target=assign, args=(bob, "Dev Patel"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        detail = RequestService(ann).get(ref)
+        assigned = [e.detail for e in detail.events if e.kind == "assigned"]
+        # One after the other: the second names the first as the one it replaced.
+        assert len(assigned) == 2 and "(was" not in assigned[0]
+        first = "Cara Jones" if "Cara Jones" in assigned[0] else "Dev Patel"
+        assert f"(was {first})" in assigned[1]
+        assert detail.row.assignee != first
+    finally:
+        ann.store.close()
+        bob.store.close()
