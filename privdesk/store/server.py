@@ -163,7 +163,18 @@ class ServerStore(Store):
         """Nothing to fold: the server manages its own write-ahead log."""
 
     def copy_to(self, dest: Path, progress: Callable[[int, int], None] | None = None) -> None:
-        raise StoreError("Back up a team store with `privdesk backup --store URL`.")
+        """A backup: an ordinary encrypted local store (SQLCipher, this store's data key)
+        holding every row, which opens offline with the same passphrases (with the key
+        file from `key_file_bytes`). store.backup.make_backup verifies and renames it."""
+        from privdesk.store.team_copy import copy_into_file  # it imports this module
+
+        copy_into_file(self, dest)
+
+    def key_file_bytes(self) -> bytes | None:
+        slot_file = self.read_slots()
+        if slot_file is None:
+            return None
+        return json.dumps(slot_file.as_json(), indent=1, ensure_ascii=False).encode("utf-8")
 
     def rekey(self, new_key: StoreKey) -> None:
         raise StoreError("Rotating the data key of a team store is not supported yet.")

@@ -15,8 +15,6 @@ chain is checked by the caller through the services.
 
 from __future__ import annotations
 
-import contextlib
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from alembic import command
 from sqlalchemy import Connection, Integer, insert, select, text
 
 from privdesk.store import keyslots as ks
+from privdesk.store.backup import make_backup
 from privdesk.store.engine import Store, StoreKey, _migrations_config, checked_path
 from privdesk.store.errors import StoreError, StoreExistsError
 from privdesk.store.models import Base
@@ -121,34 +120,27 @@ def _count_store(store: Store) -> dict[str, int]:
         return _count(c)
 
 
-def backup_server(server: ServerStore, dest: Path, progress: Progress | None = None) -> dict[str, int]:
-    """An ordinary encrypted local store file copied from the team store, with its key file;
-    written under a temporary name and renamed only once its counts match."""
+def copy_into_file(server: ServerStore, dest: Path) -> dict[str, int]:
+    """Every row of the team store into a new local store file at dest, under the same
+    data key (so the team's key file opens it); counts checked on both sides."""
     data_key = _data_key(server)
-    slot_file = server.read_slots()
-    if slot_file is None:
-        raise StoreError("The team store has no key slots to back up.")
     dest = checked_path(dest)
     if dest.exists():
         raise StoreExistsError(dest)
-    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
-    local = Store.create(tmp, StoreKey.raw(data_key))
+    local = Store.create(dest, StoreKey.raw(data_key))
     try:
         with server.engine.connect() as source, local.engine.begin() as target:
-            copied = _copy_rows(source, target, progress)
+            copied = _copy_rows(source, target, None)
         if _count_store(local) != copied or _count_store(server) != copied:
             raise StoreError("The backup does not hold every row of the team store.")
         local.checkpoint()
+    finally:
         local.close()
-        ks.write_slot_file(ks.sidecar_path(tmp), slot_file)
-        ks.sidecar_path(tmp).replace(ks.sidecar_path(dest))
-        tmp.replace(dest)
-    except BaseException:
-        local.close()
-        for leftover in (tmp, ks.sidecar_path(tmp), tmp.with_name(tmp.name + "-wal"),
-                         tmp.with_name(tmp.name + "-shm")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-        raise
     return copied
 
+
+def backup_server(server: ServerStore, dest: Path) -> dict[str, int]:
+    """An ordinary encrypted local store file copied from the team store, with its key
+    file; made, verified and renamed into place by store.backup.make_backup."""
+    make_backup(server, dest)
+    return _count_store(server)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from privdesk.cli import main
-from privdesk.domain.contact_records import ContactInput, NewInteraction, RelatedChanges
+from privdesk.domain.contact_records import ContactInput, ContactQuery, NewInteraction, RelatedChanges
 from privdesk.policy import Policy
 from privdesk.services.audit_trail import AuditService
 from privdesk.services.contacts import ContactService
@@ -106,3 +106,24 @@ def test_push_to_a_bad_address_is_refused_plainly(tmp_path: Path, policy: Policy
     code, _, err = run(capsys, "team", "push", "--store", str(local), "--to", str(tmp_path / "x"),
                        "--passphrase-file", str(pw), "--user", ADMIN)
     assert code == 1 and "--to must be a team server" in err
+
+
+def test_the_apps_own_backups_work_on_a_team_store(pg_url: str, tmp_path: Path,
+                                                    policy: Policy) -> None:
+    """Back up now, the daily backup and the one on exit (services.backup) write the same
+    offline-openable copy for a team store, into the backup folder, with its key file."""
+    from privdesk.services.backup import BackupService
+    from privdesk.store import keyslots as ks
+
+    with create_team_store(pg_url, ADMIN, ADMIN_PASS) as team:
+        ctx = begin_session(team, policy)
+        OfficerService(ctx).add(BOB, "officer", BOB_PASS)
+        ContactService(ctx).create(ContactInput(
+            name="Kept Person", status="enquirer", source="enquiry_form",
+            first_contact=date(2026, 3, 1), last_activity=date(2026, 3, 1), notes=NOTE))
+        info = BackupService(ctx, default_folder=tmp_path / "backups").backup_now()
+    assert info.path.parent == tmp_path / "backups" and ks.sidecar_path(info.path).exists()
+    with vault.open_store(info.path, BOB, BOB_PASS) as copy:
+        ctx = begin_session(copy, policy)
+        assert [r.name for r in ContactService(ctx).search(ContactQuery()).rows] == ["Kept Person"]
+        assert AuditService(ctx).verify().ok
