@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from privdesk.services.container import Services
     from privdesk.services.context import ServiceContext
     from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.team_refresh import TeamRefresher
 
 MAX_RECENT = 8
 __all__ = ["DEMO_ADMIN", "Session", "ensure_demo_store", "open_or_create", "run_gui"]
@@ -136,6 +137,7 @@ class Session:
         self.cover: LockCover | None = None
         self.lock_dialog: UnlockDialog | None = None
         self.dialog_covers = DialogCovers()
+        self.refresher: TeamRefresher | None = None
         self.tasks.error.connect(self._show_error)
 
     def _open(self, path: Path | str, officer: str, passphrase: str, create: bool) -> ServiceContext:
@@ -166,7 +168,7 @@ class Session:
     def show(self, ctx: ServiceContext) -> MainWindow:
         from privdesk.services.authz import Permission
         from privdesk.services.container import Services
-        from privdesk.services.team import location_of
+        from privdesk.services.team import is_team_store, location_of
         from privdesk.ui.areas import build_areas
         from privdesk.ui.main_window import MainWindow
         from privdesk.ui.navigation import Navigator
@@ -197,6 +199,13 @@ class Session:
                              lambda: self.lock("idle"))
         window.switch_store_requested.connect(self.switch_store)
         window.destroyed.connect(self.close)
+        if is_team_store(ctx.store):  # other officers write too: follow their changes
+            from privdesk.services.changes import ChangeWatch
+            from privdesk.ui.team_refresh import TeamRefresher
+
+            self.refresher = TeamRefresher(self.tasks, ChangeWatch(ctx).token,
+                                           window.refresh_current, lambda: self.locked, window)
+            self.refresher.start()
         window.show()
         self._show_findings(ctx)
         self._daily_backup()
@@ -319,6 +328,9 @@ class Session:
         self._status(f"Daily backup failed: {exc}")
 
     def close(self) -> None:
+        if self.refresher is not None:
+            self.refresher.stop()
+            self.refresher = None
         self.tasks.wait()
         if self.idle is not None:
             self.idle.stop()

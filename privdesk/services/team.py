@@ -37,6 +37,12 @@ def server_title(shown: str) -> str:
     return f"{database.split('?', 1)[0]} on {host} (team server)"
 
 
+def is_team_store(store: Store) -> bool:
+    from privdesk.store.server import ServerStore
+
+    return isinstance(store, ServerStore)
+
+
 def location_of(store: Store) -> Location:
     from privdesk.store.server import ServerStore
 
