@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from privdesk.domain.dates import month_year
 from privdesk.domain.deadlines import Urgency
 
 NOTIFY_HOURS = 72
@@ -54,7 +55,7 @@ def to_utc(moment: datetime, tz: ZoneInfo) -> datetime:
     back = earlier.astimezone(UTC).astimezone(tz)
     if back.replace(tzinfo=None) != moment:
         raise BreachClockError(
-            f"{moment:%H:%M} on {moment.day} {moment:%B %Y} does not exist in {tz.key}: the "
+            f"{moment:%H:%M} on {moment.day} {month_year(moment)} does not exist in {tz.key}: the "
             "clocks went forward. Give the time as it was shown, or with its UTC offset.")
     first, second = earlier.astimezone(UTC), later.astimezone(UTC)
     return min(first, second).replace(tzinfo=None)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import phonenumbers
 
+from privdesk.domain.dates import MONTHS
 from privdesk.domain.identity import fold
 
 _TRUE = {"1", "true", "yes", "y", "x", "opted out", "unsubscribed", "t", "ja", "oui", "tak",
@@ -51,8 +52,10 @@ def parse_opt_out_status(value: str) -> bool | None:
 # -- dates ---------------------------------------------------------------------------
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})"
                       r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([AaPp][Mm])?)?$")
-_NAMED = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d %b %Y %H:%M",
-          "%b %d, %Y %I:%M %p", "%d-%b-%y")
+# "10 Mar 2024", "10-March-24", "Mar 10, 2024 3:04 PM": English month names matched by
+# hand, because strptime's month names follow the desktop's locale once Qt has started.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[ \-]([A-Za-z]{3,9})\.?[ \-,]+(\d{2}|\d{4})(?:[ T,]+\d{1,2}:\d{2}.*)?$")
+_MONTH_FIRST = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})(?:[ T,]+\d{1,2}:\d{2}.*)?$")
 ORDERS = ("dmy", "mdy")
 
 
@@ -96,12 +99,33 @@ def parse_date(value: str, order: str | None = None, today: date | None = None) 
                 raise AmbiguousDate(v)
         day, month = (a, b) if order == "dmy" else (b, a)
         return date(y, month, day)
-    for fmt in _NAMED:
-        try:
-            return datetime.strptime(v, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(v)
+    named = _named_date(v, today or date.today())
+    if named is None:
+        raise ValueError(v)
+    return named
+
+
+def _month(word: str) -> int | None:
+    w = word.lower()
+    for number, name in enumerate(MONTHS, start=1):
+        if len(w) >= 3 and name.lower().startswith(w):  # "Mar", "March", "Sept"
+            return number
+    return None
+
+
+def _named_date(v: str, today: date) -> date | None:
+    m = _DAY_FIRST.match(v)
+    if m:
+        day, word, y = m.group(1), m.group(2), m.group(3)
+    else:
+        m = _MONTH_FIRST.match(v)
+        if not m:
+            return None
+        word, day, y = m.group(1), m.group(2), m.group(3)
+    month = _month(word)
+    if month is None:
+        return None
+    return date(_year(y, today), month, int(day))
 
 
 def date_order_evidence(values: Iterable[str]) -> tuple[bool, bool, bool]:

@@ -4,7 +4,6 @@ use the same embedded fonts as the text) with the numbers beside them."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -14,6 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from privdesk.domain.dates import MONTHS_SHORT
 from privdesk.domain.report_figures import ReportFigures
 from privdesk.policy import Policy
 from privdesk.reports.blocks import grid, p
@@ -27,7 +27,7 @@ ON_TIME, LATE = colors.HexColor("#3f9a5b"), colors.HexColor("#b8433a")
 
 
 def _month_label(key: str) -> str:
-    return date(int(key[:4]), int(key[5:]), 1).strftime("%b %y")
+    return f"{MONTHS_SHORT[int(key[5:]) - 1]} {key[2:4]}"  # "Nov 26", never the desktop's locale
 
 
 def _pct(value: float | None) -> str:

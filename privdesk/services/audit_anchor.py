@@ -31,6 +31,7 @@ class Head:
     keys_version: int = 0
     roster_version: int = 0
     seen_at: str = ""  # ISO UTC
+    admin_key: str = ""  # hex of the admin public key the roster was signed with
 
 
 def anchor_path(store_id: str, folder: Path | None = None) -> Path:
@@ -55,7 +56,8 @@ def remembered(store_id: str, officer: str, folder: Path | None = None) -> Head 
     try:
         return Head(int(entry["count"]), int(entry["last_id"]),  # type: ignore[call-overload]
                     str(entry["last_hmac"]), int(entry.get("keys_version", 0)),  # type: ignore[call-overload]
-                    int(entry.get("roster_version", 0)), str(entry.get("seen_at", "")))  # type: ignore[call-overload]
+                    int(entry.get("roster_version", 0)), str(entry.get("seen_at", "")),  # type: ignore[call-overload]
+                    str(entry.get("admin_key", "")))
     except (KeyError, TypeError, ValueError):
         return None
 

@@ -22,8 +22,9 @@ from privdesk.services import audit_anchor as anchor
 from privdesk.services.audit import MAX_FIELD, AuditLog
 from privdesk.services.authz import Permission, PermissionDenied, allowed
 from privdesk.services.context import ServiceContext, utc_now
-from privdesk.services.session import record_versions, sync_roles
+from privdesk.services.session import sync_roles
 from privdesk.services.settings import SettingsService
+from privdesk.services.unlock_checks import record_versions
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
 from privdesk.store.backup import BackupError, make_backup, restore

@@ -63,8 +63,9 @@ def insert_demo_requests(raw: Any, rng: random.Random, count: int, today: date, 
         if status == "extended":
             extended = min(today, received + timedelta(days=rng.randint(5, 20)))
             extension_reason = "Complex request spanning several systems"
-            events.append((extended, "extended", "Extended to three months from the start. "
-                           f"Reason: {extension_reason}.", officer))
+            events.append((extended, "extended", "Extended to three months from the start, "
+                           f"decided {fmt(extended)}; the person was told, with the reasons, "
+                           f"{fmt(extended)}. Reason: {extension_reason}.", officer))
         facts = ClockFacts(received, id_requested, id_received, extended, tuple(pauses))
         due = compute_due(facts, calendar).due
         responded = method = refusal = late = None
@@ -74,7 +75,7 @@ def insert_demo_requests(raw: Any, rng: random.Random, count: int, today: date, 
             late = due is not None and responded > due
             verdict = f"{(responded - due).days} days late" if late and due else "on time"
             if status == "refused":
-                refusal = "manifestly_excessive: Repeated request for the same information"
+                refusal = "Manifestly excessive: Repeated request for the same information"
                 events.append((responded, "refused", "Refused as manifestly excessive; told of "
                                f"the right to complain to the ICO and to go to court; {verdict}.",
                                officer))
@@ -91,11 +92,12 @@ def insert_demo_requests(raw: Any, rng: random.Random, count: int, today: date, 
         cur = raw.execute(
             "INSERT INTO requests (reference, type, channel, status, requester_name,"
             " requester_email, received_on, id_requested, id_received_on, extended_on,"
-            " extension_reason, assignee, notes, refusal_reason, responded_on,"
-            " response_method, late, created_at, closed_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " extension_told_on, extension_reason, assignee, notes, refusal_reason,"
+            " responded_on, response_method, late, created_at, closed_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (ref, rtype, rng.choice(CHANNELS), status, name, email, _iso(received),
-             int(id_requested), _iso(id_received), _iso(extended), extension_reason,
+             int(id_requested), _iso(id_received), _iso(extended), _iso(extended),
+             extension_reason,
              None if status == "new" else officer, None, refusal, _iso(responded), method,
              None if late is None else int(late), _stamp(received),
              _stamp(closed_on) if closed_on else None))

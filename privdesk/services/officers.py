@@ -20,8 +20,9 @@ from privdesk.services.context import Actor, ServiceContext
 from privdesk.services.session import begin_session as begin_session
 from privdesk.services.session import find_officer as _find
 from privdesk.services.session import lock_session as lock_session
-from privdesk.services.session import record_versions, remember_head
+from privdesk.services.session import remember_head
 from privdesk.services.session import resume_session as resume_session
+from privdesk.services.unlock_checks import record_versions
 from privdesk.store.errors import StoreError
 from privdesk.store.keyring import KeyRing
 from privdesk.store.keyslots import normalise_officer

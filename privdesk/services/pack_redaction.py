@@ -60,7 +60,10 @@ class Resolution:
 def _secret_texts(item: HeldItem, hide: Iterable[int]) -> tuple[str, ...]:
     """The free-text cells hidden: what must not appear anywhere else. A date, a kind or
     an officer's name hidden with a withheld item is ordinary text found elsewhere."""
-    free = set(item.free_text) or {1}
+    # An item with no free text (a request line: reference, type, dates, status) holds
+    # nothing that is not also, by design, elsewhere in the pack (its header names the
+    # request): withholding it hides the row, and there is no text to hunt for.
+    free = set(item.free_text)
     out = [squash(item.cells[i]) for i in hide if i in free and i < len(item.cells)]
     return tuple(t for t in dict.fromkeys(out) if len(t) >= MIN_CHECKED)
 

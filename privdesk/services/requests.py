@@ -48,10 +48,10 @@ class RequestService(RequestActions):
         if new.channel not in CHANNELS:
             raise RequestError(f"Unknown channel {new.channel!r}: use one of {', '.join(CHANNELS)}.")
         name = _text(new.requester_name, "the requester's name", limit=1000)
-        for value, what, limit in ((new.requester_address, "The postal address", 2000),
-                                   (new.notes, "The notes", 20000)):
+        for value, what, limit in ((new.requester_address, "The postal address is", 2000),
+                                   (new.notes, "The notes are", 20000)):
             if value is not None and len(value.strip()) > limit:
-                raise RequestError(f"{what} is too long ({len(value.strip()):,} characters; at "
+                raise RequestError(f"{what} too long ({len(value.strip()):,} characters; at "
                                    f"most {limit:,}).")
         if new.received > self._ctx.today():
             raise RequestError(f"The received date {fmt(new.received)} is in the future.")

@@ -20,24 +20,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from privdesk.policy import Policy
 from privdesk.services import audit_anchor as anchor
-from privdesk.services.audit import HEAD_NAME, AuditCheck, AuditLog, as_bytes
+from privdesk.services.audit import AuditCheck, AuditLog
 from privdesk.services.audit_trail import TAMPER
 from privdesk.services.context import Actor, ServiceContext, utc_now
 from privdesk.services.team import reopen
+from privdesk.services.unlock_checks import (
+    current_head,
+    record_versions,
+    trail_problems,
+    version_problem,
+)
 from privdesk.store import keyslots as ks
 from privdesk.store.engine import Store
 from privdesk.store.errors import StoreError
 from privdesk.store.keyring import KeyRing
-from privdesk.store.models import AuditEvent, Officer, Secret
+from privdesk.store.models import Officer
 
 FAILED_UNLOCK = "(failed unlock)"  # the officer column of a failed attempt: a typed name is data
-KEYS_VERSION = "keys_version"
-ROSTER_VERSION = "roster_version"
 
 
 class SessionError(StoreError):
@@ -54,76 +58,6 @@ def keyring_of(store: Store) -> KeyRing:
     if not isinstance(store.keyring, KeyRing):
         raise SessionError("This store was not unlocked through key slots.")
     return store.keyring
-
-
-def _recorded(s: Session, name: str) -> int:
-    value = s.get(Secret, name)
-    try:
-        return int(as_bytes(value.value).decode("ascii")) if value is not None else 0
-    except ValueError:
-        return 0
-
-
-def _put(s: Session, name: str, number: int) -> None:
-    row = s.get(Secret, name)
-    if row is None:
-        s.add(Secret(name=name, value=str(number).encode("ascii")))
-    elif _recorded(s, name) < number:
-        row.value = str(number).encode("ascii")
-
-
-def _head(s: Session, keyring: KeyRing) -> anchor.Head:
-    count = int(s.scalar(select(func.count()).select_from(AuditEvent)) or 0)
-    last = s.execute(select(AuditEvent.id, AuditEvent.hmac).order_by(AuditEvent.id.desc())
-                     .limit(1)).first()
-    roster = keyring.roster
-    return anchor.Head(count, last[0] if last else 0, last[1] if last else "", keyring.version,
-                       roster.version if roster else 0,
-                       datetime.now(UTC).replace(microsecond=0).isoformat())
-
-
-def record_versions(s: Session, keyring: KeyRing) -> None:
-    """The store remembers the newest key file and roster it has seen (never lowered)."""
-    _put(s, KEYS_VERSION, keyring.version)
-    _put(s, ROSTER_VERSION, keyring.roster.version if keyring.roster else 0)
-
-
-def _version_problem(s: Session, keyring: KeyRing) -> str:
-    keys, roster = _recorded(s, KEYS_VERSION), _recorded(s, ROSTER_VERSION)
-    have_roster = keyring.roster.version if keyring.roster else 0
-    if keyring.version < keys or have_roster < roster:
-        return (f"The key file beside the store is older than the store itself (key file "
-                f"version {keyring.version}, roles version {have_roster}; the store has seen "
-                f"{keys} and {roster}): an old copy was put back, which could let a removed "
-                "officer or an old passphrase in. Nothing was changed. Put back the newest "
-                "key file (or ask an admin).")
-    return ""
-
-
-def _trail_problems(s: Session, keyring: KeyRing, now_head: anchor.Head) -> list[str]:
-    problems: list[str] = []
-    if keyring.store_id:
-        seen = anchor.remembered(keyring.store_id, keyring.info.officer)
-        at_seen = (s.scalar(select(AuditEvent.hmac).where(AuditEvent.id == seen.last_id))
-                   if seen is not None else None)
-        found = anchor.compare(seen, now_head, at_seen)
-        restore = s.execute(select(AuditEvent.id, AuditEvent.at, AuditEvent.officer).where(
-            AuditEvent.action == "backup.restore", AuditEvent.outcome == "ok")
-            .order_by(AuditEvent.id.desc()).limit(1)).first() if found else None
-        if restore is not None:
-            found = [f"{f} (a restore from a backup by {restore.officer} on {restore.at:%Y-%m-%d} "
-                     f"is recorded at event {restore.id}: if that explains it, nothing else is "
-                     "wrong)" for f in found]
-        problems += found
-    head = s.get(Secret, HEAD_NAME)
-    value = as_bytes(head.value) if head is not None else b""
-    if head is not None and value != f"{now_head.last_id}:{now_head.last_hmac}".encode():
-        problems.append(f"the trail ends at event {now_head.last_id} but its own record of its "
-                        f"newest event says {value.decode('ascii', 'replace')[:20]}: the "
-                        "newest events were deleted")
-    elif head is None and now_head.count:
-        problems.append("the record of the trail's newest event is missing (deleted)")
-    return problems
 
 
 def sync_roles(s: Session, keyring: KeyRing, now: datetime) -> list[str]:
@@ -187,9 +121,9 @@ def begin_session(store: Store, policy: Policy, today: Callable[[], date] | None
     with store.session() as s:
         if verify_trail:
             check = AuditLog.verify(s, keyring.roster)
-        refused = _version_problem(s, keyring)
-        now_head = _head(s, keyring)
-        problems = _trail_problems(s, keyring, now_head)
+        refused = version_problem(s, keyring)
+        now_head = current_head(s, keyring)
+        problems = trail_problems(s, keyring, now_head)
     ctx = ServiceContext(store=store, policy=policy, actor=Actor(info.officer, "viewer"), now=now)
     if today is not None:
         ctx.today = today
@@ -248,7 +182,7 @@ def remember_head(ctx: ServiceContext) -> None:
     if not isinstance(keyring, KeyRing) or not keyring.store_id or ctx.store.locked:
         return
     with ctx.store.session() as s:
-        head = _head(s, keyring)
+        head = current_head(s, keyring)
     try:
         anchor.remember(keyring.store_id, keyring.info.officer, head)
     except OSError as exc:
@@ -275,8 +209,8 @@ def resume_session(ctx: ServiceContext, passphrase: str) -> ServiceContext:
     reopen(ctx.store, ctx.actor.name, passphrase)  # a file or a team server
     keyring = keyring_of(ctx.store)
     with ctx.store.session() as s:
-        refused = _version_problem(s, keyring)
-        problems = _trail_problems(s, keyring, _head(s, keyring))
+        refused = version_problem(s, keyring)
+        problems = trail_problems(s, keyring, current_head(s, keyring))
     if refused:
         ctx.store.close()
         raise SessionError(refused)

@@ -8,10 +8,12 @@ admin key, which only admins hold.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -21,6 +23,18 @@ from privdesk.store.roster import ROLES, Member, Roster, with_member, without_me
 
 if TYPE_CHECKING:
     from privdesk.store.engine import Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _exclusive(method: Callable[Concatenate[KeyRing, P], R]) -> Callable[Concatenate[KeyRing, P], R]:
+    """The method's read-change-write of the key file runs under the key file's lock."""
+    def locked(self: KeyRing, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.exclusive():
+            return method(self, *args, **kwargs)
+    locked.__name__, locked.__doc__ = method.__name__, method.__doc__
+    return locked
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,10 @@ class KeyRing:
         self.info, self._file, self._sign = info, slot_file, sign_key
         self._admin, self.admin_public = admin_key, admin_public
 
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """The lock around a read-change-write of the slots (a team store: the server's)."""
+        return ks.key_file_lock(self.store_path)
+
     def forget(self) -> None:
         # Python cannot wipe bytes; we can at least drop them
         self._data_key = self._sign = self._admin = None
@@ -94,7 +112,7 @@ class KeyRing:
             raise ks.SlotFileError(f"The key file {self.sidecar.name} is missing.")
         if not current.authentic(self._key()) or (
                 current.roster is not None and self.admin_public is not None
-                and not current.roster.verifies(self.admin_public)):
+                and not current.roster.trusts(self.admin_public)):
             raise ks.SlotFileError(
                 f"The key file {self.sidecar.name} has been altered outside privdesk; "
                 "restore it from a backup before changing officers.")
@@ -124,7 +142,21 @@ class KeyRing:
         return replace(roster, version=roster.version + 1, signed_by=self.info.officer,
                        at=ks.now_iso()).signed(self._require_admin_key())
 
+    def _hand_over(self, roster: Roster, slots: tuple[ks.Slot, ...]
+                   ) -> tuple[Roster, tuple[ks.Slot, ...]]:
+        """An admin leaves (demoted or removed): a new admin key, sealed to the remaining
+        admins only, the hand-over signed by the old key so every slot can follow it and
+        re-pin at its next unlock. The one who left keeps a copy of the *old* key only."""
+        old = self._require_admin_key()
+        new = Ed25519PrivateKey.generate()
+        roster = roster.succeeded(old, new, ks.now_iso())
+        slots = tuple(ks.with_admin_key(s, new if roster.role_of(s.officer) == "admin" else None)
+                      for s in slots)
+        self._admin, self.admin_public = new, new.public_key().public_bytes_raw()
+        return roster, slots
+
     # -- officers ------------------------------------------------------------------------------
+    @_exclusive
     def add(self, officer: str, role: str, passphrase: str,
             kdf: ks.KdfParams | None = None) -> ks.Slot:
         check_role(role)
@@ -140,6 +172,7 @@ class KeyRing:
         self._save(replace(current, slots=(*current.slots, slot), roster=roster))
         return slot
 
+    @_exclusive
     def remove(self, officer: str, missing_ok: bool = False) -> None:
         current = self._load()
         slot = current.find(officer)
@@ -148,11 +181,16 @@ class KeyRing:
                 return
             raise StoreError(f"There is no key slot for {officer}.")
         roster = current.roster
+        slots = tuple(s for s in current.slots if s is not slot)
         if roster is not None:
-            roster = self._signed_roster(without_member(roster, officer))
-        self._save(replace(current, slots=tuple(s for s in current.slots if s is not slot),
-                           roster=roster))
+            was_admin = roster.role_of(officer) == "admin"
+            roster = without_member(roster, officer)
+            if was_admin:
+                roster, slots = self._hand_over(roster, slots)
+            roster = self._signed_roster(roster)
+        self._save(replace(current, slots=slots, roster=roster))
 
+    @_exclusive
     def set_role(self, officer: str, role: str) -> None:
         """A new signed roster; an admin's slot receives the admin key, a former admin's
         slot loses it (see README: a demoted admin who copied it out could still sign)."""
@@ -165,10 +203,13 @@ class KeyRing:
         if slot is None or member is None:
             return  # listed in the officers table only: nobody can unlock as them
         changed = ks.with_admin_key(replace(slot, role=role), admin if role == "admin" else None)
-        roster = self._signed_roster(with_member(current.roster, replace(member, role=role)))
-        self._save(replace(current, roster=roster, slots=tuple(
-            changed if s is slot else s for s in current.slots)))
+        roster = with_member(current.roster, replace(member, role=role))
+        slots = tuple(changed if s is slot else s for s in current.slots)
+        if member.role == "admin" and role != "admin":
+            roster, slots = self._hand_over(roster, slots)
+        self._save(replace(current, roster=self._signed_roster(roster), slots=slots))
 
+    @_exclusive
     def change_passphrase(self, officer: str, old: str, new: str) -> None:
         current = self._load()
         slot = current.find(officer)
@@ -178,6 +219,7 @@ class KeyRing:
         self._save(replace(current, slots=tuple(
             changed if s is slot else s for s in current.slots)))
 
+    @_exclusive
     def take_failed(self) -> tuple[ks.FailedUnlock, ...]:
         """Failed unlocks recorded since the last good one, cleared from the file; the
         good unlock's time goes under the MAC, so a record dated before it is forged."""
@@ -188,6 +230,7 @@ class KeyRing:
             ks.write_slot_file(self.sidecar, replace(current, failed=()))
         return current.failed
 
+    @_exclusive
     def rotate(self, store: Store) -> str:
         """A new random data key for the store; every remaining slot is resealed to it.
         Returns the new key's public fingerprint."""

@@ -22,24 +22,28 @@ under a key derived from the data key, and the writer's Ed25519 signature.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from filelock import FileLock, Timeout
 
 from privdesk.store import slot_crypto as sc
 from privdesk.store.atomic import fsync_dir as fsync_dir
 from privdesk.store.atomic import write_atomic as write_atomic
+from privdesk.store.errors import StoreError
 from privdesk.store.officer_names import MAX_NAME as MAX_NAME
 from privdesk.store.officer_names import check_officer_name as check_officer_name
 from privdesk.store.officer_names import normalise_officer as normalise_officer
-from privdesk.store.roster import ROLES, Member, Roster
+from privdesk.store.roster import ROLES, Member, Roster, Succession
 from privdesk.store.slot_crypto import KdfParams as KdfParams
 from privdesk.store.slot_ops import DEFAULT_KDF as DEFAULT_KDF
 from privdesk.store.slot_ops import FORMAT as FORMAT
@@ -189,7 +193,14 @@ def _roster(f: Fields) -> Roster:
                   former=tuple(_member(m) for m in f.items("former", 10 * MAX_SLOTS)),
                   audit_from=f.integer("audit_from", 0, 2**62),
                   signed_by=f.text("signed_by", MAX_NAME), at=f.text("at", 40),
-                  signature=f.hexbytes("signature", 0, 64))
+                  signature=f.hexbytes("signature", 0, 64),
+                  succession=tuple(_succession(x) for x in f.items("succession", MAX_SLOTS, [])))
+
+
+def _succession(data: Any) -> Succession:
+    f = Fields(data, "roster succession")
+    return Succession(f.hexbytes("old_public", 32, 32), f.hexbytes("new_public", 32, 32),
+                      f.text("at", 40), f.hexbytes("signature", 64, 64))
 
 
 # -- files ---------------------------------------------------------------------------------
@@ -200,6 +211,24 @@ def sidecar_path(store_path: Path) -> Path:
 def pending_path(store_path: Path) -> Path:
     """The next slot file during a rekey; see vault.rotate for the crash ordering."""
     return store_path.with_name(store_path.name + ".keys.next")
+
+
+def lock_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".keys.lock")
+
+
+@contextlib.contextmanager
+def key_file_lock(store_path: Path, timeout: float = 30) -> Iterator[None]:
+    """Held around every read-change-write of the key file, so two privdesk processes on
+    one store (the GUI and a scheduled CLI command, two officers' sessions) never lose
+    each other's change: an admin's new officer overwritten by another unlock's write
+    would also make the store refuse its own key file as 'older than the store'."""
+    try:
+        with FileLock(str(lock_path(store_path)), timeout=timeout, mode=0o600):
+            yield
+    except Timeout as exc:
+        raise StoreError("Another privdesk is changing this store's key file; try again in "
+                         "a moment.") from exc
 
 
 def read_slot_file(path: Path) -> SlotFile | None:

@@ -39,6 +39,25 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Succession:
+    """The admin key was replaced (an admin was demoted or removed): signed by the old
+    key, so a slot that pinned the old key can follow to the new one, and re-pin."""
+
+    old_public: bytes
+    new_public: bytes
+    at: str
+    signature: bytes = b""
+
+    def message(self, store_id: str) -> bytes:
+        return (b"privdesk admin key succession v1|" + store_id.encode() + b"|"
+                + self.old_public + self.new_public + self.at.encode())
+
+    def as_json(self) -> dict[str, Any]:
+        return {"old_public": self.old_public.hex(), "new_public": self.new_public.hex(),
+                "at": self.at, "signature": self.signature.hex()}
+
+
+@dataclass(frozen=True)
 class Roster:
     store_id: str
     version: int
@@ -49,6 +68,7 @@ class Roster:
     signed_by: str
     at: str
     signature: bytes = b""
+    succession: tuple[Succession, ...] = ()
 
     def body(self) -> bytes:
         data = {"v": 1, "store_id": self.store_id, "version": self.version,
@@ -57,6 +77,8 @@ class Roster:
                                   key=lambda m: normalise_officer(m["name"])),
                 "former": [m.as_json() for m in self.former],
                 "audit_from": self.audit_from, "signed_by": self.signed_by, "at": self.at}
+        if self.succession:
+            data["succession"] = [x.as_json() for x in self.succession]
         return b"privdesk roster v1\x1f" + json.dumps(
             data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -72,6 +94,32 @@ class Roster:
         except (InvalidSignature, ValueError):
             return False
         return True
+
+    def trusts(self, pinned: bytes) -> bool:
+        """Signed by the pinned admin key, or by a key it handed over to through a chain
+        of successions each signed by the key before."""
+        current = pinned
+        for _ in range(len(self.succession) + 1):
+            if current == self.root_public:
+                return self.verifies(current)
+            step = next((x for x in self.succession if x.old_public == current), None)
+            if step is None:
+                return False
+            try:
+                Ed25519PublicKey.from_public_bytes(current).verify(
+                    step.signature, step.message(self.store_id))
+            except (InvalidSignature, ValueError):
+                return False
+            current = step.new_public
+        return False
+
+    def succeeded(self, old_key: Ed25519PrivateKey, new_key: Ed25519PrivateKey,
+                  at: str) -> Roster:
+        """The same roster, now under new_key, with the hand-over signed by old_key."""
+        new_public = new_key.public_key().public_bytes_raw()
+        step = Succession(old_key.public_key().public_bytes_raw(), new_public, at)
+        step = replace(step, signature=old_key.sign(step.message(self.store_id)))
+        return replace(self, root_public=new_public, succession=(*self.succession, step))
 
     def member(self, name: str) -> Member | None:
         wanted = normalise_officer(name)
@@ -95,7 +143,8 @@ class Roster:
                 "root_public": self.root_public.hex(),
                 "members": [m.as_json() for m in self.members],
                 "former": [m.as_json() for m in self.former], "audit_from": self.audit_from,
-                "signed_by": self.signed_by, "at": self.at, "signature": self.signature.hex()}
+                "signed_by": self.signed_by, "at": self.at, "signature": self.signature.hex(),
+                "succession": [x.as_json() for x in self.succession]}
 
 
 def with_member(roster: Roster, member: Member) -> Roster:

@@ -33,6 +33,7 @@ from privdesk.store.sealed import FieldCipher, install_cipher
 from privdesk.store.server_url import ServerAddress
 
 SLOT_TABLE = "privdesk_key_slots"
+SLOTS_LOCK = 0x6B657973  # pg advisory lock id around key-slot writes ("keys")
 POOL_SIZE = 4
 CONNECT_TIMEOUT_S = 10
 
@@ -180,6 +181,18 @@ class ServerStore(Store):
         raise StoreError("Rotating the data key of a team store is not supported yet.")
 
     # -- key slots ---------------------------------------------------------------------
+    @contextlib.contextmanager
+    def slots_lock(self) -> Iterator[None]:
+        """Every read-change-write of the key slots holds the server's lock on them, so two
+        officers' changes (or a change and a failed unlock) never overwrite each other."""
+        with self.engine.connect() as c:
+            c.execute(text("SELECT pg_advisory_lock(:k)"), {"k": SLOTS_LOCK})
+            try:
+                yield
+            finally:
+                c.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SLOTS_LOCK})
+                c.commit()
+
     def read_slots(self) -> ks.SlotFile | None:
         with self.engine.connect() as c:
             exists = c.execute(text("SELECT to_regclass(:t)"), {"t": SLOT_TABLE}).scalar()

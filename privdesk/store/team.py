@@ -8,9 +8,11 @@ sealed values.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from privdesk.store import keyslots as ks
 from privdesk.store.errors import StoreError
@@ -23,12 +25,20 @@ from privdesk.store.vault import _verified as verified_keyring
 
 class ServerKeyRing(KeyRing):
     """The key slots of an unlocked team store, read from and written to the database;
-    every rule of KeyRing (signed roster, versions, MAC) applies unchanged."""
+    every rule of KeyRing (signed roster, versions, MAC) applies unchanged, and its
+    read-change-writes are serialised by a lock on the server instead of a lock file."""
 
-    def __init__(self, store: ServerStore, keyring: KeyRing) -> None:
-        super().__init__(Path(store.address.database), keyring._key(), keyring.info,
-                         keyring._file, keyring._sign, keyring._admin, keyring.admin_public)
+    def __init__(self, store: ServerStore, *args: Any) -> None:
+        super().__init__(*args)
         self._store = store
+
+    @classmethod
+    def of(cls, store: ServerStore, keyring: KeyRing) -> ServerKeyRing:
+        return cls(store, Path(store.address.database), keyring._key(), keyring.info,
+                   keyring._file, keyring._sign, keyring._admin, keyring.admin_public)
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        return self._store.slots_lock()
 
     def _load(self) -> ks.SlotFile:
         current = self._store.read_slots()
@@ -36,7 +46,7 @@ class ServerKeyRing(KeyRing):
             raise ks.SlotFileError("The team store has no key slots.")
         if not current.authentic(self._key()) or (
                 current.roster is not None and self.admin_public is not None
-                and not current.roster.verifies(self.admin_public)):
+                and not current.roster.trusts(self.admin_public)):
             raise ks.SlotFileError(
                 "The key slots on the team server have been altered outside privdesk; "
                 "restore them from a backup before changing officers.")
@@ -77,7 +87,7 @@ def create_team_store(url: str, officer: str, passphrase: str,
     slot = slot_file.slots[0]
     keyring = KeyRing(store.path, data_key, UnlockInfo(slot.officer, "admin", False, ()),
                       slot_file, sign_key, admin_key, admin_key.public_key().public_bytes_raw())
-    store.keyring = ServerKeyRing(store, keyring)
+    store.keyring = ServerKeyRing.of(store, keyring)
     return store
 
 
@@ -86,16 +96,16 @@ def open_team_store(url: str, officer: str, passphrase: str, migrate: bool = Tru
     try:
         keyring = _unlock(store, officer, passphrase)
         store.unlocked(keyring._key())
+        store.keyring = keyring
         if migrate:
             store.migrate()
     except BaseException:
         store.close()
         raise
-    store.keyring = ServerKeyRing(store, keyring)
     return store
 
 
-def _unlock(store: ServerStore, officer: str, passphrase: str) -> KeyRing:
+def _unlock(store: ServerStore, officer: str, passphrase: str) -> ServerKeyRing:
     slot_file = store.read_slots()
     if slot_file is None:
         raise StoreError(f"{store.display()} is not a privdesk team store (no key slots); "
@@ -115,19 +125,25 @@ def _unlock(store: ServerStore, officer: str, passphrase: str) -> KeyRing:
                                "privdesk. Restore them from a backup.")
     # The same checks as a local store: the signed roster against the admin key pinned in
     # this officer's slot, the slot in the roster, the file signed by an officer.
-    return verified_keyring(store.path, slot_file, slot, opened, passphrase)
+    keyring = verified_keyring(store.path, slot_file, slot, opened, passphrase,
+                               make=lambda *args: ServerKeyRing(store, *args))
+    assert isinstance(keyring, ServerKeyRing)
+    return keyring
 
 
 def _remember_failure(store: ServerStore, slot_file: ks.SlotFile, officer: str) -> None:
     entry = ks.FailedUnlock(" ".join(officer.split())[: ks.MAX_FAILED_NAME], ks.now_iso())
-    failed = (*slot_file.failed, entry)[-ks.MAX_FAILED_KEPT:]
     # Outside the slots' MAC, as in the sidecar: the next good unlock checks each record
-    # against the MAC'd time of the last good unlock.
-    store.write_slots(replace(slot_file, failed=failed))
+    # against the MAC'd time of the last good unlock. Re-read under the lock: another
+    # officer's write in between must not be lost.
+    with store.slots_lock():
+        current = store.read_slots() or slot_file
+        failed = (*current.failed, entry)[-ks.MAX_FAILED_KEPT:]
+        store.write_slots(replace(current, failed=failed))
 
 
 def reopen_team_store(store: ServerStore, officer: str, passphrase: str) -> None:
     """Unlock the same team store object again after an auto-lock."""
     keyring = _unlock(store, officer, passphrase)
     store.unlocked(keyring._key())
-    store.keyring = ServerKeyRing(store, keyring)
+    store.keyring = keyring

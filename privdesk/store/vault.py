@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -167,7 +168,8 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
 
 
 def _verified(path: Path, slot_file: ks.SlotFile, slot: ks.Slot, opened: ks.Opened,
-              passphrase: str) -> KeyRing:
+              passphrase: str, make: Callable[..., KeyRing] = KeyRing) -> KeyRing:
+    """make: the KeyRing to build (a team store's keeps its slots in the database)."""
     roster = slot_file.roster
     assert roster is not None
     name = ks.sidecar_path(path).name
@@ -176,11 +178,14 @@ def _verified(path: Path, slot_file: ks.SlotFile, slot: ks.Slot, opened: ks.Open
         # A slot from before signed roles: trust the roster seen now (first use) and pin
         # its admin key inside this slot, where only this passphrase can change it.
         pinned, pinned_now = roster.root_public, True
-    if not roster.verifies(pinned):
+    if not roster.trusts(pinned):
         raise RosterError(
             f"The list of officers and roles in {name} is not signed by this store's admins: "
             "it was changed outside privdesk. Nothing was opened. Ask an admin to restore "
             "the key file from a backup.")
+    if pinned != roster.root_public:
+        # The admin key was handed over (an admin left) since this slot last pinned it.
+        pinned, pinned_now = roster.root_public, True
     if roster.store_id != slot_file.store_id:
         raise RosterError(f"The roles in {name} belong to another store. Nothing was opened.")
     member = roster.member(slot.officer)
@@ -201,7 +206,7 @@ def _verified(path: Path, slot_file: ks.SlotFile, slot: ks.Slot, opened: ks.Open
         admin_key = None
     info = UnlockInfo(slot.officer, member.role, False, slot_file.failed,
                       pinned_now=pinned_now, last_unlock=slot_file.last_unlock)
-    keyring = KeyRing(path, opened.data_key, info, slot_file, sign_key, admin_key, pinned)
+    keyring = make(path, opened.data_key, info, slot_file, sign_key, admin_key, pinned)
     if pinned_now:
         keyring.change_passphrase(slot.officer, passphrase, passphrase)
     return keyring
@@ -209,7 +214,7 @@ def _verified(path: Path, slot_file: ks.SlotFile, slot: ks.Slot, opened: ks.Open
 
 def _remember_failure(path: Path, officer: str) -> None:
     # A read-only folder must not hide the real answer (wrong name or passphrase).
-    with contextlib.suppress(OSError, StoreError):
+    with contextlib.suppress(OSError, StoreError), ks.key_file_lock(path, timeout=5):
         _append_failure(path, officer)
 
 
@@ -261,6 +266,11 @@ def sign_existing_roles(store: Store, keyring: KeyRing, passphrase: str) -> None
     trusted this once): give every slot a signing key, seal a new admin key to the
     admins, sign the roles as they stand, and pin the admin key in this admin's slot.
     Other officers pin it at their own next unlock. Audited by begin_session."""
+    with ks.key_file_lock(store.path):
+        _sign_existing_roles(store, keyring, passphrase)
+
+
+def _sign_existing_roles(store: Store, keyring: KeyRing, passphrase: str) -> None:
     current = ks.read_slot_file(keyring.sidecar)
     if current is None or current.roster is not None:
         return

@@ -27,6 +27,7 @@ from privdesk.services.context import ServiceContext
 from privdesk.services.mailer import MailError, MailService, check_address
 from privdesk.services.settings import SettingsService
 from privdesk.ui.permissions import guard
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window, scrolling
 from privdesk.ui.tasks import TaskRunner
 
@@ -133,6 +134,7 @@ class SettingsDialog(QDialog):
             self.keep_weekly, self.keep_monthly, self.smtp_host, self.smtp_port,
             self.smtp_security, self.smtp_user, self.smtp_from, self.smtp_password]
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        safe_default(self, save)  # Return saves; it never sends a test email
         if not guard(save, ctx, Permission.SETTINGS):
             self.note.setText(f"Your role ({ctx.actor.role}) cannot change settings: they are "
                               "shown read-only.")

@@ -96,7 +96,7 @@ def test_csv_exports_are_private_and_leave_nothing_behind(team: Services, tmp_pa
         team.requests.export_log(blocked)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([
         "a folder.csv", "contacts.csv", "requests.csv", "team.privdesk", "team.privdesk.keys",
-        "team.privdesk-shm", "team.privdesk-wal"])
+        "team.privdesk.keys.lock", "team.privdesk-shm", "team.privdesk-wal"])
 
 
 @pytest.mark.parametrize("name", ["Ale\u0445", "\u0391lex Morgan", "Alex Mоrgan", "Pаul"])
@@ -109,3 +109,35 @@ def test_names_mixing_scripts_are_refused(team: Services, name: str) -> None:
                                   "José María", "김 민준"])
 def test_names_in_one_script_are_accepted(team: Services, name: str) -> None:
     assert team.officers.add(name, "viewer", "a strong officer passphrase").name == name
+
+
+def test_two_processes_changing_the_key_file_lose_nothing(team: Services, policy: Policy) -> None:
+    """An admin adds an officer while another session's unlock rewrites the key file (it
+    does at every unlock): under the key file's lock neither change is lost, and the
+    store does not then refuse its own key file as older than itself."""
+    import threading
+
+    path = team.ctx.store.path
+    errors: list[BaseException] = []
+
+    def unlock_many() -> None:
+        try:
+            for _ in range(6):  # the key-file write every unlock makes (its last-unlock time)
+                other = vault.open_store(path, VIEWER, VIEWER_PW)
+                other.keyring.take_failed()
+                other.close()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=unlock_many)
+    worker.start()
+    for i in range(4):
+        team.officers.add(f"Officer Number {'ABCD'[i]}", "officer", "a strong officer passphrase")
+    worker.join()
+    assert errors == []
+    names = {r.name for r in team.officers.list() if r.has_slot}
+    assert {f"Officer Number {c}" for c in "ABCD"} <= names
+    again = begin_session(vault.open_store(path, "Officer Number D",
+                                           "a strong officer passphrase"), policy)
+    assert again.actor.role == "officer"
+    again.store.close()

@@ -151,3 +151,49 @@ def test_audit_events_are_signed_by_their_officer(team: Path, policy: Policy) ->
     check = AuditService(alex.ctx).verify()
     assert not check.ok and "did not sign it" in check.problem
     alex.close()
+
+
+def test_an_admin_who_left_cannot_sign_roles_with_the_key_they_kept(team: Path,
+                                                                     policy: Policy) -> None:
+    """Priya is made admin, copies the admin key out of her own slot (her passphrase opens
+    it), is demoted, then signs a roster making herself admin with the kept key. The
+    demotion handed the admin key over; the demoting admin's workstation and the store
+    both know the new one, so the forged roles are refused; every other slot follows the
+    hand-over and re-pins at its next unlock."""
+    priya_pw = "priya officer passphrase"
+    alex = unlock(team, ADMIN, ADMIN_PW, policy)
+    alex.officers.set_role("Priya Shah", "admin")
+    alex.close()
+    slot_file = ks.read_slot_file(ks.sidecar_path(team))
+    assert slot_file is not None
+    slot = slot_file.find("Priya Shah")
+    assert slot is not None
+    kept = ks.unseal_ed25519(slot, ks.unlock_slot(slot, priya_pw).private, "admin")
+    alex = unlock(team, ADMIN, ADMIN_PW, policy)
+    alex.officers.set_role("Priya Shah", "officer")
+    alex.close()
+    after = ks.read_slot_file(ks.sidecar_path(team))
+    assert after is not None and after.roster is not None
+    assert after.roster.root_public != kept.public_key().public_bytes_raw()
+    assert not (after.find("Priya Shah") or slot).sealed_admin
+
+    jo = unlock(team, VIEWER, VIEWER_PW, policy)  # follows the hand-over, re-pins
+    assert jo.ctx.actor.role == "viewer"
+    jo.close()
+
+    def forge(f: ks.SlotFile) -> ks.SlotFile:
+        assert f.roster is not None
+        members = tuple(replace(m, role="admin") if m.name == "Priya Shah" else m
+                        for m in f.roster.members)
+        roster = replace(f.roster, root_public=kept.public_key().public_bytes_raw(),
+                         succession=(), members=members,
+                         version=f.roster.version + 5).signed(kept)
+        return replace(f, roster=roster, version=f.version + 5)
+
+    rewrite_keys(team, "Priya Shah", priya_pw, forge)
+    with pytest.raises(vault.RosterError):  # Jo re-pinned to the new key
+        vault.open_store(team, VIEWER, VIEWER_PW)
+    store = vault.open_store(team, ADMIN, ADMIN_PW)  # Alex's slot still pins the old key...
+    with pytest.raises(SessionError, match="admin key that was replaced"):  # ...but no more
+        begin_session(store, policy)
+    store.close()

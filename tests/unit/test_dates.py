@@ -73,3 +73,16 @@ def test_no_platform_strftime_in_the_code() -> None:
             if flag in text and path.name != "dates.py":
                 offenders.append(f"{path.relative_to(root)}: {flag}")
     assert not offenders, offenders
+
+
+@pytest.mark.usefixtures("polish_locale")
+def test_import_reads_english_month_names_on_a_polish_desktop() -> None:
+    """CRM exports write "10 Mar 2024"; strptime would read month names in the desktop's
+    language once Qt has started, so the importer matches English names itself."""
+    from privdesk.domain.contact_values import parse_date
+
+    assert parse_date("10 Mar 2024") == date(2024, 3, 10)
+    assert parse_date("March 10, 2024 3:04 PM") == date(2024, 3, 10)
+    assert parse_date("5-Sept-23") == date(2023, 9, 5)
+    with pytest.raises(ValueError):
+        parse_date("10 marca 2024")

@@ -109,3 +109,15 @@ def test_find_leak_ignores_line_breaks_and_needs_real_text(services: Services) -
     assert find_leak(f"page text {wrapped} more", res.withheld) is not None
     assert find_leak("Yes No 2 May 2024", res.withheld) is None
     assert pack.items(REF)  # the service still lists everything
+
+
+@pytest.mark.parametrize("action", ["redact", "exclude"])
+def test_withholding_a_request_line_still_builds(services: Services, action: str) -> None:
+    """A request line holds no free text: its reference, type and dates are in the pack's
+    header and letter by design, so the read-back must not refuse the pack over them
+    (seen on the demo store: every pack with a request line marked was refused)."""
+    make_request(services.ctx)
+    line = next(i for i in services.packs.items(REF) if i.ref.startswith("request:"))
+    services.packs.redact(REF, line.ref, action, "Not part of this request")
+    built = services.packs.build(REF)
+    assert REF in pdf_text(built.content)

@@ -92,3 +92,19 @@ def test_ask_for_id_is_refused_after_the_due_date(services: Services) -> None:
     ref = add(services, received=OCT_1)
     with pytest.raises(RequestError, match="promptly, not after the due date"):
         services.requests.ask_id(ref, date(2026, 11, 20))
+
+
+def test_intake_keeps_address_and_notes_and_refuses_overlong_ones(services: Services) -> None:
+    from privdesk.services.request_records import NewRequest
+
+    d = services.requests.create(NewRequest(
+        "access", date(2026, 11, 2), "Ada Lovelace", requester_address=" 1 High St\nSL6 1AA ",
+        notes="Rang first"))
+    assert (d.requester_address, d.notes) == ("1 High St\nSL6 1AA", "Rang first")
+    before = len(services.requests.queue())
+    with pytest.raises(RequestError, match="postal address is too long"):
+        services.requests.create(NewRequest("access", date(2026, 11, 2), "B",
+                                            requester_address="x" * 2001))
+    with pytest.raises(RequestError, match="notes are too long"):
+        services.requests.create(NewRequest("access", date(2026, 11, 2), "B", notes="y" * 20001))
+    assert len(services.requests.queue()) == before

@@ -11,6 +11,7 @@ from alembic import command
 from sqlalchemy import text
 
 from privdesk.policy import Policy
+from privdesk.services import audit_anchor as anchor
 from privdesk.services.audit_trail import AuditService
 from privdesk.services.container import Services
 from privdesk.services.officers import begin_session
@@ -35,7 +36,9 @@ def make_old(path: Path, policy: Policy) -> None:
         data_key = ks.open_slot(ks.read_slot_file(ks.sidecar_path(path)).find(  # type: ignore[union-attr]
             "Alex Morgan"), alex_pw)
         with store.session() as s:
-            s.execute(text("DELETE FROM secrets WHERE name IN ('keys_version', 'roster_version')"))
+            s.execute(text("DELETE FROM secrets WHERE name IN ('keys_version', 'roster_version',"
+                           " 'admin_key')"))
+        anchor.forget_store(store.keyring.store_id)  # an older privdesk kept no anchors
         with store.engine.begin() as c:
             command.downgrade(_migrations_config(c), "0003")
     slots = tuple(replace(ks.make_slot(name, role, pw, data_key), sign_public=b"", sealed_sign=b"")

@@ -88,6 +88,12 @@ class ContactsArea(QWidget):
         self.source_filter.addItem("All sources", None)
         for source in policy.sources:
             self.source_filter.addItem(source.label, source.key)
+        # Source labels can be long ("Our parent company Optex Japan (Japan)"): the closed box
+        # keeps a sensible width so the toolbar fits a 1366-px laptop; the list shows them whole.
+        self.source_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.source_filter.setMinimumContentsLength(18)
+        self.source_filter.view().setMinimumWidth(self.source_filter.view().sizeHintForColumn(0) + 24)
         self.new_button = QPushButton("New…")
         self.edit_button = QPushButton("Open…")
         self.import_button = QPushButton("Import…")

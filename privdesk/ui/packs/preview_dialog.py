@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -203,7 +204,9 @@ class PackPreviewDialog(PackOutputs, QDialog):
 
     def _keep_page(self, *_: object) -> None:
         """After a rebuild the preview stays on the page the officer was reading."""
-        if self._pdf is None or not self._pdf.ok:
+        # Also reached from a document's last statusChanged while the dialog closes, when
+        # Qt may already have deleted it: only a live, loaded document is looked at.
+        if self._pdf is None or not shiboken6.isValid(self._pdf.document) or not self._pdf.ok:
             return
         page = min(self._page, self._pdf.document.pageCount() - 1)
         if page > 0 and self.view.pageNavigator().currentPage() != page:
@@ -261,6 +264,7 @@ class PackPreviewDialog(PackOutputs, QDialog):
     def done(self, result: int) -> None:
         self._tasks.wait()
         if self._pdf is not None:
+            self._pdf.document.statusChanged.disconnect(self._keep_page)
             self.view.setDocument(None)  # type: ignore[arg-type]
             self._pdf.close()
             self._pdf = None

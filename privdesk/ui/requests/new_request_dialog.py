@@ -29,6 +29,7 @@ from privdesk.services.request_records import CHANNELS, REQUEST_TYPES, ContactHi
 from privdesk.services.requests import RequestService
 from privdesk.ui.requests.action_dialog import make_date_edit
 from privdesk.ui.safe_buttons import safe_default
+from privdesk.ui.screen_fit import fit_window, scrolling
 from privdesk.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 250
@@ -132,7 +133,7 @@ class NewRequestDialog(QDialog):
         self.email = QLineEdit()
         self.phone = QLineEdit()
         self.address = QPlainTextEdit()
-        self.address.setPlaceholderText("Postal address, one line per line (for letters by post)")
+        self.address.setPlaceholderText("For letters by post: one line each, as on the envelope")
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(64)
         self.notes = QPlainTextEdit()
@@ -169,11 +170,18 @@ class NewRequestDialog(QDialog):
         self.ok.setText("Record request")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        # The intake form and the register search scroll on a laptop screen; the error and
+        # the buttons stay in view below them.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(form)
+        inner.addWidget(self.picker)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.picker)
+        layout.addWidget(scrolling(body), 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        fit_window(self, 600, 760)
         safe_default(self, self.ok)  # recording the request is the dialog's Save
 
     def _prefill(self) -> None:

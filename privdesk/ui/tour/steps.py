@@ -182,10 +182,10 @@ def _requests(t: Tour, session: Session, window: MainWindow) -> Iterator[Wait]:
         session.services.settings.set("smtp.from", "Privacy Team <privacy@optex-europe.com>")
     if pack.email_button.isEnabled():
         t.later(pack.email_button.click)
-        yield t.until("the email review", lambda: pack.review is not None
-                      and pack.review.isVisible())
+        yield t.until("the email review", lambda: pack.flow.review is not None
+                      and pack.flow.review.isVisible())
         yield t.settle()
-        review = pack.review
+        review = pack.flow.review
         assert review is not None
         t.shot(review, "35-email-review")
         review.reject()
