@@ -55,6 +55,8 @@ def test_connect_to_a_team_server_from_the_unlock_dialog(qtbot: Any, pg_server: 
     window = session.show(ctx)
     qtbot.addWidget(window)
     assert "hunter2" not in window.windowTitle()
+    window.resize(1366, 768)
+    shoot(window, "team-main-window-1366")
     settings.sync()
     saved = Path(settings.fileName()).read_text()
     assert "hunter2" not in saved and PASS not in saved
