@@ -37,11 +37,13 @@ def _region(conn: sa.Connection) -> str:
 def _rebuild(builder: object) -> None:
     conn = op.get_bind()
     region = _region(conn)
+    # GLOB is SQLite's; a team store (PostgreSQL) simply rebuilds every row.
+    changed_rows = _CHANGED if conn.dialect.name == "sqlite" else "TRUE"
     last = 0
     while True:
         rows = conn.execute(sa.text(
             f"SELECT id, name, email, phone, company, search_text FROM contacts "
-            f"WHERE id > :last AND ({_CHANGED}) ORDER BY id LIMIT {BATCH}"), {"last": last}).all()
+            f"WHERE id > :last AND ({changed_rows}) ORDER BY id LIMIT {BATCH}"), {"last": last}).all()
         if not rows:
             return
         last = int(rows[-1][0])
