@@ -281,7 +281,7 @@ class DesktopSession:
         self.dialog_covers.cover(keep=dialog)
         dialog.open()
 
-    def _resume(self, path: Path, officer: str, passphrase: str, create: bool) -> ServiceContext:
+    def _resume(self, path: Path | str, officer: str, passphrase: str, create: bool) -> ServiceContext:
         from privdesk.services.officers import resume_session
 
         return resume_session(self.ctx, passphrase)

@@ -36,6 +36,7 @@ def create_context(args: argparse.Namespace) -> ServiceContext:
     problem = check_new_passphrase(passphrase, [officer_name(args), label])
     if problem:
         raise CliError(problem, EXIT_USAGE)
+    store: Store
     try:
         if isinstance(args.store, str):  # a team server (an empty database)
             store = team.create_team_store(args.store, officer_name(args), passphrase)
