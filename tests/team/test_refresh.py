@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from privdesk.app import Session
+from privdesk.app import DesktopSession
 from privdesk.domain.contact_records import ContactInput
 from privdesk.paths import app_paths
 from privdesk.policy import Policy
@@ -24,7 +24,7 @@ def test_a_contact_added_by_another_officer_appears_without_reloading(
     with create_team_store(pg_url, "Ann Admin", "ann passphrase") as store:
         OfficerService(begin_session(store, policy)).add("Bob Officer", "officer", BOB_PASS)
     settings = QSettings(str(tmp_path / "privdesk.conf"), QSettings.Format.IniFormat)
-    session = Session(None, settings, app_paths(), policy)
+    session = DesktopSession(settings, app_paths(), policy)
     window = session.show(begin_session(open_team_store(pg_url, "Ann Admin", "ann passphrase"),
                                         policy))
     qtbot.addWidget(window)

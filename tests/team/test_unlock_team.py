@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from privdesk.app import Session
+from privdesk.app import DesktopSession
 from privdesk.domain.contact_records import ContactQuery
 from privdesk.paths import app_paths
 from privdesk.policy import Policy
@@ -29,7 +29,7 @@ def test_connect_to_a_team_server_from_the_unlock_dialog(qtbot: Any, pg_server: 
                                                          tmp_path: Path) -> None:
     create_team_store(pg_url, "Dana Reid", PASS).close()
     settings = QSettings(str(tmp_path / "privdesk.conf"), QSettings.Format.IniFormat)
-    session = Session(None, settings, app_paths(), policy)
+    session = DesktopSession(settings, app_paths(), policy)
     dialog = UnlockDialog(session._open, session.tasks, session.recent.load(), tmp_path,
                           settings=settings)
     qtbot.addWidget(dialog)
