@@ -47,24 +47,39 @@ def _rebuild(builder: object) -> None:
         last = int(rows[-1][0])
         changed = []
         for cid, name, email, phone, company, old in rows:
-            new = builder(name, email, phone, company, region)  # type: ignore[operator]
+            new = builder(name, email, phone, company, region, old)  # type: ignore[operator]
             if new != old:
                 changed.append({"id": cid, "t": new})
         if changed:
             conn.execute(sa.text("UPDATE contacts SET search_text = :t WHERE id = :id"), changed)
 
 
+def _phone_forms(phone: str | None, region: str, old: str | None) -> list[str]:
+    """The phone's search digits as the old text already holds them (all-digit parts
+    after the name), so a million-row store is not run through phonenumbers again;
+    parsed afresh only when the old text has none for a phone that is set."""
+    digits = [p for p in (old or "").split(" | ")[1:] if p.isdigit()]
+    return digits if digits or not phone else identity.phone_search_forms(phone, region)
+
+
+def _new_search_text(name: str | None, email: str | None, phone: str | None,
+                     company: str | None, region: str, old: str | None) -> str:
+    return identity.join_search_parts(identity.fold(name), identity.normalise_email(email),
+                                      _phone_forms(phone, region, old), identity.fold(company),
+                                      raw_name=name, raw_company=company)
+
+
 def upgrade() -> None:
-    _rebuild(identity.search_text)
+    _rebuild(_new_search_text)
     # An import compares each row's name with the register's people at the same company;
     # with (company, norm_name) those are read from the index alone, not from every row.
     op.create_index("ix_contacts_company_name", "contacts", ["company", "norm_name"])
 
 
 def _old_search_text(name: str | None, email: str | None, phone: str | None,
-                     company: str | None, region: str) -> str:
+                     company: str | None, region: str, old: str | None) -> str:
     parts = [identity.fold(name), identity.normalise_email(email) or "",
-             *identity.phone_search_forms(phone, region), identity.fold(company)]
+             *_phone_forms(phone, region, old), identity.fold(company)]
     return " | ".join(p for p in parts if p)
 
 
