@@ -74,3 +74,4 @@ class BulkLoader:
 
     def restore_cache(self) -> None:
         self._raw.execute(f"PRAGMA cache_size = {self._cache}")
+        self._raw.execute("PRAGMA shrink_memory")  # hand the load's cache back now
