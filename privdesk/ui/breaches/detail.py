@@ -26,6 +26,7 @@ from privdesk.services.breach_records import (
     BreachDetail,
 )
 from privdesk.services.context import ServiceContext
+from privdesk.ui.form_rows import clear_rows
 from privdesk.ui.permissions import guard
 from privdesk.ui.requests.queue_model import URGENCY_COLOURS
 
@@ -109,8 +110,7 @@ class BreachDetailPane(QScrollArea):
         self.deadline.setText(f"Became aware {detail.local(row.aware_at)}. Notify the ICO by "
                               f"{detail.local(row.deadline)} (72 hours).")
         self.tick()
-        while self.facts.rowCount():
-            self.facts.removeRow(0)
+        clear_rows(self.facts)
         for label, value in (
             ("What happened", row.summary), ("Happened", detail.local(detail.occurred_at)),
             ("How found out", detail.discovery or "Not recorded"),

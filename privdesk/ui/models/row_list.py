@@ -1,29 +1,34 @@
 """A table model over a list of frozen records: the plumbing every small table shares.
 
 Subclasses give HEADERS and `data()`; loading, row access, counts and headers live here.
+`SORT_ROLE` gives a column's value to sort by (numbers as numbers, dates as dates): a
+subclass's `data()` ends with `return super().data(index, role)` and overrides
+`sort_value` where the shown text does not sort right ("10" before "9", "1 Dec" before "2 Nov").
 (The Contacts register has its own lazy, paged model: a million rows do not fit a list.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 T = TypeVar("T")
 _EMPTY = QModelIndex()
+SORT_ROLE = Qt.ItemDataRole.UserRole + 100  # set it as a QSortFilterProxyModel's sortRole
 
 
 class RowListModel(QAbstractTableModel, Generic[T]):
-    HEADERS: list[str] = []
+    HEADERS: Sequence[str] = ()
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[T] = []
 
-    def set_rows(self, rows: list[T]) -> None:
+    def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
-        self._rows = rows
+        self._rows = list(rows)
         self.endResetModel()
 
     def row(self, r: int) -> T:
@@ -49,3 +54,16 @@ class RowListModel(QAbstractTableModel, Generic[T]):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         return self._rows[index.row()]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """What the subclass did not answer: the sort value, else nothing."""
+        record = self.record_at(index)
+        if record is None or role != SORT_ROLE:
+            return None
+        value = self.sort_value(record, index.column())
+        return self.data(index, Qt.ItemDataRole.DisplayRole) if value is None else value
+
+    def sort_value(self, record: T, column: int) -> Any:
+        """None sorts by the shown text; override for numbers and dates."""
+        return None

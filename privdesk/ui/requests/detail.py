@@ -33,6 +33,7 @@ from privdesk.services.request_records import (
     RequestDetail,
 )
 from privdesk.services.requests import RequestService
+from privdesk.ui.form_rows import clear_rows
 from privdesk.ui.navigation import CONTACT_LINK, Navigator, link
 from privdesk.ui.requests.action_dialog import ActionDialog
 from privdesk.ui.requests.actions import ACTIONS, dialog_for, why_not
@@ -191,8 +192,7 @@ class RequestDetailPane(QScrollArea):
                                      "padding: 4px 10px; font-weight: 600;")
 
     def _show_facts(self, d: RequestDetail) -> None:
-        while self.facts.rowCount():
-            self.facts.removeRow(0)
+        clear_rows(self.facts)
         rows: list[tuple[str, str | QLabel]] = [
             ("Received", f"{fmt(d.row.received)} by {CHANNELS.get(d.row.channel, d.row.channel).lower()}"),
             ("Email", d.requester_email or "—"),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from privdesk.domain.dates import day_date
 from privdesk.services.purge import PurgeCounts, PurgeItem
 from privdesk.services.retention import DueContact
+from privdesk.ui.models.row_list import RowListModel
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
@@ -40,35 +42,14 @@ def _one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class DueTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[DueContact] = []
-
-    def set_rows(self, rows: Sequence[DueContact]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, r: int) -> DueContact:
-        return self._rows[r]
-
-    def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(DUE_HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return DUE_HEADERS[section]
-        return None
+class DueTableModel(RowListModel[DueContact]):
+    HEADERS = DUE_HEADERS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        r = self.record_at(index)
+        if r is None:
             return None
-        r, col = self._rows[index.row()], index.column()
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(r.contact_id), _one_line(r.name), r.rule_name, fmt_date(r.due),
                     when_text(r.days_left))[col]
@@ -84,7 +65,11 @@ class DueTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ID_ROLE:
             return r.contact_id
-        return None
+        return super().data(index, role)
+
+    def sort_value(self, record: DueContact, column: int) -> Any:
+        return {COL_ID: record.contact_id, COL_DUE: _day(record.due),
+                COL_WHEN: record.days_left}.get(column)
 
 
 COUNT_FIELDS = ("interactions", "disclosures", "history", "documents", "request_links")
@@ -93,29 +78,20 @@ PURGE_HEADERS = ("ID", "Name", "Rule", "Due", "Interactions", "Disclosures", "Hi
                  "Documents", "Requests")
 
 
-class PurgePreviewModel(QAbstractTableModel):
+class PurgePreviewModel(RowListModel[PurgeItem]):
     """One row per contact that will be deleted, with the rows that go with it."""
+
+    HEADERS = PURGE_HEADERS
 
     def __init__(self, items: Sequence[PurgeItem] = ()) -> None:
         super().__init__()
-        self._items = list(items)
-
-    def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(PURGE_HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return PURGE_HEADERS[section]
-        return None
+        self._rows = list(items)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        item = self.record_at(index)
+        if item is None:
             return None
-        item, col = self._items[index.row()], index.column()
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == P_COL_ID:
                 return str(item.contact_id)
@@ -132,7 +108,19 @@ class PurgePreviewModel(QAbstractTableModel):
             return f"{_one_line(item.name, 500)} — double-click to open the record"
         if role == ID_ROLE:
             return item.contact_id
-        return None
+        return super().data(index, role)
+
+    def sort_value(self, record: PurgeItem, column: int) -> Any:
+        if column == P_COL_ID:
+            return record.contact_id
+        if column > P_COL_DUE:
+            return count_of(record.counts, COUNT_FIELDS[column - 4])
+        return _day(record.due) if column == P_COL_DUE else None
+
+
+def _day(d: date | None) -> int:
+    """A date as a number Qt's proxy can compare (no date: last)."""
+    return (d or date.max).toordinal()
 
 
 def count_of(counts: PurgeCounts, name: str) -> int:
