@@ -167,7 +167,7 @@ class ServerStore(Store):
         """A backup: an ordinary encrypted local store (SQLCipher, this store's data key)
         holding every row, which opens offline with the same passphrases (with the key
         file from `key_file_bytes`). store.backup.make_backup verifies and renames it."""
-        from privdesk.store.team_copy import copy_into_file  # it imports this module
+        from privdesk.store.store_copy import copy_into_file  # it imports this module's base
 
         copy_into_file(self, dest)
 
