@@ -324,3 +324,17 @@ def test_verify_id_and_refuse_from_the_detail_pane(qtbot: Any, services: Service
     assert "manifestly unfounded" in detail.timeline.item(0).text()
     assert detail.buttons["close"].isEnabled() and not detail.buttons["refuse"].isEnabled()
     tasks.wait()
+
+
+def test_a_narrow_queue_gives_up_due_so_status_and_officer_show(qtbot: Any, services: Services,
+                                                                 queue: dict[str, str]) -> None:
+    """At 1366x768 the queue is ~780 px wide: Due gives way (the countdown says how urgent,
+    its tooltip the date), and comes back when the queue is wide."""
+    area, _tasks = area_for(qtbot, services)
+    area.resize(1300, 700)
+    area.splitter.setSizes([780, 520])
+    qtbot.waitUntil(lambda: area.table.isColumnHidden(COL_DUE))
+    assert "Due " in str(cell(area, queue["amber"], COL_COUNTDOWN, Qt.ItemDataRole.ToolTipRole))
+    area.resize(1900, 900)
+    area.splitter.setSizes([1300, 600])
+    qtbot.waitUntil(lambda: not area.table.isColumnHidden(COL_DUE))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -62,6 +62,9 @@ class _Loaded:
 
 
 QUEUE_KEY, DETAIL_KEY = "requests.queue", "requests.detail"  # TaskRunner keys: latest wins
+
+NARROW_QUEUE = 900  # px: below it the queue hides its Due column (eventFilter)
+
 
 class RequestsArea(QWidget):
     def __init__(self, services: Services, tasks: TaskRunner,
@@ -139,6 +142,7 @@ class RequestsArea(QWidget):
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(70)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.installEventFilter(self)
         self.model.day_changed.connect(lambda _d: self.refresh())
         self.proxy.layoutChanged.connect(self._count_shown)
         self.proxy.rowsInserted.connect(self._count_shown)
@@ -169,6 +173,15 @@ class RequestsArea(QWidget):
         self.model.start_ticking(tick_ms)
 
     # -- loading -----------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """On a laptop screen (a queue narrower than NARROW_QUEUE px) the Due column gives
+        way so Status and Officer are in view without a sideways scrollbar: the countdown
+        beside the reference says how urgent it is, its tooltip and the detail give the
+        date, and sorting by the countdown is sorting by the due date."""
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self.table.setColumnHidden(COL_DUE, self.table.width() < NARROW_QUEUE)
+        return False
     def refresh(self) -> None:
         requests, today = self._requests, self._today()
 
