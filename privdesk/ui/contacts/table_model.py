@@ -74,7 +74,6 @@ MAX_CHUNK = 100_000  # ids per fetchMore at most (800 KB)
 # screenful (a 1080p window shows ~30 rows of 28 px), not 200 rows to decrypt and build.
 PAGE_ROWS = 50
 
-
 class ContactTableModel(QAbstractTableModel):
     loaded = Signal(int, bool)  # total matches, whether the count was capped
     failed = Signal(object)
