@@ -16,6 +16,7 @@ from privdesk.paths import AppPaths, app_paths
 from privdesk.policy import Policy, load_policy
 from privdesk.services.demo_officers import DEMO_ADMIN, DEMO_OFFICERS, DEMO_PASSPHRASE
 from privdesk.store.errors import StoreError, StoreLockedError
+from privdesk.store.server_url import is_server_url
 from privdesk.ui.gc_guard import GuiThreadCollector
 from privdesk.ui.lock import DialogCovers, IdleLock, LockCover
 from privdesk.ui.style import apply_style
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from privdesk.services.container import Services
     from privdesk.services.context import ServiceContext
     from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.team_refresh import TeamRefresher
 
 MAX_RECENT = 8
 __all__ = ["DEMO_ADMIN", "DesktopSession", "ensure_demo_store", "open_or_create", "run_gui"]
@@ -42,18 +44,19 @@ def preload() -> None:
     import privdesk.ui.areas  # noqa: F401
 
 
-def open_or_create(path: Path, officer: str, passphrase: str, create: bool,
+def open_or_create(path: Path | str, officer: str, passphrase: str, create: bool,
                    policy: Policy) -> ServiceContext:
-    """Unlock (or create) a store through the officer's key slot; runs off the UI thread."""
+    """Unlock (or create) a store through the officer's key slot; runs off the UI thread.
+    `path` is a store file, or a team server's URL (services.team)."""
     from privdesk.domain.passwords import check_new_passphrase  # zxcvbn: loaded off the UI thread
     from privdesk.services.officers import begin_session
-    from privdesk.store import vault
+    from privdesk.services.team import open_location
 
-    if create and (problem := check_new_passphrase(passphrase, [officer, path.stem])):
+    label = path.stem if isinstance(path, Path) else path.rsplit("/", 1)[-1]
+    if create and (problem := check_new_passphrase(passphrase, [officer, label])):
         raise StoreError(problem)
 
-    store = (vault.create_store(path, officer, passphrase) if create
-             else vault.open_store(path, officer, passphrase))
+    store = open_location(path, officer, passphrase, create)
     try:
         return begin_session(store, policy)
     except BaseException:
@@ -100,14 +103,17 @@ class RecentStores:
     def __init__(self, settings: QSettings) -> None:
         self._settings = settings
 
-    def load(self) -> list[Path]:
+    def load(self) -> list[Path | str]:
+        """Store files, and team servers as their shown address (never a password)."""
         raw = self._settings.value("recent_stores", [])
         items = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else []
-        return [Path(p) for p in items if p]
+        return [p if is_server_url(p) else Path(p) for p in items if p]
 
-    def add(self, path: Path) -> None:
-        paths = [path.resolve()] + [p for p in self.load() if p.resolve() != path.resolve()]
-        self._settings.setValue("recent_stores", [str(p) for p in paths[:MAX_RECENT]])
+    def add(self, location: Path | str) -> None:
+        first = location if isinstance(location, str) else location.resolve()
+        rest = [p for p in self.load() if p != first and not (
+            isinstance(p, Path) and isinstance(first, Path) and p.resolve() == first)]
+        self._settings.setValue("recent_stores", [str(p) for p in [first, *rest][:MAX_RECENT]])
 
 
 def minutes_to_ms(value: object) -> int:
@@ -132,12 +138,13 @@ class DesktopSession:
         self.cover: LockCover | None = None
         self.lock_dialog: UnlockDialog | None = None
         self.dialog_covers = DialogCovers()
+        self.refresher: TeamRefresher | None = None
         self.tasks.error.connect(self._show_error)
 
-    def _open(self, path: Path, officer: str, passphrase: str, create: bool) -> ServiceContext:
+    def _open(self, path: Path | str, officer: str, passphrase: str, create: bool) -> ServiceContext:
         return open_or_create(path, officer, passphrase, create, self.policy)
 
-    def unlock(self, preselect: Path | None = None, demo: bool = False) -> bool:
+    def unlock(self, preselect: Path | str | None = None, demo: bool = False) -> bool:
         dialog = UnlockDialog(self._open, self.tasks, self.recent.load(), self.paths.data,
                               demo_passphrase=DEMO_PASSPHRASE if demo else None,
                               demo_officers=DEMO_OFFICERS if demo else (),
@@ -162,16 +169,17 @@ class DesktopSession:
     def show(self, ctx: ServiceContext) -> MainWindow:
         from privdesk.services.authz import Permission
         from privdesk.services.container import Services
+        from privdesk.services.team import is_team_store, location_of
         from privdesk.ui.areas import build_areas
         from privdesk.ui.main_window import MainWindow
         from privdesk.ui.navigation import Navigator
         from privdesk.ui.permissions import guard
 
-        self.recent.add(ctx.store.path)
+        self.recent.add(location_of(ctx.store))
         self.services = Services.build(ctx)
         navigator = Navigator()
         window = MainWindow(build_areas(self.services, self.tasks, navigator),
-                            str(ctx.store.path), self._officer_text(), self.settings)
+                            ctx.store.display(), self._officer_text(), self.settings)
         navigator.setParent(window)
         navigator.area_wanted.connect(window.show_area)
         self.window = window
@@ -193,6 +201,13 @@ class DesktopSession:
                              lambda: self.lock("idle"))
         window.switch_store_requested.connect(self.switch_store)
         window.destroyed.connect(self.close)
+        if is_team_store(ctx.store):  # other officers write too: follow their changes
+            from privdesk.services.changes import ChangeWatch
+            from privdesk.ui.team_refresh import TeamRefresher
+
+            self.refresher = TeamRefresher(self.tasks, ChangeWatch(ctx).token,
+                                           window.refresh_current, lambda: self.locked, window)
+            self.refresher.start()
         window.show()
         self._show_findings(ctx)
         self._daily_backup()
@@ -266,7 +281,7 @@ class DesktopSession:
         self.dialog_covers.cover(keep=dialog)
         dialog.open()
 
-    def _resume(self, path: Path, officer: str, passphrase: str, create: bool) -> ServiceContext:
+    def _resume(self, path: Path | str, officer: str, passphrase: str, create: bool) -> ServiceContext:
         from privdesk.services.officers import resume_session
 
         return resume_session(self.ctx, passphrase)
@@ -315,6 +330,9 @@ class DesktopSession:
         self._status(f"Daily backup failed: {exc}")
 
     def close(self) -> None:
+        if self.refresher is not None:
+            self.refresher.stop()
+            self.refresher = None
         self.tasks.wait()
         if self.idle is not None:
             self.idle.stop()
@@ -344,8 +362,9 @@ def run_gui(demo: bool = False, store: str | None = None) -> int:
     policy = load_policy()
     session = DesktopSession(settings, paths, policy,
                       default_officer=os.environ.get("PRIVDESK_USER") or getpass.getuser())
-    preselect = (demo_store_with_progress(session.tasks, paths, policy) if demo
-                 else (Path(store) if store else None))
+    preselect: Path | str | None = (
+        demo_store_with_progress(session.tasks, paths, policy) if demo
+        else (store.strip() if store and is_server_url(store) else Path(store) if store else None))
     if demo and preselect is None:
         return 1
     # While the officer types: on its own thread, so a quick Unlock's key derivation (in

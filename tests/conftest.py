@@ -16,6 +16,7 @@ from privdesk.services.container import Services  # noqa: E402
 from privdesk.services.context import Actor, ServiceContext  # noqa: E402
 from privdesk.store import keyslots, slot_ops  # noqa: E402
 from privdesk.store.engine import Store, StoreKey  # noqa: E402
+from tests.pg_server import PgServer, start_server  # noqa: E402
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -69,3 +70,20 @@ def ctx(store: Store, policy: Policy) -> ServiceContext:
 @pytest.fixture
 def services(ctx: ServiceContext) -> Services:
     return Services.build(ctx)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A throwaway PostgreSQL for the whole session (tests/pg_server.py). No skip: if it
+    cannot start, every test that needs it fails and says why."""
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, empty database on the throwaway server, as a libpq URL over its socket."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)

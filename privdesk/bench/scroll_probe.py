@@ -20,12 +20,20 @@ from privdesk.store.engine import Store
 from privdesk.store.sqlcipher import StoreKey
 
 
-def rss_mb() -> float:
-    """Current resident set size (VmRSS) in MB."""
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident set size in MB: now (VmRSS) or this process's peak (VmHWM)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak. Not ru_maxrss: on Linux that survives fork and exec, so
+    a probe started by a bench that had just built a million contacts reported the
+    parent's ~1 GB as its own peak."""
+    peak = rss_mb("VmHWM")
+    return peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def main(path: str) -> None:
@@ -59,7 +67,7 @@ def main(path: str) -> None:
     table.viewport().repaint()
     wait_for(lambda: not tasks.busy)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    peak = peak_rss_mb()
     print(json.dumps({"rows": model.rowCount(), "peak_rss_mb": peak, "start_rss_mb": start_rss,
                       "seconds": seconds}))
     tasks.wait()

@@ -47,7 +47,7 @@ def bench_unlock(data: BenchData) -> BenchResult:
     kdf_runs, unlock_runs = [], []
     for _ in range(3):
         start = time.perf_counter()
-        kek(DEMO_PASSPHRASE, slot.salt, slot.kdf)  # the derivation alone
+        kek(DEMO_PASSPHRASE, slot.salt, slot.kdf)  # the Argon2id derivation alone
         kdf_runs.append(time.perf_counter() - start)
         start = time.perf_counter()
         ctx = unlock(demo, DEMO_ADMIN, DEMO_PASSPHRASE, data.policy)

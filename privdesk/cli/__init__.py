@@ -29,11 +29,12 @@ def command_modules() -> list[ModuleType]:
         retention_commands,
         security_commands,
         store_commands,
+        team_commands,
     )
 
     return [store_commands, contacts_commands, pack_commands, requests_commands,
             retention_commands, breach_commands, accountability_commands, security_commands,
-            bench_commands]
+            team_commands, bench_commands]
 
 
 def _gui_only(argv: Sequence[str]) -> argparse.Namespace | None:

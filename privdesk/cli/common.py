@@ -16,9 +16,10 @@ from typing import Any
 from privdesk.policy import PolicyError, load_policy
 from privdesk.services.context import ServiceContext
 from privdesk.services.officers import begin_session
-from privdesk.store import vault
+from privdesk.store import team, vault
 from privdesk.store.engine import Store
 from privdesk.store.errors import StoreError, UnlockError
+from privdesk.store.server_url import is_server_url
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNLOCK = 0, 1, 2, 3
 
@@ -29,8 +30,15 @@ class CliError(Exception):
         self.code = code
 
 
+def store_location(value: str) -> Path | str:
+    """A local store's path, or a team server's URL (postgresql://USER@HOST:PORT/DB)."""
+    return value.strip() if is_server_url(value) else Path(value)
+
+
 def add_store_args(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
-    p.add_argument("--store", required=True, type=Path, help="path of the encrypted store")
+    p.add_argument("--store", required=True, type=store_location,
+                   help="path of the encrypted store, or a team server's URL "
+                        "(postgresql://USER@HOST:PORT/DB, TLS required over the network)")
     p.add_argument("--passphrase-file", type=Path,
                    help="read the passphrase from this file (first line)")
     p.add_argument("--user", default=None,
@@ -98,8 +106,8 @@ def open_context(args: argparse.Namespace, verify_trail: bool = False,
     What the unlock found wrong (a role edited in SQL, a trail cut short) goes to stderr."""
     try:
         policy = load_policy()
-        store = vault.open_store(args.store, officer_name(args), read_passphrase(args),
-                                 migrate=before_writing is None)
+        store = unlock_store(args.store, officer_name(args), read_passphrase(args),
+                             migrate=before_writing is None)
     except UnlockError as exc:
         raise CliError(str(exc), EXIT_UNLOCK) from exc
     except (StoreError, PolicyError) as exc:
@@ -121,6 +129,13 @@ def open_context(args: argparse.Namespace, verify_trail: bool = False,
     for warning in ctx.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return ctx
+
+
+def unlock_store(location: Path | str, officer: str, passphrase: str,
+                 migrate: bool = True) -> Store:
+    if isinstance(location, str):
+        return team.open_team_store(location, officer, passphrase, migrate=migrate)
+    return vault.open_store(location, officer, passphrase, migrate=migrate)
 
 
 def emit(args: argparse.Namespace, value: Any, text: Callable[[Any], str]) -> None:

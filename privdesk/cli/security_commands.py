@@ -19,13 +19,16 @@ from privdesk.cli.common import (
     read_passphrase,
     read_passphrase_file,
 )
+from privdesk.paths import app_paths
 from privdesk.services.audit import AuditCheck
 from privdesk.services.audit_trail import AuditFilter, AuditService
-from privdesk.services.authz import ROLES, PermissionDenied
+from privdesk.services.authz import ROLES, Permission, PermissionDenied
 from privdesk.services.backup import BackupService, restore_backup
 from privdesk.services.context import ServiceContext
 from privdesk.services.officers import OfficerService
+from privdesk.store import team_copy
 from privdesk.store.errors import StoreError, UnlockError
+from privdesk.store.server import ServerStore
 
 
 def _new_passphrase(args: argparse.Namespace, label: str = "New officer's passphrase") -> str:
@@ -104,6 +107,8 @@ def _audit_list(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     ctx: ServiceContext = open_context(args)
+    if isinstance(ctx.store, ServerStore):
+        return _backup_team(args, ctx, ctx.store)
     with ctx.store:
         service = BackupService(ctx)
         try:
@@ -114,7 +119,31 @@ def _backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _backup_team(args: argparse.Namespace, ctx: ServiceContext, store: ServerStore) -> int:
+    """A team store's backup: an ordinary encrypted local store file and its key file,
+    which open offline with the same passphrases."""
+    stamp = ctx.now().strftime("%Y%m%d-%H%M%S")
+    out = args.out or app_paths().backups / f"{store.path.name}-team-{stamp}.privdesk"
+    with store:
+        try:
+            ctx.require(Permission.BACKUP, "backup.create", "store", None)
+            counts = team_copy.backup_server(store, out)
+            with store.session() as s:
+                ctx.record(s, "backup.create", "store", None, detail=f"team store to {out.name}")
+        except (PermissionDenied, StoreError) as exc:
+            raise CliError(str(exc)) from exc
+    value = {"path": str(out), "at": ctx.now().isoformat(), "size": out.stat().st_size,
+             "rows": counts}
+    emit(args, value, lambda v: f"Backup of the team store written and verified: {v['path']} "
+                                "(opens offline with the same passphrases)")
+    return EXIT_OK
+
+
 def _restore(args: argparse.Namespace) -> int:
+    if isinstance(args.store, str):
+        raise CliError("Restoring a backup onto a team server is not done by privdesk yet: "
+                       "restore it to a local file, then `privdesk team push` it to an empty "
+                       "server database.")
     try:
         result = restore_backup(args.file, args.store, officer_name(args), read_passphrase(args))
     except UnlockError as exc:

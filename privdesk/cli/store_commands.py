@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from privdesk.cli.common import (
     EXIT_ERROR,
@@ -22,19 +23,25 @@ from privdesk.services.context import ServiceContext
 from privdesk.services.demo import DemoDataService
 from privdesk.services.maintenance import CheckReport, check_store
 from privdesk.services.officers import begin_session
-from privdesk.store import vault
+from privdesk.store import team, vault
 from privdesk.store.engine import Store
 from privdesk.store.errors import StoreError
+from privdesk.store.server import ServerStore
 
 
 def create_context(args: argparse.Namespace) -> ServiceContext:
     """A new store whose first officer (--user) is its admin."""
     passphrase = read_passphrase(args, confirm=True)
-    problem = check_new_passphrase(passphrase, [officer_name(args), args.store.stem])
+    label = args.store.stem if isinstance(args.store, Path) else args.store.rsplit("/", 1)[-1]
+    problem = check_new_passphrase(passphrase, [officer_name(args), label])
     if problem:
         raise CliError(problem, EXIT_USAGE)
+    store: Store
     try:
-        store = vault.create_store(args.store, officer_name(args), passphrase)
+        if isinstance(args.store, str):  # a team server (an empty database)
+            store = team.create_team_store(args.store, officer_name(args), passphrase)
+        else:
+            store = vault.create_store(args.store, officer_name(args), passphrase)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     return begin_session(store, load_policy())
@@ -43,6 +50,12 @@ def create_context(args: argparse.Namespace) -> ServiceContext:
 def _init(args: argparse.Namespace) -> int:
     ctx = create_context(args)
     with ctx.store as store:
+        if isinstance(store, ServerStore):
+            emit(args, {"ok": True, "path": store.display(), "cipher_version": store.cipher_version(),
+                        "admin": ctx.actor.name},
+                 lambda v: f"Created team store {v['path']} ({v['cipher_version']}); "
+                           f"its admin is {v['admin']}.")
+            return EXIT_OK
         emit(args, {"ok": True, "path": str(store.path), "cipher_version": store.cipher_version(),
                     "admin": ctx.actor.name},
              lambda v: f"Created encrypted store {v['path']} (SQLCipher {v['cipher_version']}); "
@@ -84,6 +97,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
+    if isinstance(args.store, str):
+        raise CliError("Demo data goes into a local store file, not a team server.")
     ctx = open_context(args) if args.store.exists() else create_context(args)
     store = ctx.store
 

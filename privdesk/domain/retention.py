@@ -16,6 +16,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from privdesk.domain.dates import short_date
+
 LEGAL_HOLD = "legal_hold"
 LEGAL_HOLD_NAME = "Legal hold"
 NO_RULE_NAME = "No rule"
@@ -139,8 +141,8 @@ def _rule_date(facts: RetentionFacts, rule: RetentionRule) -> tuple[date | None,
     if basis_date is None:
         return None, f"{rule.name}: no {rule.basis.replace('_', ' ')} date recorded, so no due date"
     due = add_months(basis_date, rule.months)
-    return due, (f"{rule.name}: {basis_label} {basis_date.isoformat()} "
-                 f"+ {_months_text(rule.months)} = {due.isoformat()}")
+    return due, (f"{rule.name}: {basis_label} {short_date(basis_date)} "
+                 f"+ {_months_text(rule.months)} = {short_date(due)}")
 
 
 def retention_due(facts: RetentionFacts, rules: Sequence[RetentionRule]) -> RetentionResult:
@@ -160,11 +162,11 @@ def retention_due(facts: RetentionFacts, rules: Sequence[RetentionRule]) -> Rete
         if due is not None and facts.legal_hold_until > due:
             return RetentionResult(
                 LEGAL_HOLD, LEGAL_HOLD_NAME, facts.legal_hold_until,
-                f"{working}; deferred by a legal hold until {facts.legal_hold_until.isoformat()}",
+                f"{working}; deferred by a legal hold until {short_date(facts.legal_hold_until)}",
                 rule.key,
             )
         if due is not None:
-            working += f"; legal hold until {facts.legal_hold_until.isoformat()} ends first"
+            working += f"; legal hold until {short_date(facts.legal_hold_until)} ends first"
     return RetentionResult(rule.key, rule.name, due, working, rule.key)
 
 

@@ -71,8 +71,10 @@ def build_ico_draft(policy: Policy, f: BreachFacts) -> RenderedPdf:
         Paragraph("Personal data breach: draft report to the ICO", styles.h1),
         p(f"Prepared on {long_date(f.prepared_on)} by {f.prepared_by} from breach "
           f"{f.reference} in the breach register. Copy each answer into the ICO's online form "
-          "(Report a personal data breach). It contains no names or contact details of the "
-          "people affected, as the ICO asks.", styles.body),
+          "(Report a personal data breach). privdesk has checked that it holds no name or "
+          "email address of the people linked to the breach; read the free-text answers "
+          "before sending, as the ICO asks for no personal data of anyone affected.",
+          styles.body),
         p(f"Notify the ICO by: {f.notify_by_local} (72 hours after we became aware).",
           styles.body),
     ]

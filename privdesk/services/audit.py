@@ -30,13 +30,14 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from privdesk.services.errors import ServiceError
 from privdesk.store.errors import StoreError
 from privdesk.store.models import AuditEvent, Secret
 from privdesk.store.roster import Roster
+from privdesk.store.sealed import SealedValueError, bound_bytes, bound_text
 
 Signer = tuple[str, Ed25519PrivateKey]
 
@@ -44,6 +45,7 @@ KEY_NAME = "audit_hmac"
 HEAD_NAME = "audit_head"
 MAX_FIELD = 500  # an officer name typed at a failed unlock can be anything; keep it short
 _STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy's SQLite DateTime stores an instant
+SERVER_LOCK = 0x70726976  # pg advisory lock id for audit appends on a team store ("priv")
 _CACHE = "privdesk.audit.chain"  # session.info key: (transaction, key, last id, last hmac)
 
 
@@ -58,6 +60,36 @@ def _mac(key: bytes, prev: str, event_id: int, at: datetime, officer: str, actio
 def _mac_of(key: bytes, prev: str, e: AuditEvent) -> str:
     return _mac(key, prev, e.id, e.at, e.officer, e.action, e.target_type, e.target_id,
                 e.outcome, e.detail)
+
+
+def _append_on_server(session: Session, key: bytes, at: datetime, officer: str, action: str,
+                      target_type: str | None, tid: str | None, outcome: str,
+                      detail: str, signing: tuple[str, Ed25519PrivateKey] | None) -> tuple[int, str]:
+    """A team store (PostgreSQL): appends are serialised by a transaction-scoped advisory
+    lock, so officers writing at once still make one chain in id order; the detail goes
+    through the ORM column type, which seals it before it reaches the server."""
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SERVER_LOCK})
+    # The id first (under the lock, so ids follow the chain), so the detail is sealed
+    # bound to its own row.
+    event_id = int(session.execute(text(
+        "SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))")).scalar_one())
+    session.execute(insert(AuditEvent).values(
+        id=event_id, at=at, officer=officer, action=action, target_type=target_type,
+        target_id=tid, outcome=outcome, detail=bound_text(detail, str(event_id)), prev_hmac="",
+        hmac=""))
+    prev = session.scalar(select(AuditEvent.hmac).where(AuditEvent.id < event_id)
+                          .order_by(AuditEvent.id.desc()).limit(1)) or ""
+    digest = _mac(key, prev, event_id, at, officer, action, target_type, tid, outcome, detail)
+    signer, sig = "", ""
+    if signing is not None:
+        signer, sig = signing[0], signing[1].sign(_sig_message(event_id, digest, signing[0])).hex()
+    session.execute(update(AuditEvent).where(AuditEvent.id == event_id)
+                    .values(prev_hmac=prev, hmac=digest, signer=signer, sig=sig))
+    head = bound_bytes(f"{event_id}:{digest}".encode("ascii"), HEAD_NAME)
+    if session.execute(update(Secret).where(Secret.name == HEAD_NAME)
+                       .values(value=head)).rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(insert(Secret).values(name=HEAD_NAME, value=head))
+    return event_id, digest
 
 
 @dataclass(frozen=True)
@@ -107,7 +139,7 @@ class AuditLog:
                 "The audit trail's key is missing from the store (someone deleted it); "
                 "nothing more can be recorded. Restore the store from a backup.")
         key = secrets.token_bytes(32)
-        session.execute(insert(Secret).values(name=KEY_NAME, value=key))
+        session.execute(insert(Secret).values(name=KEY_NAME, value=bound_bytes(key, KEY_NAME)))
         AuditLog._seal_existing(session, key)
         return key
 
@@ -140,6 +172,11 @@ class AuditLog:
         at = self._now()
         tid = None if target_id is None else str(target_id)[:MAX_FIELD]
         officer, action, detail = officer[:MAX_FIELD], action[:MAX_FIELD], detail[:MAX_FIELD]
+        if conn.dialect.name != "sqlite":
+            event_id, digest = _append_on_server(session, key, at, officer, action, target_type,
+                                                 tid, outcome, detail, self._signer)
+            session.info[_CACHE] = (txn, key, event_id, digest)
+            return event_id
         # Insert first, then read the previous event: by then we hold the write lock.
         event_id = int(conn.exec_driver_sql(
             "INSERT INTO audit_events (at, officer, action, target_type, target_id, outcome,"
@@ -170,6 +207,15 @@ class AuditLog:
         """Walk the chain in id order; the first event that does not fit is reported.
         With the store's verified roster, every event after `roster.audit_from` must
         carry a valid signature by the key its signer held."""
+        try:
+            return AuditLog._walk(session, roster)
+        except SealedValueError as exc:  # a team store: an event's sealed detail was moved
+            row = int(exc.row) if exc.row.isdigit() else None
+            return AuditCheck(False, row or 0, row, f"event {exc.row or '?'} was altered on the "
+                                                    f"server ({exc})")
+
+    @staticmethod
+    def _walk(session: Session, roster: Roster | None) -> AuditCheck:
         key_row = session.get(Secret, KEY_NAME)
         head_row = session.get(Secret, HEAD_NAME)
         prev, checked, last_id = "", 0, 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -65,6 +65,16 @@ class ContactNotFound(ServiceError, LookupError):
     def __init__(self, contact_id: int) -> None:
         super().__init__(f"No contact with id {contact_id} (it may have been merged or deleted).")
         self.contact_id = contact_id
+
+
+class ContactChanged(RuntimeError):
+    """Optimistic check: someone saved this contact after the editor loaded it. Nothing
+    was written; the officer reloads and re-applies (the editor keeps their text)."""
+
+    def __init__(self, contact_id: int, officer: str, at: datetime) -> None:
+        super().__init__(f"this contact was changed by {officer} at {at:%Y-%m-%d %H:%M} UTC "
+                         "— reload it to see their change, then save yours again")
+        self.contact_id, self.officer, self.at = contact_id, officer, at
 
 
 class ContactService:
@@ -135,15 +145,25 @@ class ContactService:
             return self._detail(s, contact)
 
     def update(self, contact_id: int, data: ContactInput,
-               related: RelatedChanges | None = None) -> ContactDetail:
-        """Correct a contact: one history row per changed field (old, new, who, when)."""
+               related: RelatedChanges | None = None,
+               expected_updated_at: datetime | None = None) -> ContactDetail:
+        """Correct a contact: one history row per changed field (old, new, who, when).
+
+        expected_updated_at (the `updated_at` the editor loaded) makes the save optimistic:
+        if another officer saved in between, ContactChanged is raised and nothing is written.
+        The row is locked for the check and the write (FOR UPDATE on a team store)."""
         self._ctx.require(Permission.EDIT, "contacts.update", "contact", contact_id)
         data = cleaned(data)
         if not data.marketing_opt_out:
             # Checked before the write transaction: it reads the list's key itself.
             self._suppression.check_marketing_allowed(data.email, data.phone)
         with self._ctx.store.session() as s:
-            contact = self._load(s, contact_id)
+            contact = self._load(s, contact_id, lock=True)
+            if expected_updated_at is not None and contact.updated_at != expected_updated_at:
+                last = s.scalars(select(ContactChange).where(ContactChange.contact_id == contact_id)
+                                 .order_by(ContactChange.id.desc()).limit(1)).first()
+                raise ContactChanged(contact_id, last.officer if last else "another officer",
+                                     contact.updated_at)
             self._check(data, to_input(contact))
             changed = []
             for name in EDITABLE_FIELDS:
@@ -221,8 +241,8 @@ class ContactService:
         apply_retention_fields(self._ctx.policy, contact)
 
     @staticmethod
-    def _load(s: Session, contact_id: int) -> Contact:
-        contact = s.get(Contact, contact_id)
+    def _load(s: Session, contact_id: int, lock: bool = False) -> Contact:
+        contact = s.get(Contact, contact_id, with_for_update=lock or None)
         if contact is None:
             raise ContactNotFound(contact_id)
         return contact

@@ -21,7 +21,7 @@ EXPORT_COLUMNS = ("id", *COLUMNS, *EXTRA)
 
 def write_csv(s: Session, path: Path, query: ContactQuery, region: str) -> int:
     # An export takes every match, not the first CAP the screen shows.
-    matches = matching_ids(query, region, cap=None)
+    matches = matching_ids(query, region, cap=None, dialect=s.get_bind().dialect.name)
     clauses, params = filter_clauses(query)
     if matches is not None:
         clauses, params = [f"c.id IN ({matches[0]})"], matches[1]

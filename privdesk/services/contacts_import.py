@@ -186,9 +186,15 @@ class ContactImportService:
         if checked.blocked or (checked.errors and not skip_invalid) or not checked.inputs:
             return self._result(checked, dups, matches, opts)
         people = [(d.email, d.phone) for _l, d, _x in checked.inputs]
-        flags = (SuppressionList(self._ctx).check_many(people) if is_suppressed is None
+        suppression = SuppressionList(self._ctx)
+        flags = (suppression.check_many(people) if is_suppressed is None
                  else [is_suppressed(e, p) for e, p in people])
         suppressed = {line for (line, _d, _x), f in zip(checked.inputs, flags, strict=True) if f}
+        # Every objection in the file goes on the suppression list too (as a recorded
+        # opt-out does), so that no later import or edit can open them to marketing.
+        objecting = suppression.digests_many(
+            [(d.email, d.phone) for line, d, _x in checked.inputs
+             if d.marketing_opt_out and line not in suppressed])
         region, officer = self._region(), self._ctx.actor.name
         now, specs = self._ctx.now(), retention_specs(self._ctx.policy)
         total, offset = 2 * checked.total, checked.total
@@ -224,6 +230,7 @@ class ContactImportService:
                         raise ImportCancelled()  # the session rolls everything back
                     if progress is not None:
                         progress(offset + n * offset // len(checked.inputs), total)
+            SuppressionList.add_many_in(s, objecting, "objection", self._ctx.today())
             remember_maps(s, self._chosen(opts))
             self._ctx.record(s, "contacts.import", "contact", None,
                              detail=f"imported {imported}, updated {updated}, rejected "

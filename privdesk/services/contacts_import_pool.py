@@ -23,16 +23,21 @@ def workers() -> int:
 
 def checked_rows(rows: list[tuple[int, list[str]]], mapping: Mapping[int, str],
                  rules: RowRules, cancelled: Callable[[], bool]) -> Iterator[list[Checked]]:
-    """Chunks of checked rows, in file order. Workers are spawned, never forked: the
-    GUI runs threads, and a fork of a threaded process can hang."""
-    chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    """Chunks of checked rows, in file order; `rows` is emptied as it goes (the cells of
+    a million-row file are ~1 GB). Workers are spawned, never forked: the GUI runs
+    threads, and a fork of a threaded process can hang."""
     if len(rows) < PARALLEL_MIN or workers() == 1:
-        for chunk in chunks:
+        while rows:  # each chunk's cells are let go as soon as it is checked
+            chunk = rows[:CHUNK]
+            del rows[:CHUNK]
             yield check_many(chunk, mapping, rules)
         return
+    chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    rows.clear()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers(), mp_context=context) as pool:
         futures = [pool.submit(check_many, chunk, dict(mapping), rules) for chunk in chunks]
+        del chunks
         try:
             for future in futures:
                 if cancelled():

@@ -42,7 +42,7 @@ def _short(word: str) -> bool:
     return len(word) < 3 and not identity.is_cjk(word)
 
 
-def _like_escape(value: str) -> str:
+def like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -58,8 +58,8 @@ def filter_clauses(query: ContactQuery) -> tuple[list[str], dict[str, Any]]:
     return clauses, params
 
 
-def matching_ids(query: ContactQuery, region: str,
-                 cap: int | None = CAP) -> tuple[str, dict[str, Any]] | None:
+def matching_ids(query: ContactQuery, region: str, cap: int | None = CAP,
+                 dialect: str = "sqlite") -> tuple[str, dict[str, Any]] | None:
     """SQL selecting the ids of contacts matching the query's text and filters, in id
     order and at most `cap + 1` of them; None when there is no text to match.
 
@@ -76,6 +76,8 @@ def matching_ids(query: ContactQuery, region: str,
     clauses, params = filter_clauses(query)
     limit = f"LIMIT {cap + 1}" if cap is not None else ""
     expression = fts_expression(folded)
+    if expression is not None and dialect != "sqlite":
+        return _trigram_ids(folded, clauses, params, limit)
     if expression is not None:
         params["fts"] = expression
         if any(_short(w) for w in folded.split()):
@@ -85,7 +87,7 @@ def matching_ids(query: ContactQuery, region: str,
             # read ~40,000 rows at 1M (0.8 s); the LIKE now only confirms a few.
             params["fts"] = f'{expression} AND "{folded.replace(chr(34), chr(34) * 2)}"'
             clauses.append("c.search_text LIKE :phrase ESCAPE '\\'")
-            params["phrase"] = f"%{_like_escape(folded)}%"
+            params["phrase"] = f"%{like_escape(folded)}%"
         if not clauses:
             return (f"SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :fts "
                     f"ORDER BY rowid {limit}"), params
@@ -101,8 +103,25 @@ def matching_ids(query: ContactQuery, region: str,
         params[f"hi{n}"] = variant[:-1] + chr(ord(variant[-1]) + 1)
         where = " AND ".join([f"c.name >= :lo{n} AND c.name < :hi{n}", *clauses])
         members.append(f"SELECT * FROM (SELECT c.id FROM contacts c WHERE {where} "
-                       f"ORDER BY c.name {limit})")
-    return f"SELECT id FROM ({' UNION ALL '.join(members)}) ORDER BY id {limit}", params
+                       f"ORDER BY c.name {limit}) AS m{n}")
+    return f"SELECT id FROM ({' UNION ALL '.join(members)}) AS u ORDER BY id {limit}", params
+
+
+def _trigram_ids(folded: str, clauses: list[str], params: dict[str, Any],
+                 limit: str) -> tuple[str, dict[str, Any]]:
+    """A team store (PostgreSQL): the same matches as FTS5's trigram MATCH, found through
+    the pg_trgm GIN index on the same folded search_text (migration 0001): every word of
+    3+ characters as a substring, and the whole phrase when it has shorter words."""
+    words = [identity.cjk_token(w) if len(w) < 3 and identity.is_cjk(w) else w
+             for w in folded.split()]  # as fts_expression: short CJK words indexed padded
+    words = [w for w in words if len(w) >= 3]
+    if any(_short(w) for w in folded.split()):
+        words.append(folded)
+    for n, word in enumerate(dict.fromkeys(words)):
+        clauses.append(f"c.search_text LIKE :w{n} ESCAPE '\\'")
+        params[f"w{n}"] = f"%{like_escape(word)}%"
+    return (f"SELECT c.id FROM contacts c WHERE {' AND '.join(clauses)} ORDER BY c.id {limit}",
+            params)
 
 
 def _order(query: ContactQuery) -> str:
@@ -117,19 +136,23 @@ def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: st
             columns: str) -> tuple[int, bool, list[Any]]:
     offset, limit = max(0, int(offset)), max(0, min(int(limit), 100_000))
     page = {"limit": limit, "offset": offset}
-    matches = matching_ids(query, region)
+    dialect = s.get_bind().dialect.name
+    matches = matching_ids(query, region, dialect=dialect)
     if matches is None:
         clauses, params = filter_clauses(query)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         total = int(s.execute(text(f"SELECT count(*) FROM contacts c {where}"), params).scalar_one())
         # "+c.status": walk the sort column's index and filter, rather than gather every
         # customer through the status index and sort 300,000 of them for one page.
-        page_where = where.replace("c.status =", "+c.status =").replace("c.source =", "+c.source =")
+        if dialect == "sqlite":
+            page_where = where.replace("c.status =", "+c.status =").replace("c.source =", "+c.source =")
+        else:
+            page_where = where
         rows = s.execute(text(f"SELECT {columns} FROM contacts c {page_where} {_order(query)} "
                               "LIMIT :limit OFFSET :offset"), {**params, **page}).all()
         return total, False, list(rows)
     sql, params = matches
-    found = int(s.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar_one())
+    found = int(s.execute(text(f"SELECT count(*) FROM ({sql}) AS f"), params).scalar_one())
     capped = found > CAP
     total = min(found, CAP)
     page["limit"] = max(0, min(limit, total - offset))
@@ -139,12 +162,12 @@ def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: st
         # the 1,000 ids of a first keystroke at 1M.
         direction = "DESC" if query.descending else "ASC"
         rows = s.execute(text(
-            f"WITH m(id) AS (SELECT * FROM ({sql}) LIMIT {CAP}) "
+            f"WITH m(id) AS (SELECT * FROM ({sql}) AS f LIMIT {CAP}) "
             f"SELECT id FROM m ORDER BY id {direction} LIMIT :limit OFFSET :offset"),
             {**params, **page}).all()
         return total, capped, list(rows)
     rows = s.execute(text(
-        f"SELECT {columns} FROM contacts c WHERE c.id IN (SELECT * FROM ({sql}) LIMIT {CAP}) "
+        f"SELECT {columns} FROM contacts c WHERE c.id IN (SELECT * FROM ({sql}) AS f LIMIT {CAP}) "
         f"{_order(query)} LIMIT :limit OFFSET :offset"), {**params, **page}).all()
     return total, capped, list(rows)
 

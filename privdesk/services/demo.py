@@ -21,7 +21,7 @@ from privdesk.services.demo_officers import DEMO_PASSPHRASE as DEMO_PASSPHRASE  
 from privdesk.services.demo_people import People, PeopleSpec
 from privdesk.services.demo_requests import REQUEST_STATES as REQUEST_STATES  # re-exported
 from privdesk.services.demo_requests import insert_demo_requests
-from privdesk.store.bulk import deferred_contacts_index
+from privdesk.store.bulk import BulkLoader
 
 LOADED_TABLES = ("contacts", "interactions", "disclosures")
 INSERT_CONTACTS = (
@@ -93,14 +93,19 @@ class DemoDataService:
             raise RuntimeError("demo data goes into an empty store only")
         made = People(spec, contacts)
         report = (lambda done: progress(done, contacts)) if progress else None
+        loader: BulkLoader | None = None
         try:
-            with deferred_contacts_index(raw, LOADED_TABLES):
-                # One bulk insert per table, fed row by row from the generator.
-                cur.executemany(INSERT_CONTACTS, made.contacts(report))
-                cur.executemany(INSERT_INTERACTIONS, made.interactions())
-                cur.executemany(INSERT_DISCLOSURES, made.disclosures())
+            loader = BulkLoader(raw, LOADED_TABLES, contacts)
+            # One bulk insert per table, fed row by row from the generator; each table's
+            # indexes built straight after it (store.bulk).
+            loader.load("contacts", INSERT_CONTACTS, made.contacts(report))
+            loader.load("interactions", INSERT_INTERACTIONS, made.interactions())
+            loader.load("disclosures", INSERT_DISCLOSURES, made.disclosures())
+            loader.finish()
         except BaseException:
             cur.execute("ROLLBACK")
+            if loader is not None:
+                loader.restore_cache()
             raise
         cur.execute("COMMIT")
         return dict(made.counts)

@@ -26,8 +26,9 @@ from privdesk.domain.retention import RetentionFacts, RetentionRule, retention_d
 OFFICER_NAMES = ("Alex Morgan", "Priya Shah", "Sam Okafor")
 INTERACTION_KINDS = ("enquiry", "call", "email", "online_message", "meeting", "event")
 # UK mobile ranges 074xx-075xx and 077xx-079xx: 070 (personal numbers) and 076 (pagers)
-# would fail the register's own phone validation on re-import.
-MOBILE_BLOCKS = tuple(str(b) for b in (*range(400, 600), *range(700, 1000)))
+# would fail the register's own phone validation on re-import, and so would parts of
+# 07700 (Ofcom's drama numbers) and 07911 (~1 demo person in 500 before they were left out).
+MOBILE_BLOCKS = tuple(str(b) for b in (*range(400, 600), *range(701, 911), *range(912, 1000)))
 LINES = range(100000, 1000000)
 OLDEST = 5200  # days back: no generated date is older than this
 CHUNK = 20_000

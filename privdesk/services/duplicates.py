@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from privdesk.domain import identity
 from privdesk.domain.contact_records import ContactInput, DuplicateCandidate
 from privdesk.services.contact_fields import display_value
-from privdesk.services.contacts_search import fts_expression
+from privdesk.services.contacts_search import fts_expression, like_escape
 from privdesk.store.models import Contact, ContactChange
 
 NAME_RATIO = 0.85  # difflib ratio on folded names: "Jon Smith" ~ "John Smith"
@@ -57,7 +57,15 @@ def _close_names(s: Session, cols: str, name: str, company: str) -> list[Any]:
         # candidates few even for a company with thousands of contacts.
         expression += " AND (" + " OR ".join(
             identity.fts_phrase(w) for w in name_words) + ")"
-    if expression is not None:
+    if expression is not None and s.get_bind().dialect.name != "sqlite":
+        # A team store: the same substring matches through pg_trgm (contacts_search).
+        words = [f"%{like_escape(w)}%" for w in name_words]
+        params = {"co": f"%{like_escape(company)}%", **{f"w{n}": w for n, w in enumerate(words)}}
+        any_word = " OR ".join(f"search_text LIKE :w{n} ESCAPE '\\'" for n in range(len(words)))
+        rows = s.execute(text(
+            f"SELECT {cols} FROM contacts WHERE search_text LIKE :co ESCAPE '\\' "
+            f"{f'AND ({any_word}) ' if words else ''}LIMIT {COMPANY_CANDIDATES}"), params).all()
+    elif expression is not None:
         rows = s.execute(text(
             f"SELECT {cols} FROM contacts WHERE id IN (SELECT rowid FROM contacts_fts "
             f"WHERE contacts_fts MATCH :q) LIMIT {COMPANY_CANDIDATES}"), {"q": expression}).all()
@@ -116,9 +124,10 @@ def merge_into(s: Session, keep: Contact, other: Contact, officer: str,
     # A request linked to both keeps its one link to the kept contact.
     linked = s.execute(text("SELECT count(*) FROM request_contacts WHERE contact_id = :other"),
                        params).scalar_one()
-    s.execute(text("INSERT OR IGNORE INTO request_contacts (request_id, contact_id) "
-                   "SELECT request_id, :keep FROM request_contacts WHERE contact_id = :other"),
-              params)
+    # ON CONFLICT DO NOTHING: SQLite's INSERT OR IGNORE in words PostgreSQL also takes.
+    s.execute(text("INSERT INTO request_contacts (request_id, contact_id) "
+                   "SELECT request_id, :keep FROM request_contacts WHERE contact_id = :other "
+                   "ON CONFLICT DO NOTHING"), params)
     counts["requests"] = int(linked)
     s.expunge(other)
     s.execute(text("DELETE FROM contacts WHERE id = :other"), params)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from privdesk.store.engine import PLAIN_SQLITE_HEADER, Store, read_header
+from privdesk.store.engine import Store
 from privdesk.store.failures import DATABASE_ERRORS
 
 COUNTED_TABLES = [
@@ -66,9 +66,9 @@ def check_store(store: Store) -> CheckReport:
         revision = None
         integrity.append(f"the schema version cannot be read: {_reason(exc)}")
     return CheckReport(
-        path=str(store.path),
+        path=store.display(),
         cipher_version=store.cipher_version(),
-        encrypted_header=read_header(store.path) != PLAIN_SQLITE_HEADER,
+        encrypted_header=store.header_encrypted(),
         schema_revision=revision,
         integrity=integrity,
         counts=counts,

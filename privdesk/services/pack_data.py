@@ -8,6 +8,7 @@ withheld text at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -79,11 +80,33 @@ def _words(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
+# History values of these fields are written with ISO dates ("2026-11-29", "Call on
+# 2026-11-29: ..."); the person reads them as the rest of the pack does ("29 Nov 2026").
+# Free-text fields (notes) are left exactly as the officer typed them.
+_DATED_FIELDS = frozenset({"first_contact", "customer_since", "ceased", "last_activity",
+                           "opt_out_on", "interaction", "disclosure"})
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _iso_days_in_words(value: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        try:
+            return short_date(date(int(m[1]), int(m[2]), int(m[3])))
+        except ValueError:
+            return m[0]
+    return _ISO_DAY.sub(one, value)
+
+
 def history_words(field: str, value: str | None, policy: Policy) -> str:
     """A history value as the person reads it: the policy's words for stored keys
-    (relationship, source, recipient), never the key itself."""
+    (relationship, source, recipient), never the key itself, and dates as the rest of
+    the pack writes them."""
     if value is None:
         return ""
+    if field in _DATED_FIELDS:
+        value = _iso_days_in_words(value)
+    if field == "marketing_opt_out":  # stored "yes"/"no"; the record itself says Yes/No
+        return {"yes": "Yes", "no": "No"}.get(value, value)
     if field == "status":
         return STATUS_LABELS.get(value, value)
     if field == "source":

@@ -122,8 +122,14 @@ def count_dependents(s: Session, ids: Sequence[int]) -> dict[int, PurgeCounts]:
 
 def delete_contacts(s: Session, ids: Sequence[int]) -> None:
     """Delete contacts and everything that hangs off them, inside the caller's session."""
-    # Remove the person's trigrams from the search index for real, not behind a marker.
-    s.execute(text("INSERT INTO contacts_fts(contacts_fts, rank) VALUES('secure-delete', 1)"))
+    if s.get_bind().dialect.name == "sqlite":
+        # Remove the person's trigrams from the search index for real, not behind a marker.
+        s.execute(text("INSERT INTO contacts_fts(contacts_fts, rank) VALUES('secure-delete', 1)"))
+    else:
+        # A team store: lock the rows first, so an officer editing one of these people
+        # waits for the purge and then finds them gone, rather than racing it.
+        for part in chunks(ids):
+            s.execute(select(Contact.id).where(Contact.id.in_(part)).with_for_update())
     dependents: list[tuple[type[Any], Any]] = [
         (Document, Document.contact_id), (RequestContact, RequestContact.contact_id),
         (ContactChange, ContactChange.contact_id), (Disclosure, Disclosure.contact_id),
@@ -148,6 +154,11 @@ def add_tombstones(s: Session, ctx: ServiceContext, entries: Sequence[tuple[str,
     rows = [{"deleted_at": now, "officer": officer, "rule": rule,
              "request_reference": request_reference, "counts": json.dumps(counts.as_json())}
             for rule, counts in entries]
+    if s.get_bind().dialect.name != "sqlite":
+        # A team store has other writers: ids come back from the server (batched RETURNING).
+        return [int(i) for i in s.scalars(insert(Tombstone).returning(Tombstone.id,
+                                                                      sort_by_parameter_order=True),
+                                          rows)]
     start = int(s.scalar(select(func.coalesce(func.max(Tombstone.id), 0))) or 0)
     s.execute(insert(Tombstone), rows)
     return list(range(start + 1, start + 1 + len(rows)))

@@ -41,7 +41,7 @@ class RequestActions(RequestBase):
         make the change, a timeline event and an audit record in one unit of work."""
         self._ctx.require(Permission.EDIT, f"request.{action}", "request", key)
         with self._ctx.store.session() as s:
-            req = self._load(s, key)
+            req = self._load(s, key, lock=True)
             when = on or self._ctx.today()
             reason = why_not(rule or action, self.state(req), when, self._ctx.today())
             if reason is not None:

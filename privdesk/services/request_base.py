@@ -80,9 +80,14 @@ class RequestBase:
 
     # -- loading -------------------------------------------------------------------------
     @staticmethod
-    def _load(s: Session, key: int | str) -> Request:
+    def _load(s: Session, key: int | str, lock: bool = False) -> Request:
+        """lock: the row is held until the unit of work ends (FOR UPDATE on a team store;
+        SQLite has one writer anyway), so two officers' actions on one request take turns
+        and each sees the other's result (who it was assigned to, the clock's state)."""
         query = select(Request).options(selectinload(Request.pauses), selectinload(Request.events),
                                         selectinload(Request.contacts))
+        if lock:
+            query = query.with_for_update(of=Request)
         if isinstance(key, int):
             req = s.scalars(query.where(Request.id == key)).one_or_none()
         else:

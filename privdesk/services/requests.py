@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from privdesk.domain.deadlines import fmt
 from privdesk.domain.identity import fold, fts_phrase, search_query
 from privdesk.services.authz import Permission
+from privdesk.services.contacts_search import like_escape
 from privdesk.services.request_actions import RequestActions, _text
 from privdesk.services.request_log import write_log
 from privdesk.services.request_records import (
@@ -167,7 +168,12 @@ class RequestService(RequestActions):
         if not folded:
             return []
         with self._ctx.store.session() as s:
-            if len(folded) >= 3:
+            if len(folded) >= 3 and s.get_bind().dialect.name != "sqlite":
+                ids = [r[0] for r in s.execute(text(  # a team store: pg_trgm, same matches
+                    "SELECT id FROM contacts WHERE search_text LIKE :q ESCAPE '\\' LIMIT :n"),
+                    {"q": f"%{like_escape(folded)}%", "n": limit})]
+                found = s.scalars(select(Contact).where(Contact.id.in_(ids))).all()
+            elif len(folded) >= 3:
                 phrase = fts_phrase(folded)  # one literal FTS5 phrase
                 ids = [r[0] for r in s.execute(text(
                     "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :q LIMIT :n"),

@@ -29,6 +29,7 @@ from privdesk.services.audit import AuditCheck, AuditLog
 from privdesk.services.audit_trail import TAMPER
 from privdesk.services.context import Actor, ServiceContext, utc_now
 from privdesk.services.errors import ServiceError
+from privdesk.services.team import reopen
 from privdesk.services.unlock_checks import (
     current_head,
     record_versions,
@@ -40,7 +41,6 @@ from privdesk.store.engine import Store
 from privdesk.store.errors import StoreError
 from privdesk.store.keyring import KeyRing
 from privdesk.store.models import Officer
-from privdesk.store.vault import reopen_store
 
 FAILED_UNLOCK = "(failed unlock)"  # the officer column of a failed attempt: a typed name is data
 
@@ -207,7 +207,7 @@ def lock_session(ctx: ServiceContext, reason: str) -> None:
 
 def resume_session(ctx: ServiceContext, passphrase: str) -> ServiceContext:
     """The same officer unlocks the same store again after a lock."""
-    reopen_store(ctx.store, ctx.actor.name, passphrase)
+    reopen(ctx.store, ctx.actor.name, passphrase)  # a file or a team server
     keyring = keyring_of(ctx.store)
     with ctx.store.session() as s:
         refused = version_problem(s, keyring)

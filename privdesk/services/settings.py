@@ -10,6 +10,8 @@ import json
 import secrets as _secrets
 from typing import Any
 
+from sqlalchemy import text
+
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.store.models import Secret, Setting
@@ -77,6 +79,10 @@ class SettingsService:
         if create_bytes and name not in CREATABLE_SECRETS:
             raise PermissionError(f"The secret {name!r} cannot be created on first use.")
         with self._ctx.store.session() as s:
+            if create_bytes and s.get_bind().dialect.name != "sqlite":
+                # A team store: two officers' first use at once must make one key, not
+                # two inserts racing (SQLite's single writer serialises this by itself).
+                s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": name})
             row = s.get(Secret, name)
             if row is None and create_bytes:
                 row = Secret(name=name, value=_secrets.token_bytes(create_bytes))

@@ -12,8 +12,9 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from privdesk.domain.identity import normalise_email, normalise_phone
@@ -78,6 +79,30 @@ class SuppressionList:
 
         return SuppressionDigests(mac("email", normalise_email(email)),
                                   mac("phone", normalise_phone(phone, self._region())))
+
+    def digests_many(self, people: Sequence[tuple[str | None, str | None]]
+                     ) -> list[SuppressionDigests]:
+        """digests() for many people, reading the key and the region once (an import).
+        Compute before opening the write session, as for digests()."""
+        key, region = self._hmac_key(), self._region()
+
+        def mac(kind: str, value: str | None) -> str | None:
+            if not value:
+                return None
+            return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+        return [SuppressionDigests(mac("email", normalise_email(e)),
+                                   mac("phone", normalise_phone(p, region))) for e, p in people]
+
+    @staticmethod
+    def add_many_in(session: Session, people: Iterable[SuppressionDigests], reason: str,
+                    today: date) -> None:
+        """Store many people's digests inside the caller's transaction in one statement;
+        digests already on the list are left as they are."""
+        rows = [{"kind": kind, "digest": digest, "reason": reason, "added_on": today}
+                for person in people for kind, digest in person.items()]
+        if rows:
+            session.execute(insert(Suppression).prefix_with("OR IGNORE"), rows)
 
     # -- writing -----------------------------------------------------------------------
     def add(self, email: str | None, phone: str | None, reason: str) -> int:

@@ -46,9 +46,9 @@ def make_backup(store: Store, dest: Path,
         if problems:
             raise BackupError(f"The backup copy did not verify: {problems[0]}")
         _fsync_file(tmp)
-        sidecar = ks.sidecar_path(store.path)
-        if sidecar.exists():
-            ks.write_atomic(ks.sidecar_path(dest), sidecar.read_bytes())
+        key_file = store.key_file_bytes()  # a team store's come from its database
+        if key_file is not None:
+            ks.write_atomic(ks.sidecar_path(dest), key_file)
         os.replace(tmp, dest)
         ks.fsync_dir(dest.parent)
     finally:

@@ -252,6 +252,18 @@ class Store:
             return fn(raw)
 
     # -- checks ------------------------------------------------------------------------
+    def display(self) -> str:
+        """Where the store is, as shown to the officer (a team store: its URL, no password)."""
+        return str(self.path)
+
+    def key_file_bytes(self) -> bytes | None:
+        """The key-slot file that goes beside a backup of this store (None: it has none)."""
+        sidecar = self.path.with_name(self.path.name + ".keys")  # keyslots.sidecar_path
+        return sidecar.read_bytes() if sidecar.exists() else None
+
+    def header_encrypted(self) -> bool:
+        return read_header(self.path) != PLAIN_SQLITE_HEADER
+
     def cipher_version(self) -> str:
         with self.engine.connect() as c:
             row = c.exec_driver_sql("PRAGMA cipher_version").fetchone()

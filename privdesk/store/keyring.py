@@ -8,6 +8,7 @@ admin key, which only admins hold.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,7 +31,7 @@ R = TypeVar("R")
 def _exclusive(method: Callable[Concatenate[KeyRing, P], R]) -> Callable[Concatenate[KeyRing, P], R]:
     """The method's read-change-write of the key file runs under the key file's lock."""
     def locked(self: KeyRing, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with ks.key_file_lock(self.store_path):
+        with self.exclusive():
             return method(self, *args, **kwargs)
     locked.__name__, locked.__doc__ = method.__name__, method.__doc__
     return locked
@@ -90,6 +91,10 @@ class KeyRing:
         """Take on a key file this session has just written (older roles signed)."""
         self.info, self._file, self._sign = info, slot_file, sign_key
         self._admin, self.admin_public = admin_key, admin_public
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """The lock around a read-change-write of the slots (a team store: the server's)."""
+        return ks.key_file_lock(self.store_path)
 
     def forget(self) -> None:
         # Python cannot wipe bytes; we can at least drop them

@@ -16,13 +16,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from privdesk.store.sealed import SealedBytes, SealedText
 
 
 class Base(DeclarativeBase):
@@ -43,7 +44,7 @@ class Secret(Base):
 
     __tablename__ = "secrets"
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[bytes] = mapped_column(LargeBinary)
+    value: Mapped[bytes] = mapped_column(SealedBytes("secrets.value"))
 
 
 class Officer(Base):
@@ -71,8 +72,8 @@ class Contact(Base):
     last_activity: Mapped[date | None] = mapped_column(Date)
     marketing_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     opt_out_on: Mapped[date | None] = mapped_column(Date)
-    notes: Mapped[str | None] = mapped_column(Text)
-    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(SealedText("contacts.notes"))
+    legal_hold_reason: Mapped[str | None] = mapped_column(SealedText("contacts.legal_hold_reason"))
     legal_hold_until: Mapped[date | None] = mapped_column(Date)
     # Derived, kept current by the services so that lists and the 1M-row retention
     # query are index lookups: which rule applies and when the data falls due.
@@ -108,6 +109,9 @@ class Contact(Base):
         # without them a click on the header sorts a million rows (~1.5 s).
         Index("ix_contacts_email", "email"),
         Index("ix_contacts_company", "company"),
+        # An import's similar-name check reads people by company from this index alone
+        # (migration 0005).
+        Index("ix_contacts_company_name", "company", "norm_name"),
     )
 
 
@@ -117,7 +121,7 @@ class Interaction(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))  # enquiry/call/email/online_message/meeting/event
     occurred_on: Mapped[date] = mapped_column(Date)
-    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    summary: Mapped[str] = mapped_column(SealedText("interactions.summary"), default="", server_default="")
     officer: Mapped[str] = mapped_column(String(200), default="", server_default="")
     contact: Mapped[Contact] = relationship(back_populates="interactions")
 
@@ -127,7 +131,7 @@ class Disclosure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     recipient: Mapped[str] = mapped_column(String(100))  # a policy recipient key
-    purpose: Mapped[str] = mapped_column(Text, default="", server_default="")
+    purpose: Mapped[str] = mapped_column(SealedText("disclosures.purpose"), default="", server_default="")
     disclosed_on: Mapped[date] = mapped_column(Date)
     contact: Mapped[Contact] = relationship(back_populates="disclosures")
 
@@ -139,8 +143,8 @@ class ContactChange(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     field: Mapped[str] = mapped_column(String(50))
-    old_value: Mapped[str | None] = mapped_column(Text)
-    new_value: Mapped[str | None] = mapped_column(Text)
+    old_value: Mapped[str | None] = mapped_column(SealedText("contact_history.old_value"))
+    new_value: Mapped[str | None] = mapped_column(SealedText("contact_history.new_value"))
     officer: Mapped[str] = mapped_column(String(200))
     changed_at: Mapped[datetime] = mapped_column(DateTime)
     contact: Mapped[Contact] = relationship(back_populates="history")
@@ -169,21 +173,22 @@ class Request(Base):
     requester_name: Mapped[str] = mapped_column(Text)
     requester_email: Mapped[str | None] = mapped_column(Text)
     requester_phone: Mapped[str | None] = mapped_column(Text)
-    requester_address: Mapped[str | None] = mapped_column(Text)
+    requester_address: Mapped[str | None] = mapped_column(SealedText("requests.requester_address"))
     received_on: Mapped[date] = mapped_column(Date)
     id_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     id_received_on: Mapped[date | None] = mapped_column(Date)
     id_asked_on: Mapped[date | None] = mapped_column(Date)  # 0004: None = at intake
     extended_on: Mapped[date | None] = mapped_column(Date)
     extension_told_on: Mapped[date | None] = mapped_column(Date)  # 0004
-    extension_reason: Mapped[str | None] = mapped_column(Text)
+    extension_reason: Mapped[str | None] = mapped_column(SealedText("requests.extension_reason"))
     assignee: Mapped[str | None] = mapped_column(String(200))
-    notes: Mapped[str | None] = mapped_column(Text)
-    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(SealedText("requests.notes"))
+    refusal_reason: Mapped[str | None] = mapped_column(SealedText("requests.refusal_reason"))
     responded_on: Mapped[date | None] = mapped_column(Date)
     response_method: Mapped[str | None] = mapped_column(String(30))
     late: Mapped[bool | None] = mapped_column(Boolean)
-    exemptions: Mapped[str | None] = mapped_column(Text)  # JSON list, for erasure requests
+    # JSON list, for erasure requests
+    exemptions: Mapped[str | None] = mapped_column(SealedText("requests.exemptions"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -218,7 +223,7 @@ class RequestEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     on_date: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(40))
-    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+    detail: Mapped[str] = mapped_column(SealedText("request_events.detail"), default="", server_default="")
     officer: Mapped[str] = mapped_column(String(200), default="", server_default="")
     request: Mapped[Request] = relationship(back_populates="events")
 
@@ -231,7 +236,7 @@ class Redaction(Base):
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
     item_ref: Mapped[str] = mapped_column(String(100))  # e.g. "interaction:42:summary"
     action: Mapped[str] = mapped_column(String(20))  # redact / exclude
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(SealedText("redactions.reason"))
     officer: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -248,9 +253,9 @@ class Document(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(40))
-    filename: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str] = mapped_column(SealedText("documents.filename"))
     mime: Mapped[str] = mapped_column(String(100))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(SealedBytes("documents.content"))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int | None] = mapped_column(Integer)
@@ -295,7 +300,7 @@ class AuditEvent(Base):
     target_id: Mapped[str | None] = mapped_column(String(50))
     # ok / denied / failed
     outcome: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")
-    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+    detail: Mapped[str] = mapped_column(SealedText("audit_events.detail"), default="", server_default="")
     prev_hmac: Mapped[str] = mapped_column(String(64), default="", server_default="")
     hmac: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # Ed25519 over the hmac, by `signer`'s key (listed in the signed roster); migration 0006
@@ -326,22 +331,22 @@ class Breach(Base):
     aware_at: Mapped[datetime] = mapped_column(DateTime)  # naive UTC
     occurred_at: Mapped[datetime | None] = mapped_column(DateTime)  # naive UTC, if known
     zone: Mapped[str] = mapped_column(String(60))  # the zone times were typed in
-    summary: Mapped[str] = mapped_column(Text)  # what happened
-    discovery: Mapped[str | None] = mapped_column(Text)  # how the team found out
+    summary: Mapped[str] = mapped_column(SealedText("breaches.summary"))  # what happened
+    discovery: Mapped[str | None] = mapped_column(SealedText("breaches.discovery"))  # how the team found out
     cyber: Mapped[str] = mapped_column(String(10), default="unknown", server_default="unknown")
     data_categories: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON
     subject_categories: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     people_count: Mapped[int | None] = mapped_column(Integer)  # approximate
     records_count: Mapped[int | None] = mapped_column(Integer)  # approximate
-    consequences: Mapped[str | None] = mapped_column(Text)
-    measures: Mapped[str | None] = mapped_column(Text)
+    consequences: Mapped[str | None] = mapped_column(SealedText("breaches.consequences"))
+    measures: Mapped[str | None] = mapped_column(SealedText("breaches.measures"))
     # The current decisions (their history is in breach_decisions).
     ico_decision: Mapped[str | None] = mapped_column(String(20))  # notify / not_notify
     notified_at: Mapped[datetime | None] = mapped_column(DateTime)  # naive UTC
     ico_reference: Mapped[str | None] = mapped_column(String(100))
     people_decision: Mapped[str | None] = mapped_column(String(20))  # tell / not_tell
     status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
-    closing_note: Mapped[str | None] = mapped_column(Text)
+    closing_note: Mapped[str | None] = mapped_column(SealedText("breaches.closing_note"))
     officer: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -363,8 +368,8 @@ class BreachDecision(Base):
     breach_id: Mapped[int] = mapped_column(ForeignKey("breaches.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # ico / people
     outcome: Mapped[str] = mapped_column(String(20))  # notify / not_notify / tell / not_tell
-    reasons: Mapped[str] = mapped_column(Text)
-    delay_reasons: Mapped[str | None] = mapped_column(Text)
+    reasons: Mapped[str] = mapped_column(SealedText("breach_decisions.reasons"))
+    delay_reasons: Mapped[str | None] = mapped_column(SealedText("breach_decisions.delay_reasons"))
     notified_at: Mapped[datetime | None] = mapped_column(DateTime)
     at: Mapped[datetime] = mapped_column(DateTime)
     officer: Mapped[str] = mapped_column(String(200))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -167,7 +168,8 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
 
 
 def _verified(path: Path, slot_file: ks.SlotFile, slot: ks.Slot, opened: ks.Opened,
-              passphrase: str) -> KeyRing:
+              passphrase: str, make: Callable[..., KeyRing] = KeyRing) -> KeyRing:
+    """make: the KeyRing to build (a team store's keeps its slots in the database)."""
     roster = slot_file.roster
     assert roster is not None
     name = ks.sidecar_path(path).name
@@ -204,7 +206,7 @@ def _verified(path: Path, slot_file: ks.SlotFile, slot: ks.Slot, opened: ks.Open
         admin_key = None
     info = UnlockInfo(slot.officer, member.role, False, slot_file.failed,
                       pinned_now=pinned_now, last_unlock=slot_file.last_unlock)
-    keyring = KeyRing(path, opened.data_key, info, slot_file, sign_key, admin_key, pinned)
+    keyring = make(path, opened.data_key, info, slot_file, sign_key, admin_key, pinned)
     if pinned_now:
         keyring.change_passphrase(slot.officer, passphrase, passphrase)
     return keyring

@@ -103,6 +103,7 @@ class SettingsDialog(QDialog):
         self.test_button = QPushButton("Send test email…")
         self.test_button.setToolTip("Send a short email with the saved settings, to check them")
         self.test_button.clicked.connect(self.send_test)
+        self.test_button.setAutoDefault(False)  # Return in a field saves; it never sends
         self.test_button.setEnabled(mail is not None and ctx.can(Permission.EMAIL))
         smtp_form = smtp.layout()
         assert isinstance(smtp_form, QFormLayout)
@@ -134,7 +135,7 @@ class SettingsDialog(QDialog):
             self.keep_weekly, self.keep_monthly, self.smtp_host, self.smtp_port,
             self.smtp_security, self.smtp_user, self.smtp_from, self.smtp_password]
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        safe_default(self, save)  # Return saves; it never sends a test email
+        safe_default(self, save)  # Return saves; never "Send test email…" or "Choose…"
         if not guard(save, ctx, Permission.SETTINGS):
             self.note.setText(f"Your role ({ctx.actor.role}) cannot change settings: they are "
                               "shown read-only.")

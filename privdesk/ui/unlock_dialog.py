@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -34,24 +35,28 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.paths import STORE_SUFFIX
+from privdesk.services.team import StoreError, server_title, shown_address
 from privdesk.ui.new_store_dialog import NewStoreDialog
 from privdesk.ui.tasks import TaskRunner
 
-# (path, officer, passphrase, create) -> the unlocked session; from the composition root.
-Opener = Callable[[Path, str, str, bool], Any]
+# (store file or team-server URL, officer, passphrase, create) -> the unlocked session;
+# from the composition root.
+Location = Path | str
+Opener = Callable[[Location, str, str, bool], Any]
 
 
-def _officer_key(path: Path) -> str:
-    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:20]
+def _officer_key(path: Location) -> str:
+    where = path if isinstance(path, str) else str(path.resolve())
+    digest = hashlib.sha256(where.encode()).hexdigest()[:20]
     return f"stores/{digest}/officer"
 
 
-def remembered_officer(settings: QSettings | None, path: Path) -> str:
+def remembered_officer(settings: QSettings | None, path: Location) -> str:
     value = settings.value(_officer_key(path), "") if settings is not None else ""
     return value if isinstance(value, str) else ""
 
 
-def remember_officer(settings: QSettings | None, path: Path, officer: str) -> None:
+def remember_officer(settings: QSettings | None, path: Location, officer: str) -> None:
     if settings is not None:
         settings.setValue(_officer_key(path), officer)
 
@@ -59,7 +64,7 @@ def remember_officer(settings: QSettings | None, path: Path, officer: str) -> No
 class UnlockDialog(QDialog):
     unlocked = Signal(object)  # the opened store
 
-    def __init__(self, opener: Opener, tasks: TaskRunner, recent: list[Path],
+    def __init__(self, opener: Opener, tasks: TaskRunner, recent: Sequence[Location],
                  default_folder: Path, demo_passphrase: str | None = None,
                  parent: QWidget | None = None, settings: QSettings | None = None,
                  default_officer: str = "", locked_officer: str | None = None,
@@ -74,6 +79,9 @@ class UnlockDialog(QDialog):
         self._default_officer = default_officer
         self._lock_mode = locked_officer is not None
         self.result_store: Any = None
+        # Full addresses typed this session (they may hold a password): used to connect,
+        # never shown or remembered; the list shows and QSettings keep the safe form.
+        self._typed_addresses: dict[str, str] = {}
 
         title = QLabel("privdesk")
         title.setObjectName("title")
@@ -95,9 +103,14 @@ class UnlockDialog(QDialog):
         open_other.clicked.connect(self._open_other)
         new_store = QPushButton("New store…")
         new_store.clicked.connect(self._new_store)
+        team_server = QPushButton("Connect to a team server…")
+        team_server.setToolTip("A store on a PostgreSQL server that several officers share "
+                               "(see the README, Team mode)")
+        team_server.clicked.connect(self._ask_server)
         store_buttons = QHBoxLayout()
         store_buttons.addWidget(open_other)
         store_buttons.addWidget(new_store)
+        store_buttons.addWidget(team_server)
         store_buttons.addStretch(1)
 
         self.officer = QLineEdit()
@@ -166,7 +179,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.busy)
         layout.addWidget(self.error)
         if locked_officer is not None:  # the store and the officer are fixed
-            for widget in (recent_label, self.recent, open_other, new_store):
+            for widget in (recent_label, self.recent, open_other, new_store, team_server):
                 widget.hide()
         layout.addLayout(actions)
         self._fill_officer()
@@ -190,12 +203,16 @@ class UnlockDialog(QDialog):
         self.officer.setText(name)
         (self.passphrase if name else self.officer).setFocus()
 
-    def _add_recent(self, path: Path, first: bool = False) -> None:
+    def _add_recent(self, path: Location, first: bool = False) -> None:
         for i in range(self.recent.count()):
-            if Path(self.recent.item(i).data(Qt.ItemDataRole.UserRole)) == path:
+            if self._location(self.recent.item(i)) == path:
                 self.recent.setCurrentRow(i)
                 return
-        item = QListWidgetItem(f"{path.name}\n{path.parent}")
+        if isinstance(path, str):  # a team server, by its shown address (no password)
+            item = QListWidgetItem(f"{server_title(path)}\n{path}")
+            item.setData(Qt.ItemDataRole.UserRole + 1, "server")
+        else:
+            item = QListWidgetItem(f"{path.name}\n{path.parent}")
         item.setData(Qt.ItemDataRole.UserRole, str(path))
         item.setToolTip(str(path))
         if first:
@@ -204,12 +221,42 @@ class UnlockDialog(QDialog):
             self.recent.addItem(item)
         self.recent.setCurrentItem(item)
 
-    def selected_path(self) -> Path | None:
-        item = self.recent.currentItem()
-        return Path(item.data(Qt.ItemDataRole.UserRole)) if item else None
+    @staticmethod
+    def _location(item: QListWidgetItem) -> Location:
+        value = str(item.data(Qt.ItemDataRole.UserRole))
+        return value if item.data(Qt.ItemDataRole.UserRole + 1) == "server" else Path(value)
 
-    def select(self, path: Path) -> None:
+    def selected_path(self) -> Location | None:
+        item = self.recent.currentItem()
+        return self._location(item) if item else None
+
+    def select(self, path: Location) -> None:
+        if isinstance(path, str):
+            self.add_server(path)
+            return
         self._add_recent(path, first=True)
+
+    def _ask_server(self) -> None:
+        url, ok = QInputDialog.getText(
+            self, "Connect to a team server",
+            "The team server's address, from your office IT:\n"
+            "postgresql://USER@HOST:PORT/DATABASE (keep the password in ~/.pgpass)",
+            QLineEdit.EchoMode.Normal, "postgresql://")
+        if ok and url.strip():
+            self.add_server(url)
+
+    def add_server(self, url: str) -> bool:
+        """Add a team server to the list and select it; a bad address is said plainly."""
+        try:
+            shown = shown_address(url)
+        except StoreError as exc:
+            self._show_error(str(exc))
+            return False
+        self._typed_addresses[shown] = url.strip()
+        self._add_recent(shown, first=True)
+        self.error.hide()
+        self._fill_officer()
+        return True
 
     def _open_other(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
@@ -242,14 +289,15 @@ class UnlockDialog(QDialog):
             return
         self._start(path, self.passphrase.text(), create=False)
 
-    def _start(self, path: Path, passphrase: str, create: bool) -> None:
+    def _start(self, path: Location, passphrase: str, create: bool) -> None:
         self.error.hide()
         self.unlock_button.setEnabled(False)
         self.unlock_button.setText("Unlocking…")
         self.busy.show()
         officer = " ".join(self.officer.text().split())
         self._pending = (path, officer)
-        self._tasks.run(lambda: self._opener(path, officer, passphrase, create),
+        target = self._typed_addresses.get(path, path) if isinstance(path, str) else path
+        self._tasks.run(lambda: self._opener(target, officer, passphrase, create),
                         on_done=self._done, on_error=self._failed)
 
     def _done(self, store: Any) -> None:

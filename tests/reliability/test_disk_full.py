@@ -70,11 +70,12 @@ def kept_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fill(disk: Path, leave: int) -> Path:
     """Fill the disk, then give back `leave` bytes."""
     filler = disk / "filler"
-    with open(filler, "wb") as fh:
+    # Unbuffered: a buffered file keeps the bytes a full disk refused and raises ENOSPC
+    # again when it is closed (seen as a flaky failure once the store's size shifted).
+    with open(filler, "wb", buffering=0) as fh:
         try:
             while True:
                 fh.write(b"\0" * 65536)
-                fh.flush()
         except OSError as exc:
             assert exc.errno == errno.ENOSPC
     with open(filler, "rb+") as fh:

@@ -221,3 +221,42 @@ def test_ctrl_6_opens_breaches_in_the_main_window(qtbot: Any, ctx: ServiceContex
         settle()
         window.grab().save(str(SHOTS / f"breaches-window-{w}.png"))
     tasks.wait()
+
+
+def test_return_in_a_breach_dialog_records_nothing(qtbot: Any, ctx: ServiceContext) -> None:
+    """Found walking the window: Return in "How found out" recorded a half-filled breach
+    (OK was the dialog's default button), and Return in "ICO case reference" would record
+    that the ICO had been notified. Only a click on OK records; Return does nothing."""
+    ctx.now = Clock(datetime(2026, 11, 29, 10, 0))
+    services = Services.build(ctx)
+    tasks = TaskRunner()
+    area = BreachesArea(services, tasks, tick_ms=60_000)
+    qtbot.addWidget(area)
+    area.show()
+    dialog = area.open_new_breach()
+    assert isinstance(dialog, NewBreachDialog)
+    dialog.summary.setPlainText("Laptop with a CRM export left on a train.")
+    dialog.discovery.setText("Reported by the employee")
+    dialog.discovery.setFocus()
+    qtbot.keyClick(dialog.discovery, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog, Qt.Key.Key_Enter)
+    assert dialog.isVisible() and not tasks.busy
+    assert services.breaches.register() == []
+    _ok(dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible() and not tasks.busy)
+    reference = services.breaches.register()[0].reference
+
+    decision = DecisionDialog(services, tasks, reference, "ico", datetime(2026, 11, 29, 10, 5))
+    qtbot.addWidget(decision)
+    decision.show()
+    decision.reasons.setPlainText("Encrypted? Not known yet.")
+    decision.ico_reference.setText("IC-12345")
+    decision.ico_reference.setFocus()
+    qtbot.keyClick(decision.ico_reference, Qt.Key.Key_Return)
+    assert decision.isVisible() and not tasks.busy
+    assert services.breaches.get(reference).decisions == ()
+    closing = CloseDialog(services, tasks, reference)
+    qtbot.addWidget(closing)
+    closing.show()
+    qtbot.keyClick(closing, Qt.Key.Key_Return)
+    assert closing.isVisible() and not tasks.busy

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from email.policy import default
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from privdesk.domain.contact_records import ContactInput
@@ -39,6 +40,8 @@ from tests.unit.test_mailer import Inbox, _free_port, smtp  # noqa: F401 - fixtu
 from tests.unit.test_packs_service import pdf_text, poppler_text
 
 CANARY = "Neighbour Ottoline Quarrie of 9 Tamarisk Lane"
+CALLER = "Gülşen Yıldırım of 14 Kızılay Sokak"  # a third party named in a call note
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 class Modals:
@@ -96,6 +99,20 @@ def _edit_notes(qtbot: Any, services: Services, tasks: TaskRunner, cid: int, tex
         editor.save()
 
 
+def _add_call(qtbot: Any, services: Services, tasks: TaskRunner, cid: int, text: str) -> None:
+    """A call note typed on the Interactions tab, as an officer adds one (QA walk)."""
+    editor = ContactEditorDialog(services, tasks, services.contacts.get(cid), "GB")
+    qtbot.addWidget(editor)
+    editor.show()
+    calls = editor.interactions
+    calls.kind.setCurrentIndex(calls.kind.findData("call"))
+    calls.when.setDate(QDate(TODAY.year, TODAY.month, TODAY.day))
+    calls.summary.setText(text)
+    calls.add_button.click()
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        editor.save()
+
+
 def test_access_request_from_intake_to_response(qtbot: Any, services: Services, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  smtp: tuple[Inbox, int]) -> None:  # noqa: F811
@@ -139,6 +156,8 @@ def test_access_request_from_intake_to_response(qtbot: Any, services: Services, 
     # 3. A note names a neighbour; it is changed, so the history repeats it twice.
     _edit_notes(qtbot, services, tasks, cid, f"Prefers email. {CANARY}")
     _edit_notes(qtbot, services, tasks, cid, f"Prefers post. {CANARY}.")
+    # (QA walk) a call note names another third party; it moves Last activity too.
+    _add_call(qtbot, services, tasks, cid, f"Called about her neighbour {CALLER}")
 
     # 4. The pack preview: redact the note; every copy follows.
     area.documents.open_pack()
@@ -151,6 +170,15 @@ def test_access_request_from_intake_to_response(qtbot: Any, services: Services, 
     pack.reason.setText("Names a neighbour")
     pack.redact_button.click()
     qtbot.waitUntil(lambda: pack.model.withheld_count() >= 3, timeout=20000)
+    row = next(r for r in range(pack.model.rowCount())
+               if CALLER in pack.model.item(r).text  # type: ignore[union-attr]
+               and pack.model.item(r).ref.startswith("interaction:"))  # type: ignore
+    pack.table.selectRow(row)
+    pack.reason.setText("Names a neighbour (call)")
+    pack.redact_button.click()
+    qtbot.waitUntil(lambda: all(pack.model.item(r).action  # type: ignore[union-attr]
+                                for r in range(pack.model.rowCount())
+                                if CALLER in pack.model.item(r).text), timeout=20000)
     assert all(pack.model.item(r).action for r in range(pack.model.rowCount())  # type: ignore
                if CANARY in pack.model.item(r).text)  # type: ignore[union-attr]
 
@@ -187,6 +215,8 @@ def test_access_request_from_intake_to_response(qtbot: Any, services: Services, 
     sent_pdf = part.get_content()
     for text in (pdf_text(sent_pdf), poppler_text(sent_pdf)):
         assert "Ottoline" not in text and "Tamarisk" not in text
+        assert "Yıldırım" not in text and "Kızılay" not in text
+        assert not ISO_DAY.search(text), ISO_DAY.findall(text)  # dates as the person reads them
         assert "[redacted]" in text and "Zoë Łukasiewicz" in text
 
     # 7. A second send of the same pack asks first; No sends nothing.

@@ -127,7 +127,9 @@ def test_import_asks_for_what_the_file_needs(env: tuple[Path, Path], tmp_path: P
     again = run(capsys, "contacts", "import", report, *common, "--json")
     assert again[0] == 0 and json.loads(again[1])["imported"] == 0  # remembered map; skipped
     code, out = run(capsys, "contacts", "import", report, *common, "--on-existing", "new")
-    assert code == 0 and "Imported 3 of 3" in out and "imported as new" in out
+    # Siân objected (Email Opt Out = 1): on the suppression list, never added again.
+    assert code == 0 and "Imported 2 of 3" in out and "imported as new" in out
+    assert "suppression list" in out
 
     ambiguous = tmp_path / "dates.csv"
     ambiguous.write_text("name,source,first_contact\nAnn Lee,email,03/04/2024\n")

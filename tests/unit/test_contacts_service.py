@@ -19,6 +19,7 @@ from privdesk.services.authz import PermissionDenied
 from privdesk.services.contacts import ContactService, ContactValidationError
 from privdesk.services.context import Actor, ServiceContext
 from privdesk.store.models import AuditEvent
+from tests.store_kinds import store  # noqa: F401  (both kinds of store)
 
 ANN = ContactInput(name="Ann Lee", email="ann.lee@acme.example", phone="+44 7911 123456",
                    company="Acme Widgets", location="Leeds", status="enquirer",
@@ -187,6 +188,7 @@ def test_legal_hold_defers_retention_and_needs_a_reason(contacts: ContactService
     assert err.value.errors[0].field == "legal_hold_reason"
 
 
+@pytest.mark.parametrize("store", ["file"], indirect=True)  # demo bulk load: local only
 def test_broad_searches_stop_counting_at_the_cap(contacts: ContactService, ctx: ServiceContext) -> None:
     from privdesk.services import contacts_search
     from privdesk.services.demo import DemoDataService

@@ -15,6 +15,7 @@ from privdesk.services.suppression import MarketingSuppressed, SuppressionList
 from privdesk.store.models import Contact, Request, RequestEvent, Secret, Suppression, Tombstone
 from tests.conftest import TODAY
 from tests.retention_helpers import add_contact, add_request
+from tests.store_kinds import store  # noqa: F401,E402  (both kinds of store)
 
 RECENT = TODAY - timedelta(days=30)
 

@@ -13,6 +13,7 @@ from privdesk.domain.contact_records import ContactQuery
 from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
+from privdesk.services.suppression import SuppressionList
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 NOTE = 'Said "call me after 5pm, not before"\nAsked about the ""Pro"" range, twice'
@@ -120,13 +121,33 @@ def test_a_reimport_never_clears_an_opt_out_and_records_new_ones(
     assert again.imported == 0 and len(again.matched) == 3
     assert {m.action for m in again.matched} == {"objection recorded"}
     assert all(row[0] for row in stored(ctx).values())
-    # Importing the subscribed file again clears nothing, and a person imported again
-    # "as new" carries the objection already on record for them.
+    # The objections are on the suppression list now, as a recorded opt-out's are.
+    assert SuppressionList(ctx).check_many([("ingrid@example.no", None)]) == [True]
+    # Importing the subscribed file again clears nothing and adds nobody.
     for mode in ("skip", "fill", "new"):
-        importer.run(sub, default_source="email", on_existing=mode)
+        result = importer.run(sub, default_source="email", on_existing=mode)
+        assert len(result.suppressed) == 3 and result.imported == 0
         with ctx.store.read_session() as s:
             flags = s.execute(text("SELECT marketing_opt_out FROM contacts")).scalars().all()
-        assert all(flags) and len(flags) == (6 if mode == "new" else 3), (mode, flags)
+        assert flags == [1, 1, 1], (mode, flags)
+
+
+def test_a_person_imported_again_as_new_carries_the_objection_on_record(
+        importer: ContactImportService, ctx: ServiceContext) -> None:
+    contacts = ContactService(ctx)
+    from privdesk.domain.contact_records import ContactInput
+    contacts.create(ContactInput(name="Hamish M.", email="hamish@example.co.uk",
+                                 source="email", marketing_opt_out=True))
+    with ctx.store.session() as s:  # an opt-out recorded before the suppression list
+        s.execute(text("DELETE FROM suppression"))
+    result = importer.run((FIXTURES / "mailchimp_subscribed.csv").read_bytes(),
+                          default_source="email", on_existing="new")
+    assert result.imported == 3
+    assert [m.action for m in result.matched] == ["imported as new"]
+    with ctx.store.read_session() as s:
+        flags = s.execute(text("SELECT marketing_opt_out FROM contacts WHERE email = "
+                               "'hamish@example.co.uk'")).scalars().all()
+    assert flags == [1, 1]
 
 
 def test_reimport_matches_people_skip_fill_or_new(importer: ContactImportService,
@@ -139,9 +160,12 @@ def test_reimport_matches_people_skip_fill_or_new(importer: ContactImportService
     assert skipped.imported == 0 and {m.action for m in skipped.matched} == {"skipped"}
     assert len(stored(ctx)) == 2
     new = importer.run(data, on_existing="new")
-    assert new.imported == 2 and {m.action for m in new.matched} == {"imported as new"}
+    # Sigrún objected (Email Opt Out = true): she is on the suppression list now, so
+    # she is never added again; Ægir is imported as a second record.
+    assert new.imported == 1 and new.suppressed == (2,)
+    assert {m.action for m in new.matched} == {"imported as new"}
     with ctx.store.read_session() as s:
-        assert s.execute(text("SELECT count(*) FROM contacts")).scalar_one() == 4
+        assert s.execute(text("SELECT count(*) FROM contacts")).scalar_one() == 3
 
 
 def test_fill_copies_only_empty_fields(importer: ContactImportService, ctx: ServiceContext) -> None:
@@ -266,3 +290,13 @@ def test_search_finds_imported_names(importer: ContactImportService, ctx: Servic
     for query, name in (("太郎", "山田 太郎"), ("thorsdottir", "Sigrún Þórsdóttir"),
                         ("aesirsson", "Ægir Æsirsson"), ("smithjones", "Anne-Marie Smith-Jones")):
         assert name in [r.name for r in contacts.search(ContactQuery(text=query)).rows]
+
+
+@pytest.mark.parametrize("body", [b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\n",
+                                  b"BEGIN:VCARD\nVERSION:4.0\nN:;;;;\nEND:VCARD\n"])
+def test_a_broken_vcard_is_refused_in_plain_words(importer: ContactImportService,
+                                                  ctx: ServiceContext, body: bytes) -> None:
+    result = importer.run(body, default_source="email", skip_invalid=True)
+    assert not result.committed and stored(ctx) == {}
+    reason = result.errors[0].reason
+    assert "vCard" in reason or "name is required" in reason

@@ -22,6 +22,7 @@ from privdesk.services.context import Actor, ServiceContext
 from privdesk.services.pack_records import PackError
 from privdesk.services.packs import PackService
 from privdesk.store.models import AuditEvent, Document, Redaction, RequestEvent
+from tests.store_kinds import store  # noqa: F401,E402  (both kinds of store)
 from tests.unit.pack_fixtures import NAME, NOTE, REF, make_request
 
 ART15 = ["Purposes and legal bases", "Categories of personal data", "Recipients",

@@ -15,6 +15,7 @@ from privdesk.services.context import Actor, ServiceContext
 from privdesk.services.request_records import NewRequest, RequestError, RequestNotFound
 from privdesk.store.models import AuditEvent, Contact, Request, RequestEvent
 from tests.conftest import TODAY
+from tests.store_kinds import store  # noqa: F401,E402  (both kinds of store)
 
 D = date
 NOV_2 = date(2026, 11, 2)

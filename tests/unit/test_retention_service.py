@@ -14,6 +14,7 @@ from privdesk.services.retention import RetentionError, RetentionService
 from privdesk.store.models import AuditEvent, Contact
 from tests.conftest import TODAY
 from tests.retention_helpers import add_contact
+from tests.store_kinds import store  # noqa: F401,E402  (both kinds of store)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def test_pack_prints_words_for_every_stored_key(services: Services) -> None:
     for text in (pdf_text(built.content), poppler_text(built.content)):
         for code in CODES:
             assert code not in text, code
-        assert "to Optex Japan on 2024-05-20" in text
+        assert "to Optex Japan on 20 May 2024" in text
         assert "Former customer" in text
         assert "Our parent company Optex Japan (Japan)" in text  # the source, named
         assert "Transfers outside the UK, and their safeguards" in text
@@ -54,3 +54,30 @@ def test_new_disclosures_are_written_to_history_by_name(services: Services) -> N
         NewDisclosure("optex_poland", "Service visit", date(2026, 11, 1)),)))
     history = services.contacts.get(1).history
     assert any(h.new_value and "to Optex Poland on 2026-11-01" in h.new_value for h in history)
+
+
+def test_history_dates_read_as_the_rest_of_the_pack(services: Services) -> None:
+    """Found walking the window: a call added while a request was open moved "Last
+    activity" and the pack sent to the person printed "2024-06-30 -> 2026-11-29" and
+    "Call on 2026-11-29" in the history, ISO among en-GB dates. Notes keep their text."""
+    import re
+    from dataclasses import replace
+
+    from privdesk.domain.contact_records import NewInteraction, RelatedChanges
+    make_request(services.ctx)
+    detail = services.contacts.get(1)
+    services.contacts.update(1, replace(detail.data, notes="Agreed 2026-12-01 by phone"),
+                             RelatedChanges(new_interactions=(
+                                 NewInteraction("call", date(2026, 11, 20), "Asked for a copy"),)))
+    services.contacts.opt_out(1)  # history "no" -> "yes", printed as the record says it
+    built = services.packs.build(REF)
+    for text in (pdf_text(built.content), poppler_text(built.content)):
+        flat = " ".join(text.split())
+        assert "Call on 20 Nov 2026: Asked" in flat
+        assert "Agreed 2026-12-01 by phone" in flat  # the officer's own words, untouched
+        start = flat.index("Changes made to your contact record.")
+        history = flat[start:flat.index("Data-protection requests you have made", start)]
+        assert "30 Jun 2024 20 Nov 2026" in history  # last activity, old and new
+        assert " no " not in history and " yes " not in history
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", history.replace("2026-12-01", ""))
+    assert "Marketing opt out No Yes" in " ".join(pdf_text(built.content).split())

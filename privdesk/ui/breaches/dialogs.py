@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from privdesk.services.breach_records import CYBER, DATA_CATEGORIES, SUBJECT_CATEGORIES, NewBreach
 from privdesk.services.container import Services
 from privdesk.ui.requests.new_request_dialog import ContactPicker
+from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
 UNKNOWN = -1  # the spin boxes' "Not known"
@@ -74,6 +75,10 @@ class _ServiceDialog(QDialog):
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        # A breach, a decision and a closure are permanent records: Return in a field
+        # (How found out, ICO case reference) must not press OK, nor Cancel (and lose what
+        # was typed). Only a click records; Escape still cancels.
+        safe_default(self, None)
 
     def work(self) -> Callable[[], Any]:
         raise NotImplementedError

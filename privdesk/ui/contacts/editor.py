@@ -256,7 +256,10 @@ class ContactEditorDialog(QDialog):
         contacts, detail = self._contacts, self._detail
 
         def work() -> ContactDetail:
-            saved = (contacts.update(detail.id, data, related) if detail is not None
+            # expected_updated_at: refused (nothing written, this window keeps its text)
+            # if another officer saved this contact since it was loaded here.
+            saved = (contacts.update(detail.id, data, related,
+                                     expected_updated_at=detail.updated_at) if detail is not None
                      else contacts.create(data, related))
             if merge_with is None:
                 return saved

@@ -258,7 +258,9 @@ class ImportDialog(QDialog):
         else:
             text = f"All {result.valid:,} rows are valid."
         if result.duplicates:
-            text += f" {len(result.duplicates):,} look like duplicates (see the report)."
+            n = len(result.duplicates)
+            text += (f" {n:,} {'looks like a duplicate' if n == 1 else 'look like duplicates'}"
+                     " (see the report).")
         if result.objections:
             text += (f" {result.objections:,} objection{'s' if result.objections != 1 else ''}"
                      " to marketing will be recorded.")

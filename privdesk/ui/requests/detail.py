@@ -193,7 +193,7 @@ class RequestDetailPane(QScrollArea):
 
     def _show_facts(self, d: RequestDetail) -> None:
         clear_rows(self.facts)
-        rows: list[tuple[str, str]] = [
+        rows: list[tuple[str, str | QLabel]] = [
             ("Received", f"{fmt(d.row.received)} by {CHANNELS.get(d.row.channel, d.row.channel).lower()}"),
             ("Email", d.requester_email or "—"),
         ]
@@ -202,6 +202,13 @@ class RequestDetailPane(QScrollArea):
         if d.requester_address:
             rows.append(("Address", d.requester_address))
         links = ", ".join(link(CONTACT_LINK, c.id, f"#{c.id} {c.name}") for c in d.contacts)
+        if links:  # one click to the person's record in the register
+            register = QLabel(links)
+            register.setTextFormat(Qt.TextFormat.RichText)
+            register.setWordWrap(True)
+            register.setToolTip("Open the person's record")
+            register.linkActivated.connect(self._open_link)
+            rows.append(("Register", register))
         if d.id_requested:
             asked = f"asked for {fmt(d.id_asked_on)}" if d.id_asked_on else "asked for at intake"
             rows.append(("Proof of ID", f"{asked}, received {fmt(d.id_received_on)}"
@@ -228,20 +235,15 @@ class RequestDetailPane(QScrollArea):
         if d.notes:
             rows.append(("Notes", d.notes))
         for label, value in rows:
+            if isinstance(value, QLabel):
+                self.facts.addRow(label, value)
+                continue
             shown = _plain(value[:2000])
             # A long unbroken value (an email address) must not widen the pane past the
             # window: it is clipped, and the tooltip and a selection still give all of it.
             shown.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             shown.setToolTip(value[:2000])
             self.facts.addRow(label, shown)
-        if links:  # one click to the person's record in the register
-            register = QLabel(links)
-            register.setTextFormat(Qt.TextFormat.RichText)
-            register.setWordWrap(True)
-            register.setToolTip("Open the person's record")
-            register.linkActivated.connect(self._open_link)
-            at = 2 + bool(d.requester_phone) + bool(d.requester_address)  # after the address
-            self.facts.insertRow(min(at, self.facts.rowCount()), "Register", register)
 
     def _open_link(self, href: str) -> None:
         if self.navigator is not None:

@@ -16,8 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return  # FTS5 is SQLite's; a team store's pg_trgm index has no segments to scrub
     op.execute("INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('secure-delete', 1)")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     op.execute("INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('secure-delete', 0)")

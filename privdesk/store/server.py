@@ -1,0 +1,212 @@
+"""A team store on a PostgreSQL server: the same Store face over psycopg 3.
+
+What differs from the local SQLCipher file, and why:
+
+* the server, not a file cipher, holds the rows; free text and documents are sealed in
+  this process before they are sent (store.sealed, under a key derived from the data
+  key), so the database administrator and a dump read none of them;
+* the officers' key slots live in the database (table ``privdesk_key_slots``), in the
+  same format the sidecar file uses (store.keyslots' SlotFile JSON);
+* the schema comes from the same Alembic history, with dialect-specific steps where
+  SQLite has FTS5 and its triggers (PostgreSQL gets pg_trgm over the same folded text);
+* connection failures are worded for the officer (server unreachable, TLS refused).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+
+from privdesk.store import keyslots as ks
+from privdesk.store.engine import Store, StoreKey
+from privdesk.store.errors import StoreError, StoreLockedError
+from privdesk.store.rows import install_row_binding
+from privdesk.store.sealed import FieldCipher, install_cipher
+from privdesk.store.server_url import ServerAddress
+
+SLOT_TABLE = "privdesk_key_slots"
+SLOTS_LOCK = 0x6B657973  # pg advisory lock id around key-slot writes ("keys")
+POOL_SIZE = 4
+CONNECT_TIMEOUT_S = 10
+
+
+class ServerUnavailableError(StoreError):
+    """The server could not be reached, refused TLS or dropped the connection."""
+
+
+def server_failure(address: ServerAddress, exc: BaseException) -> ServerUnavailableError:
+    detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
+    first = detail[0] if detail else type(exc).__name__
+    lowered = first.lower()
+    if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
+        why = "the secure (TLS) connection was refused or its certificate did not check out"
+    elif "does not exist" in lowered:
+        why = "that database does not exist on the server"
+    else:
+        why = "the server could not be reached or closed the connection"
+    return ServerUnavailableError(
+        f"Could not work with the team server {address.display()}: {why}. Nothing from the "
+        f"step that failed was saved. (Server said: {first})")
+
+
+class ServerStore(Store):
+    """An open team store. Use `ServerStore.connect`, then vault-style unlock helpers in
+    store.team (create_team_store / open_team_store)."""
+
+    kind = "server"
+
+    def __init__(self, address: ServerAddress, data_key: bytes | None) -> None:  # noqa: D107
+        self.address = address
+        self.path = Path(address.database)  # a label (backup file names), never opened
+        self._data_key: bytes | None = data_key
+        self._key = StoreKey.raw(data_key) if data_key is not None else None
+        self.keyring: Any = None
+        self.open_steps: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self.engine: Engine = self._make_engine()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        install_row_binding(self._sessions)
+        if data_key is not None:
+            install_cipher(self.engine, FieldCipher.from_data_key(data_key))
+
+    def display(self) -> str:
+        return self.address.display()
+
+    # -- lifecycle ---------------------------------------------------------------------
+    @classmethod
+    def connect(cls, address: ServerAddress) -> ServerStore:
+        """Connected but not unlocked: enough to read the key slots and the schema."""
+        store = cls(address, None)
+        try:
+            with store.engine.connect() as c:
+                c.execute(text("SELECT 1"))
+        except sa_exc.DBAPIError as exc:
+            store.engine.dispose()
+            raise server_failure(address, exc) from exc
+        return store
+
+    def unlocked(self, data_key: bytes) -> None:
+        self._data_key = data_key
+        self._key = StoreKey.raw(data_key)
+        install_cipher(self.engine, FieldCipher.from_data_key(data_key))
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._key = None
+        self._data_key = None
+        install_cipher(self.engine, None)
+        if self.keyring is not None:
+            self.keyring.forget()
+
+    def reopen(self, key: StoreKey, keyring: Any = None) -> None:  # noqa: ARG002
+        raise StoreError("Reopen a team store through store.team.reopen_team_store.")
+
+    def _make_engine(self) -> Engine:
+        engine = create_engine(
+            self.address.url, pool_size=POOL_SIZE, max_overflow=2, pool_pre_ping=True,
+            pool_timeout=30, connect_args={"connect_timeout": CONNECT_TIMEOUT_S,
+                                           "application_name": "privdesk"})
+
+        @event.listens_for(engine, "connect")
+        def _session_settings(dbapi_conn: Any, _record: Any) -> None:
+            # Timestamps are naive UTC everywhere in privdesk; keep the server's view the same.
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SET TIME ZONE 'UTC'")
+            dbapi_conn.commit()
+
+        return engine
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        if self._key is None:
+            raise StoreLockedError()
+        try:
+            with self._sessions() as s, s.begin():
+                yield s
+        except sa_exc.DBAPIError as exc:
+            if exc.connection_invalidated or isinstance(exc, sa_exc.OperationalError):
+                raise server_failure(self.address, exc) from exc
+            raise
+
+    def run_raw(self, fn: Callable[[Any], Any]) -> Any:
+        raise StoreError("Bulk loading straight into a team server is not supported.")
+
+    # -- checks ------------------------------------------------------------------------
+    def cipher_version(self) -> str:
+        """What protects the data at rest here: the field cipher (and the server's TLS)."""
+        with self.engine.connect() as c:
+            version = c.execute(text("SHOW server_version")).scalar_one()
+        return f"PostgreSQL {version}, fields sealed with AES-256-GCM"
+
+    def header_encrypted(self) -> bool:
+        return True  # no file here; what the server holds of free text is sealed
+
+    def verify_encrypted(self) -> None:
+        if self._data_key is None:
+            raise StoreLockedError()
+
+    def integrity_check(self) -> list[str]:
+        problems: list[str] = []
+        with self.engine.connect() as c:
+            for table in ("contacts", "requests", "audit_events"):
+                c.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+        return problems
+
+    def checkpoint(self) -> None:
+        """Nothing to fold: the server manages its own write-ahead log."""
+
+    def copy_to(self, dest: Path, progress: Callable[[int, int], None] | None = None) -> None:
+        """A backup: an ordinary encrypted local store (SQLCipher, this store's data key)
+        holding every row, which opens offline with the same passphrases (with the key
+        file from `key_file_bytes`). store.backup.make_backup verifies and renames it."""
+        from privdesk.store.store_copy import copy_into_file  # it imports this module's base
+
+        copy_into_file(self, dest)
+
+    def key_file_bytes(self) -> bytes | None:
+        slot_file = self.read_slots()
+        if slot_file is None:
+            return None
+        return json.dumps(slot_file.as_json(), indent=1, ensure_ascii=False).encode("utf-8")
+
+    def rekey(self, new_key: StoreKey) -> None:
+        raise StoreError("Rotating the data key of a team store is not supported yet.")
+
+    # -- key slots ---------------------------------------------------------------------
+    @contextlib.contextmanager
+    def slots_lock(self) -> Iterator[None]:
+        """Every read-change-write of the key slots holds the server's lock on them, so two
+        officers' changes (or a change and a failed unlock) never overwrite each other."""
+        with self.engine.connect() as c:
+            c.execute(text("SELECT pg_advisory_lock(:k)"), {"k": SLOTS_LOCK})
+            try:
+                yield
+            finally:
+                c.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SLOTS_LOCK})
+                c.commit()
+
+    def read_slots(self) -> ks.SlotFile | None:
+        with self.engine.connect() as c:
+            exists = c.execute(text("SELECT to_regclass(:t)"), {"t": SLOT_TABLE}).scalar()
+            if exists is None:
+                return None
+            body = c.execute(text(f"SELECT body FROM {SLOT_TABLE} WHERE id = 1")).scalar()
+        return None if body is None else ks.SlotFile.from_json(json.loads(body))
+
+    def write_slots(self, slot_file: ks.SlotFile, connection: Any = None) -> None:
+        body = json.dumps(slot_file.as_json(), sort_keys=True)
+        sql = text(f"INSERT INTO {SLOT_TABLE} (id, body) VALUES (1, :b) "
+                   "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body")
+        if connection is not None:
+            connection.execute(sql, {"b": body})
+            return
+        with self.engine.begin() as c:
+            c.execute(sql, {"b": body})
