@@ -67,7 +67,7 @@ class ContactNotFound(ServiceError, LookupError):
         self.contact_id = contact_id
 
 
-class ContactChanged(RuntimeError):
+class ContactChanged(ServiceError, RuntimeError):
     """Optimistic check: someone saved this contact after the editor loaded it. Nothing
     was written; the officer reloads and re-applies (the editor keeps their text)."""
 
