@@ -15,8 +15,8 @@ from privdesk.cli.common import (
     add_store_args,
     add_today_arg,
     emit,
-    open_context,
     parse_date,
+    run_service,
 )
 from privdesk.services.authz import PermissionDenied
 from privdesk.services.container import Services
@@ -24,12 +24,7 @@ from privdesk.services.management_report import ReportError
 
 
 def _run(args: argparse.Namespace, work: Callable[[Services], Any]) -> Any:
-    ctx = open_context(args)
-    with ctx.store:
-        try:
-            return work(Services.build(ctx))
-        except (PermissionDenied, ReportError) as exc:
-            raise CliError(str(exc.args[0] if exc.args else exc)) from exc
+    return run_service(args, work, (PermissionDenied, ReportError))
 
 
 def _ropa(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from privdesk.policy import PolicyError, load_policy
+from privdesk.services.container import Services
 from privdesk.services.context import ServiceContext
 from privdesk.services.officers import begin_session
 from privdesk.store import team, vault
@@ -143,3 +144,15 @@ def emit(args: argparse.Namespace, value: Any, text: Callable[[Any], str]) -> No
         print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
     else:
         print(text(value))
+
+
+def run_service(args: argparse.Namespace, work: Callable[[Services], Any],
+                refusals: tuple[type[Exception], ...]) -> Any:
+    """Open the store, run one service call, and turn the given refusals (rule breaks,
+    a role that may not) into plain messages: exit 1, no traceback."""
+    ctx = open_context(args)
+    with ctx.store:
+        try:
+            return work(Services.build(ctx))
+        except refusals as exc:
+            raise CliError(str(exc.args[0] if exc.args else exc)) from exc

@@ -10,12 +10,11 @@ from typing import Any
 
 from privdesk.cli.common import (
     EXIT_OK,
-    CliError,
     add_store_args,
     add_today_arg,
     emit,
-    open_context,
     parse_date,
+    run_service,
 )
 from privdesk.domain.deadlines import countdown_text, days_left, fmt
 from privdesk.services.authz import PermissionDenied
@@ -33,13 +32,7 @@ from privdesk.services.request_records import (
 
 
 def _run(args: argparse.Namespace, work: Callable[[Services], Any]) -> Any:
-    """Open the store, run one service call, and turn rule breaks into plain messages."""
-    ctx = open_context(args)
-    with ctx.store:
-        try:
-            return work(Services.build(ctx))
-        except (RequestError, RequestNotFound, PermissionDenied) as exc:
-            raise CliError(str(exc.args[0] if exc.args else exc)) from exc
+    return run_service(args, work, (RequestError, RequestNotFound, PermissionDenied))
 
 
 def _countdown(row: RequestRow, services: Services) -> str:

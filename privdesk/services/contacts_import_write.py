@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain import identity
 from privdesk.domain.contact_records import EDITABLE_FIELDS, ContactInput
-from privdesk.domain.retention import RetentionFacts, RetentionRule, retention_due
+from privdesk.domain.retention import RetentionFacts, RetentionResult, RetentionRule, retention_due
 from privdesk.policy import Policy
 from privdesk.services.contact_fields import apply_identity_fields, display_value
 from privdesk.services.retention_fields import apply_retention_fields
@@ -58,6 +58,23 @@ def _sql(value: object) -> object:
     return value
 
 
+def _derived(row: NewRow, specs: tuple[RetentionRule, ...]
+             ) -> tuple[RetentionResult, str | None, str, str]:
+    """What both stores derive from an imported row: its retention date and the
+    normalised email, folded name and search text the register searches on."""
+    d = row.data
+    due = retention_due(RetentionFacts(status=d.status, last_activity=d.last_activity,
+                                       first_contact=d.first_contact, ceased=d.ceased,
+                                       legal_hold=bool(d.legal_hold_reason),
+                                       legal_hold_until=d.legal_hold_until), specs)
+    email = identity.normalise_email(d.email)
+    folded = identity.fold(d.name)
+    search = identity.join_search_parts(folded, email, list(row.phone_forms),
+                                        identity.fold(d.company), raw_name=d.name,
+                                        raw_company=d.company)
+    return due, email, folded, search
+
+
 def insert_contacts(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRule, ...],
                     officer: str, now: datetime) -> int:
     """Insert `rows` in the session's transaction: contacts, then their history."""
@@ -70,15 +87,7 @@ def insert_contacts(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRu
     values: list[tuple[Any, ...]] = []
     for n, row in enumerate(rows):
         d = row.data
-        due = retention_due(RetentionFacts(status=d.status, last_activity=d.last_activity,
-                                           first_contact=d.first_contact, ceased=d.ceased,
-                                           legal_hold=bool(d.legal_hold_reason),
-                                           legal_hold_until=d.legal_hold_until), specs)
-        email = identity.normalise_email(d.email)
-        folded = identity.fold(d.name)
-        search = identity.join_search_parts(folded, email, list(row.phone_forms),
-                                            identity.fold(d.company), raw_name=d.name,
-                                            raw_company=d.company)
+        due, email, folded, search = _derived(row, specs)
         values.append((*(_sql(getattr(d, f)) for f in EDITABLE_FIELDS), first + n, stamp,
                        stamp, _sql(row.opt_out_on), email, row.norm_phone, folded, search,
                        due.rule_key, _sql(due.due)))
@@ -96,15 +105,7 @@ def _insert_on_server(s: Session, rows: Sequence[NewRow], specs: tuple[Retention
     records: list[dict[str, Any]] = []
     for row in rows:
         d = row.data
-        due = retention_due(RetentionFacts(status=d.status, last_activity=d.last_activity,
-                                           first_contact=d.first_contact, ceased=d.ceased,
-                                           legal_hold=bool(d.legal_hold_reason),
-                                           legal_hold_until=d.legal_hold_until), specs)
-        email = identity.normalise_email(d.email)
-        folded = identity.fold(d.name)
-        search = identity.join_search_parts(folded, email, list(row.phone_forms),
-                                            identity.fold(d.company), raw_name=d.name,
-                                            raw_company=d.company)
+        due, email, folded, search = _derived(row, specs)
         records.append({**{f: getattr(d, f) for f in EDITABLE_FIELDS}, "created_at": now,
                         "updated_at": now, "opt_out_on": row.opt_out_on, "norm_email": email,
                         "norm_phone": row.norm_phone, "norm_name": folded, "search_text": search,
