@@ -14,7 +14,7 @@ from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.pack_records import BuiltDocument, PackError
 from privdesk.services.packs import add_event, find_request, save_document, stored
-from privdesk.services.request_base import RequestBase
+from privdesk.services.request_clock import RequestClock, clock_facts
 from privdesk.services.request_records import REFUSAL_GROUNDS
 from privdesk.services.settings import SettingsService
 from privdesk.store.models import Request
@@ -40,7 +40,7 @@ def refusal_words(reason: str) -> str:
 class LetterService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
-        self._requests = RequestBase(ctx, SettingsService(ctx))
+        self._clock = RequestClock(ctx, SettingsService(ctx))
 
     def _reply_by(self, request: Request) -> tuple[str, str | None]:
         """The acknowledgement's promise, worded for the request's state, and the due
@@ -49,7 +49,7 @@ class LetterService:
             return f"We responded to it on {long_date(request.responded_on)}.", None
         if request.status == "withdrawn":
             return "You have since told us that you withdraw it.", None
-        clock = self._requests.clock(request)
+        clock = self._clock.due(request)
         if clock.state is ClockState.AWAITING_ID:
             return ("Before we can deal with it we need proof of your identity. We will reply "
                     "within one month of the day we receive it.", None)
@@ -65,7 +65,7 @@ class LetterService:
         if request.extended_on is None:
             return ("This request is not recorded as extended: record the extension (Extend…) "
                     "with the day the person is told.",)
-        first = original_due(self._requests.facts(request), self._requests.calendar(), today)
+        first = original_due(clock_facts(request), self._clock.calendar(), today)
         if first is not None and today > first:
             return (f"This notice is built after the original due date, {long_date(first)}: the "
                     "person had to be told of the extension, with reasons, by then "
@@ -105,7 +105,7 @@ class LetterService:
                 if due is not None:
                     values["due_on"] = due
             elif kind == "extension":
-                extended_due = self._requests.clock(request).due if request.extended_on else None
+                extended_due = self._clock.due(request).due if request.extended_on else None
                 new_due = new_due_on or extended_due
                 if new_due is None:
                     raise PackError("An extension notice needs the new due date: record the "
