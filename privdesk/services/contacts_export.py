@@ -1,5 +1,6 @@
 """Export the register to CSV: our import columns (so an export imports back) plus the
-derived retention columns. Every cell is neutralised against formula injection."""
+derived retention columns. Every cell is neutralised against formula injection.
+`ContactExport` is the use case; ContactService.export_csv offers it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from sqlalchemy.orm import Session
 from privdesk.domain.contact_csv import COLUMNS
 from privdesk.domain.contact_records import ContactQuery
 from privdesk.domain.spreadsheet import SafeCsvWriter
+from privdesk.services.authz import Permission
 from privdesk.services.contacts_search import SORTABLE, filter_clauses, matching_ids
+from privdesk.services.context import ServiceContext
 from privdesk.services.files import atomic_text
 
 EXTRA = ("opt_out_on", "legal_hold_reason", "legal_hold_until", "retention_rule",
@@ -19,7 +22,20 @@ EXTRA = ("opt_out_on", "legal_hold_reason", "legal_hold_until", "retention_rule"
 EXPORT_COLUMNS = ("id", *COLUMNS, *EXTRA)
 
 
-def write_csv(s: Session, path: Path, query: ContactQuery, region: str) -> int:
+class ContactExport:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def write_csv(self, path: Path, query: ContactQuery, region: str) -> int:
+        """Write the register (or the part `query` matches) to CSV; returns the rows written."""
+        self._ctx.require(Permission.EXPORT, "contacts.export", "contact")
+        with self._ctx.store.session() as s:
+            count = _write(s, path, query, region)
+            self._ctx.record(s, "contacts.export", "contact", None, detail=f"rows {count}")
+        return count
+
+
+def _write(s: Session, path: Path, query: ContactQuery, region: str) -> int:
     # An export takes every match, not the first CAP the screen shows.
     matches = matching_ids(query, region, cap=None, dialect=s.get_bind().dialect.name)
     clauses, params = filter_clauses(query)

@@ -1,5 +1,6 @@
 """Likely duplicates (same normalised email or phone, or a close name at the same
-company) and merging two contacts without losing anything."""
+company) and merging two contacts without losing anything: `ContactDuplicates`, whose
+methods ContactService offers. The module's functions are its query helpers."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain import identity
 from privdesk.domain.contact_records import ContactInput, DuplicateCandidate
-from privdesk.services.contact_fields import display_value
+from privdesk.services.authz import Permission
+from privdesk.services.contact_errors import ContactMergeError
+from privdesk.services.contact_fields import derive, display_value, load_contact
 from privdesk.services.contacts_search import fts_expression, like_escape
+from privdesk.services.context import ServiceContext
 from privdesk.store.models import Contact, ContactChange
 
 NAME_RATIO = 0.85  # difflib ratio on folded names: "Jon Smith" ~ "John Smith"
@@ -20,8 +24,31 @@ COMPANY_CANDIDATES = 2000
 MAX_RESULTS = 20
 
 
-def find_duplicates(s: Session, data: ContactInput, region: str,
-                    exclude_id: int | None = None) -> list[DuplicateCandidate]:
+class ContactDuplicates:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def find(self, data: ContactInput, region: str,
+             exclude_id: int | None = None) -> list[DuplicateCandidate]:
+        """Contacts that look like the same person as `data` (cleaned), likeliest first."""
+        with self._ctx.store.session() as s:
+            return _candidates(s, data, region, exclude_id)
+
+    def merge(self, keep_id: int, other_id: int, region: str) -> None:
+        """Fold `other_id` into `keep_id`, keeping every interaction, disclosure,
+        history entry, request link and document; audited in the same transaction."""
+        self._ctx.require(Permission.EDIT, "contacts.merge", "contact", keep_id)
+        with self._ctx.store.session() as s:
+            keep, other = load_contact(s, keep_id), load_contact(s, other_id)
+            counts = _merge_into(s, keep, other, self._ctx.actor.name, self._ctx.now())
+            derive(keep, self._ctx.policy, region)
+            self._ctx.record(s, "contacts.merge", "contact", keep_id,
+                             detail=f"merged {other_id} into {keep_id}; " + ", ".join(
+                                 f"{k} {n}" for k, n in counts.items()))
+
+
+def _candidates(s: Session, data: ContactInput, region: str,
+                exclude_id: int | None) -> list[DuplicateCandidate]:
     found: dict[int, tuple[Any, list[str]]] = {}
     cols = "id, name, email, phone, company, norm_name"
 
@@ -106,10 +133,10 @@ def _merge_fields(s: Session, keep: Contact, other: Contact, officer: str, now: 
         put("notes", f"{keep.notes}\n\n{other.notes}" if keep.notes else other.notes)
 
 
-def merge_into(s: Session, keep: Contact, other: Contact, officer: str,
-               now: datetime) -> dict[str, int]:
+def _merge_into(s: Session, keep: Contact, other: Contact, officer: str,
+                now: datetime) -> dict[str, int]:
     if keep.id == other.id:
-        raise ValueError("A contact cannot be merged into itself.")
+        raise ContactMergeError("A contact cannot be merged into itself.")
     keep_id, other_id = keep.id, other.id
     _merge_fields(s, keep, other, officer, now)
     _note(s, keep, "merge", f"contact #{other_id}: {other.name}", f"merged into #{keep_id}",
