@@ -49,7 +49,7 @@ def open_or_create(path: Path | str, officer: str, passphrase: str, create: bool
     """Unlock (or create) a store through the officer's key slot; runs off the UI thread.
     `path` is a store file, or a team server's URL (services.team)."""
     from privdesk.domain.passwords import check_new_passphrase  # zxcvbn: loaded off the UI thread
-    from privdesk.services.officers import begin_session
+    from privdesk.services.session import begin_session
     from privdesk.services.team import open_location
 
     label = path.stem if isinstance(path, Path) else path.rsplit("/", 1)[-1]
@@ -263,7 +263,7 @@ class DesktopSession:
         if self.idle is not None:
             self.idle.pause()
         self.tasks.wait()  # no query may be half-way through when the engine goes
-        from privdesk.services.officers import lock_session
+        from privdesk.services.session import lock_session
 
         try:
             lock_session(self.ctx, reason)
@@ -282,7 +282,7 @@ class DesktopSession:
         dialog.open()
 
     def _resume(self, path: Path | str, officer: str, passphrase: str, create: bool) -> ServiceContext:
-        from privdesk.services.officers import resume_session
+        from privdesk.services.session import resume_session
 
         return resume_session(self.ctx, passphrase)
 

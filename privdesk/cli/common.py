@@ -16,7 +16,7 @@ from typing import Any
 from privdesk.policy import PolicyError, load_policy
 from privdesk.services.container import Services
 from privdesk.services.context import ServiceContext
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import team, vault
 from privdesk.store.engine import Store
 from privdesk.store.errors import StoreError, UnlockError

@@ -22,7 +22,7 @@ from privdesk.policy import load_policy
 from privdesk.services.context import ServiceContext
 from privdesk.services.demo import DemoDataService
 from privdesk.services.maintenance import CheckReport, check_store
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import team, vault
 from privdesk.store.engine import Store
 from privdesk.store.errors import StoreError

@@ -7,7 +7,7 @@ import sys
 
 from privdesk.cli.common import EXIT_OK, CliError, add_store_args, emit, open_context
 from privdesk.services.audit_trail import AuditService
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import team, team_copy
 from privdesk.store.errors import StoreError
 from privdesk.store.server_url import is_server_url

@@ -8,7 +8,8 @@ from privdesk.policy import Policy
 from privdesk.services.context import ServiceContext
 from privdesk.services.demo import DemoDataService
 from privdesk.services.demo_officers import DEMO_ADMIN, DEMO_OFFICERS, DEMO_PASSPHRASE
-from privdesk.services.officers import OfficerService, begin_session
+from privdesk.services.officers import OfficerService
+from privdesk.services.session import begin_session
 from privdesk.store import vault
 
 __all__ = ["DEMO_ADMIN", "ensure_demo_store", "unlock"]

@@ -4,6 +4,9 @@ The key slot (store.vault) lets an officer decrypt the store; the roster signed 
 admin key (store.roster) is the authority on their role, and the `officers` table inside
 the store follows it (a role edited there in SQL is refused at the next unlock: see
 services.session). Every change here is audited, and only admins make them.
+
+One class, OfficerService; unlocking and locking a session (begin_session, lock_session,
+resume_session) are services.session's, not re-exported here.
 """
 
 from __future__ import annotations
@@ -18,11 +21,7 @@ from privdesk.domain.passwords import check_new_passphrase
 from privdesk.services.authz import ROLES, Permission
 from privdesk.services.context import Actor, ServiceContext
 from privdesk.services.errors import ServiceError
-from privdesk.services.session import begin_session as begin_session
-from privdesk.services.session import find_officer as _find
-from privdesk.services.session import lock_session as lock_session
-from privdesk.services.session import remember_head
-from privdesk.services.session import resume_session as resume_session
+from privdesk.services.session import find_officer, remember_head
 from privdesk.services.unlock_checks import record_versions
 from privdesk.store.errors import StoreError
 from privdesk.store.keyring import KeyRing
@@ -44,13 +43,6 @@ class OfficerRow:
     created_at: datetime
 
 
-def _keyring(store: object) -> KeyRing:
-    keyring = getattr(store, "keyring", None)
-    if not isinstance(keyring, KeyRing):
-        raise OfficerError("This store was not unlocked through key slots.")
-    return keyring
-
-
 class OfficerService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -68,15 +60,15 @@ class OfficerService:
 
     def add(self, name: str, role: str, passphrase: str) -> OfficerRow:
         self._ctx.require(Permission.MANAGE_OFFICERS, "officer.add", "officer", None)
-        _check_role(role)
+        self._check_role(role)
         problem = check_new_passphrase(passphrase, [name])
         if problem:
             raise OfficerError(problem)
-        keyring = _keyring(self._ctx.store)
+        keyring = self._keyring()
         slot = keyring.add(name, role, passphrase)  # validates the name; slow (Argon2id)
         try:
             with self._ctx.store.session() as s:
-                row = _find(s, slot.officer)
+                row = find_officer(s, slot.officer)
                 if row is None:
                     row = Officer(name=slot.officer, role=role, created_at=self._ctx.now())
                     s.add(row)
@@ -93,7 +85,7 @@ class OfficerService:
 
     def remove(self, name: str) -> None:
         self._ctx.require(Permission.MANAGE_OFFICERS, "officer.remove", "officer", None)
-        keyring = _keyring(self._ctx.store)
+        keyring = self._keyring()
         with self._ctx.store.session() as s:
             row = self._existing(s, name)
             if row.role == "admin":
@@ -107,8 +99,8 @@ class OfficerService:
 
     def set_role(self, name: str, role: str) -> None:
         self._ctx.require(Permission.MANAGE_OFFICERS, "officer.role", "officer", None)
-        _check_role(role)
-        keyring = _keyring(self._ctx.store)
+        self._check_role(role)
+        keyring = self._keyring()
         with self._ctx.store.session() as s:
             row = self._existing(s, name)
             if row.role == role:
@@ -128,10 +120,10 @@ class OfficerService:
         problem = check_new_passphrase(new, [self._ctx.actor.name])
         if problem:
             raise OfficerError(problem)
-        keyring = _keyring(self._ctx.store)
+        keyring = self._keyring()
         keyring.change_passphrase(self._ctx.actor.name, old, new)
         with self._ctx.store.session() as s:
-            row = _find(s, self._ctx.actor.name)
+            row = find_officer(s, self._ctx.actor.name)
             self._ctx.record(s, "officer.passphrase", "officer", row.id if row else None)
             record_versions(s, keyring)
         remember_head(self._ctx)
@@ -139,7 +131,7 @@ class OfficerService:
     def rotate_key(self) -> str:
         """A new data key: the whole store is re-encrypted and every slot resealed."""
         self._ctx.require(Permission.MANAGE_OFFICERS, "store.rotate_key", "store", None)
-        keyring = _keyring(self._ctx.store)
+        keyring = self._keyring()
         with self._ctx.store.session() as s:  # committed first: a rotation cut short by a
             # crash or kill still leaves its start in the trail, under whichever key won
             self._ctx.record_outcome(s, "store.rotate_key", "store", None,
@@ -152,14 +144,14 @@ class OfficerService:
         return key_id
 
     def _existing(self, s: Session, name: str) -> Officer:
-        row = _find(s, name)
+        row = find_officer(s, name)
         if row is None or not row.active:
             raise OfficerError(f"There is no officer called {name!r}.")
         return row
 
     def _keep_an_admin(self, s: Session, row: Officer) -> None:
         """Another admin who can unlock (signed roster) must remain."""
-        roster = _keyring(self._ctx.store).roster if isinstance(
+        roster = self._keyring().roster if isinstance(
             self._ctx.store.keyring, KeyRing) else None
         if roster is not None:
             admins = len([a for a in roster.admins()
@@ -170,7 +162,13 @@ class OfficerService:
         if not admins:
             raise OfficerError(f"{row.name} is the last admin; make someone else admin first.")
 
+    def _keyring(self) -> KeyRing:
+        keyring = self._ctx.store.keyring
+        if not isinstance(keyring, KeyRing):
+            raise OfficerError("This store was not unlocked through key slots.")
+        return keyring
 
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise OfficerError(f"Unknown role {role!r}: choose admin, officer or viewer.")
+    @staticmethod
+    def _check_role(role: str) -> None:
+        if role not in ROLES:
+            raise OfficerError(f"Unknown role {role!r}: choose admin, officer or viewer.")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from privdesk.policy import load_policy
 from privdesk.services.contacts_import import ContactImportService
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import keyslots
 from privdesk.store.team import open_team_store
 

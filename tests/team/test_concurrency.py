@@ -15,7 +15,8 @@ from privdesk.policy import Policy
 from privdesk.services.audit_trail import AuditService
 from privdesk.services.contacts import ContactChanged, ContactService
 from privdesk.services.context import Actor, ServiceContext
-from privdesk.services.officers import OfficerService, begin_session
+from privdesk.services.officers import OfficerService
+from privdesk.services.session import begin_session
 from privdesk.store.models import AuditEvent, Contact
 from privdesk.store.server import ServerStore, ServerUnavailableError
 from privdesk.store.team import create_team_store, open_team_store

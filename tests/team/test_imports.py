@@ -18,7 +18,8 @@ from privdesk.policy import Policy
 from privdesk.services.audit_trail import AuditService
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
-from privdesk.services.officers import OfficerService, begin_session
+from privdesk.services.officers import OfficerService
+from privdesk.services.session import begin_session
 from privdesk.store.models import Contact
 from privdesk.store.team import create_team_store, open_team_store
 

@@ -13,7 +13,8 @@ from privdesk.domain.contact_records import ContactInput
 from privdesk.paths import app_paths
 from privdesk.policy import Policy
 from privdesk.services.contacts import ContactService
-from privdesk.services.officers import OfficerService, begin_session
+from privdesk.services.officers import OfficerService
+from privdesk.services.session import begin_session
 from privdesk.store.team import create_team_store, open_team_store
 
 BOB_PASS = "bob quiet lantern orchard"

@@ -15,7 +15,8 @@ from privdesk.domain.contact_records import ContactInput, ContactQuery, NewInter
 from privdesk.policy import Policy
 from privdesk.services.audit_trail import AuditService
 from privdesk.services.contacts import ContactService
-from privdesk.services.officers import OfficerService, begin_session
+from privdesk.services.officers import OfficerService
+from privdesk.services.session import begin_session
 from privdesk.store import vault
 from privdesk.store.team import create_team_store, open_team_store
 from tests.pg_server import PgServer

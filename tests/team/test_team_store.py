@@ -11,7 +11,7 @@ from sqlalchemy import text
 from privdesk.domain.contact_records import ContactInput, ContactQuery
 from privdesk.policy import Policy
 from privdesk.services.contacts import ContactService
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import keyslots as ks
 from privdesk.store.errors import StoreError
 from privdesk.store.sealed import SealedValueError

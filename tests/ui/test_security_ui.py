@@ -16,7 +16,7 @@ from privdesk.policy import Policy
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
 from privdesk.services.context import Actor
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import vault
 from privdesk.store.errors import StoreLockedError
 from privdesk.ui.audit_area import COL_ACTION, COL_OFFICER, COL_OUTCOME, AuditArea

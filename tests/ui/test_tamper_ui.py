@@ -14,7 +14,7 @@ from privdesk.app import DesktopSession
 from privdesk.paths import app_paths
 from privdesk.policy import Policy
 from privdesk.services.container import Services
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import vault
 from privdesk.ui.officers_area import COL_ROLE
 from tests.attacker import own_keys, raw_sql

@@ -15,8 +15,7 @@ from privdesk.policy import Policy
 from privdesk.services.authz import PermissionDenied
 from privdesk.services.backup import restore_backup
 from privdesk.services.container import Services
-from privdesk.services.officers import begin_session
-from privdesk.services.session import SessionError
+from privdesk.services.session import SessionError, begin_session
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
 from privdesk.store.models import AuditEvent

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from privdesk.cli import main
 from privdesk.policy import Policy
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
 from privdesk.store.wal import HEADER, wal_damage

@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from privdesk.cli import main
 from privdesk.policy import Policy
-from privdesk.services.officers import begin_session
-from privdesk.services.session import FAILED_UNLOCK
+from privdesk.services.session import FAILED_UNLOCK, begin_session
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
 from privdesk.store.models import AuditEvent

@@ -13,7 +13,8 @@ from privdesk.cli import main
 from privdesk.policy import Policy
 from privdesk.services.contacts import ContactService
 from privdesk.services.container import Services
-from privdesk.services.officers import OfficerError, begin_session
+from privdesk.services.officers import OfficerError
+from privdesk.services.session import begin_session
 from privdesk.services.settings import SettingsService
 from privdesk.store import vault
 from privdesk.store.engine import Store

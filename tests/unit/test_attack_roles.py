@@ -17,8 +17,8 @@ from privdesk.policy import Policy
 from privdesk.services.audit_trail import AuditService
 from privdesk.services.authz import PermissionDenied
 from privdesk.services.container import Services
-from privdesk.services.officers import OfficerService, begin_session
-from privdesk.services.session import SessionError
+from privdesk.services.officers import OfficerService
+from privdesk.services.session import SessionError, begin_session
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
 from privdesk.store.models import AuditEvent

@@ -14,7 +14,8 @@ import pytest
 from privdesk.cli import main
 from privdesk.policy import Policy
 from privdesk.services.audit import KEY_NAME
-from privdesk.services.officers import OfficerService, begin_session
+from privdesk.services.officers import OfficerService
+from privdesk.services.session import begin_session
 from privdesk.store import vault
 from tests.attacker import own_keys, raw_sql
 

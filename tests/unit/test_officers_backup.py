@@ -14,8 +14,8 @@ from privdesk.cli import main
 from privdesk.policy import Policy
 from privdesk.services.backup import BackupService, restore_backup
 from privdesk.services.container import Services
-from privdesk.services.officers import OfficerError, begin_session
-from privdesk.services.session import FAILED_UNLOCK
+from privdesk.services.officers import OfficerError
+from privdesk.services.session import FAILED_UNLOCK, begin_session
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
 from privdesk.store.backup import BackupError

@@ -15,7 +15,7 @@ from privdesk.services.authz import ROLES, Permission, PermissionDenied
 from privdesk.services.backup import restore_backup
 from privdesk.services.container import Services
 from privdesk.services.context import Actor
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import vault
 from privdesk.store.models import AuditEvent
 

@@ -14,7 +14,7 @@ from privdesk.policy import Policy
 from privdesk.services import audit_anchor as anchor
 from privdesk.services.audit_trail import AuditService
 from privdesk.services.container import Services
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import keyslots as ks
 from privdesk.store import vault
 from privdesk.store.engine import _migrations_config, head_revision
