@@ -3,7 +3,8 @@
 The buttons of the request pane (greyed out, with the reason as a tooltip), the CLI and
 the services (which refuse, changing nothing) all ask `why_not`: None means the action may
 happen now, otherwise the reason in plain words. Each reason is a sentence an officer can
-act on. Deletion (retention purge, erasure) asks `deletion_hold`.
+act on. Deletion (retention purge, erasure) asks `deletion_hold` (open requests, and for a
+purge open breaches too).
 
 Sources: UK GDPR Art. 12(3) (the time limit, extension within the first month), the ICO's
 right-of-access guidance (clarification stops the clock; a limit that has run out cannot
@@ -200,13 +201,29 @@ def extension_dates_refusal(decided: date, told: date | None,
     return None
 
 
-def deletion_hold(open_references: Iterable[str], own: str | None = None) -> str | None:
+def deletion_hold(open_references: Iterable[str], own: str | None = None,
+                  breaches: Iterable[str] = ()) -> str | None:
     """Why a person's data may not be deleted now: they are linked to an open request
-    (other than `own`, the erasure request whose own action this is). None: no hold."""
+    (other than `own`, the erasure request whose own action this is), or to an open
+    personal-data breach (`breaches`, its references). None: no hold."""
     refs = sorted(set(open_references) - ({own} if own else set()))
-    if not refs:
-        return None
-    which = refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + " and " + refs[-1]
-    plural = "s" if len(refs) > 1 else ""
-    return (f"held by open request{plural} {which}: data a request covers must be kept until "
-            "the request is answered (DPA 2018 s.173)")
+    parts = []
+    if refs:
+        parts.append(f"held by open request{_plural(refs)} {_listed(refs)}: data a request "
+                     "covers must be kept until the request is answered (DPA 2018 s.173)")
+    held_by = sorted(set(breaches))
+    if held_by:
+        # Art. 34: the people a breach concerns may still have to be told; Art. 33(5): the
+        # breach record (who it concerned) must stay whole until the breach is closed.
+        parts.append(f"held by open breach{'es' if len(held_by) > 1 else ''} "
+                     f"{_listed(held_by)}: the people a breach concerns are kept until it is "
+                     "closed (UK GDPR Art. 33(5) and 34)")
+    return "; and ".join(parts) or None
+
+
+def _listed(refs: list[str]) -> str:
+    return refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + " and " + refs[-1]
+
+
+def _plural(refs: list[str]) -> str:
+    return "s" if len(refs) > 1 else ""

@@ -1,24 +1,43 @@
-"""Which contacts an open request holds: a person linked to a request that is not yet
-answered may not be deleted (DPA 2018 s.173), by a retention purge or by an erasure other
-than the erasure request's own. Asked at review and again inside the deleting transaction."""
+"""Which contacts may not be deleted now, and why. A person linked to a request that is
+not yet answered may not be deleted (DPA 2018 s.173), by a retention purge or by an
+erasure other than the erasure request's own. A retention purge also keeps the people an
+open personal-data breach concerns (they may still have to be told, Art. 34, and the
+breach record must stay whole, Art. 33(5)); an erasure the person asked for is not held
+by a breach. Asked at review and again inside the deleting transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from privdesk.domain.request_rules import OPEN_STATUSES, deletion_hold
-from privdesk.store.models import Request, RequestContact
+from privdesk.store.models import Breach, BreachContact, Request, RequestContact
 
 CHUNK = 500
 
 
 @dataclass(frozen=True)
+class Hold:
+    """What holds one contact: open requests' and open breaches' references."""
+
+    requests: tuple[str, ...] = ()
+    breaches: tuple[str, ...] = ()
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return self.requests + self.breaches
+
+    @property
+    def reason(self) -> str:
+        return str(deletion_hold(self.requests, breaches=self.breaches))
+
+
+@dataclass(frozen=True)
 class HeldContact:
-    """A contact kept because of open requests (name shown in the review only)."""
+    """A contact kept because of open requests or breaches (name shown in the review only)."""
 
     contact_id: int
     name: str
@@ -49,7 +68,31 @@ def open_holds(s: Session, contact_ids: Sequence[int],
     return {cid: tuple(refs) for cid, refs in found.items()}
 
 
-def hold_message(holds: dict[int, tuple[str, ...]]) -> str:
-    """One sentence for a refusal: which contacts, held by which requests."""
-    parts = [f"contact {cid} is {deletion_hold(refs)}" for cid, refs in sorted(holds.items())]
+def open_breaches(s: Session, contact_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """contact id -> references of the open breaches that concern it."""
+    found: dict[int, list[str]] = {}
+    ids = list(dict.fromkeys(contact_ids))
+    for i in range(0, len(ids), CHUNK):
+        rows = s.execute(
+            select(BreachContact.contact_id, Breach.reference)
+            .join(Breach, Breach.id == BreachContact.breach_id)
+            .where(BreachContact.contact_id.in_(ids[i:i + CHUNK]), Breach.status == "open")
+            .order_by(Breach.reference))
+        for cid, ref in rows:
+            found.setdefault(int(cid), []).append(str(ref))
+    return {cid: tuple(refs) for cid, refs in found.items()}
+
+
+def purge_holds(s: Session, contact_ids: Sequence[int]) -> dict[int, Hold]:
+    """What keeps each of these contacts out of a retention purge (absent: nothing)."""
+    requests, breaches = open_holds(s, contact_ids), open_breaches(s, contact_ids)
+    return {cid: Hold(requests.get(cid, ()), breaches.get(cid, ()))
+            for cid in sorted(requests.keys() | breaches.keys())}
+
+
+def hold_message(holds: Mapping[int, Hold | tuple[str, ...]]) -> str:
+    """One sentence for a refusal: which contacts, held by which requests (or breaches)."""
+    reasons = {cid: h.reason if isinstance(h, Hold) else str(deletion_hold(h))
+               for cid, h in holds.items()}
+    parts = [f"contact {cid} is {reason}" for cid, reason in sorted(reasons.items())]
     return "; ".join(parts[:10]) + (f"; and {len(parts) - 10} more" if len(parts) > 10 else "")

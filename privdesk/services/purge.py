@@ -21,12 +21,11 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from privdesk.domain.request_rules import deletion_hold
 from privdesk.domain.retention import retention_due, rule_name
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
 from privdesk.services.errors import ServiceError
-from privdesk.services.holds import HeldContact, hold_message, open_holds
+from privdesk.services.holds import HeldContact, hold_message, purge_holds
 from privdesk.services.purge_report import TombstoneRecord, report_text
 from privdesk.services.retention import facts_of
 from privdesk.store.models import (
@@ -86,7 +85,7 @@ class PurgePreview:
     items: tuple[PurgeItem, ...]
     totals: PurgeCounts
     due_by: date | None
-    held: tuple[HeldContact, ...] = ()  # due, but kept: linked to an open request
+    held: tuple[HeldContact, ...] = ()  # due, but kept: an open request or breach
 
     @property
     def contact_ids(self) -> tuple[int, ...]:
@@ -201,9 +200,9 @@ class PurgeService:
             if missing:
                 raise PurgeError(f"{len(missing)} of the selected contacts no longer exist "
                                  f"(ids {', '.join(map(str, missing[:10]))}).")
-            holds = open_holds(s, ids)
-            held = tuple(HeldContact(cid, rows[cid].name, refs, str(deletion_hold(refs)))
-                         for cid, refs in holds.items())
+            holds = purge_holds(s, ids)
+            held = tuple(HeldContact(cid, rows[cid].name, hold.references, hold.reason)
+                         for cid, hold in holds.items())
             ids = [i for i in ids if i not in holds]
             counts = count_dependents(s, ids)
             items = []
@@ -243,7 +242,7 @@ class PurgeService:
                     f"{len(ids) - len(rows) + len(not_due)} of the {len(ids)} contacts changed "
                     "since the review (deleted, or no longer due, e.g. a legal hold); "
                     "nothing was deleted. Review again.")
-            holds = open_holds(s, ids)  # a request that arrived since the review wins
+            holds = purge_holds(s, ids)  # a request or breach since the review wins
             if holds:
                 raise PurgeError(f"Nothing was deleted: {hold_message(holds)}. Review again.")
             counts = count_dependents(s, ids)
