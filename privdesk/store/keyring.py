@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from privdesk.store import keyslots as ks
 from privdesk.store.errors import StoreError
+from privdesk.store.key_switch import switch_key
 from privdesk.store.roster import ROLES, Member, Roster, with_member, without_member
 
 if TYPE_CHECKING:
@@ -234,8 +235,6 @@ class KeyRing:
     def rotate(self, store: Store) -> str:
         """A new random data key for the store; every remaining slot is resealed to it.
         Returns the new key's public fingerprint."""
-        from privdesk.store.vault import switch_key
-
         current = self._load()
         new_key = secrets.token_bytes(32)
         nxt = replace(current, key_id=ks.key_id(new_key), format=ks.FORMAT,

@@ -1,21 +1,14 @@
 """Unlocking a store through its officers' key slots, and managing the slots.
 
-Crash ordering (rotation, and the upgrade of a passphrase-keyed store):
-
-1. the next slot file, for the new data key, is written atomically to ``<store>.keys.next``;
-2. the store is rekeyed (Store.rekey re-encrypts a copy and swaps it in with one atomic
-   os.replace, so the file is under the old key or the new one, never a mix);
-3. ``.keys.next`` replaces ``.keys`` (os.replace).
-
-A crash between any two steps leaves the store openable by exactly one of the two keys,
-and both slot files on disk until the unlock that follows: it tries ``.keys`` first,
-then ``.keys.next``, keeps whichever file's key opens the store, and deletes the other.
+Moving to a new data key (rotation, the upgrade of a passphrase-keyed store) follows the
+crash ordering in store.key_switch: a crash at any step leaves the store openable by
+exactly one of two slot files, ``.keys`` and ``.keys.next``; the unlock that follows tries
+``.keys`` first, then ``.keys.next``, keeps whichever file's key opens the store, and
+deletes the other.
 """
-
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
@@ -33,6 +26,7 @@ from privdesk.store.errors import (
     StoreMissingError,
     UnlockError,
 )
+from privdesk.store.key_switch import promote, switch_key
 from privdesk.store.keyring import KeyRing as KeyRing
 from privdesk.store.keyring import UnlockInfo as UnlockInfo
 from privdesk.store.roster import ROLES as ROLES
@@ -49,18 +43,6 @@ class RosterError(UnlockError):
     def __init__(self, message: str) -> None:
         super().__init__(None)
         self.args = (message,)
-
-
-def _promote(store_path: Path) -> None:
-    os.replace(ks.pending_path(store_path), ks.sidecar_path(store_path))
-    ks.fsync_dir(store_path.parent)
-
-
-def switch_key(store: Store, nxt: ks.SlotFile, new_key: bytes) -> None:
-    """Steps 1-3 of the module docstring."""
-    ks.write_slot_file(ks.pending_path(store.path), nxt)
-    store.rekey(StoreKey.raw(new_key))
-    _promote(store.path)
 
 
 def first_slot_file(officer: str, passphrase: str, data_key: bytes,
@@ -149,7 +131,7 @@ def unlock_key(path: Path, officer: str, passphrase: str) -> tuple[StoreKey, Key
         except UnlockError:
             continue  # this file's key is not the store's: the rekey went the other way
         if slot_file is nxt:
-            _promote(path)
+            promote(path)
         else:
             ks.pending_path(path).unlink(missing_ok=True)
         if slot_file.roster is None:  # a key file from before signed roles

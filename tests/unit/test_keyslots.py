@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from privdesk.store import key_switch, vault
 from privdesk.store import keyslots as ks
-from privdesk.store import vault
 from privdesk.store.engine import Store, StoreKey
 from privdesk.store.errors import StoreError, UnlockError
 
@@ -131,7 +131,7 @@ def test_crash_after_the_rekey_promotes_the_next_slot_file(tmp_path: Path,
     def boom(store_path: Path) -> None:
         raise OSError("power cut")
 
-    monkeypatch.setattr(vault, "_promote", boom)
+    monkeypatch.setattr(key_switch, "promote", boom)
     with pytest.raises(OSError):
         store.keyring.rotate(store)
     store.close()
@@ -210,7 +210,7 @@ def test_an_interrupted_upgrade_recovers(tmp_path: Path, monkeypatch: pytest.Mon
     if crash_at == "rekey":
         monkeypatch.setattr(Store, "rekey", boom)
     else:
-        monkeypatch.setattr(vault, "_promote", boom)
+        monkeypatch.setattr(key_switch, "promote", boom)
     with pytest.raises(OSError):
         vault.open_store(path, "Alex Morgan", "old phrase")
     monkeypatch.undo()
