@@ -38,11 +38,6 @@ def month_name(month: int, short: bool = False) -> str:
     return (MONTHS_SHORT if short else MONTHS)[month - 1]
 
 
-def month_year(value: date) -> str:
-    """November 2026: a calendar's heading."""
-    return f"{MONTHS[value.month - 1]} {value.year}"
-
-
 def date_time(value: datetime | None, seconds: bool = False, weekday: bool = False) -> str:
     """24 Nov 2026 14:05 (or Tue 24 Nov 2026 14:05:09): an instant in a table."""
     if not value:

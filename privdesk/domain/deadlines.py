@@ -256,26 +256,6 @@ def original_due(facts: ClockFacts, calendar: WorkingDays, on: date | None = Non
     return compute_due(facts, calendar, months=STANDARD_MONTHS).due
 
 
-def check_extension(facts: ClockFacts, on: date, calendar: WorkingDays) -> None:
-    """Raise DeadlineError, in plain words, unless an extension decided on `on` is in time.
-
-    Allowed on or before the original due date (the due day itself included); the person
-    must be told, with reasons, by that date too.
-    """
-    if facts.extended_on is not None:
-        raise DeadlineError(f"This request was already extended on {fmt(facts.extended_on)}.")
-    if on < facts.received:
-        raise DeadlineError(f"An extension cannot be dated before the request was received "
-                            f"({fmt(facts.received)}).")
-    due = original_due(facts, calendar, on)
-    if due is not None and on > due:
-        late = (on - due).days
-        raise DeadlineError(
-            f"Too late to extend: the original due date was {fmt(due)} ({late} "
-            f"day{'s' if late != 1 else ''} before {fmt(on)}). An extension must be decided, "
-            "and the person told with reasons, within the first month.")
-
-
 @dataclass(frozen=True)
 class DaysLeft:
     calendar_days: int  # negative when overdue

@@ -66,28 +66,6 @@ class RetentionResult:
         return self.rule_key == LEGAL_HOLD
 
 
-@dataclass(frozen=True)
-class RetentionAssessment:
-    """A result seen from a given day: is it overdue, how many days are left."""
-
-    result: RetentionResult
-    today: date
-    days_left: int | None  # negative when overdue; None when nothing falls due
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_left is not None and self.days_left < 0
-
-    @property
-    def due_today(self) -> bool:
-        return self.days_left == 0
-
-    @property
-    def deletable(self) -> bool:
-        """Due on or before today: what a purge run today may delete."""
-        return self.days_left is not None and self.days_left <= 0
-
-
 def add_months(start: date, months: int) -> date:
     """Calendar months to the same day number, clamped to the month's last day
     (31 Jan + 1 month = 28/29 Feb; 29 Feb 2024 + 12 months = 28 Feb 2025).
@@ -168,18 +146,3 @@ def retention_due(facts: RetentionFacts, rules: Sequence[RetentionRule]) -> Rete
         if due is not None:
             working += f"; legal hold until {short_date(facts.legal_hold_until)} ends first"
     return RetentionResult(rule.key, rule.name, due, working, rule.key)
-
-
-def assess(facts: RetentionFacts, rules: Sequence[RetentionRule],
-           today: date) -> RetentionAssessment:
-    """Recompute a contact's retention and see it from `today` (overdue, days left)."""
-    return assess_result(retention_due(facts, rules), today)
-
-
-def assess_result(result: RetentionResult, today: date) -> RetentionAssessment:
-    days_left = None if result.due is None else (result.due - today).days
-    return RetentionAssessment(result, today, days_left)
-
-
-def is_overdue(due: date | None, today: date) -> bool:
-    return due is not None and due < today

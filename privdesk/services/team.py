@@ -12,16 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from privdesk.store.errors import StoreError as StoreError
-from privdesk.store.server_url import is_server_url, parse
+from privdesk.store.server_url import parse
 
 if TYPE_CHECKING:
     from privdesk.store.engine import Store
 
 Location = Path | str  # a store file, or a team server's URL
-
-
-def is_team_address(value: object) -> bool:
-    return is_server_url(value)
 
 
 def shown_address(url: str) -> str:

@@ -26,13 +26,13 @@ from privdesk.domain.deadlines import (
     DeadlineError,
     Pause,
     WorkingDays,
-    check_extension,
     compute_due,
     countdown_text,
     days_left,
     original_due,
     urgency,
 )
+from privdesk.domain.request_rules import extension_dates_refusal
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
 from tests.reliability.conftest import Figures
@@ -188,8 +188,13 @@ def test_fuzz_the_deadline_engine(figures: Figures) -> None:
             assert result.due is None
         on = data.draw(near(facts.received), label="extension decided on")
         try:
-            check_extension(facts, on, cal)
+            # The rule the service asks (domain.request_rules): not twice, not before the
+            # request arrived, decided by the original due date.
+            refusal = ("refused" if facts.extended_on is not None or on < facts.received else
+                       extension_dates_refusal(on, None, original_due(facts, cal, on)))
         except DeadlineError:
+            refusal = "refused"
+        if refusal is not None:
             figures.add("extension_refused")
             return
         first = original_due(facts, cal, on)

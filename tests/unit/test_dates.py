@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from privdesk.domain.dates import date_time, day_date, long_date, month_year, short_date
+from privdesk.domain.dates import date_time, day_date, long_date, short_date
 from privdesk.domain.deadlines import fmt
 from privdesk.services.context import ServiceContext
 from privdesk.services.letters import LetterService
@@ -24,7 +24,6 @@ def test_every_form_is_en_gb() -> None:
     assert long_date(d) == "29 November 2026"
     assert short_date(d) == "29 Nov 2026"
     assert day_date(d) == "Sun 29 Nov 2026" == fmt(d)
-    assert month_year(d) == "November 2026"
     assert date_time(datetime(2026, 3, 2, 9, 5, 7), seconds=True, weekday=True) == "Mon 2 Mar 2026 09:05:07"
     assert long_date(None) == short_date(None) == day_date(None) == ""
 

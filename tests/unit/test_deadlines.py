@@ -3,6 +3,7 @@ checked by hand against the 2026-2028 UK bank-holiday calendars."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +16,6 @@ from privdesk.domain.deadlines import (
     Urgency,
     WorkingDays,
     add_months,
-    check_extension,
     compute_due,
     countdown_text,
     days_left,
@@ -23,6 +23,7 @@ from privdesk.domain.deadlines import (
     original_due,
     urgency,
 )
+from privdesk.domain.request_rules import RequestState, extension_dates_refusal, why_not
 
 ENG, SCT, NIR = WorkingDays("ENG"), WorkingDays("SCT"), WorkingDays("NIR")
 D = date
@@ -211,40 +212,50 @@ def test_extension_from_month_end_clamps() -> None:
     assert due(D(2027, 11, 30), extended_on=D(2027, 12, 1)) == D(2028, 2, 29)
 
 
+def _extension_refusal(facts: ClockFacts, on: date) -> str | None:
+    """What the service asks (domain.request_rules): decided and told on `on`."""
+    return extension_dates_refusal(on, on, original_due(facts, ENG, on))
+
+
 def test_extension_window_includes_the_due_day_itself() -> None:
     facts = ClockFacts(D(2026, 2, 2))
-    check_extension(facts, D(2026, 3, 2), ENG)  # the original due date: still in time
-    with pytest.raises(DeadlineError, match="Too late to extend.*Mon 2 Mar 2026"):
-        check_extension(facts, D(2026, 3, 3), ENG)
+    assert _extension_refusal(facts, D(2026, 3, 2)) is None  # the original due date: in time
+    assert re.match("Too late to extend.*Mon 2 Mar 2026",
+                    _extension_refusal(facts, D(2026, 3, 3)) or "")
 
 
 def test_extension_window_follows_the_rolled_due_date() -> None:
     facts = ClockFacts(D(2026, 1, 31))  # 28 Feb is a Saturday: due Mon 2 Mar
-    check_extension(facts, D(2026, 3, 2), ENG)
-    with pytest.raises(DeadlineError):
-        check_extension(facts, D(2026, 3, 3), ENG)
+    assert _extension_refusal(facts, D(2026, 3, 2)) is None
+    assert _extension_refusal(facts, D(2026, 3, 3)) is not None
     assert due(D(2026, 1, 31), extended_on=D(2026, 3, 2)) == D(2026, 4, 30)
 
 
 def test_extension_window_follows_pauses() -> None:
     facts = ClockFacts(D(2026, 2, 2), pauses=(Pause(D(2026, 2, 10), D(2026, 2, 13)),))
-    check_extension(facts, D(2026, 3, 5), ENG)
-    with pytest.raises(DeadlineError):
-        check_extension(facts, D(2026, 3, 6), ENG)
+    assert _extension_refusal(facts, D(2026, 3, 5)) is None
+    assert _extension_refusal(facts, D(2026, 3, 6)) is not None
 
 
 def test_extension_during_an_open_pause() -> None:
     facts = ClockFacts(D(2026, 2, 2), pauses=(Pause(D(2026, 2, 20)),))
     assert original_due(facts, ENG, D(2026, 3, 4)) == D(2026, 3, 16)  # +12 -> Sat 14 -> Mon 16
-    check_extension(facts, D(2026, 3, 4), ENG)
+    assert _extension_refusal(facts, D(2026, 3, 4)) is None
 
 
 def test_extension_while_id_is_awaited_is_allowed_and_twice_is_not() -> None:
-    check_extension(ClockFacts(D(2026, 2, 2), id_requested=True), D(2026, 6, 1), ENG)
-    with pytest.raises(DeadlineError, match="already extended"):
-        check_extension(ClockFacts(D(2026, 2, 2), extended_on=D(2026, 2, 3)), D(2026, 2, 4), ENG)
-    with pytest.raises(DeadlineError, match="before the request was received"):
-        check_extension(ClockFacts(D(2026, 2, 2)), D(2026, 2, 1), ENG)
+    def state(**kw: object) -> RequestState:
+        return RequestState(**{"reference": "SAR-2026-0001", "type": "access",  # type: ignore[arg-type]
+                               "status": "in_progress", "received": D(2026, 2, 2), **kw})
+
+    awaiting = ClockFacts(D(2026, 2, 2), id_requested=True)
+    assert original_due(awaiting, ENG, D(2026, 6, 1)) is None  # no clock yet: no window
+    assert why_not("extend", state(status="awaiting_id", id_requested=True),
+                   D(2026, 6, 1), D(2026, 6, 1)) is None
+    assert "already extended" in (why_not("extend", state(extended_on=D(2026, 2, 3)),
+                                          D(2026, 2, 4), D(2026, 2, 4)) or "")
+    assert "before the request was received" in (why_not("extend", state(), D(2026, 2, 1),
+                                                         D(2026, 2, 4)) or "")
 
 
 # -- days left and urgency ---------------------------------------------------------------

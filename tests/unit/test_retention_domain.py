@@ -13,8 +13,6 @@ from privdesk.domain.retention import (
     RetentionFacts,
     RetentionRuleSpec,
     add_months,
-    assess,
-    is_overdue,
     retention_due,
     rule_name,
 )
@@ -144,22 +142,7 @@ def test_rules_come_from_the_policy_file(policy: Policy) -> None:
     assert result.rule_name == "Enquiry (6 months)"
 
 
-def test_assess_overdue_today_and_future(rules: tuple[RetentionRuleSpec, ...]) -> None:
-    today = date(2026, 11, 24)
-    overdue = assess(enquirer(date(2025, 11, 20)), rules, today)
-    assert overdue.overdue and overdue.days_left == -4 and overdue.deletable
-    due_today = assess(enquirer(date(2025, 11, 24)), rules, today)
-    assert due_today.due_today and not due_today.overdue and due_today.deletable
-    later = assess(enquirer(date(2026, 1, 1)), rules, today)
-    assert later.days_left == 38 and not later.deletable
-    kept = assess(RetentionFacts("customer", None, None, None), rules, today)
-    assert kept.days_left is None and not kept.overdue and not kept.deletable
-
-
-def test_is_overdue_and_rule_names(rules: tuple[RetentionRuleSpec, ...]) -> None:
-    assert is_overdue(date(2026, 1, 1), date(2026, 1, 2))
-    assert not is_overdue(date(2026, 1, 2), date(2026, 1, 2))
-    assert not is_overdue(None, date(2026, 1, 2))
+def test_rule_names(rules: tuple[RetentionRuleSpec, ...]) -> None:
     assert rule_name("former_customer", rules) == "Former customer (7 years)"
     assert rule_name(LEGAL_HOLD, rules) == "Legal hold"
     assert rule_name(None, rules) == "No rule"
