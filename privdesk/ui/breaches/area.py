@@ -55,7 +55,7 @@ class _OpenFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         if not self.open_only or not isinstance(model, BreachTableModel):
             return True
-        return model.row_at(source_row).status == "open"
+        return model.row(source_row).status == "open"
 
 
 class BreachesArea(QWidget):

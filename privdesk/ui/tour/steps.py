@@ -139,7 +139,7 @@ def _contacts(t: Tour, session: DesktopSession, window: MainWindow, work: Path) 
 def _select_request(t: Tour, session: DesktopSession, area: RequestsArea, rtype: str) -> Iterator[Wait]:
     model = area.model
     for row in range(model.rowCount()):
-        r = model.row_at(row)
+        r = model.row(row)
         if r.type == rtype:
             area.select_request(r.id)
             break
