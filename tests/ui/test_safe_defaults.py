@@ -24,7 +24,7 @@ from privdesk.ui.officers_area import AddOfficerDialog, PassphraseDialog
 from privdesk.ui.packs.document_dialog import DocumentDialog
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
 from privdesk.ui.packs.preview_dialog import PackPreviewDialog
-from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.request_action_dialog import ActionDialog
 from privdesk.ui.requests.actions import ACTIONS, dialog_for
 from privdesk.ui.requests.new_request_dialog import NewRequestDialog
 from privdesk.ui.retention.erasure_dialog import ErasureDialog

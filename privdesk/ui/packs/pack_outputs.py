@@ -18,8 +18,7 @@ from privdesk.services.pack_records import PreparedPack
 from privdesk.services.request_records import RequestDetail
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
 from privdesk.ui.packs.printing import ask_and_print
-from privdesk.ui.requests.action_dialog import ActionDialog
-from privdesk.ui.requests.actions import respond_spec
+from privdesk.ui.request_action_dialog import ActionDialog, respond_spec
 
 
 class PackOutputs:

@@ -37,7 +37,7 @@ from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, CO
 from privdesk.ui.packs.pack_outputs import PackOutputs
 from privdesk.ui.packs.printing import PdfInMemory
 from privdesk.ui.permissions import guard
-from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.request_action_dialog import ActionDialog
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner

@@ -35,7 +35,7 @@ from privdesk.services.request_records import (
 from privdesk.services.requests import RequestService
 from privdesk.ui.form_rows import clear_rows
 from privdesk.ui.navigation import CONTACT_LINK, Navigator, link
-from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.request_action_dialog import ActionDialog
 from privdesk.ui.requests.actions import ACTIONS, dialog_for, why_not
 from privdesk.ui.requests.queue_model import URGENCY_COLOURS
 from privdesk.ui.tasks import TaskRunner
