@@ -101,10 +101,11 @@ class SettingsDialog(QDialog):
             ("Security", self.smtp_security), ("User", self.smtp_user),
             ("From address", self.smtp_from), ("Password", self.smtp_password)])
         self.test_button = QPushButton("Send test email…")
-        self.test_button.setToolTip("Send a short email with the saved settings, to check them")
         self.test_button.clicked.connect(self.send_test)
         self.test_button.setAutoDefault(False)  # Return in a field saves; it never sends
-        self.test_button.setEnabled(mail is not None and ctx.can(Permission.EMAIL))
+        guard(self.test_button, ctx, Permission.EMAIL,
+              tip="Send a short email with the saved settings, to check them",
+              unless=lambda: None if mail is not None else "")
         smtp_form = smtp.layout()
         assert isinstance(smtp_form, QFormLayout)
         smtp_form.addRow("", self.test_button)
@@ -137,8 +138,7 @@ class SettingsDialog(QDialog):
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         safe_default(self, save)  # Return saves; never "Send test email…" or "Choose…"
         if not guard(save, ctx, Permission.SETTINGS):
-            self.note.setText(f"Your role ({ctx.actor.role}) cannot change settings: they are "
-                              "shown read-only.")
+            self.note.setText(save.toolTip().removesuffix(".") + ": they are shown read-only.")
             for w in self._fields:
                 w.setEnabled(False)
         self.load(settings.all())
