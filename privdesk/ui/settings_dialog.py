@@ -1,12 +1,16 @@
-"""Settings (admins change them; others see them read-only): bank holidays, auto-lock,
-backups, SMTP. The SMTP password goes into the store's secrets, never into settings."""
+"""Settings (admins change them; others see them read-only): bank holidays, the time zone
+of breach times, auto-lock, backups, SMTP. The SMTP password goes into the store's
+secrets, never into settings."""
 
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.breach_clock import DEFAULT_ZONE, BreachClockError, zone
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.mailer import MailError, MailService, check_address
@@ -45,6 +50,22 @@ def _spin(low: int, high: int, suffix: str = "") -> QSpinBox:
     return box
 
 
+def _zone_box() -> QComboBox:
+    """Every IANA zone name, typed with completion (e.g. "lond" finds Europe/London)."""
+    box = QComboBox()
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItems(sorted(available_timezones()))
+    completer = QCompleter(box.model(), box)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    box.setCompleter(completer)
+    box.setMinimumContentsLength(22)
+    box.setToolTip("Breach times (the 72-hour ICO clock) are typed and shown in this zone. "
+                   "Request deadlines are whole days and do not depend on it.")
+    return box
+
+
 class SettingsDialog(QDialog):
     def __init__(self, settings: SettingsService, ctx: ServiceContext, tasks: TaskRunner,
                  parent: QWidget | None = None, mail: MailService | None = None) -> None:
@@ -58,10 +79,12 @@ class SettingsDialog(QDialog):
         self.nation = QComboBox()
         for code, name in NATIONS:
             self.nation.addItem(name, code)
+        self.timezone = _zone_box()
         self.auto_lock = _spin(0, 240, " minutes")
         self.auto_lock.setSpecialValueText("Never")
         general = self._group("Deadlines and locking", [
-            ("Bank holidays", self.nation), ("Lock after idle", self.auto_lock)])
+            ("Bank holidays", self.nation), ("Time zone", self.timezone),
+            ("Lock after idle", self.auto_lock)])
 
         self.backup_folder = QLineEdit()
         self.backup_folder.setPlaceholderText("Default: the user data folder's backups")
@@ -132,7 +155,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self._fields: list[QWidget] = [
-            self.nation, self.auto_lock, self.backup_folder, browse, self.keep_daily,
+            self.nation, self.timezone, self.auto_lock, self.backup_folder, browse, self.keep_daily,
             self.keep_weekly, self.keep_monthly, self.smtp_host, self.smtp_port,
             self.smtp_security, self.smtp_user, self.smtp_from, self.smtp_password]
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -158,6 +181,7 @@ class SettingsDialog(QDialog):
 
     def load(self, values: dict[str, Any]) -> None:
         self.nation.setCurrentIndex(max(0, self.nation.findData(values["bank_holiday_nation"])))
+        self.timezone.setCurrentText(str(values.get("timezone") or DEFAULT_ZONE))
         self.auto_lock.setValue(int(values["auto_lock_minutes"]))
         self.backup_folder.setText(values["backup.folder"] or "")
         self.keep_daily.setValue(int(values["backup.keep_daily"]))
@@ -173,6 +197,7 @@ class SettingsDialog(QDialog):
     def values(self) -> dict[str, Any]:
         return {
             "bank_holiday_nation": self.nation.currentData(),
+            "timezone": self.timezone.currentText().strip(),
             "auto_lock_minutes": self.auto_lock.value(),
             "backup.folder": self.backup_folder.text().strip() or None,
             "backup.keep_daily": self.keep_daily.value(),
@@ -189,6 +214,12 @@ class SettingsDialog(QDialog):
         """Only changed values are written (each write is audited)."""
         current = self._settings.all()
         changed = {k: v for k, v in self.values().items() if current.get(k) != v}
+        if "timezone" in changed:
+            try:  # a zone Python's tz database knows, or nothing is saved
+                zone(changed["timezone"])
+            except BreachClockError as exc:
+                self.note.setText(str(exc))
+                return
         if changed.get("smtp.from"):
             try:  # "Privacy Team <privacy@example.com>" is a good sender
                 check_address("sender address", changed["smtp.from"], display_name=True)
