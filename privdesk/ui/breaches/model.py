@@ -13,14 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont
 
 from privdesk.domain.breach_clock import show_local
 from privdesk.domain.deadlines import Urgency
 from privdesk.services.breach_records import ICO_DECISIONS, PEOPLE_DECISIONS, STATUSES, BreachRow
 from privdesk.ui.models.row_list import ROW_ROLE as ROW_ROLE  # the base's roles, named here
 from privdesk.ui.models.row_list import RowListModel
-from privdesk.ui.requests.queue_model import URGENCY_COLOURS
+from privdesk.ui.requests.queue_model import urgency_style
 
 COL_REF, COL_COUNTDOWN, COL_DEADLINE, COL_AWARE, COL_SUMMARY, COL_PEOPLE, COL_ICO, COL_TELL, \
     COL_STATUS = range(9)
@@ -69,14 +68,9 @@ class BreachTableModel(RowListModel[BreachRow]):
             level = self.level(row)
             if role == URGENCY_ROLE:
                 return level.value if level else ""
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(URGENCY_COLOURS[level][0]))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(URGENCY_COLOURS[level][1]))
-            if role == Qt.ItemDataRole.FontRole and level in (Urgency.RED, Urgency.OVERDUE):
-                font = QFont()
-                font.setBold(True)
-                return font
+            style = urgency_style(level, role)
+            if style is not None:
+                return style
             if role == Qt.ItemDataRole.ToolTipRole:
                 return (f"72 hours from {show_local(row.aware_at, row.tz)}: notify the ICO by "
                         f"{show_local(row.deadline, row.tz)}")

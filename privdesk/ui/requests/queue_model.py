@@ -46,6 +46,20 @@ URGENCY_COLOURS: dict[Urgency | None, tuple[str, str]] = {
 Index = QModelIndex | QPersistentModelIndex
 
 
+def urgency_style(level: Urgency | None, role: int) -> Any:
+    """A countdown cell's colours and weight (the request queue's and the breach register's
+    alike); None for any other role."""
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return QBrush(QColor(URGENCY_COLOURS[level][0]))
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QBrush(QColor(URGENCY_COLOURS[level][1]))
+    if role == Qt.ItemDataRole.FontRole and level in (Urgency.RED, Urgency.OVERDUE):
+        font = QFont()
+        font.setBold(True)
+        return font
+    return None
+
+
 class RequestQueueModel(RowListModel[RequestRow]):
     HEADERS = HEADERS
     day_changed = Signal(object)  # the new date, when the injected clock passes midnight
@@ -123,16 +137,11 @@ class RequestQueueModel(RowListModel[RequestRow]):
             text, level = self.countdown(row)
             if role == URGENCY_ROLE:
                 return level.value if level else None
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(URGENCY_COLOURS[level][0]))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(URGENCY_COLOURS[level][1]))
-            if role == Qt.ItemDataRole.FontRole and level in (Urgency.RED, Urgency.OVERDUE):
-                font = QFont()
-                font.setBold(True)
-                return font
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self._countdown_tip(row, text)
+            style = urgency_style(level, role)
+            if style is not None:
+                return style
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_REQUESTER:
             return row.requester_name[:300]
         return super().data(index, role)
