@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -139,6 +140,8 @@ class DesktopSession:
         self.lock_dialog: UnlockDialog | None = None
         self.dialog_covers = DialogCovers()
         self.refresher: TeamRefresher | None = None
+        self.backing_up: QProgressDialog | None = None  # the exit backup's small window
+        self._exit_backup_started = False  # for the store now open
         self.tasks.error.connect(self._show_error)
 
     def _open(self, path: Path | str, officer: str, passphrase: str, create: bool) -> ServiceContext:
@@ -169,6 +172,7 @@ class DesktopSession:
     def show(self, ctx: ServiceContext) -> MainWindow:
         from privdesk.services.authz import Permission
         from privdesk.services.container import Services
+        from privdesk.services.settings import DEFAULTS
         from privdesk.services.team import is_team_store, location_of
         from privdesk.ui.areas import build_areas
         from privdesk.ui.main_window import MainWindow
@@ -197,8 +201,11 @@ class DesktopSession:
         self.cover = LockCover(window)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
-        self.idle = IdleLock(app, minutes_to_ms(self.services.settings.get("auto_lock_minutes")),
+        # The default until the setting is read (on the worker, like every store read).
+        self.idle = IdleLock(app, minutes_to_ms(DEFAULTS["auto_lock_minutes"]),
                              lambda: self.lock("idle"))
+        self._read_auto_lock()
+        window.hold_close = self._hold_close_for_backup
         window.switch_store_requested.connect(self.switch_store)
         window.destroyed.connect(self.close)
         if is_team_store(ctx.store):  # other officers write too: follow their changes
@@ -235,12 +242,17 @@ class DesktopSession:
                               parent=self.window, settings=self.settings,
                               default_officer=self.ctx.actor.name)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_store is not None:
-            self.switch_to(dialog.result_store)
+            chosen = dialog.result_store
+            if self._exit_backup_due():  # this store's exit backup first, on the worker
+                self.run_exit_backup(lambda: self.switch_to(chosen))
+            else:
+                self.switch_to(chosen)
 
     def switch_to(self, ctx: ServiceContext) -> MainWindow:
         old = self.window
         if old is not None:
             old.destroyed.disconnect(self.close)
+            old.hold_close = None  # its store's exit backup is done just below
         self.close()  # this store's exit backup, then its key and connections go
         window = self.show(ctx)
         if old is not None:
@@ -305,8 +317,20 @@ class DesktopSession:
 
         dialog = SettingsDialog(self.services.settings, self.ctx, self.tasks, self.window,
                                 mail=self.services.mail)
-        if dialog.exec() == QDialog.DialogCode.Accepted and self.idle is not None:
-            self.idle.set_interval(minutes_to_ms(self.services.settings.get("auto_lock_minutes")))
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._read_auto_lock()
+
+    def _read_auto_lock(self) -> None:
+        assert self.services is not None
+        settings = self.services.settings
+        self.tasks.run(lambda: settings.get("auto_lock_minutes"), on_done=self._set_auto_lock,
+                       key="session.auto_lock")
+
+    def _set_auto_lock(self, minutes: object) -> None:
+        if self.idle is not None:
+            self.idle.set_interval(minutes_to_ms(minutes))
+            if self.locked or self.backing_up is not None:
+                self.idle.pause()  # a late reply must not restart the countdown now
 
     def _backups(self) -> BackupService:
         assert self.services is not None
@@ -329,7 +353,58 @@ class DesktopSession:
     def _backup_failed(self, exc: Exception) -> None:
         self._status(f"Daily backup failed: {exc}")
 
+    # -- closing: the exit backup first ------------------------------------------------
+    def _exit_backup_due(self) -> bool:
+        return (self.services is not None and not self._exit_backup_started
+                and not self.ctx.store.locked)
+
+    def _hold_close_for_backup(self) -> bool:
+        """The main window asks before it closes: while the exit backup is due or running
+        the close waits (True), a small "Backing up…" window says so, and the main window
+        closes itself when the backup is done (or has failed: that must not keep privdesk
+        open). The backup runs on the worker, so the window still paints meanwhile."""
+        if self.backing_up is not None:
+            return True
+        if not self._exit_backup_due():
+            return False
+        self.run_exit_backup(lambda: self.window.close() if self.window is not None else None)
+        return True
+
+    def run_exit_backup(self, then: Callable[[], object]) -> None:
+        """The exit backup on the worker, behind any work still queued, then `then`."""
+        assert self.window is not None
+        if self.refresher is not None:
+            self.refresher.stop()
+            self.refresher = None
+        if self.idle is not None:
+            self.idle.pause()  # no lock may start half-way through the backup
+        self.window.setEnabled(False)
+        progress = QProgressDialog("Backing up… privdesk closes when the backup is written.",
+                                   "", 0, 0, self.window)
+        progress.setWindowTitle("privdesk")
+        progress.setObjectName("exit_backup")
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(0)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.show()
+        self.backing_up = progress
+        self._exit_backup_started = True
+
+        def finished(outcome: object) -> None:
+            if isinstance(outcome, Exception):  # a failed exit backup must not block quitting
+                print(f"privdesk: backup on exit failed: {outcome}", file=sys.stderr)
+            self.backing_up = None
+            progress.close()
+            progress.deleteLater()
+            if self.window is not None:
+                self.window.setEnabled(True)
+            then()
+
+        self.tasks.run(self._backups().on_exit, on_done=finished, on_error=finished)
+
     def close(self) -> None:
+        if self.services is None and self.refresher is None and self.idle is None:
+            return  # closed already (the window's destroyed signal can come at exit, late)
         if self.refresher is not None:
             self.refresher.stop()
             self.refresher = None
@@ -338,13 +413,16 @@ class DesktopSession:
             self.idle.stop()
             self.idle = None
         if self.services is not None:
-            if not self.ctx.store.locked:
+            if self._exit_backup_due():
+                # Closed other than through the window (a script, a test): the backup
+                # still happens before the store goes, here on the spot.
                 try:
                     self._backups().on_exit()
                 except Exception as exc:  # a failed exit backup must not block quitting
                     print(f"privdesk: backup on exit failed: {exc}", file=sys.stderr)
             self.services.close()
             self.services = None
+            self._exit_backup_started = False
 
 
 def run_gui(demo: bool = False, store: str | None = None) -> int:

@@ -50,6 +50,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"privdesk — {store_path}")
         self._settings = settings
         self.areas = areas
+        # Asked before closing; True keeps the window open for now (the session's exit backup).
+        self.hold_close: Callable[[], bool] | None = None
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -158,6 +160,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.hold_close is not None and self.hold_close():
+            event.ignore()  # e.g. the exit backup first: the session closes the window after
+            return
         if self._settings is not None:
             self._settings.setValue("main_window/geometry", self.saveGeometry())
         super().closeEvent(event)

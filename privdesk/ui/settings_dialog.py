@@ -1,12 +1,16 @@
-"""Settings (admins change them; others see them read-only): bank holidays, auto-lock,
-backups, SMTP. The SMTP password goes into the store's secrets, never into settings."""
+"""Settings (admins change them; others see them read-only): bank holidays, the time zone
+of breach times, auto-lock, backups, SMTP. The SMTP password goes into the store's
+secrets, never into settings."""
 
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -22,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.breach_clock import DEFAULT_ZONE, zone
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
-from privdesk.services.mailer import MailError, MailService, check_address
+from privdesk.services.mailer import MailService, check_address
 from privdesk.services.settings import SettingsService
 from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
@@ -45,7 +50,36 @@ def _spin(low: int, high: int, suffix: str = "") -> QSpinBox:
     return box
 
 
+def _zone_box() -> QComboBox:
+    """Every IANA zone name, typed with completion (e.g. "lond" finds Europe/London)."""
+    box = QComboBox()
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItems(sorted(available_timezones()))
+    completer = QCompleter(box.model(), box)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    box.setCompleter(completer)
+    box.setMinimumContentsLength(22)
+    box.setToolTip("Breach times (the 72-hour ICO clock) are typed and shown in this zone. "
+                   "Request deadlines are whole days and do not depend on it.")
+    return box
+
+
+def _check(changed: dict[str, Any]) -> None:
+    """Refuse, in plain words, a value that must not be saved."""
+    if "timezone" in changed:
+        zone(changed["timezone"])  # a zone Python's tz database knows (BreachClockError)
+    if changed.get("smtp.from"):  # "Privacy Team <privacy@example.com>" is a good sender
+        check_address("sender address", changed["smtp.from"], display_name=True)
+
+
 class SettingsDialog(QDialog):
+    """Reads and writes run on the TaskRunner: Save stays disabled until the stored values
+    are shown, so a slow read can never let the defaults be saved over them."""
+
+    loaded = Signal()
+
     def __init__(self, settings: SettingsService, ctx: ServiceContext, tasks: TaskRunner,
                  parent: QWidget | None = None, mail: MailService | None = None) -> None:
         super().__init__(parent)
@@ -54,14 +88,17 @@ class SettingsDialog(QDialog):
         fit_window(self, 620, 760)
         self._settings, self._ctx, self._tasks = settings, ctx, tasks
         self._mail = mail
+        self._values: dict[str, Any] | None = None  # as stored; None until read
 
         self.nation = QComboBox()
         for code, name in NATIONS:
             self.nation.addItem(name, code)
+        self.timezone = _zone_box()
         self.auto_lock = _spin(0, 240, " minutes")
         self.auto_lock.setSpecialValueText("Never")
         general = self._group("Deadlines and locking", [
-            ("Bank holidays", self.nation), ("Lock after idle", self.auto_lock)])
+            ("Bank holidays", self.nation), ("Time zone", self.timezone),
+            ("Lock after idle", self.auto_lock)])
 
         self.backup_folder = QLineEdit()
         self.backup_folder.setPlaceholderText("Default: the user data folder's backups")
@@ -101,10 +138,11 @@ class SettingsDialog(QDialog):
             ("Security", self.smtp_security), ("User", self.smtp_user),
             ("From address", self.smtp_from), ("Password", self.smtp_password)])
         self.test_button = QPushButton("Send test email…")
-        self.test_button.setToolTip("Send a short email with the saved settings, to check them")
         self.test_button.clicked.connect(self.send_test)
         self.test_button.setAutoDefault(False)  # Return in a field saves; it never sends
-        self.test_button.setEnabled(mail is not None and ctx.can(Permission.EMAIL))
+        guard(self.test_button, ctx, Permission.EMAIL,
+              tip="Send a short email with the saved settings, to check them",
+              unless=lambda: None if mail is not None else "")
         smtp_form = smtp.layout()
         assert isinstance(smtp_form, QFormLayout)
         smtp_form.addRow("", self.test_button)
@@ -131,17 +169,28 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self._fields: list[QWidget] = [
-            self.nation, self.auto_lock, self.backup_folder, browse, self.keep_daily,
+            self.nation, self.timezone, self.auto_lock, self.backup_folder, browse, self.keep_daily,
             self.keep_weekly, self.keep_monthly, self.smtp_host, self.smtp_port,
             self.smtp_security, self.smtp_user, self.smtp_from, self.smtp_password]
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        safe_default(self, save)  # Return saves; never "Send test email…" or "Choose…"
-        if not guard(save, ctx, Permission.SETTINGS):
-            self.note.setText(f"Your role ({ctx.actor.role}) cannot change settings: they are "
-                              "shown read-only.")
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        safe_default(self, self.save_button)  # Return saves; never "Send test email…" or "Choose…"
+        if not guard(self.save_button, ctx, Permission.SETTINGS):
+            self.note.setText(self.save_button.toolTip().removesuffix(".")
+                              + ": they are shown read-only.")
             for w in self._fields:
                 w.setEnabled(False)
-        self.load(settings.all())
+        else:
+            self._guard_save()
+        tasks.run(settings.all, on_done=self.load, on_error=self._failed, key="settings.read")
+
+    @property
+    def ready(self) -> bool:
+        """The stored values are shown (read on the worker)."""
+        return self._values is not None
+
+    def _guard_save(self) -> None:
+        guard(self.save_button, self._ctx, Permission.SETTINGS, unless=lambda: None
+              if self._values is not None else "Reading the settings…")
 
     @staticmethod
     def _group(title: str, rows: list[tuple[str, QWidget]]) -> QGroupBox:
@@ -157,7 +206,10 @@ class SettingsDialog(QDialog):
             self.backup_folder.setText(folder)
 
     def load(self, values: dict[str, Any]) -> None:
+        """Show the stored values (from the worker), then allow Save."""
+        self._values = dict(values)
         self.nation.setCurrentIndex(max(0, self.nation.findData(values["bank_holiday_nation"])))
+        self.timezone.setCurrentText(str(values.get("timezone") or DEFAULT_ZONE))
         self.auto_lock.setValue(int(values["auto_lock_minutes"]))
         self.backup_folder.setText(values["backup.folder"] or "")
         self.keep_daily.setValue(int(values["backup.keep_daily"]))
@@ -169,10 +221,14 @@ class SettingsDialog(QDialog):
             max(0, self.smtp_security.findData(values["smtp.security"])))
         self.smtp_user.setText(values["smtp.user"])
         self.smtp_from.setText(values["smtp.from"])
+        if self._ctx.can(Permission.SETTINGS):
+            self._guard_save()
+        self.loaded.emit()
 
     def values(self) -> dict[str, Any]:
         return {
             "bank_holiday_nation": self.nation.currentData(),
+            "timezone": self.timezone.currentText().strip(),
             "auto_lock_minutes": self.auto_lock.value(),
             "backup.folder": self.backup_folder.text().strip() or None,
             "backup.keep_daily": self.keep_daily.value(),
@@ -186,23 +242,22 @@ class SettingsDialog(QDialog):
         }
 
     def save(self) -> None:
-        """Only changed values are written (each write is audited)."""
-        current = self._settings.all()
-        changed = {k: v for k, v in self.values().items() if current.get(k) != v}
-        if changed.get("smtp.from"):
-            try:  # "Privacy Team <privacy@example.com>" is a good sender
-                check_address("sender address", changed["smtp.from"], display_name=True)
-            except MailError as exc:
-                self.note.setText(str(exc))
-                return
-        password = self.smtp_password.text()
+        """Only changed values are written (each write is audited). The comparison with the
+        stored values, the checks and the writes run on the worker; a value refused by a
+        check is shown in the note and nothing is written."""
+        if not self.save_button.isEnabled():
+            return
+        wanted, password, settings = self.values(), self.smtp_password.text(), self._settings
         self.buttons.setEnabled(False)
 
         def write() -> int:
+            current = settings.all()
+            changed = {k: v for k, v in wanted.items() if current.get(k) != v}
+            _check(changed)  # before any write
             for key, value in changed.items():
-                self._settings.set(key, value)
+                settings.set(key, value)
             if password:
-                self._settings.set_secret("smtp.password", password.encode("utf-8"))
+                settings.set_secret("smtp.password", password.encode("utf-8"))
             return len(changed) + bool(password)
 
         self._tasks.run(write, on_done=lambda _n: self.accept(), on_error=self._failed)
@@ -211,8 +266,12 @@ class SettingsDialog(QDialog):
         """A test email with the saved settings, to an address the officer types."""
         if self._mail is None:
             return
-        current = self._settings.all()
-        if any(current.get(k) != v for k, v in self.values().items() if k.startswith("smtp.")):
+        shown = {k: v for k, v in self.values().items() if k.startswith("smtp.")}
+        self._tasks.run(self._settings.all, on_done=lambda current: self._ask_test(
+            any(current.get(k) != v for k, v in shown.items())), on_error=self._test_failed)
+
+    def _ask_test(self, unsaved: bool) -> None:
+        if unsaved or self._mail is None:
             self.note.setText("Save the email settings first: the test uses the saved ones.")
             return
         own = self.smtp_from.text().strip()

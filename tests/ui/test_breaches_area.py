@@ -105,7 +105,7 @@ def test_officer_walk_through_the_breaches_area(qtbot: Any, ctx: ServiceContext,
     decision.no.setChecked(True)
     _ok(decision)
     qtbot.waitUntil(lambda: "reasons for not notifying" in decision.error.text())
-    assert decision.isVisible() and area.model.row_at(0).ico_decision is None
+    assert decision.isVisible() and area.model.row(0).ico_decision is None
     decision.yes.setChecked(True)
     decision.reasons.setPlainText("Names and emails of 250 customers: phishing risk.")
     decision.notified_at.setDateTime(QDateTime(QDate(2026, 10, 25), QTime(9, 0)))
@@ -137,7 +137,7 @@ def test_officer_walk_through_the_breaches_area(qtbot: Any, ctx: ServiceContext,
     _ok(closing)
     qtbot.waitUntil(lambda: area.detail.title.text() == "BR-2026-0001 · Closed")
     assert not area.detail.buttons["ico"].isEnabled()
-    qtbot.waitUntil(lambda: area.model.row_at(0).status == "closed")
+    qtbot.waitUntil(lambda: area.model.row(0).status == "closed")
     area.open_only.setChecked(True)
     assert area.proxy.rowCount() == 0
     tasks.wait()

@@ -47,13 +47,14 @@ def test_redaction_panel_shows_all_the_text_and_keeps_the_page(qtbot: Any,
     assert not any("interaction:" in e.detail for e in events)  # words, not "interaction:12"
 
 
-def test_review_warns_when_the_attachment_is_not_protected(qtbot: Any) -> None:
+def test_review_warns_when_the_attachment_is_not_protected(qtbot: Any,
+                                                           services: Services) -> None:
     def mail(protected: bool) -> OutgoingMail:
         return OutgoingMail(REF, "zoe@example.com", "privacy@example.com", "Subject", "Body",
                             "pack.pdf", b"%PDF", "application/pdf", protected)
 
-    plain = EmailReviewDialog(mail(False), True, "officer")
-    locked = EmailReviewDialog(mail(True), True, "officer")
+    plain = EmailReviewDialog(mail(False), services.ctx)
+    locked = EmailReviewDialog(mail(True), services.ctx)
     for dialog in (plain, locked):
         qtbot.addWidget(dialog)
         dialog.show()

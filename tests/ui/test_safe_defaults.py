@@ -24,7 +24,7 @@ from privdesk.ui.officers_area import AddOfficerDialog, PassphraseDialog
 from privdesk.ui.packs.document_dialog import DocumentDialog
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
 from privdesk.ui.packs.preview_dialog import PackPreviewDialog
-from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.request_action_dialog import ActionDialog
 from privdesk.ui.requests.actions import ACTIONS, dialog_for
 from privdesk.ui.requests.new_request_dialog import NewRequestDialog
 from privdesk.ui.retention.erasure_dialog import ErasureDialog
@@ -96,17 +96,17 @@ def _makers() -> dict[str, DialogMaker]:
     today = date(2026, 11, 24)
     return {
         "purge": lambda s, _p: PurgeReviewDialog(
-            PurgePreview((), PurgeCounts(), today), s.purge, TaskRunner(), True, "admin"),
+            PurgePreview((), PurgeCounts(), today), s.purge, TaskRunner(), s.ctx),
         "erasure": lambda s, _p: ErasureDialog(
             s.erasure, TaskRunner(), ErasurePreview(None, (1,), PurgeCounts(1), (), ()),
-            True, "admin"),
+            s.ctx),
         "hold": lambda s, _p: LegalHoldDialog(
             "#1 Zoë", HoldInfo(1, "Claim", None, "Former customer", None, ""), today),
         "pack": lambda s, _p: PackPreviewDialog(s, TaskRunner(), REF),
         "letter": lambda s, _p: DocumentDialog(s, TaskRunner(), s.letters.build(
             REF, "acknowledgement")),
         "email": lambda s, _p: EmailReviewDialog(s.mail.compose_file(
-            REF, "x.pdf", b"%PDF", "application/pdf", False), True, "admin"),
+            REF, "x.pdf", b"%PDF", "application/pdf", False), s.ctx),
         "import": lambda s, _p: ImportDialog(s, TaskRunner()),
         "new request": lambda s, _p: NewRequestDialog(s.requests, TaskRunner(), today, []),
         "settings": lambda s, _p: SettingsDialog(s.settings, s.ctx, TaskRunner()),

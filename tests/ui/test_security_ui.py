@@ -47,6 +47,7 @@ def test_auto_lock_keeps_an_open_editor_and_carries_on(qtbot: Any, team: Service
     window = session.show(ctx)
     qtbot.addWidget(window)
     session.tasks.wait()
+    qtbot.waitUntil(lambda: not session.tasks.busy)  # the auto-lock setting read and applied
     # An editor with unsaved text, open when the lock comes.
     editor = QDialog(window)
     editor.setWindowTitle("Edit contact")
@@ -108,6 +109,7 @@ def test_input_resets_the_idle_timer(qtbot: Any, team: Services, policy: Policy)
     qtbot.addWidget(window)
     assert session.idle is not None
     idle = session.idle
+    qtbot.waitUntil(lambda: not session.tasks.busy, timeout=10000)  # the setting read
     idle.set_interval(600)
     for _ in range(3):  # keep typing for longer than the interval: 3 x >300 ms
         qtbot.waitUntil(lambda: idle.remaining_ms < 300, timeout=5000)  # half of it gone
@@ -202,6 +204,7 @@ def test_settings_dialog_saves_and_is_read_only_for_others(qtbot: Any, team: Ser
     tasks = TaskRunner()
     dialog = SettingsDialog(team.settings, team.ctx, tasks)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.ready, timeout=5000)
     dialog.nation.setCurrentIndex(dialog.nation.findData("SCT"))
     dialog.auto_lock.setValue(5)
     dialog.smtp_host.setText("smtp.example.org")
@@ -218,6 +221,8 @@ def test_settings_dialog_saves_and_is_read_only_for_others(qtbot: Any, team: Ser
     team.ctx.actor = Actor("Priya Shah", "officer")
     other = SettingsDialog(team.settings, team.ctx, tasks)
     qtbot.addWidget(other)
+    qtbot.waitUntil(lambda: other.ready, timeout=5000)
+    assert other.nation.currentData() == "SCT"  # shown read-only, as stored
     assert not other.nation.isEnabled() and "cannot change settings" in other.note.text()
     assert not guard(other.nation, team.ctx, Permission.SETTINGS)
     tasks.wait()

@@ -9,31 +9,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
 from privdesk.services.authz import Permission
-from privdesk.services.breach_records import BreachDetail, BreachRow
+from privdesk.services.breach_records import BreachDetail
 from privdesk.services.container import Services
 from privdesk.services.files import write_atomic
 from privdesk.ui.breaches.accountability import ReportDialog
 from privdesk.ui.breaches.detail import BreachDetailPane
 from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachDialog
-from privdesk.ui.breaches.model import COL_COUNTDOWN, COL_REF, COL_SUMMARY, ROW_ROLE, BreachTableModel
+from privdesk.ui.breaches.model import COL_COUNTDOWN, COL_REF, COL_SUMMARY, BreachTableModel
 from privdesk.ui.permissions import guard
+from privdesk.ui.queue_area import QueueArea
 from privdesk.ui.tasks import TaskRunner
 
 TICK_MS = 30_000  # the countdown is in hours and minutes: twice a minute is live enough
@@ -55,21 +50,23 @@ class _OpenFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         if not self.open_only or not isinstance(model, BreachTableModel):
             return True
-        return model.row_at(source_row).status == "open"
+        return model.row(source_row).status == "open"
 
 
-class BreachesArea(QWidget):
+class BreachesArea(QueueArea):
     def __init__(self, services: Services, tasks: TaskRunner,
                  now: Callable[[], datetime] | None = None, tick_ms: int = TICK_MS) -> None:
-        super().__init__()
-        self._services, self._tasks = services, tasks
+        now = now or services.breaches.now
+        super().__init__("Breaches", tasks, BreachTableModel(now), _OpenFilter(),
+                         list_key=REGISTER_KEY, detail_key=DETAIL_KEY, ref_column=COL_REF,
+                         wide_column=COL_SUMMARY, wide_width=220)
+        self.model: BreachTableModel
+        self.proxy: _OpenFilter
+        self._services = services
         self._breaches = services.breaches
-        self._now = now or services.breaches.now
-        self._selected_id: int | None = None
+        self._now = now
         self.dialog: QDialog | None = None
 
-        title = QLabel("Breaches")
-        title.setObjectName("areaTitle")
         self.new_button = QPushButton("Record a breach…")
         self.new_button.clicked.connect(self.open_new_breach)
         guard(self.new_button, services.ctx, Permission.EDIT, "record breaches")
@@ -80,12 +77,7 @@ class BreachesArea(QWidget):
         guard(self.ropa_button, services.ctx, Permission.EXPORT, "export the record")
         self.report_button = QPushButton("Management report…")
         self.report_button.clicked.connect(self.open_report)
-        self.head = QHBoxLayout()
-        self.head.addWidget(title)
-        self.head.addStretch(1)
-        self.head.addWidget(self.ropa_button)
-        self.head.addWidget(self.report_button)
-        self.head.addWidget(self.new_button)
+        self.add_buttons(self.ropa_button, self.report_button, self.new_button)
         hint = QLabel("Notify the ICO within 72 hours of becoming aware, unless the breach is "
                       "unlikely to result in a risk to people. Every breach is logged, notified "
                       "or not, with the reasons.")
@@ -102,42 +94,9 @@ class BreachesArea(QWidget):
         filters.addSpacing(12)
         filters.addWidget(self.notice, 1)
 
-        self.model = BreachTableModel(self._now, self)
-        self.proxy = _OpenFilter(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_SUMMARY, 220)
-        header.setStretchLastSection(True)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-
         self.detail = BreachDetailPane(services.ctx, self._now)
         self.detail.action.connect(self._act)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([820, 520])
-        splitter.setChildrenCollapsible(False)
-        self.splitter = splitter
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(10)
-        layout.addLayout(self.head)
-        layout.addWidget(hint)
-        layout.addLayout(filters)
-        layout.addWidget(splitter, 1)
+        self.lay_out([hint, filters], self.detail, (3, 2), [820, 520])
         self.model.start_ticking(tick_ms)
         self.model.dataChanged.connect(lambda *_: self.detail.tick())
 
@@ -146,39 +105,20 @@ class BreachesArea(QWidget):
 
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
-        breaches = self._breaches
-        self._tasks.run(breaches.register, on_done=self._loaded, key=REGISTER_KEY)
-
-    def _loaded(self, rows: list[BreachRow]) -> None:
-        self.model.set_rows(rows)
-        if self._selected_id is not None:
-            self.select_breach(self._selected_id)
+        self.load_list(self._breaches.register, self.show_rows)
 
     def select_breach(self, breach_id: int) -> bool:
-        source_row = self.model.row_of(breach_id)
-        if source_row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(source_row, COL_REF))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        return True
+        return self.select_id(breach_id)
 
     def countdown_index(self, proxy_row: int) -> QModelIndex:
         return self.proxy.index(proxy_row, COL_COUNTDOWN)
 
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if not indexes:
-            return
-        row = self.proxy.data(indexes[0], ROW_ROLE)
-        if not isinstance(row, BreachRow):
-            return
-        self._selected_id = row.id
+    def fetch_detail(self, record_id: int) -> Callable[[], BreachDetail]:
         breaches = self._breaches
-        # Keyed: a slower reply for an older selection is dropped by the runner.
-        self._tasks.run(lambda: breaches.get(row.id), on_done=self.detail.show_detail,
-                        key=DETAIL_KEY)
+        return lambda: breaches.get(record_id)
+
+    def show_detail(self, detail: BreachDetail) -> None:
+        self.detail.show_detail(detail)
 
     def _changed(self, detail: BreachDetail | None) -> None:
         if detail is not None:

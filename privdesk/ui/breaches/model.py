@@ -12,41 +12,34 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 
 from privdesk.domain.breach_clock import show_local
 from privdesk.domain.deadlines import Urgency
 from privdesk.services.breach_records import ICO_DECISIONS, PEOPLE_DECISIONS, STATUSES, BreachRow
-from privdesk.ui.requests.queue_model import URGENCY_COLOURS
+from privdesk.ui.models.row_list import ROW_ROLE as ROW_ROLE  # the base's roles, named here
+from privdesk.ui.models.row_list import RowListModel
+from privdesk.ui.requests.queue_model import urgency_style
 
 COL_REF, COL_COUNTDOWN, COL_DEADLINE, COL_AWARE, COL_SUMMARY, COL_PEOPLE, COL_ICO, COL_TELL, \
     COL_STATUS = range(9)
 HEADERS = ("Reference", "ICO clock", "Notify ICO by", "Became aware", "What happened", "People",
            "ICO decision", "Tell people", "Status")
-ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 URGENCY_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
-class BreachTableModel(QAbstractTableModel):
-    def __init__(self, now: Callable[[], datetime], parent: Any = None) -> None:
+class BreachTableModel(RowListModel[BreachRow]):
+    HEADERS = HEADERS
+
+    def __init__(self, now: Callable[[], datetime], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._now = now
-        self._rows: list[BreachRow] = []
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
 
-    def set_rows(self, rows: list[BreachRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> BreachRow:
-        return self._rows[row]
-
     def row_of(self, breach_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == breach_id), None)
+        return self.row_where(lambda r: r.id == breach_id)
 
     # -- the live countdown ------------------------------------------------------------
     def start_ticking(self, interval_ms: int) -> None:
@@ -64,44 +57,36 @@ class BreachTableModel(QAbstractTableModel):
         return row.reading(self._now()).urgency if row.clock_running else None
 
     # -- Qt model ------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.record_at(index)
+        if row is None:
             return None
-        row, col = self._rows[index.row()], index.column()
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
-        if role == ROW_ROLE:
-            return row
         if col == COL_COUNTDOWN:
             level = self.level(row)
             if role == URGENCY_ROLE:
                 return level.value if level else ""
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(URGENCY_COLOURS[level][0]))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(URGENCY_COLOURS[level][1]))
-            if role == Qt.ItemDataRole.FontRole and level in (Urgency.RED, Urgency.OVERDUE):
-                font = QFont()
-                font.setBold(True)
-                return font
+            style = urgency_style(level, role)
+            if style is not None:
+                return style
             if role == Qt.ItemDataRole.ToolTipRole:
                 return (f"72 hours from {show_local(row.aware_at, row.tz)}: notify the ICO by "
                         f"{show_local(row.deadline, row.tz)}")
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_SUMMARY:
             return row.summary[:500]
+        return super().data(index, role)
+
+    def sort_value(self, row: BreachRow, col: int) -> Any:
+        """Times as times and head counts as numbers (unknown counts last)."""
+        if col in (COL_COUNTDOWN, COL_DEADLINE):
+            return row.deadline.isoformat()
+        if col == COL_AWARE:
+            return row.aware_at.isoformat()
+        if col == COL_PEOPLE:
+            # Unknown last; kept in 32 bits: Qt does not order an int against a long long.
+            return row.people_count if row.people_count is not None else 2**31 - 1
         return None
 
     def _display(self, row: BreachRow, col: int) -> str:

@@ -34,6 +34,7 @@ from privdesk.ui.contacts.duplicates_dialog import choose_duplicate_action
 from privdesk.ui.contacts.editor_form import ContactForm
 from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
 from privdesk.ui.navigation import REQUEST_LINK, Navigator, link
+from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
@@ -124,8 +125,7 @@ class ContactEditorDialog(QDialog):
         self.validate()
 
     def _read_only(self) -> None:
-        self.form.set_read_only()
-        self.save_button.setToolTip(f"Your role ({self._ctx.actor.role}) cannot change contacts.")
+        self.form.set_read_only()  # Save's tooltip says why: validate() guards it
 
     def _open_link(self, href: str) -> None:
         """Go to the request, unless this record has changes that are not saved yet."""
@@ -184,7 +184,9 @@ class ContactEditorDialog(QDialog):
             by_field.pop("name", None)
         self.form.show_errors(by_field)
         ok = not errors
-        self.save_button.setEnabled(ok and self._editable and not self._busy)
+        # Invalid fields say what is wrong under themselves; busy is the spinner's to say.
+        guard(self.save_button, self._ctx, Permission.EDIT, "change contacts",
+              unless=lambda: None if ok and not self._busy else "")
         return ok
 
     def _count_tabs(self) -> None:

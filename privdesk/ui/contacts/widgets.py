@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -16,6 +15,8 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from privdesk.ui.models.row_list import RowListModel
 
 NO_DATE = QDate(1900, 1, 1)
 
@@ -74,44 +75,24 @@ class FieldError(QLabel):
         self.setVisible(bool(text))
 
 
-class TextRowsModel(QAbstractTableModel):
+class TextRowsModel(RowListModel[tuple[str, ...]]):
     """Read-only rows of text with fixed headers (interactions, disclosures, history,
     import errors). Long cells are cut for display and whole in the tooltip."""
 
     def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> None:
         super().__init__()
-        self._headers = list(headers)
-        self._rows: list[tuple[str, ...]] = [tuple(r) for r in rows]
+        self.HEADERS = tuple(headers)
+        self._rows = [tuple(r) for r in rows]
         self._muted: set[int] = set()
 
     def set_rows(self, rows: Sequence[Sequence[str]], muted: set[int] | None = None) -> None:
-        self.beginResetModel()
-        self._rows = [tuple(r) for r in rows]
         self._muted = muted or set()
-        self.endResetModel()
-
-    def rows(self) -> list[tuple[str, ...]]:
-        return list(self._rows)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
+        super().set_rows([tuple(r) for r in rows])
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if not 0 <= index.column() < len(row):
+        row = self.record_at(index)
+        if row is None or not 0 <= index.column() < len(row):
             return None
         text = row[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -121,4 +102,4 @@ class TextRowsModel(QAbstractTableModel):
             return text[:2000] if len(text) > 40 else None
         if role == Qt.ItemDataRole.ForegroundRole and index.row() in self._muted:
             return Qt.GlobalColor.darkGray
-        return None
+        return super().data(index, role)

@@ -80,10 +80,17 @@ class DocumentDialog(QDialog):
             self, "Save", str(Path.home() / self.built.document.filename), "PDF (*.pdf)")
         if not path:
             return
-        try:
-            write_atomic(Path(path), self.built.content)  # never half a file
-        except OSError as exc:
-            QMessageBox.warning(self, "Save", f"Could not save {path}: {exc.strerror}")
+        content, out, kept = self.built.content, Path(path), self.status.text()
+        self.status.setText(f"{kept} · saving {out.name}…")
+        # On the worker: a slow or network drive must not freeze the window.
+        self._tasks.run(lambda: write_atomic(out, content),  # never half a file
+                        on_done=lambda _: self.status.setText(f"{kept} · saved to {out}"),
+                        on_error=lambda exc: self._save_failed(out, exc, kept))
+
+    def _save_failed(self, path: Path, exc: Exception, kept: str) -> None:
+        self.status.setText(kept)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        QMessageBox.warning(self, "Save", f"Could not save {path}: {reason}")
 
     def _email(self) -> None:
         doc, mail = self.built.document, self._services.mail

@@ -14,7 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.services.authz import Permission
+from privdesk.services.context import ServiceContext
 from privdesk.services.mailer import OutgoingMail
+from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
 
@@ -25,7 +28,7 @@ class EmailReviewDialog(QDialog):
 
     SEND, DRAFT = "send", "draft"
 
-    def __init__(self, mail: OutgoingMail, can_email: bool, role: str,
+    def __init__(self, mail: OutgoingMail, ctx: ServiceContext,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Review email — {mail.reference}")
@@ -65,9 +68,7 @@ class EmailReviewDialog(QDialog):
                                               QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         for button in (self.send_button, self.draft_button):
-            button.setEnabled(can_email)
-            if not can_email:
-                button.setToolTip(f"Your role ({role}) cannot email packs.")
+            guard(button, ctx, Permission.EMAIL, "email packs")
         # Sending cannot be undone: Return (and Escape) cancel, Send needs a click.
         cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         safe_default(self, cancel)

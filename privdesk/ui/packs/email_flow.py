@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from privdesk.domain.deadlines import fmt
-from privdesk.services.authz import Permission
 from privdesk.services.container import Services
 from privdesk.services.mailer import OutgoingMail
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
@@ -71,7 +70,7 @@ class EmailFlow:
 
     def _review(self, mail: OutgoingMail) -> None:
         ctx = self._services.ctx
-        dialog = EmailReviewDialog(mail, ctx.can(Permission.EMAIL), ctx.actor.role,
+        dialog = EmailReviewDialog(mail, ctx,
                                    self._parent)
         self.review = dialog
         if self.on_dialog is not None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from privdesk.services.pack_records import PackItem
+from privdesk.ui.models.row_list import RowListModel
 
 COL_SECTION, COL_ITEM, COL_CONTENT, COL_STATE = range(4)
 HEADERS = ("Section", "Item", "Content", "In the pack")
@@ -16,15 +17,8 @@ _WITHHELD = QColor("#fdecea")
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class PackItemsModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[PackItem] = []
-
-    def set_rows(self, rows: list[PackItem]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+class PackItemsModel(RowListModel[PackItem]):
+    HEADERS = HEADERS
 
     def item(self, row: int) -> PackItem | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -32,20 +26,8 @@ class PackItemsModel(QAbstractTableModel):
     def withheld_count(self) -> int:
         return sum(1 for r in self._rows if r.action)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self.item(index.row()) if index.isValid() else None
+        item = self.record_at(index)
         if item is None:
             return None
         col = index.column()
@@ -71,4 +53,4 @@ class PackItemsModel(QAbstractTableModel):
             return QBrush(_WITHHELD)
         if role == Qt.ItemDataRole.UserRole:
             return item.ref
-        return None
+        return super().data(index, role)

@@ -18,8 +18,7 @@ from privdesk.services.pack_records import PreparedPack
 from privdesk.services.request_records import RequestDetail
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
 from privdesk.ui.packs.printing import ask_and_print
-from privdesk.ui.requests.action_dialog import ActionDialog
-from privdesk.ui.requests.actions import respond_spec
+from privdesk.ui.request_action_dialog import ActionDialog, respond_spec
 
 
 class PackOutputs:
@@ -84,14 +83,19 @@ class PackOutputs:
             self._prepare(lambda prepared: self._write(Path(path), prepared))
 
     def _write(self, path: Path, prepared: PreparedPack) -> None:
-        try:
-            write_atomic(path, prepared.content)  # a full disk leaves no half PDF behind
-        except OSError as exc:
+        """Write on the worker (a slow drive must not freeze the window), then keep it."""
+        def written(_: object) -> None:
+            self._keep(prepared, f"saved to a file ({path.name})", "secure_portal",
+                       f"Saved {path.name} ({prepared.pages} pages).")
+
+        def failed(exc: Exception) -> None:
             self._busy(None)
-            QMessageBox.warning(self._widget(), "Save pack", f"Could not save {path}: {exc.strerror}")
-            return
-        self._keep(prepared, f"saved to a file ({path.name})", "secure_portal",
-                   f"Saved {path.name} ({prepared.pages} pages).")
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            QMessageBox.warning(self._widget(), "Save pack", f"Could not save {path}: {reason}")
+
+        content = prepared.content
+        # A full disk leaves no half PDF behind (write_atomic).
+        self._tasks.run(lambda: write_atomic(path, content), on_done=written, on_error=failed)
 
     def _keep(self, prepared: PreparedPack, how: str, method: str, said: str) -> None:
         """The pack went out: store it, put it on the timeline, offer to record the

@@ -4,6 +4,7 @@ prints or emails the pack."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -37,10 +38,14 @@ from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, CO
 from privdesk.ui.packs.pack_outputs import PackOutputs
 from privdesk.ui.packs.printing import PdfInMemory
 from privdesk.ui.permissions import guard
-from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.request_action_dialog import ActionDialog
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
 from privdesk.ui.tasks import TaskRunner
+
+
+def _unless(ready: bool, tip: str) -> str | None:
+    return None if ready else tip
 
 
 class PackPreviewDialog(PackOutputs, QDialog):
@@ -59,7 +64,6 @@ class PackPreviewDialog(PackOutputs, QDialog):
         self.flow = EmailFlow(self, services, tasks, busy=self._busy, on_sent=self._emailed,
                               on_error=self._fail)
         ctx = services.ctx
-        role = ctx.actor.role
         self.setWindowTitle(f"Subject-access pack — {reference}")
         fit_window(self, 1400, 900, fraction=0.96)
 
@@ -89,17 +93,14 @@ class PackPreviewDialog(PackOutputs, QDialog):
         self.reason.setPlaceholderText("Reason (required), e.g. names another customer")
         self.reason.textChanged.connect(self._update_buttons)
         self.redact_button = QPushButton("Redact")
-        self.redact_button.setToolTip("Hide the item's free text, keeping its date and kind")
+        self.redact_button.setProperty("tip", "Hide the item's free text, keeping its date and kind")
         self.exclude_button = QPushButton("Withhold")
-        self.exclude_button.setToolTip("Withhold the whole item")
+        self.exclude_button.setProperty("tip", "Withhold the whole item")
         self.lift_button = QPushButton("Lift redaction")
         self.redact_button.clicked.connect(lambda: self._mark("redact"))
         self.exclude_button.clicked.connect(lambda: self._mark("exclude"))
         self.lift_button.clicked.connect(self._lift)
-        self._can_edit = ctx.can(Permission.EDIT)
-        if not self._can_edit:
-            for b in (self.redact_button, self.exclude_button, self.lift_button):
-                b.setToolTip(f"Your role ({role}) cannot redact items.")
+        self._ctx = ctx
 
         self.summary = QLabel("Loading…")
         self.summary.setObjectName("hint")
@@ -229,10 +230,14 @@ class PackPreviewDialog(PackOutputs, QDialog):
     def _update_buttons(self, *_: Any) -> None:
         item = self.selected()
         reason = bool(self.reason.text().strip())
-        ok = self._can_edit and item is not None and reason and self.busy_text is None
-        self.redact_button.setEnabled(ok and item is not None and item.action != "redact")
-        self.exclude_button.setEnabled(ok and item is not None and item.action != "exclude")
-        self.lift_button.setEnabled(ok and item is not None and item.action is not None)
+        ready = item is not None and reason and self.busy_text is None
+        for button, fits in ((self.redact_button, item is not None and item.action != "redact"),
+                             (self.exclude_button, item is not None and item.action != "exclude"),
+                             (self.lift_button, item is not None and item.action is not None)):
+            # Disabled for want of an item or a reason, a button keeps its own tooltip.
+            tip = button.property("tip") or ""
+            guard(button, self._ctx, Permission.EDIT, "redact items", tip=tip,
+                  unless=functools.partial(_unless, bool(ready and fits), tip))
 
     def _mark(self, action: str) -> None:
         item, reason = self.selected(), self.reason.text().strip()

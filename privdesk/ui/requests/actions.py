@@ -17,7 +17,7 @@ from privdesk.services.request_records import (
     RequestDetail,
 )
 from privdesk.services.requests import RequestService
-from privdesk.ui.requests.action_dialog import ActionSpec, ActionValues
+from privdesk.ui.request_action_dialog import ActionSpec, ActionValues, respond_spec
 
 ACTIONS: dict[str, str] = {
     "ask_id": "Ask for ID…",
@@ -39,19 +39,6 @@ def why_not(name: str, d: RequestDetail, today: date) -> str | None:
     if d.state is None:
         return "The request could not be read."
     return why_not_now(name, d.state, today)
-
-
-def respond_spec(d: RequestDetail, method: str | None = None) -> ActionSpec:
-    """Record when and how the response went (late if after the due date)."""
-    methods = tuple(RESPONSE_METHODS.items())
-    if method in RESPONSE_METHODS:  # the way it has just gone first
-        methods = ((method, RESPONSE_METHODS[method]),
-                   *((k, v) for k, v in methods if k != method))
-    due = f" It is due {fmt(d.row.due)}." if d.row.due else ""
-    return ActionSpec("Record the response", f"{d.reference}: record when and how the response "
-                      f"was sent; the countdown then stops.{due} A response after the due "
-                      "date is recorded as late.", "Record response", "Sent on", "Sent by",
-                      methods)
 
 
 def dialog_for(name: str, d: RequestDetail, requests: RequestService,

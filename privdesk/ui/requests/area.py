@@ -8,20 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
 from privdesk.domain.deadlines import WorkingDays
@@ -35,6 +29,7 @@ from privdesk.services.request_records import (
     RequestRow,
 )
 from privdesk.ui.permissions import guard
+from privdesk.ui.queue_area import QueueArea
 from privdesk.ui.requests.detail import RequestDetailPane
 from privdesk.ui.requests.documents import RequestDocumentsBox
 from privdesk.ui.requests.new_request_dialog import NewRequestDialog
@@ -43,7 +38,6 @@ from privdesk.ui.requests.queue_model import (
     COL_RECEIVED,
     COL_REF,
     COL_REQUESTER,
-    ROW_ROLE,
     RequestFilterProxy,
     RequestQueueModel,
 )
@@ -66,20 +60,22 @@ QUEUE_KEY, DETAIL_KEY = "requests.queue", "requests.detail"  # TaskRunner keys: 
 NARROW_QUEUE = 900  # px: below it the queue hides its Due column (eventFilter)
 
 
-class RequestsArea(QWidget):
+class RequestsArea(QueueArea):
     def __init__(self, services: Services, tasks: TaskRunner,
                  today: Callable[[], date] | None = None, tick_ms: int = TICK_MS) -> None:
-        super().__init__()
-        self._services, self._tasks = services, tasks
+        today = today or services.ctx.today
+        super().__init__("Requests", tasks, RequestQueueModel(today), RequestFilterProxy(),
+                         list_key=QUEUE_KEY, detail_key=DETAIL_KEY, ref_column=COL_REF,
+                         wide_column=COL_REQUESTER, wide_width=140)
+        self.model: RequestQueueModel
+        self.proxy: RequestFilterProxy
+        self._services = services
         self._requests = services.requests
-        self._today = today or services.ctx.today
+        self._today = today
         self._officers: list[str] = []
-        self._selected_id: int | None = None
         self._wanted_id: int | None = None  # asked for by a link, selected once loaded
         self.dialog: NewRequestDialog | None = None
 
-        title = QLabel("Requests")
-        title.setObjectName("areaTitle")
         self.new_button = QPushButton("New request…")
         self.new_button.clicked.connect(self.open_new_request)
         self.export_button = QPushButton("Export log…")
@@ -87,11 +83,7 @@ class RequestsArea(QWidget):
         for button, perm, what in ((self.new_button, Permission.EDIT, "record requests"),
                                    (self.export_button, Permission.EXPORT, "export the log")):
             guard(button, services.ctx, perm, what)
-        head = QHBoxLayout()
-        head.addWidget(title)
-        head.addStretch(1)
-        head.addWidget(self.export_button)
-        head.addWidget(self.new_button)
+        self.add_buttons(self.export_button, self.new_button)
         self.strip = StatsStrip()
 
         self.status_filter = QComboBox()
@@ -119,29 +111,13 @@ class RequestsArea(QWidget):
         filters.addStretch(1)
         filters.addWidget(self.shown)
 
-        self.model = RequestQueueModel(self._today, parent=self)
-        self.proxy = RequestFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_REQUESTER, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_REQUESTER, 140)
         # Status and officer before the received date: on a laptop screen the columns past
         # the requester are the ones that scroll, and the received date is in the detail.
         header.moveSection(header.visualIndex(COL_RECEIVED), header.count() - 1)
-        header.setStretchLastSection(True)
         header.setMinimumSectionSize(70)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.installEventFilter(self)
         self.model.day_changed.connect(lambda _d: self.refresh())
         self.proxy.layoutChanged.connect(self._count_shown)
@@ -154,22 +130,8 @@ class RequestsArea(QWidget):
         self.documents = RequestDocumentsBox(services, tasks, self._paperwork_changed)
         self.detail.add_section(self.documents)
         self.detail.shown.connect(self.documents.set_detail)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([980, 480])  # every queue column readable at 1440 px wide
-        splitter.setChildrenCollapsible(False)
-        self.splitter = splitter
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(10)
-        layout.addLayout(head)
-        layout.addWidget(self.strip)
-        layout.addLayout(filters)
-        layout.addWidget(splitter, 1)
+        # Every queue column readable at 1440 px wide.
+        self.lay_out([self.strip, filters], self.detail, (2, 1), [980, 480])
         self.model.start_ticking(tick_ms)
 
     # -- loading -----------------------------------------------------------------------
@@ -189,7 +151,7 @@ class RequestsArea(QWidget):
             return _Loaded(requests.queue(today, include_closed=True), requests.stats(today),
                            requests.officers(), requests.calendar().nation)
 
-        self._tasks.run(load, on_done=self._loaded, key=QUEUE_KEY)
+        self.load_list(load, self._loaded)
 
     def _loaded(self, loaded: _Loaded) -> None:
         # The UI keeps its own calendar: holidays' tables fill lazily and are not shared
@@ -200,14 +162,14 @@ class RequestsArea(QWidget):
         self._officers = loaded.officers
         self._fill_assignees(sorted({r.assignee for r in loaded.rows if r.assignee}
                                     | set(loaded.officers)))
-        self.model.set_rows(loaded.rows)
-        self.strip.show_stats(loaded.stats)
-        self._count_shown()
         if self._wanted_id is not None:
             wanted, self._wanted_id = self._wanted_id, None
+            self.model.set_rows(loaded.rows)
             self.show_request(wanted, reload=False)
-        elif self._selected_id is not None:
-            self.select_request(self._selected_id)
+        else:
+            self.show_rows(loaded.rows)
+        self.strip.show_stats(loaded.stats)
+        self._count_shown()
 
     def show_request(self, request_id: int, reload: bool = True) -> None:
         """Select a request named by a link elsewhere, clearing filters that hide it."""
@@ -249,36 +211,20 @@ class RequestsArea(QWidget):
 
     # -- selection and detail ------------------------------------------------------------
     def select_request(self, request_id: int) -> bool:
-        source_row = self.model.row_of(request_id)
-        if source_row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(source_row, COL_REF))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        return True
+        return self.select_id(request_id)
 
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if not indexes:
-            return
-        row = self.proxy.data(indexes[0], ROW_ROLE)
-        if not isinstance(row, RequestRow):
-            return
-        self._selected_id = row.id
+    def fetch_detail(self, record_id: int) -> Callable[[], RequestDetail]:
         requests = self._requests
-        # Keyed: a slower reply for an older selection is dropped by the runner.
-        self._tasks.run(lambda: requests.get(row.id), on_done=self.detail.show_detail,
-                        key=DETAIL_KEY)
+        return lambda: requests.get(record_id)
+
+    def show_detail(self, detail: RequestDetail) -> None:
+        self.detail.show_detail(detail)
 
     def _paperwork_changed(self) -> None:
         """A pack, letter, erasure or recorded response changed the request from a dialog:
         the queue and the detail pane both show it."""
         self.refresh()
-        selected, requests = self._selected_id, self._requests
-        if selected is not None:
-            self._tasks.run(lambda: requests.get(selected), on_done=self.detail.show_detail,
-                            key=DETAIL_KEY)
+        self.reload_detail()
 
     def _detail_changed(self, detail: RequestDetail) -> None:
         self._selected_id = detail.row.id

@@ -3,6 +3,7 @@ and the timeline. Every text from the store is shown as plain text."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 
@@ -35,7 +36,8 @@ from privdesk.services.request_records import (
 from privdesk.services.requests import RequestService
 from privdesk.ui.form_rows import clear_rows
 from privdesk.ui.navigation import CONTACT_LINK, Navigator, link
-from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.permissions import guard
+from privdesk.ui.request_action_dialog import ActionDialog
 from privdesk.ui.requests.actions import ACTIONS, dialog_for, why_not
 from privdesk.ui.requests.queue_model import URGENCY_COLOURS
 from privdesk.ui.tasks import TaskRunner
@@ -250,13 +252,9 @@ class RequestDetailPane(QScrollArea):
             self.navigator.open_link(href)
 
     def _show_buttons(self, d: RequestDetail) -> None:
-        can_edit = self._ctx.can(Permission.EDIT)
         for name, button in self.buttons.items():
-            reason = why_not(name, d, self._today())
-            if not can_edit:
-                reason = f"Your role ({self._ctx.actor.role}) cannot change requests."
-            button.setEnabled(reason is None)
-            button.setToolTip(reason or "")
+            guard(button, self._ctx, Permission.EDIT, "change requests",
+                  unless=functools.partial(why_not, name, d, self._today()))
 
     # -- actions -----------------------------------------------------------------------
     def open_action(self, name: str) -> ActionDialog | None:

@@ -25,6 +25,7 @@ from privdesk.services.container import Services
 from privdesk.services.erasure import ErasureResult
 from privdesk.services.request_records import RequestDetail
 from privdesk.ui.packs import open_letter_dialog, open_pack_dialog
+from privdesk.ui.permissions import guard
 from privdesk.ui.retention.erasure_dialog import ErasureDialog
 from privdesk.ui.tasks import TaskRunner
 
@@ -64,21 +65,12 @@ class RequestDocumentsBox(QGroupBox):
 
     def set_detail(self, d: RequestDetail) -> None:
         self.detail = d
-        ctx = self._services.ctx
-        role = ctx.actor.role
-        self._enable(self.pack_button, d.row.type in PACK_TYPES,
-                     "A response pack is for access and portability requests.",
-                     ctx.can(Permission.PACK), f"Your role ({role}) cannot build packs.")
-        self._enable(self.erase_button, d.row.type == "erasure",
-                     "Erasure is for erasure requests.",
-                     ctx.can(Permission.PURGE), f"Your role ({role}) cannot erase data.")
-        self._enable(self.letter_button, True, "", ctx.can(Permission.PACK),
-                     f"Your role ({role}) cannot write letters.")
-
-    @staticmethod
-    def _enable(widget: QWidget, fits: bool, why_not: str, allowed: bool, denied: str) -> None:
-        widget.setEnabled(fits and allowed)
-        widget.setToolTip("" if fits and allowed else (why_not if not fits else denied))
+        ctx, kind = self._services.ctx, d.row.type
+        guard(self.pack_button, ctx, Permission.PACK, "build packs", unless=lambda: None
+              if kind in PACK_TYPES else "A response pack is for access and portability requests.")
+        guard(self.erase_button, ctx, Permission.PURGE, "erase data", unless=lambda: None
+              if kind == "erasure" else "Erasure is for erasure requests.")
+        guard(self.letter_button, ctx, Permission.PACK, "write letters", tip="")
 
     # -- actions -----------------------------------------------------------------------
     def open_pack(self) -> None:
@@ -115,7 +107,7 @@ class RequestDocumentsBox(QGroupBox):
     def _show_erasure(self, preview: object) -> None:
         ctx = self._services.ctx
         dialog = ErasureDialog(self._services.erasure, self._tasks, preview,  # type: ignore[arg-type]
-                               ctx.can(Permission.PURGE), ctx.actor.role, self.window())
+                               ctx, self.window())
         dialog.erased.connect(self._erased)
         self.erasure_dialog = dialog
         dialog.open()

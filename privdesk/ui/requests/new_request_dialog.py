@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.services.request_records import CHANNELS, REQUEST_TYPES, ContactHit, NewRequest
 from privdesk.services.requests import RequestService
-from privdesk.ui.requests.action_dialog import make_date_edit
+from privdesk.ui.request_action_dialog import make_date_edit
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window, scrolling
 from privdesk.ui.tasks import TaskRunner

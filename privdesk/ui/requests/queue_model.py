@@ -7,13 +7,13 @@ database: when the day changes, dataChanged is emitted for the countdown column 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -24,15 +24,15 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from privdesk.domain.deadlines import Urgency, WorkingDays, countdown_text, days_left, fmt, urgency
 from privdesk.services.request_records import OPEN_STATUSES, RequestRow
+from privdesk.ui.models.row_list import ROW_ROLE as ROW_ROLE  # the base's roles, named here
+from privdesk.ui.models.row_list import SORT_ROLE, RowListModel
 
 # The countdown and due date come straight after the reference: they are what the queue is
 # for, and they must stay in view when the window is narrow and the detail pane is open.
 COL_REF, COL_COUNTDOWN, COL_DUE, COL_TYPE, COL_REQUESTER, COL_RECEIVED, COL_STATUS, COL_ASSIGNEE = \
     range(8)
 HEADERS = ("Reference", "Countdown", "Due", "Type", "Requester", "Received", "Status", "Officer")
-SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 URGENCY_ROLE = int(Qt.ItemDataRole.UserRole) + 2
-ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 NO_DUE = 10**7  # sorts requests without a due date after every dated one
 
 # Background and text colour per urgency: the text says the same thing as the colour.
@@ -46,37 +46,46 @@ URGENCY_COLOURS: dict[Urgency | None, tuple[str, str]] = {
 Index = QModelIndex | QPersistentModelIndex
 
 
-class RequestQueueModel(QAbstractTableModel):
+def urgency_style(level: Urgency | None, role: int) -> Any:
+    """A countdown cell's colours and weight (the request queue's and the breach register's
+    alike); None for any other role."""
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return QBrush(QColor(URGENCY_COLOURS[level][0]))
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QBrush(QColor(URGENCY_COLOURS[level][1]))
+    if role == Qt.ItemDataRole.FontRole and level in (Urgency.RED, Urgency.OVERDUE):
+        font = QFont()
+        font.setBold(True)
+        return font
+    return None
+
+
+class RequestQueueModel(RowListModel[RequestRow]):
+    HEADERS = HEADERS
     day_changed = Signal(object)  # the new date, when the injected clock passes midnight
 
     def __init__(self, today: Callable[[], date], calendar: WorkingDays | None = None,
-                 parent: Any = None) -> None:
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._today = today
         self._calendar = calendar or WorkingDays("ENG")
-        self._rows: list[RequestRow] = []
         self._shown_day = today()
         self._cache: dict[int, tuple[str, Urgency | None]] = {}
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
 
     # -- data in ----------------------------------------------------------------------------
-    def set_rows(self, rows: list[RequestRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
+    def set_rows(self, rows: Sequence[RequestRow]) -> None:
         self._cache.clear()
-        self.endResetModel()
+        super().set_rows(rows)
 
     def set_calendar(self, calendar: WorkingDays) -> None:
         if calendar.nation != self._calendar.nation:
             self._calendar = calendar
             self._invalidate_countdown()
 
-    def row_at(self, row: int) -> RequestRow:
-        return self._rows[row]
-
     def row_of(self, request_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == request_id), None)
+        return self.row_where(lambda r: r.id == request_id)
 
     # -- the live countdown ---------------------------------------------------------------
     def start_ticking(self, interval_ms: int = 60_000) -> None:
@@ -117,46 +126,25 @@ class RequestQueueModel(QAbstractTableModel):
         return countdown_text(left), urgency(left)
 
     # -- Qt model -----------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.record_at(index)
+        if row is None:
             return None
-        row, col = self._rows[index.row()], index.column()
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
-        if role == SORT_ROLE:
-            return self._sort_key(row, col)
-        if role == ROW_ROLE:
-            return row
         if col == COL_COUNTDOWN:
             text, level = self.countdown(row)
             if role == URGENCY_ROLE:
                 return level.value if level else None
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(URGENCY_COLOURS[level][0]))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(URGENCY_COLOURS[level][1]))
-            if role == Qt.ItemDataRole.FontRole and level in (Urgency.RED, Urgency.OVERDUE):
-                font = QFont()
-                font.setBold(True)
-                return font
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self._countdown_tip(row, text)
+            style = urgency_style(level, role)
+            if style is not None:
+                return style
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_REQUESTER:
             return row.requester_name[:300]
-        return None
+        return super().data(index, role)
 
     def _display(self, row: RequestRow, col: int) -> str | None:
         if col == COL_REF:
@@ -179,7 +167,7 @@ class RequestQueueModel(QAbstractTableModel):
             return row.assignee or "Unassigned"
         return None
 
-    def _sort_key(self, row: RequestRow, col: int) -> Any:
+    def sort_value(self, row: RequestRow, col: int) -> Any:
         due_key = (0 if row.status in OPEN_STATUSES else NO_DUE * 2) + (
             row.due.toordinal() if row.due else NO_DUE)
         if col in (COL_DUE, COL_COUNTDOWN):
@@ -220,7 +208,7 @@ class RequestFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         if not isinstance(model, RequestQueueModel):
             return True
-        row = model.row_at(source_row)
+        row = model.row(source_row)
         if self._status == self.OPEN and row.status not in OPEN_STATUSES:
             return False
         if self._status not in (None, self.OPEN) and row.status != self._status:

@@ -257,8 +257,7 @@ class RetentionArea(QWidget):
 
     def _open_purge(self, preview: Any) -> None:
         self.purge_dialog = PurgeReviewDialog(preview, self._services.purge, self._tasks,
-                                              self._ctx.can(Permission.PURGE),
-                                              self._ctx.actor.role, self)
+                                              self._ctx, self)
         self.purge_dialog.purged.connect(lambda _: self.refresh())
         self.purge_dialog.navigator = self.navigator
         self.purge_dialog.setWindowModality(Qt.WindowModality.WindowModal)

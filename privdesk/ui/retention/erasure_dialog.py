@@ -1,6 +1,6 @@
 """Erase a person for an erasure request, or record why the data is kept.
 
-For the request queue: `ErasureDialog(services.erasure, tasks, preview, can_purge, role)`
+For the request queue: `ErasureDialog(services.erasure, tasks, preview, ctx)`
 with `preview = services.erasure.preview(contact_ids, reference)`; `erased` carries the
 `ErasureResult` the erasure confirmation letter is built from.
 """
@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.services.authz import Permission
+from privdesk.services.context import ServiceContext
 from privdesk.services.erasure import EXEMPTIONS, ErasurePreview, ErasureResult, ErasureService, Exemption
+from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
@@ -36,10 +39,10 @@ class ErasureDialog(QDialog):
     erased = Signal(object)  # ErasureResult
 
     def __init__(self, erasure: ErasureService, tasks: TaskRunner, preview: ErasurePreview,
-                 can_purge: bool, role: str, parent: QWidget | None = None) -> None:
+                 ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._erasure, self._tasks, self._preview = erasure, tasks, preview
-        self._can = can_purge
+        self._ctx = ctx
         self.result_: ErasureResult | None = None
         n, c = len(preview.contact_ids), preview.counts
         self.setWindowTitle("Erasure request")
@@ -97,11 +100,8 @@ class ErasureDialog(QDialog):
         for w in (heading, what, box, self.status):
             layout.addWidget(w)
         layout.addLayout(buttons)
-        if not can_purge:
-            self.go.setToolTip(f"Your role ({role}) cannot erase data.")
         if preview.blocked:  # another open request holds the data: erasing is refused
             self._say(preview.blocked, True)
-            self.go.setToolTip(preview.blocked)
         safe_default(self, self.cancel)
         self._update()
 
@@ -113,9 +113,15 @@ class ErasureDialog(QDialog):
         keeping = bool(self.exemptions())
         self.understand.setVisible(not keeping)
         self.go.setText("Record exemptions" if keeping else "Erase")
-        blocked = bool(self._preview.blocked) and not keeping
-        self.go.setEnabled(self._can and self.result_ is None and not blocked
-                           and (keeping or self.understand.isChecked()))
+        guard(self.go, self._ctx, Permission.PURGE, "erase data", unless=self._why_not)
+
+    def _why_not(self) -> str | None:
+        """What besides the role keeps Erase disabled ("" where the dialog says it already)."""
+        if self._preview.blocked and not self.exemptions():
+            return self._preview.blocked
+        if self.result_ is not None or not (self.exemptions() or self.understand.isChecked()):
+            return ""
+        return None
 
     def run(self) -> None:
         if not self.go.isEnabled():

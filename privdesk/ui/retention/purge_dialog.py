@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.services.authz import Permission
+from privdesk.services.context import ServiceContext
 from privdesk.services.purge import PurgePreview, PurgeResult, PurgeService
 from privdesk.ui.navigation import Navigator, open_on_double_click
+from privdesk.ui.permissions import guard, refusal
 from privdesk.ui.retention.models import ID_ROLE, P_COL_NAME, PurgePreviewModel, fmt_date
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
@@ -38,7 +41,7 @@ class PurgeReviewDialog(QDialog):
     purged = Signal(object)  # PurgeResult
 
     def __init__(self, preview: PurgePreview, purge: PurgeService, tasks: TaskRunner,
-                 can_purge: bool, role: str, parent: QWidget | None = None) -> None:
+                 ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._preview, self._purge, self._tasks = preview, purge, tasks
         self.result_: PurgeResult | None = None
@@ -116,10 +119,11 @@ class PurgeReviewDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.hide()
-        self._can_purge, self._role = can_purge, role
-        if not can_purge:
+        self._ctx = ctx
+        refused = refusal(ctx, Permission.PURGE, "purge data")
+        if refused:
             self.confirm.setEnabled(False)
-            self._say(f"Your role ({role}) cannot purge data.")
+            self._say(refused)
         if n == 0:
             self.confirm.setEnabled(False)
             self._say("Nothing can be deleted now." if preview.held
@@ -167,10 +171,9 @@ class PurgeReviewDialog(QDialog):
         return self.confirm.text().strip().replace(",", "") == str(len(self._preview.items))
 
     def _update_button(self) -> None:
-        ok = self._can_purge and bool(self._preview.items) and self.confirmed
-        self.delete_button.setEnabled(ok and self.result_ is None)
-        if not self._can_purge:
-            self.delete_button.setToolTip(f"Your role ({self._role}) cannot purge data.")
+        guard(self.delete_button, self._ctx, Permission.PURGE, "purge data",
+              unless=lambda: None if self._preview.items and self.confirmed
+              and self.result_ is None else "")
 
     def run_purge(self) -> None:
         if not self.confirmed or self.result_ is not None:

@@ -19,7 +19,7 @@ from privdesk.ui.new_store_dialog import NewStoreDialog
 from privdesk.ui.officers_area import AddOfficerDialog, OfficersArea, PassphraseDialog
 from privdesk.ui.packs.document_dialog import DocumentDialog
 from privdesk.ui.packs.preview_dialog import PackPreviewDialog
-from privdesk.ui.requests.action_dialog import ActionDialog
+from privdesk.ui.request_action_dialog import ActionDialog
 from privdesk.ui.requests.actions import ACTIONS
 from privdesk.ui.requests.area import RequestsArea
 from privdesk.ui.requests.new_request_dialog import NewRequestDialog
@@ -139,7 +139,7 @@ def _contacts(t: Tour, session: DesktopSession, window: MainWindow, work: Path) 
 def _select_request(t: Tour, session: DesktopSession, area: RequestsArea, rtype: str) -> Iterator[Wait]:
     model = area.model
     for row in range(model.rowCount()):
-        r = model.row_at(row)
+        r = model.row(row)
         if r.type == rtype:
             area.select_request(r.id)
             break

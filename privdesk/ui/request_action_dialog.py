@@ -1,6 +1,10 @@
 """One small dialog for every request action: a date, and where the action needs them a
 choice and a text. The service checks the rule; a refusal is shown in the dialog, which
-stays open with everything typed still there."""
+stays open with everything typed still there.
+
+It sits beside the areas rather than in ui.requests because the pack preview uses it too
+(recording the response once a pack has gone): ui.packs and ui.requests both import it, and
+neither imports the other's internals back (no cycle)."""
 
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.services.request_records import RequestDetail
+from privdesk.domain.deadlines import fmt
+from privdesk.services.request_records import RESPONSE_METHODS, RequestDetail
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
@@ -142,3 +147,16 @@ class ActionDialog(QDialog):
         self.ok.setEnabled(True)
         self.error.setText(str(exc.args[0]) if exc.args else str(exc))
         self.error.show()
+
+
+def respond_spec(d: RequestDetail, method: str | None = None) -> ActionSpec:
+    """Record when and how the response went (late if after the due date)."""
+    methods = tuple(RESPONSE_METHODS.items())
+    if method in RESPONSE_METHODS:  # the way it has just gone first
+        methods = ((method, RESPONSE_METHODS[method]),
+                   *((k, v) for k, v in methods if k != method))
+    due = f" It is due {fmt(d.row.due)}." if d.row.due else ""
+    return ActionSpec("Record the response", f"{d.reference}: record when and how the response "
+                      f"was sent; the countdown then stops.{due} A response after the due "
+                      "date is recorded as late.", "Record response", "Sent on", "Sent by",
+                      methods)

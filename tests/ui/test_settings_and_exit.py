@@ -1,0 +1,120 @@
+"""The settings dialog (time zone, reads and writes on the worker) and the session's work off
+the UI thread: the auto-lock setting and the exit backup (#18)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from privdesk.services.container import Services
+from privdesk.ui.settings_dialog import SettingsDialog
+from privdesk.ui.tasks import TaskRunner
+
+
+def _open(qtbot: Any, services: Services, tasks: TaskRunner) -> SettingsDialog:
+    dialog = SettingsDialog(services.settings, services.ctx, tasks)
+    qtbot.addWidget(dialog)
+    assert not dialog.save_button.isEnabled()  # nothing to save over until the values are read
+    qtbot.waitUntil(lambda: dialog.ready, timeout=5000)
+    assert dialog.save_button.isEnabled()
+    return dialog
+
+
+def test_time_zone_is_shown_saved_and_used_by_the_breach_clock(qtbot: Any,
+                                                             services: Services) -> None:
+    tasks = TaskRunner()
+    dialog = _open(qtbot, services, tasks)
+    assert dialog.timezone.currentText() == "Europe/London"  # the default
+    assert "72-hour" in dialog.timezone.toolTip()
+    dialog.timezone.setCurrentText("America/New_York")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    assert services.settings.get("timezone") == "America/New_York"
+    assert services.breaches.zone().key == "America/New_York"
+    again = _open(qtbot, services, tasks)
+    assert again.timezone.currentText() == "America/New_York"
+    tasks.wait()
+
+
+def test_an_unknown_time_zone_is_refused_in_plain_words_and_nothing_saved(
+        qtbot: Any, services: Services) -> None:
+    tasks = TaskRunner()
+    dialog = _open(qtbot, services, tasks)
+    dialog.auto_lock.setValue(3)
+    dialog.timezone.setCurrentText("Europe/Atlantis")
+    dialog.save()
+    qtbot.waitUntil(lambda: "Unknown time zone 'Europe/Atlantis'" in dialog.note.text(),
+                    timeout=5000)
+    assert dialog.buttons.isEnabled()  # the officer can correct it and save again
+    assert dialog.result() == 0  # not accepted: the dialog stays open with the reason
+    values = services.settings.all()
+    assert values["timezone"] == "Europe/London" and values["auto_lock_minutes"] == 10
+
+
+def test_the_session_reads_auto_lock_on_the_worker(qtbot: Any, services: Services,
+                                                   policy: Any) -> None:
+    """The idle lock starts at the default and takes the stored minutes when the read (on the
+    TaskRunner, not the UI thread) comes back."""
+    from PySide6.QtCore import QSettings
+
+    from privdesk.app import DesktopSession
+    from privdesk.paths import app_paths
+
+    services.settings.set("auto_lock_minutes", 3)
+    session = DesktopSession(QSettings(), app_paths(), policy)
+    window = session.show(services.ctx)
+    qtbot.addWidget(window)
+    assert session.idle is not None
+    idle = session.idle
+    qtbot.waitUntil(lambda: idle.interval_ms == 180_000, timeout=10000)
+    window.hold_close = None  # the exit backup has its own test
+    window.close()
+    session.close()
+
+
+def test_quitting_shows_backing_up_and_closes_only_once_the_backup_is_written(
+        qtbot: Any, services: Services, policy: Any) -> None:
+    """The exit backup runs on the worker while a small "Backing up…" window says so; the
+    main window closes itself when it is written, and only then (nothing is lost by quitting
+    fast), and closing the session afterwards does not back up a second time."""
+    from PySide6.QtCore import QSettings
+
+    from privdesk.app import DesktopSession
+    from privdesk.paths import app_paths
+
+    session = DesktopSession(QSettings(), app_paths(), policy)
+    window = session.show(services.ctx)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not session.tasks.busy, timeout=20000)  # the daily backup
+    assert session.services is not None
+    audit = session.services.audit
+
+    def exit_backups() -> int:
+        return sum(1 for e in audit.events()
+                   if e.action == "backup.create" and e.detail.startswith("on exit"))
+
+    assert exit_backups() == 0
+    held = window.hold_close
+    assert held is not None
+    at_close: list[int] = []
+
+    def spy() -> bool:
+        holding = held()
+        if not holding:
+            at_close.append(exit_backups())
+        return holding
+
+    window.hold_close = spy
+    window.close()
+    assert window.isVisible() and not window.isEnabled()  # held: the backup runs first
+    progress = session.backing_up
+    assert progress is not None and progress.labelText().startswith("Backing up…")
+    window.close()  # a second Quit while it runs changes nothing
+    assert window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30000)
+    assert at_close == [1]  # the backup was written (and audited) when the window was let go
+    assert session.backing_up is None
+    folder = session.services.backups.folder()
+    written = sorted(folder.glob("*.privdesk"))
+    assert written  # the daily and the exit backup
+    session.close()  # what run_gui does after the event loop: no second exit backup
+    assert session.services is None and sorted(folder.glob("*.privdesk")) == written
