@@ -32,27 +32,32 @@ class Existing:
     opt_out_on: str | None = None  # as stored
 
 
-def _in_query(s: Session, column: str, values: Sequence[str], cols: str) -> list[Any]:
+def _in_query(s: Session, column: str, values: Sequence[str], cols: str,
+              upto: int | None) -> list[Any]:
+    """Rows whose `column` is one of `values` (and whose id is <= `upto`: the register
+    as it was before this import's own rows went in)."""
     rows: list[Any] = []
+    limit = "" if upto is None else f" AND id <= {int(upto)}"
     for start in range(0, len(values), CHUNK):
         chunk = values[start:start + CHUNK]
         marks = ", ".join(f":v{n}" for n in range(len(chunk)))
-        rows += s.execute(text(f"SELECT {cols} FROM contacts WHERE {column} IN ({marks})"),
+        rows += s.execute(text(f"SELECT {cols} FROM contacts "  # noqa: S608 (placeholders)
+                               f"WHERE {column} IN ({marks}){limit}"),
                           {f"v{n}": v for n, v in enumerate(chunk)}).all()
     return rows
 
 
-def existing_matches(s: Session, rows: Sequence[tuple[int, str | None, str | None]]
-                     ) -> dict[int, Existing]:
+def existing_matches(s: Session, rows: Sequence[tuple[int, str | None, str | None]],
+                     upto: int | None = None) -> dict[int, Existing]:
     """line -> the register contact with the same email (else the same phone); rows are
     (line, normalised email, E.164 phone)."""
     emails = {line: email for line, email, _phone in rows}
     phones = {line: phone for line, _email, phone in rows}
     cols = "id, {}, marketing_opt_out, opt_out_on"
     by_email = {r[1]: r for r in _in_query(
-        s, "norm_email", sorted({e for e in emails.values() if e}), cols.format("norm_email"))}
+        s, "norm_email", sorted({e for e in emails.values() if e}), cols.format("norm_email"), upto)}
     by_phone = {r[1]: r for r in _in_query(
-        s, "norm_phone", sorted({p for p in phones.values() if p}), cols.format("norm_phone"))}
+        s, "norm_phone", sorted({p for p in phones.values() if p}), cols.format("norm_phone"), upto)}
     found: dict[int, Existing] = {}
     for line, email, phone in rows:
         hit, reason = ((by_email[email], "same email") if email and email in by_email else
@@ -64,8 +69,8 @@ def existing_matches(s: Session, rows: Sequence[tuple[int, str | None, str | Non
     return found
 
 
-def similar_names(s: Session, rows: Iterable[tuple[int, ContactInput]]
-                  ) -> dict[int, list[int]]:
+def similar_names(s: Session, rows: Iterable[tuple[int, ContactInput]],
+                  upto: int | None = None) -> dict[int, list[int]]:
     """line -> ids of register contacts at the same company (as written) whose folded
     name scores >= NAME_SCORE against the row's."""
     by_company: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -75,7 +80,7 @@ def similar_names(s: Session, rows: Iterable[tuple[int, ContactInput]]
     if not by_company:
         return {}
     register: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for r in _in_query(s, "company", sorted(by_company), "id, norm_name, company"):
+    for r in _in_query(s, "company", sorted(by_company), "id, norm_name, company", upto):
         if len(register[r[2]]) < COMPANY_CANDIDATES:
             register[r[2]].append((int(r[0]), r[1] or ""))
     found: dict[int, list[int]] = {}

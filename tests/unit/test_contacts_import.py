@@ -11,6 +11,7 @@ import pytest
 
 from privdesk.domain.contact_csv import decode, guess_mapping, neutralise, unneutralise
 from privdesk.domain.contact_records import ContactInput, ContactQuery
+from privdesk.services import contacts_import_pool
 from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService, ImportCancelled
 from privdesk.services.context import ServiceContext
@@ -120,8 +121,9 @@ def test_duplicates_are_warned_and_suppressed_rows_skipped(
     assert contacts.search(ContactQuery(text="gone")).total == 0
 
 
-def test_cancel_rolls_everything_back(importer: ContactImportService,
-                                      contacts: ContactService) -> None:
+def test_cancel_rolls_everything_back(importer: ContactImportService, contacts: ContactService,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts_import_pool, "CHUNK", 1000)
     rows = "".join(f"Person {i},p{i}@example.com,,,,enquirer,email,2026-01-01,,,,no,\n"
                    for i in range(4500))
     seen: list[tuple[int, int]] = []
@@ -129,7 +131,8 @@ def test_cancel_rolls_everything_back(importer: ContactImportService,
         importer.run((HEADER + rows).encode(), progress=lambda d, t: seen.append((d, t)),
                      cancel=lambda: len(seen) >= 3)
     assert contacts.search(ContactQuery()).total == 0
-    assert seen and seen[0][1] == 9000
+    # Streamed: three chunks were written in the transaction before the cancel.
+    assert seen == [(1000, 4500), (2000, 4500), (3000, 4500)]
 
 
 def test_formula_injection_is_neutralised_on_export(contacts: ContactService,
