@@ -30,6 +30,7 @@ from privdesk.services.errors import ServiceError
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 BATCH = 2000
+EMAIL_WORDS = {"email", "e mail", "e-mail", "received by email", "by email"}
 ORDER_WORDS = {"dmy": "day first (dd/mm/yyyy)", "mdy": "month first (mm/dd/yyyy)"}
 
 
@@ -91,6 +92,8 @@ class Checked:
     objections: int = 0  # valid rows objecting to marketing
     sources: Counter[str] = field(default_factory=Counter)  # file value -> rows
     statuses: Counter[str] = field(default_factory=Counter)
+    no_email: int = 0  # valid rows whose source is "by email" but that give no address
+    no_email_lines: list[int] = field(default_factory=list)  # the first ten of them
 
     @property
     def blocked(self) -> bool:
@@ -174,6 +177,7 @@ def checked_chunks(checked: Checked, rules: RowRules, cancel: Cancelled | None
     only the chunk in hand is held. Raises ImportCancelled."""
     done = 0
     stop = cancel or (lambda: False)
+    by_email = email_sources(rules.sources)
     for chunk in checked_rows(checked.table.rows, checked.mapping, rules, stop):
         valid: list[Valid] = []
         for line, data_in, errors, extras in chunk:
@@ -186,6 +190,10 @@ def checked_chunks(checked: Checked, rules: RowRules, cancel: Cancelled | None
             if data_in is not None:
                 valid.append((line, data_in, extras))
                 checked.objections += data_in.marketing_opt_out
+                if data_in.source in by_email and not data_in.email:
+                    checked.no_email += 1
+                    if len(checked.no_email_lines) < 10:
+                        checked.no_email_lines.append(line)
         checked.valid += len(valid)
         done += len(chunk)
         if stop():
@@ -195,8 +203,24 @@ def checked_chunks(checked: Checked, rules: RowRules, cancel: Cancelled | None
         raise ImportCancelled()
 
 
+def email_sources(sources: Mapping[str, str]) -> set[str]:
+    """The policy's source keys that mean "received by email" (key or label)."""
+    return {k for k, label in sources.items()
+            if value_key(k) in EMAIL_WORDS or value_key(label) in EMAIL_WORDS}
+
+
 def report_values(checked: Checked, rules: RowRules) -> None:
-    """The file's source and status values and how each was mapped, once every row is read."""
+    """The file's source and status values and how each was mapped, once every row is
+    read; and rows that say they came by email but give no address, as a warning."""
+    n = checked.no_email
+    if n:
+        lines = ", ".join(str(line) for line in checked.no_email_lines)
+        more = f" and {n - 10:,} more" if n > 10 else ""
+        checked.warnings.append(
+            f"{n:,} row{'s say' if n != 1 else ' says'} the details came by email but "
+            f"give{'' if n != 1 else 's'} no email address (line{'s' if n != 1 else ''} "
+            f"{lines}{more}): imported as they are; check the source, or add the address "
+            "so that a request from them can be matched.")
     direct_sources = rules.direct_sources()
     for value, count in checked.sources.items():
         key, how = map_value(value, direct_sources, rules.source_map, rules.remembered_sources,

@@ -5,6 +5,7 @@ are compared with rapidfuzz (difflib's ratio at a fraction of the cost)."""
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -69,30 +70,53 @@ def existing_matches(s: Session, rows: Sequence[tuple[int, str | None, str | Non
     return found
 
 
-def similar_names(s: Session, rows: Iterable[tuple[int, ContactInput]],
-                  upto: int | None = None) -> dict[int, list[int]]:
-    """line -> ids of register contacts at the same company (as written) whose folded
-    name scores >= NAME_SCORE against the row's."""
-    by_company: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for line, d in rows:
-        if d.company and d.name:
-            by_company[d.company].append((line, identity.fold(d.name)))
-    if not by_company:
-        return {}
-    register: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for r in _in_query(s, "company", sorted(by_company), "id, norm_name, company", upto):
-        if len(register[r[2]]) < COMPANY_CANDIDATES:
-            register[r[2]].append((int(r[0]), r[1] or ""))
-    found: dict[int, list[int]] = {}
-    for company, people in by_company.items():
-        known = register.get(company)
-        if not known:
-            continue
-        choices = [name for _id, name in known]
-        scores = process.cdist([name for _line, name in people], choices, scorer=fuzz.ratio,
-                               score_cutoff=NAME_SCORE, dtype="uint8", workers=1)
-        for i, (line, _name) in enumerate(people):
-            hits = [known[j][0] for j in scores[i].nonzero()[0]]
-            if hits:
-                found[line] = hits[:20]
-    return found
+class SimilarNames:
+    """Who in the register has a close name at the same company, for a streamed import.
+    Each company's people are read once per import (one raw query per few hundred
+    companies, through the (company, norm_name) index) and kept as a list of folded
+    names and an array of ids: a file's chunks mostly share companies, and reading the
+    same people again for every chunk was most of the check's cost."""
+
+    def __init__(self, s: Session, upto: int | None = None) -> None:
+        self._s = s
+        self._upto = upto
+        self._known: dict[str, tuple[list[str], array[int]]] = {}
+
+    def _load(self, companies: list[str]) -> None:
+        cursor = self._s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        paramstyle = "?" if self._s.get_bind().dialect.name == "sqlite" else "%s"
+        limit = "" if self._upto is None else f" AND id <= {int(self._upto)}"
+        for company in companies:
+            self._known[company] = ([], array("q"))
+        for start in range(0, len(companies), CHUNK):
+            chunk = companies[start:start + CHUNK]
+            marks = ", ".join([paramstyle] * len(chunk))
+            cursor.execute(f"SELECT company, norm_name, id FROM contacts "  # noqa: S608 (placeholders)
+                           f"WHERE company IN ({marks}){limit}", chunk)
+            for company, name, id_ in cursor.fetchall():
+                names, ids = self._known[company]
+                if len(ids) < COMPANY_CANDIDATES:
+                    names.append(name or "")
+                    ids.append(id_)
+
+    def find(self, rows: Iterable[tuple[int, ContactInput]]) -> dict[int, list[int]]:
+        """line -> ids of register contacts at the same company (as written) whose
+        folded name scores >= NAME_SCORE against the row's."""
+        by_company: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for line, d in rows:
+            if d.company and d.name:
+                by_company[d.company].append((line, identity.fold(d.name)))
+        self._load([c for c in by_company if c not in self._known])
+        found: dict[int, list[int]] = {}
+        for company, people in by_company.items():
+            choices, ids = self._known[company]
+            if not choices:
+                continue
+            scores = process.cdist([name for _line, name in people], choices,
+                                   scorer=fuzz.ratio, score_cutoff=NAME_SCORE, dtype="uint8",
+                                   workers=1)
+            for i, (line, _name) in enumerate(people):
+                hits = [ids[j] for j in scores[i].nonzero()[0][:20]]
+                if hits:
+                    found[line] = hits
+        return found

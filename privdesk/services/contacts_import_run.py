@@ -23,7 +23,7 @@ from privdesk.domain import identity
 from privdesk.domain.retention import RetentionRule
 from privdesk.policy import Policy
 from privdesk.services.contacts_import_check import Valid
-from privdesk.services.contacts_import_match import Existing, existing_matches, similar_names
+from privdesk.services.contacts_import_match import Existing, SimilarNames, existing_matches
 from privdesk.services.contacts_import_write import NewRow, insert_contacts, update_existing
 from privdesk.services.suppression import SuppressionDigests
 
@@ -124,6 +124,7 @@ class ImportPass:
         self.suppressed: list[int] = []
         self.objecting: list[SuppressionDigests] = []
         self.imported = self.updated = 0
+        self._similar = SimilarNames(s, self.upto)
         self._digests: Digests | None = None
 
     def chunk(self, rows: list[Valid], write: bool) -> None:
@@ -135,8 +136,7 @@ class ImportPass:
         found = existing_matches(self._s, keys, self.upto)
         for line, match in found.items():
             self.duplicates.append(ImportDuplicate(line, f"contact #{match.id}", (match.reason,)))
-        for line, ids in similar_names(self._s, [(line, d) for line, d, _x in rows],
-                                       self.upto).items():
+        for line, ids in self._similar.find([(line, d) for line, d, _x in rows]).items():
             self.duplicates += [ImportDuplicate(line, f"contact #{i}",
                                                 ("similar name at the same company",))
                                 for i in ids if line not in found or found[line].id != i]

@@ -161,3 +161,26 @@ def test_every_csv_writer_neutralises_the_same_way() -> None:
     for cell in ("=1", "+1", "-1", "@x", "\tx", "\rx", "\nx"):
         assert neutralise(cell) == "'" + cell and unneutralise(neutralise(cell)) == cell
     assert neutralise("ok") == "ok" and unneutralise("'ok") == "'ok"
+
+
+def test_source_email_without_an_address_is_imported_with_a_warning(
+        importer: ContactImportService, contacts: ContactService) -> None:
+    """An officer importing "came by email" rows that give no address wants them in (the
+    person is real; the export just lost the column) but told, line by line, so the
+    source or the address can be fixed: a warning, not a rejection."""
+    rows = ("Ann Lee,,07400 100001,,,enquirer,email,2026-01-02,,,,no,\n"
+            "Bob Ray,bob@example.org,,,,enquirer,email,2026-01-02,,,,no,\n"
+            "Cy Dee,,07400 100003,,,enquirer,Email,2026-01-02,,,,no,\n"
+            "Di Fox,,07400 100004,,,enquirer,call,2026-01-02,,,,no,\n")
+    checked = importer.validate((HEADER + rows).encode())
+    warning = [w for w in checked.warnings if "came by email" in w]
+    assert warning == ["2 rows say the details came by email but give no email address "
+                       "(lines 2, 4): imported as they are; check the source, or add the "
+                       "address so that a request from them can be matched."]
+    result = importer.run((HEADER + rows).encode())
+    assert result.committed and result.imported == 4 and result.warnings == checked.warnings
+    assert contacts.search(ContactQuery(text="cy dee")).total == 1
+    one = importer.validate((HEADER + rows.replace(",,07400 100003", ",cy@example.org,07400 100003")
+                             ).encode())
+    assert any(w.startswith("1 row says the details came by email but gives no email "
+                            "address (line 2)") for w in one.warnings)
