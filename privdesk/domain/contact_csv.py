@@ -5,7 +5,7 @@ on the way out. Header meanings live in contact_headers, value readers in contac
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from privdesk.domain.contact_encoding import Detection, detect, label, read_as
@@ -17,6 +17,7 @@ from privdesk.domain.contact_headers import TARGETS as TARGETS
 from privdesk.domain.contact_headers import guess_mapping as guess_mapping
 from privdesk.domain.contact_headers import guess_target as guess_target
 from privdesk.domain.contact_headers import header_key as header_key
+from privdesk.domain.contact_table import CsvRows, Row, lines
 from privdesk.domain.contact_values import parse_bool as parse_bool
 from privdesk.domain.contact_values import parse_date as parse_date
 from privdesk.domain.contact_vcard import is_vcard, read_vcards
@@ -89,9 +90,14 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
 class CsvTable:
     encoding: str
     headers: list[str]
-    rows: list[tuple[int, list[str]]]  # (line number of the record's start, cells)
+    rows: Sequence[Row]  # (line number of the record's start, cells); CsvRows for a CSV
     notes: tuple[str, ...] = field(default=())  # footer / blank lines, said once
     kind: str = "csv"  # or "vcard"
+
+    def release(self) -> None:
+        """Let go of the rows' text once every row has been read."""
+        if isinstance(self.rows, CsvRows):
+            self.rows.release()
 
 
 def sniff_delimiter(text: str) -> str:
@@ -112,7 +118,7 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _footer(rows: list[tuple[int, list[str]]], blank_lines: list[int]) -> int:
+def _footer(rows: Sequence[Row], blank_lines: list[int]) -> int:
     """How many trailing rows are a report footer ("Grand Totals", copyright...)."""
     n = len(rows)
     while n and sum(1 for c in rows[n - 1][1] if c.strip()) <= 1:
@@ -121,7 +127,8 @@ def _footer(rows: list[tuple[int, list[str]]], blank_lines: list[int]) -> int:
     if not tail:
         return 0
     text = " ".join(c for _line, cells in tail for c in cells).lower()
-    after_blank = bool(rows[:n]) and any(b > rows[n - 1][0] for b in blank_lines)
+    last_line = rows[n - 1][0] if n else 0
+    after_blank = n > 0 and any(b > last_line for b in blank_lines)
     if after_blank or any(w in text for w in _FOOTER_WORDS):
         return len(tail)
     return 0
@@ -142,21 +149,21 @@ def parse_text(content: str, encoding: str) -> CsvTable:
         except ValueError as exc:
             raise CsvError(1, str(exc)) from exc
         return CsvTable(encoding, card_headers, cards, (), "vcard")
-    reader = csv.reader(io.StringIO(content, newline=""), csv.excel,
-                        delimiter=sniff_delimiter(content))
+    rows = CsvRows(content, sniff_delimiter(content))
+    at = [0]
+    reader = csv.reader(lines(content, 0, None, at), csv.excel, delimiter=rows.delimiter)
     headers: list[str] = []
-    rows: list[tuple[int, list[str]]] = []
     blank_lines: list[int] = []
-    start = 1
+    start, begin = 1, 0
     try:
         for cells in reader:
             if not headers:
                 headers = [h.strip().lstrip("\ufeff") for h in cells]
             elif any(c.strip() for c in cells):
-                rows.append((start, cells))
+                rows.add(start, begin, at[0])  # where the row is, not its cells
             else:
                 blank_lines.append(start)
-            start = reader.line_num + 1
+            start, begin = reader.line_num + 1, at[0]
     except csv.Error as exc:  # e.g. a 1 MB cell: "field larger than field limit"
         limit = csv.field_size_limit()
         reason = (f"a cell is longer than {limit:,} characters (often an unclosed quote)"
@@ -169,8 +176,9 @@ def parse_text(content: str, encoding: str) -> CsvTable:
         sample = next((c for c in rows[-footer][1] if c.strip()), "")[:60]
         notes.append(f"Lines {first}–{last} look like a report footer ({sample!r}…): "
                      "not imported.")
-        del rows[-footer:]
-    inner = [b for b in blank_lines if rows and b < rows[-1][0]]
+        rows.drop_tail(footer)
+    end = rows[-1][0] if rows else 0
+    inner = [b for b in blank_lines if b < end]
     if inner:
         notes.append(f"{len(inner):,} blank line{'s' if len(inner) != 1 else ''} skipped.")
     return CsvTable(encoding, headers, rows, tuple(notes))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 
@@ -61,10 +62,12 @@ class RowRules:
 _STATUS_KEYS = {s: s for s in STATUSES}
 
 
+@lru_cache(maxsize=65_536)
 def check_phone(phone: str | None, region: str
                 ) -> tuple[FieldError | None, str | None, tuple[str, ...]]:
     """(error, E.164, search digit forms) from one parse: phonenumbers' parse and
-    validity check are most of an import's cost, so each row's number is read once."""
+    validity check are most of an import's cost, so each row's number is read once, and
+    a number the file repeats (a switchboard, a shared office line) only once a file."""
     if not phone:
         return None, None, ()
     if len(phone) > MAX_LENGTH["phone"]:

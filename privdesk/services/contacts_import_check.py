@@ -5,10 +5,9 @@ source and status values and how each was mapped, and who is already in the regi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from privdesk.domain import identity
 from privdesk.domain.contact_csv import CsvError, CsvTable, parse_table
 from privdesk.domain.contact_headers import (
     guess_mapping,
@@ -31,6 +30,7 @@ from privdesk.services.errors import ServiceError
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 BATCH = 2000
+EMAIL_WORDS = {"email", "e mail", "e-mail", "received by email", "by email"}
 ORDER_WORDS = {"dmy": "day first (dd/mm/yyyy)", "mdy": "month first (mm/dd/yyyy)"}
 
 
@@ -80,7 +80,6 @@ class ImportOptions:
 class Checked:
     table: CsvTable
     mapping: dict[int, str]
-    inputs: list[tuple[int, ContactInput, RowExtras]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     values: list[ValueChoice] = field(default_factory=list)
@@ -88,7 +87,13 @@ class Checked:
     date_order: str | None = None
     kind: str | None = None
     objection_file: str | None = None
-    total: int = 0  # rows in the file (the rows themselves are let go once checked)
+    total: int = 0  # rows in the file
+    valid: int = 0  # rows that passed every check
+    objections: int = 0  # valid rows objecting to marketing
+    sources: Counter[str] = field(default_factory=Counter)  # file value -> rows
+    statuses: Counter[str] = field(default_factory=Counter)
+    no_email: int = 0  # valid rows whose source is "by email" but that give no address
+    no_email_lines: list[int] = field(default_factory=list)  # the first ten of them
 
     @property
     def blocked(self) -> bool:
@@ -162,36 +167,66 @@ def prepare(data: bytes, options: ImportOptions) -> Checked:
     return checked
 
 
-def check_rows(checked: Checked, rules: RowRules, progress: Progress | None,
-               cancel: Cancelled | None, total: int) -> None:
-    """Every row through row_to_input; then the source/status values reported."""
-    sources: Counter[str] = Counter()
-    statuses: Counter[str] = Counter()
+Valid = tuple[int, ContactInput, RowExtras]
+
+
+def checked_chunks(checked: Checked, rules: RowRules, cancel: Cancelled | None
+                   ) -> Iterator[tuple[list[Valid], int]]:
+    """Every row through row_to_input, a chunk at a time: (the chunk's valid rows, rows
+    done so far). Errors, source/status values and counts are gathered on `checked`;
+    only the chunk in hand is held. Raises ImportCancelled."""
     done = 0
     stop = cancel or (lambda: False)
+    by_email = email_sources(rules.sources)
     for chunk in checked_rows(checked.table.rows, checked.mapping, rules, stop):
+        valid: list[Valid] = []
         for line, data_in, errors, extras in chunk:
-            checked.errors += [RowError(line, e.field, e.reason) for e in errors]
+            if errors:
+                checked.errors += [RowError(line, e.field, e.reason) for e in errors]
             if extras.source_value:
-                sources[extras.source_value] += 1
+                checked.sources[extras.source_value] += 1
             if extras.status_value:
-                statuses[extras.status_value] += 1
+                checked.statuses[extras.status_value] += 1
             if data_in is not None:
-                checked.inputs.append((line, data_in, extras))
+                valid.append((line, data_in, extras))
+                checked.objections += data_in.marketing_opt_out
+                if data_in.source in by_email and not data_in.email:
+                    checked.no_email += 1
+                    if len(checked.no_email_lines) < 10:
+                        checked.no_email_lines.append(line)
+        checked.valid += len(valid)
         done += len(chunk)
         if stop():
             raise ImportCancelled()
-        if progress is not None:
-            progress(done, total)
+        yield valid, done
     if done < checked.total:  # the pool stopped early: cancelled
         raise ImportCancelled()
-    checked.table.rows.clear()  # a million rows of cells: ~1 GB that is no longer needed
+
+
+def email_sources(sources: Mapping[str, str]) -> set[str]:
+    """The policy's source keys that mean "received by email" (key or label)."""
+    return {k for k, label in sources.items()
+            if value_key(k) in EMAIL_WORDS or value_key(label) in EMAIL_WORDS}
+
+
+def report_values(checked: Checked, rules: RowRules) -> None:
+    """The file's source and status values and how each was mapped, once every row is
+    read; and rows that say they came by email but give no address, as a warning."""
+    n = checked.no_email
+    if n:
+        lines = ", ".join(str(line) for line in checked.no_email_lines)
+        more = f" and {n - 10:,} more" if n > 10 else ""
+        checked.warnings.append(
+            f"{n:,} row{'s say' if n != 1 else ' says'} the details came by email but "
+            f"give{'' if n != 1 else 's'} no email address (line{'s' if n != 1 else ''} "
+            f"{lines}{more}): imported as they are; check the source, or add the address "
+            "so that a request from them can be matched.")
     direct_sources = rules.direct_sources()
-    for value, count in sources.items():
+    for value, count in checked.sources.items():
         key, how = map_value(value, direct_sources, rules.source_map, rules.remembered_sources,
                              AUTO_SOURCES)
         checked.values.append(ValueChoice("source", value, key, how, count))
-    for value, count in statuses.items():
+    for value, count in checked.statuses.items():
         key, how = map_value(value, {s: s for s in STATUSES}, rules.status_map,
                              rules.remembered_statuses, AUTO_STATUSES)
         checked.values.append(ValueChoice("status", value, key, how, count))
@@ -206,19 +241,3 @@ def rules_for(options: ImportOptions, checked: Checked, sources: Mapping[str, st
                     _folded(options.source_map), _folded(options.status_map),
                     remembered.get("source", {}), remembered.get("status", {}),
                     checked.date_order, checked.objection_file is not None)
-
-
-def within_file_duplicates(checked: Checked) -> list[tuple[int, int, str]]:
-    """(line, earlier line, reason) for rows sharing an email or phone with an earlier row."""
-    seen: dict[tuple[str, str], int] = {}
-    found: list[tuple[int, int, str]] = []
-    for line, d, x in checked.inputs:
-        for kind, key in (("same email", identity.normalise_email(d.email)),
-                          ("same phone", x.norm_phone)):
-            if key is None:
-                continue
-            if (kind, key) in seen:
-                found.append((line, seen[(kind, key)], kind))
-            else:
-                seen[(kind, key)] = line
-    return found

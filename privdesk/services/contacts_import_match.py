@@ -5,6 +5,7 @@ are compared with rapidfuzz (difflib's ratio at a fraction of the cost)."""
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,27 +33,32 @@ class Existing:
     opt_out_on: str | None = None  # as stored
 
 
-def _in_query(s: Session, column: str, values: Sequence[str], cols: str) -> list[Any]:
+def _in_query(s: Session, column: str, values: Sequence[str], cols: str,
+              upto: int | None) -> list[Any]:
+    """Rows whose `column` is one of `values` (and whose id is <= `upto`: the register
+    as it was before this import's own rows went in)."""
     rows: list[Any] = []
+    limit = "" if upto is None else f" AND id <= {int(upto)}"
     for start in range(0, len(values), CHUNK):
         chunk = values[start:start + CHUNK]
         marks = ", ".join(f":v{n}" for n in range(len(chunk)))
-        rows += s.execute(text(f"SELECT {cols} FROM contacts WHERE {column} IN ({marks})"),
+        rows += s.execute(text(f"SELECT {cols} FROM contacts "  # noqa: S608 (placeholders)
+                               f"WHERE {column} IN ({marks}){limit}"),
                           {f"v{n}": v for n, v in enumerate(chunk)}).all()
     return rows
 
 
-def existing_matches(s: Session, rows: Sequence[tuple[int, str | None, str | None]]
-                     ) -> dict[int, Existing]:
+def existing_matches(s: Session, rows: Sequence[tuple[int, str | None, str | None]],
+                     upto: int | None = None) -> dict[int, Existing]:
     """line -> the register contact with the same email (else the same phone); rows are
     (line, normalised email, E.164 phone)."""
     emails = {line: email for line, email, _phone in rows}
     phones = {line: phone for line, _email, phone in rows}
     cols = "id, {}, marketing_opt_out, opt_out_on"
     by_email = {r[1]: r for r in _in_query(
-        s, "norm_email", sorted({e for e in emails.values() if e}), cols.format("norm_email"))}
+        s, "norm_email", sorted({e for e in emails.values() if e}), cols.format("norm_email"), upto)}
     by_phone = {r[1]: r for r in _in_query(
-        s, "norm_phone", sorted({p for p in phones.values() if p}), cols.format("norm_phone"))}
+        s, "norm_phone", sorted({p for p in phones.values() if p}), cols.format("norm_phone"), upto)}
     found: dict[int, Existing] = {}
     for line, email, phone in rows:
         hit, reason = ((by_email[email], "same email") if email and email in by_email else
@@ -64,30 +70,53 @@ def existing_matches(s: Session, rows: Sequence[tuple[int, str | None, str | Non
     return found
 
 
-def similar_names(s: Session, rows: Iterable[tuple[int, ContactInput]]
-                  ) -> dict[int, list[int]]:
-    """line -> ids of register contacts at the same company (as written) whose folded
-    name scores >= NAME_SCORE against the row's."""
-    by_company: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for line, d in rows:
-        if d.company and d.name:
-            by_company[d.company].append((line, identity.fold(d.name)))
-    if not by_company:
-        return {}
-    register: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for r in _in_query(s, "company", sorted(by_company), "id, norm_name, company"):
-        if len(register[r[2]]) < COMPANY_CANDIDATES:
-            register[r[2]].append((int(r[0]), r[1] or ""))
-    found: dict[int, list[int]] = {}
-    for company, people in by_company.items():
-        known = register.get(company)
-        if not known:
-            continue
-        choices = [name for _id, name in known]
-        scores = process.cdist([name for _line, name in people], choices, scorer=fuzz.ratio,
-                               score_cutoff=NAME_SCORE, dtype="uint8", workers=1)
-        for i, (line, _name) in enumerate(people):
-            hits = [known[j][0] for j in scores[i].nonzero()[0]]
-            if hits:
-                found[line] = hits[:20]
-    return found
+class SimilarNames:
+    """Who in the register has a close name at the same company, for a streamed import.
+    Each company's people are read once per import (one raw query per few hundred
+    companies, through the (company, norm_name) index) and kept as a list of folded
+    names and an array of ids: a file's chunks mostly share companies, and reading the
+    same people again for every chunk was most of the check's cost."""
+
+    def __init__(self, s: Session, upto: int | None = None) -> None:
+        self._s = s
+        self._upto = upto
+        self._known: dict[str, tuple[list[str], array[int]]] = {}
+
+    def _load(self, companies: list[str]) -> None:
+        cursor = self._s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        paramstyle = "?" if self._s.get_bind().dialect.name == "sqlite" else "%s"
+        limit = "" if self._upto is None else f" AND id <= {int(self._upto)}"
+        for company in companies:
+            self._known[company] = ([], array("q"))
+        for start in range(0, len(companies), CHUNK):
+            chunk = companies[start:start + CHUNK]
+            marks = ", ".join([paramstyle] * len(chunk))
+            cursor.execute(f"SELECT company, norm_name, id FROM contacts "  # noqa: S608 (placeholders)
+                           f"WHERE company IN ({marks}){limit}", chunk)
+            for company, name, id_ in cursor.fetchall():
+                names, ids = self._known[company]
+                if len(ids) < COMPANY_CANDIDATES:
+                    names.append(name or "")
+                    ids.append(id_)
+
+    def find(self, rows: Iterable[tuple[int, ContactInput]]) -> dict[int, list[int]]:
+        """line -> ids of register contacts at the same company (as written) whose
+        folded name scores >= NAME_SCORE against the row's."""
+        by_company: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for line, d in rows:
+            if d.company and d.name:
+                by_company[d.company].append((line, identity.fold(d.name)))
+        self._load([c for c in by_company if c not in self._known])
+        found: dict[int, list[int]] = {}
+        for company, people in by_company.items():
+            choices, ids = self._known[company]
+            if not choices:
+                continue
+            scores = process.cdist([name for _line, name in people], choices,
+                                   scorer=fuzz.ratio, score_cutoff=NAME_SCORE, dtype="uint8",
+                                   workers=1)
+            for i, (line, _name) in enumerate(people):
+                hits = [ids[j] for j in scores[i].nonzero()[0][:20]]
+                if hits:
+                    found[line] = hits
+        return found

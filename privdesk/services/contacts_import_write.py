@@ -47,6 +47,42 @@ _HISTORY = ("INSERT INTO contact_history (contact_id, field, old_value, new_valu
             "changed_at) VALUES (?, 'created', NULL, 'imported from CSV', ?, ?)")
 
 
+class SearchIndexAside:
+    """For an import on SQLite: the FTS insert trigger set aside and the new contacts
+    indexed in one statement at the end (the trigger's per-row program was most of the
+    insert cost), then the trigger put back exactly as it was, as store.bulk does for a
+    demo load. All inside the import's transaction (SQLite DDL is transactional): a
+    cancel, crash or error rolls back to the trigger and the index as they were. A team
+    store (PostgreSQL: a pg_trgm index, no trigger) and a store without the trigger
+    have nothing to set aside."""
+
+    TRIGGER = "contacts_fts_ai"
+
+    def __init__(self, s: Session) -> None:
+        self._s = s
+        self._sql: str | None = None
+        self._first = 0
+        if s.get_bind().dialect.name != "sqlite":
+            return
+        self._sql = s.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND name = :n"), {"n": self.TRIGGER}).scalar()
+        if self._sql is None:
+            return
+        self._first = int(s.execute(text("SELECT coalesce(max(id), 0) FROM contacts"))
+                          .scalar_one()) + 1
+        s.execute(text(f"DROP TRIGGER {self.TRIGGER}"))
+
+    def finish(self) -> None:
+        """Index every contact inserted since, then restore the trigger."""
+        if self._sql is None:
+            return
+        self._s.execute(text("INSERT INTO contacts_fts(rowid, search_text) "
+                             "SELECT id, search_text FROM contacts WHERE id >= :first"),
+                        {"first": self._first})
+        self._s.execute(text(self._sql))
+        self._sql = None
+
+
 def _sql(value: object) -> object:
     """A value as SQLAlchemy's SQLite types store it (ISO dates, 0/1)."""
     if isinstance(value, bool):

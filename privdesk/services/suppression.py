@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Sequence
+import secrets
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from privdesk.domain.identity import normalise_email, normalise_phone
@@ -22,7 +23,7 @@ from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.errors import ServiceError
 from privdesk.services.settings import SettingsService
-from privdesk.store.models import Suppression
+from privdesk.store.models import Secret, Suppression
 
 SECRET_NAME = "suppression_hmac"  # noqa: S105 (the name of a secret, not one)
 REASONS = ("erasure", "objection")
@@ -93,6 +94,34 @@ class SuppressionList:
 
         return [SuppressionDigests(mac("email", normalise_email(e)),
                                    mac("phone", normalise_phone(p, region))) for e, p in people]
+
+    def normalised_digests_in(self, session: Session
+                              ) -> Callable[[str | None, str | None], SuppressionDigests]:
+        """digests() for identifiers already normalised (email lower-cased, phone E.164,
+        as an import's checks leave them), without parsing each phone again. The key is
+        read, or made on first use, inside the caller's transaction (an import), so an
+        import that is rolled back leaves no key behind either."""
+        if session.get_bind().dialect.name != "sqlite":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"),
+                            {"n": SECRET_NAME})  # two officers' first use: one key
+        row = session.get(Secret, SECRET_NAME)
+        if row is None:
+            row = Secret(name=SECRET_NAME, value=secrets.token_bytes(32))
+            session.add(row)
+            self._ctx.record(session, "secret.create", "secret", SECRET_NAME)
+        key: bytes = row.value
+
+        def mac(kind: str, value: str | None) -> str | None:
+            if not value:
+                return None
+            return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+        return lambda email, phone: SuppressionDigests(mac("email", email), mac("phone", phone))
+
+    def listed(self) -> set[tuple[str, str]]:
+        """Every (kind, digest) on the list: one read for a whole import."""
+        with self._ctx.store.session() as s:
+            return {(k, d) for k, d in s.execute(select(Suppression.kind, Suppression.digest))}
 
     @staticmethod
     def add_many_in(session: Session, people: Iterable[SuppressionDigests], reason: str,

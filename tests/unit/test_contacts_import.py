@@ -11,6 +11,7 @@ import pytest
 
 from privdesk.domain.contact_csv import decode, guess_mapping, neutralise, unneutralise
 from privdesk.domain.contact_records import ContactInput, ContactQuery
+from privdesk.services import contacts_import_pool
 from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService, ImportCancelled
 from privdesk.services.context import ServiceContext
@@ -120,8 +121,9 @@ def test_duplicates_are_warned_and_suppressed_rows_skipped(
     assert contacts.search(ContactQuery(text="gone")).total == 0
 
 
-def test_cancel_rolls_everything_back(importer: ContactImportService,
-                                      contacts: ContactService) -> None:
+def test_cancel_rolls_everything_back(importer: ContactImportService, contacts: ContactService,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts_import_pool, "CHUNK", 1000)
     rows = "".join(f"Person {i},p{i}@example.com,,,,enquirer,email,2026-01-01,,,,no,\n"
                    for i in range(4500))
     seen: list[tuple[int, int]] = []
@@ -129,7 +131,8 @@ def test_cancel_rolls_everything_back(importer: ContactImportService,
         importer.run((HEADER + rows).encode(), progress=lambda d, t: seen.append((d, t)),
                      cancel=lambda: len(seen) >= 3)
     assert contacts.search(ContactQuery()).total == 0
-    assert seen and seen[0][1] == 9000
+    # Streamed: three chunks were written in the transaction before the cancel.
+    assert seen == [(1000, 4500), (2000, 4500), (3000, 4500)]
 
 
 def test_formula_injection_is_neutralised_on_export(contacts: ContactService,
@@ -158,3 +161,26 @@ def test_every_csv_writer_neutralises_the_same_way() -> None:
     for cell in ("=1", "+1", "-1", "@x", "\tx", "\rx", "\nx"):
         assert neutralise(cell) == "'" + cell and unneutralise(neutralise(cell)) == cell
     assert neutralise("ok") == "ok" and unneutralise("'ok") == "'ok"
+
+
+def test_source_email_without_an_address_is_imported_with_a_warning(
+        importer: ContactImportService, contacts: ContactService) -> None:
+    """An officer importing "came by email" rows that give no address wants them in (the
+    person is real; the export just lost the column) but told, line by line, so the
+    source or the address can be fixed: a warning, not a rejection."""
+    rows = ("Ann Lee,,07400 100001,,,enquirer,email,2026-01-02,,,,no,\n"
+            "Bob Ray,bob@example.org,,,,enquirer,email,2026-01-02,,,,no,\n"
+            "Cy Dee,,07400 100003,,,enquirer,Email,2026-01-02,,,,no,\n"
+            "Di Fox,,07400 100004,,,enquirer,call,2026-01-02,,,,no,\n")
+    checked = importer.validate((HEADER + rows).encode())
+    warning = [w for w in checked.warnings if "came by email" in w]
+    assert warning == ["2 rows say the details came by email but give no email address "
+                       "(lines 2, 4): imported as they are; check the source, or add the "
+                       "address so that a request from them can be matched."]
+    result = importer.run((HEADER + rows).encode())
+    assert result.committed and result.imported == 4 and result.warnings == checked.warnings
+    assert contacts.search(ContactQuery(text="cy dee")).total == 1
+    one = importer.validate((HEADER + rows.replace(",,07400 100003", ",cy@example.org,07400 100003")
+                             ).encode())
+    assert any(w.startswith("1 row says the details came by email but gives no email "
+                            "address (line 2)") for w in one.warnings)

@@ -1,0 +1,120 @@
+"""The data rows of a CSV file without holding their cells.
+
+A million-row export parsed into lists of cells takes ~1 KB a row (a str object per
+cell, a list per row): over a gigabyte. CsvRows keeps the decoded text once and, per
+row, where its record starts and ends and its line number (24 bytes); a slice of rows
+is parsed again from its stretch of text when it is read, which costs one more pass of
+the csv module (C) over that stretch. Records are independent in CSV, so a record
+parsed from its own start gives exactly the cells the first pass saw.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+Row = tuple[int, list[str]]  # (line number of the record's start, cells)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def lines(text: str, start: int = 0, end: int | None = None,
+          at: list[int] | None = None) -> Iterator[str]:
+    """The lines of text[start:end], each with its line ending, split as
+    io.StringIO(newline="") would (\\r\\n, \\r or \\n), without StringIO's four bytes a
+    character. `at[0]`, when given, follows the offset just past the last line read."""
+    stop = len(text) if end is None else end
+    pos = start
+    if at is None:
+        at = [start]
+    segment = text[start:stop] if (start, stop) != (0, len(text)) else text
+    if segment.count("\r") != segment.count("\r\n"):  # a lone \r somewhere: exact split
+        for m in _LINE.finditer(text, start, stop):
+            at[0] = m.end()
+            yield m.group()
+        return
+    find = text.find
+    while pos < stop:
+        nl = find("\n", pos, stop)
+        nxt = stop if nl < 0 else nl + 1
+        at[0] = nxt
+        yield text[pos:nxt]
+        pos = nxt
+
+
+class CsvRows(Sequence[Row]):
+    """Rows of a CSV text, parsed again on reading (see the module's docstring)."""
+
+    def __init__(self, text: str, delimiter: str) -> None:
+        self._text = text
+        self.delimiter = delimiter
+        self._starts = array("q")
+        self._ends = array("q")
+        self._lines = array("q")
+
+    def add(self, line: int, start: int, end: int) -> None:
+        self._starts.append(start)
+        self._ends.append(end)
+        self._lines.append(line)
+
+    def reader(self, start: int = 0, end: int | None = None,
+               at: list[int] | None = None) -> Iterator[list[str]]:
+        """csv.reader over text[start:end] in this file's dialect."""
+        return csv.reader(lines(self._text, start, end, at), csv.excel,
+                          delimiter=self.delimiter)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            first, stop, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("CsvRows slices go forwards one row at a time")
+            return self._parse(first, stop)
+        n = index + len(self) if index < 0 else index
+        if not 0 <= n < len(self):
+            raise IndexError(index)
+        return self._parse(n, n + 1)[0]
+
+    def _parse(self, first: int, stop: int) -> list[Row]:
+        if stop <= first:
+            return []
+        out: list[Row] = []
+        n = first
+        at = [self._starts[first]]
+        reader = self.reader(self._starts[first], self._ends[stop - 1], at)
+        for cells in reader:
+            # Blank records between two rows were never indexed: skip them here too.
+            if n < stop and at[0] > self._starts[n]:
+                out.append((self._lines[n], cells))
+                n += 1
+        return out
+
+    def __iter__(self) -> Iterator[Row]:
+        for first in range(0, len(self), 5000):
+            yield from self._parse(first, min(len(self), first + 5000))
+
+    def chunks(self, size: int) -> Iterator[list[Row]]:
+        for first in range(0, len(self), size):
+            yield self._parse(first, min(len(self), first + size))
+
+    def drop_tail(self, count: int) -> None:
+        """Forget the last `count` rows (a report footer)."""
+        for column in (self._starts, self._ends, self._lines):
+            del column[len(column) - count:]
+
+    def release(self) -> None:
+        """Let go of the text and the index once every row has been read."""
+        self._text = ""
+        for column in (self._starts, self._ends, self._lines):
+            del column[:]
+
