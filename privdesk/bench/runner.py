@@ -6,6 +6,7 @@ import os
 import platform
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from privdesk.bench import cases, io_cases, ui_cases, wait_cases
@@ -45,9 +46,10 @@ def run_all(folder: Path, size: str, log: Callable[[str], None] = print,
     for case in chosen:
         start = time.perf_counter()
         log(f"running {case_name(case)}…")
-        results.append(case(data))
+        result = replace(case(data), load=round(os.getloadavg()[0], 1))
+        results.append(result)
         log(f"  {case_name(case)}: {time.perf_counter() - start:.0f} s, load average "
-            f"{os.getloadavg()[0]:.1f}")
+            f"{result.load}")
     return results
 
 
@@ -56,12 +58,13 @@ def machine() -> str:
 
 
 def table(results: list[BenchResult]) -> str:
-    head = ("| figure | value | target | baseline | ratio | met | note |\n"
-            "|---|---|---|---|---|---|---|")
+    head = ("| figure | value | target | baseline | ratio | met | load | note |\n"
+            "|---|---|---|---|---|---|---|---|")
     rows = [
         f"| {r.name} | {r.value} {r.unit} | {r.target} | "
         f"{'' if r.baseline is None else f'{r.baseline} {r.unit}'} | "
-        f"{'' if r.ratio is None else f'{r.ratio}x'} | {'yes' if r.met else 'NO'} | {r.note} |"
+        f"{'' if r.ratio is None else f'{r.ratio}x'} | {'yes' if r.met else 'NO'} | "
+        f"{'' if r.load is None else r.load} | {r.note} |"
         for r in results
     ]
     return "\n".join([head, *rows])
