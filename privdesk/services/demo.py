@@ -40,8 +40,9 @@ INSERT_DISCLOSURES = ("INSERT INTO disclosures (contact_id, recipient, purpose, 
 
 class Progress(Protocol):
     """Told what is being done: (done, total, stage). Stages "contacts" and
-    "interactions" count people; the others ("indexes on contacts", "search index",
-    "saving", "requests and a breach" ...) are single steps, told once with (0, 0)."""
+    "interactions" count people; the others ("sorting the indexes on contacts",
+    "building the search index", "saving to disk", "adding requests and a breach" ...)
+    are single steps, told once each with (0, 0)."""
 
     def __call__(self, done: int, total: int, stage: str) -> None: ...
 
@@ -82,7 +83,7 @@ class DemoDataService:
         counts = self._ctx.store.run_raw(
             lambda raw: self.load_contacts(raw, contacts, seed, progress))
         if progress:
-            progress(0, 0, "requests and a breach")
+            progress(0, 0, "adding requests and a breach")
         made = self._requests(rng, requests, today, contacts)
         # One sample breach, so the Breaches area shows what a record looks like.
         add_demo_breach(self._ctx, rng, contacts)
@@ -125,7 +126,7 @@ class DemoDataService:
                         made.interactions(told("interactions")))
             loader.load("disclosures", INSERT_DISCLOSURES, made.disclosures())
             loader.finish()
-            step("saving")
+            step("saving to disk")
         except BaseException:
             cur.execute("ROLLBACK")
             if loader is not None:

@@ -63,11 +63,11 @@ class BulkLoader:
     def _build(self, table: str) -> None:
         indexes = self._indexes.pop(table, [])
         if indexes:
-            self._stage(f"indexes on {table}")
+            self._stage(f"sorting the indexes on {table}")
         for index_sql in indexes:
             self._raw.execute(index_sql)
         if table == "contacts" and self._trigger:
-            self._stage("search index")
+            self._stage("building the search index")
             self._raw.execute("INSERT INTO contacts_fts(contacts_fts) VALUES ('rebuild')")
             # One segment instead of the dozens a rebuild leaves: each search probes every
             # segment for each trigram, so at 1M a first keystroke's MATCH went from ~44 ms

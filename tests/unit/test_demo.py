@@ -216,9 +216,10 @@ def test_demo_data_progress_tells_every_stage_in_order(ctx: ServiceContext) -> N
                                   progress=lambda done, total, stage: seen.append(
                                       (stage, done, total)))
     stages = list(dict.fromkeys(stage for stage, _, _ in seen))
-    assert stages == ["contacts", "indexes on contacts", "search index", "interactions",
-                      "indexes on interactions", "indexes on disclosures", "saving",
-                      "requests and a breach"]
+    assert stages == ["contacts", "sorting the indexes on contacts", "building the search index",
+                      "interactions", "sorting the indexes on interactions",
+                      "sorting the indexes on disclosures", "saving to disk",
+                      "adding requests and a breach"]
     counted = [(done, total) for stage, done, total in seen if stage == "interactions"]
     assert counted[-1] == (45_000, 45_000) and len(counted) >= 2
     assert [d for s, d, _ in seen if s == "contacts"] == sorted(
