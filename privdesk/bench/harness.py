@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import resource
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +42,7 @@ class BenchResult:
     baseline: float | None
     met: bool
     note: str = ""
+    load: float | None = None  # 1-minute load average when the case finished
 
     @property
     def ratio(self) -> float | None:
@@ -64,6 +66,20 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time so far, user + system (all threads, SQLite's included):
+    steadier than wall time on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_cpu(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(wall seconds, CPU seconds, result)."""
+    cpu = cpu_seconds()
+    wall, result = timed(fn)
+    return wall, cpu_seconds() - cpu, result
+
+
 @dataclass
 class BenchData:
     """An encrypted store and its plain twin at one size."""
@@ -74,6 +90,7 @@ class BenchData:
     build_seconds: float | None
     plain_build_seconds: float | None
     policy: Policy
+    build_cpu: float | None = None  # CPU seconds of the build, when this run built it
 
     def open_store(self) -> Store:
         return Store.open(self.encrypted, StoreKey.passphrase(BENCH_PASSPHRASE))
@@ -155,12 +172,12 @@ def prepare(folder: Path, size_name: str, log: Callable[[str], None] = print) ->
     policy = load_policy()
     encrypted = folder / f"bench-{size_name}.privdesk"
     plain = folder / f"bench-{size_name}-plain.sqlite"
-    build = None
+    build = build_cpu = None
     if not encrypted.exists():
         log(f"building {size:,} contacts (encrypted)…")
         store = Store.create(encrypted, StoreKey.passphrase(BENCH_PASSPHRASE))
         with store:
-            build, _ = timed(lambda: DemoDataService(
+            build, build_cpu, _ = timed_cpu(lambda: DemoDataService(
                 ServiceContext(store=store, policy=policy, actor=Actor("bench"))
             ).generate(contacts=size))
             store.checkpoint()
@@ -173,7 +190,7 @@ def prepare(folder: Path, size_name: str, log: Callable[[str], None] = print) ->
         for stale in (plain, plain.with_name(plain.name + "-wal"), plain.with_name(plain.name + "-shm")):
             stale.unlink(missing_ok=True)
         plain_build, _ = timed(lambda: export_plain(encrypted, plain))
-    return BenchData(size, encrypted, plain, build, plain_build, policy)
+    return BenchData(size, encrypted, plain, build, plain_build, policy, build_cpu)
 
 
 def export_plain(encrypted: Path, plain: Path) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import platform
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from privdesk.bench import cases, io_cases, ui_cases, wait_cases
@@ -17,28 +20,51 @@ CASES: list[Case] = [cases.bench_search, ui_cases.bench_view_keystroke,
                      wait_cases.bench_first_window, wait_cases.bench_preview_first_page]
 
 
-def run_all(folder: Path, size: str, log: Callable[[str], None] = print) -> list[BenchResult]:
+def case_name(case: Case) -> str:
+    """bench_view_keystroke -> view_keystroke: what `privdesk bench --case` takes."""
+    return case.__name__.removeprefix("bench_")
+
+
+def pick(names: list[str] | None) -> list[Case]:
+    """The cases named (in the runner's order), or all of them; an unknown name is an
+    error that lists the known ones."""
+    if not names:
+        return list(CASES)
+    known = {case_name(c): c for c in CASES}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"No benchmark case {unknown[0]!r}; the cases are: "
+                         f"{', '.join(known)}.")
+    return [c for c in CASES if case_name(c) in names]
+
+
+def run_all(folder: Path, size: str, log: Callable[[str], None] = print,
+            only: list[str] | None = None) -> list[BenchResult]:
+    chosen = pick(only)
     data = prepare(folder, size, log)
     results = []
-    for case in CASES:
-        log(f"running {case.__name__}…")
-        results.append(case(data))
+    for case in chosen:
+        start = time.perf_counter()
+        log(f"running {case_name(case)}…")
+        result = replace(case(data), load=round(os.getloadavg()[0], 1))
+        results.append(result)
+        log(f"  {case_name(case)}: {time.perf_counter() - start:.0f} s, load average "
+            f"{result.load}")
     return results
 
 
 def machine() -> str:
-    import os
-
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def table(results: list[BenchResult]) -> str:
-    head = ("| figure | value | target | baseline | ratio | met | note |\n"
-            "|---|---|---|---|---|---|---|")
+    head = ("| figure | value | target | baseline | ratio | met | load | note |\n"
+            "|---|---|---|---|---|---|---|---|")
     rows = [
         f"| {r.name} | {r.value} {r.unit} | {r.target} | "
         f"{'' if r.baseline is None else f'{r.baseline} {r.unit}'} | "
-        f"{'' if r.ratio is None else f'{r.ratio}x'} | {'yes' if r.met else 'NO'} | {r.note} |"
+        f"{'' if r.ratio is None else f'{r.ratio}x'} | {'yes' if r.met else 'NO'} | "
+        f"{'' if r.load is None else r.load} | {r.note} |"
         for r in results
     ]
     return "\n".join([head, *rows])

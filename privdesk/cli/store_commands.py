@@ -102,9 +102,10 @@ def _demo_data(args: argparse.Namespace) -> int:
     ctx = open_context(args) if args.store.exists() else create_context(args)
     store = ctx.store
 
-    def progress(done: int, total: int) -> None:
-        if not args.json:
-            print(f"\r{done:,} / {total:,} contacts", end="", file=sys.stderr, flush=True)
+    def progress(done: int, total: int, stage: str) -> None:
+        if not args.json:  # one line, rewritten: counts while people are made, then steps
+            line = f"{stage}: {done:,} / {total:,} people" if total else f"{stage}…"
+            print(f"\r{line:<48}", end="", file=sys.stderr, flush=True)
 
     with store:
         try:

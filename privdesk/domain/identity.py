@@ -7,6 +7,7 @@ import difflib
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 from anyascii import anyascii
@@ -211,3 +212,41 @@ def fts_phrase(query: str) -> str:
     parsed as FTS syntax. NUL is dropped: FTS5's parser stops at it ("unterminated
     string") even inside quotes. Bind it as a parameter: `... MATCH :q`."""
     return '"' + query.replace("\x00", "").replace('"', '""') + '"'
+
+
+
+class WordForms(NamedTuple):
+    """One word of a name (or a several-word surname) as _search_forms sees it: its
+    three whole-text forms (search-folded, joined, spaced), its German ue/oe/ae spelling
+    search-folded, whether it has ä/ö/ü, and its CJK trigram tokens. Built once per word
+    by bulk generators, then joined per person with join_word_forms."""
+
+    forms: tuple[str, str, str]
+    german: str
+    umlaut: bool
+    cjk: tuple[str, ...]
+
+    @classmethod
+    def of(cls, raw: str) -> WordForms:
+        folded = fold(raw)
+        latin = folded.translate(_LATIN)
+        forms = (search_fold(folded), " ".join(latin.replace("'", "").replace("-", "").split()),
+                 " ".join(latin.replace("'", " ").replace("-", " ").split()))
+        if not all(forms):
+            raise ValueError(f"{raw!r} has no searchable text")
+        cjk: list[str] = []
+        for run in _CJK_RUN.findall(latin):
+            cjk += [cjk_token(ch) for ch in run]
+            cjk += [cjk_token(run[i:i + 2]) for i in range(len(run) - 1)]
+        german = raw.translate(_GERMAN)
+        return cls(forms, search_fold(german), german != raw, tuple(cjk))
+
+
+def join_word_forms(first: WordForms, second: WordForms) -> str:
+    """_search_forms of the folded text "first second", from the two words' forms: each
+    whole-text form is the words' forms joined by a space (both have text, so folding
+    and splitting work word by word), and the CJK tokens come run by run."""
+    forms = [f"{a} {b}" for a, b in zip(first.forms, second.forms, strict=True)]
+    if first.umlaut or second.umlaut:
+        forms.append(f"{first.german} {second.german}")
+    return " ".join(dict.fromkeys([*forms, *first.cjk, *second.cjk]))

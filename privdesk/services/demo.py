@@ -12,10 +12,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.demo_breach import add_demo_breach
 from privdesk.services.demo_officers import DEMO_OFFICERS as DEMO_OFFICERS  # re-exported
 from privdesk.services.demo_officers import DEMO_PASSPHRASE as DEMO_PASSPHRASE  # re-exported
 from privdesk.services.demo_people import People, PeopleSpec
@@ -35,7 +36,15 @@ INSERT_INTERACTIONS = ("INSERT INTO interactions (contact_id, kind, occurred_on,
 INSERT_DISCLOSURES = ("INSERT INTO disclosures (contact_id, recipient, purpose, disclosed_on)"
                       " VALUES (?,?,?,?)")
 
-Progress = Callable[[int, int], None]
+
+
+class Progress(Protocol):
+    """Told what is being done: (done, total, stage). Stages "contacts" and
+    "interactions" count people; the others ("sorting the indexes on contacts",
+    "building the search index", "saving to disk", "adding requests and a breach" ...)
+    are single steps, told once each with (0, 0)."""
+
+    def __call__(self, done: int, total: int, stage: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -44,10 +53,12 @@ class DemoCounts:
     interactions: int
     disclosures: int
     requests: int
+    breaches: int = 0
 
     def as_json(self) -> dict[str, int]:
         return {"contacts": self.contacts, "interactions": self.interactions,
-                "disclosures": self.disclosures, "requests": self.requests}
+                "disclosures": self.disclosures, "requests": self.requests,
+                "breaches": self.breaches}
 
 
 def _stamp(dt: datetime) -> str:
@@ -72,9 +83,12 @@ class DemoDataService:
         counts = self._ctx.store.run_raw(
             lambda raw: self.load_contacts(raw, contacts, seed, progress))
         if progress:
-            progress(counts["contacts"], contacts)
+            progress(0, 0, "adding requests and a breach")
         made = self._requests(rng, requests, today, contacts)
-        return DemoCounts(counts["contacts"], counts["interactions"], counts["disclosures"], made)
+        # One sample breach, so the Breaches area shows what a record looks like.
+        add_demo_breach(self._ctx, rng, contacts)
+        return DemoCounts(counts["contacts"], counts["interactions"], counts["disclosures"], made,
+                          1)
 
     def load_contacts(self, raw: Any, contacts: int, seed: int = 2018,
                       progress: Progress | None = None) -> dict[str, int]:
@@ -92,16 +106,27 @@ class DemoDataService:
             cur.execute("ROLLBACK")
             raise RuntimeError("demo data goes into an empty store only")
         made = People(spec, contacts)
-        report = (lambda done: progress(done, contacts)) if progress else None
+
+        def told(stage: str) -> Callable[[int], None] | None:
+            if progress is None:
+                return None
+            return lambda done: progress(done, contacts, stage)
+
+        def step(stage: str) -> None:
+            if progress is not None:
+                progress(0, 0, stage)
+
         loader: BulkLoader | None = None
         try:
-            loader = BulkLoader(raw, LOADED_TABLES, contacts)
+            loader = BulkLoader(raw, LOADED_TABLES, contacts, step)
             # One bulk insert per table, fed row by row from the generator; each table's
             # indexes built straight after it (store.bulk).
-            loader.load("contacts", INSERT_CONTACTS, made.contacts(report))
-            loader.load("interactions", INSERT_INTERACTIONS, made.interactions())
+            loader.load("contacts", INSERT_CONTACTS, made.contacts(told("contacts")))
+            loader.load("interactions", INSERT_INTERACTIONS,
+                        made.interactions(told("interactions")))
             loader.load("disclosures", INSERT_DISCLOSURES, made.disclosures())
             loader.finish()
+            step("saving to disk")
         except BaseException:
             cur.execute("ROLLBACK")
             if loader is not None:

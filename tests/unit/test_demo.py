@@ -127,7 +127,7 @@ def test_a_failed_bulk_load_changes_nothing(ctx: ServiceContext) -> None:
 
     before = _schema(ctx)
 
-    def stop(done: int, _total: int) -> None:
+    def stop(done: int, _total: int, _stage: str) -> None:
         if done:
             raise RuntimeError("stopped by the test")
 
@@ -138,3 +138,89 @@ def test_a_failed_bulk_load_changes_nothing(ctx: ServiceContext) -> None:
                                                                     "interactions": 0}
     DemoDataService(ctx).generate(contacts=100, requests=0)  # and it still works after
     assert ctx.store.table_counts(["contacts"]) == {"contacts": 100}
+
+
+def test_pooled_name_forms_equal_the_search_text_of_every_word() -> None:
+    """The generator joins per-word search forms instead of folding each name: for every
+    word of every locale (CJK, Arabic with spaces, German umlauts, Irish Ó ...) the
+    result must be what domain.identity makes of the whole name."""
+    import random
+
+    from privdesk.domain.identity import fold, join_search_parts
+    from privdesk.services.demo_pools import Pools, name_forms
+    from privdesk.services.demo_pools import Word as W
+
+    pools = Pools(2018, TODAY, ())
+    rng = random.Random(5)
+    pairs = [(rng.choice(pools.first), rng.choice(pools.last)) for _ in range(2000)]
+    for firsts, lasts, _family_first in pools.foreign:
+        pairs += [(w, rng.choice(lasts)) for w in firsts] + [(rng.choice(firsts), w) for w in lasts]
+    pairs += [(W.of("Jürgen"), W.of("O'Connor-Smith")), (W.of("山田"), W.of("太郎"))]
+    scripts = set()
+    for a, b in pairs:
+        name = f"{a.raw} {b.raw}"
+        assert name_forms(a, b) == join_search_parts(fold(name), None, [], "", raw_name=name), name
+        assert f"{a.folded} {b.folded}" == fold(name)
+        scripts.add(unicodedata_script(name))
+    assert len(scripts) >= 8, scripts
+
+
+def unicodedata_script(text: str) -> str:
+    """The first word of the Unicode name of the name's first letter (LATIN, CYRILLIC...)."""
+    import unicodedata
+
+    return unicodedata.name(next(ch for ch in text if ch.isalpha())).split()[0]
+
+
+def test_demo_people_cease_after_becoming_customers_and_come_from_many_scripts(
+        ctx: ServiceContext) -> None:
+    """Import refuses a customer who ceased before they became one; the demo has none.
+    And the register holds names in many scripts, each with a valid ASCII email."""
+    from privdesk.domain.contact_validation import email_error
+
+    DemoDataService(ctx).generate(contacts=3000, requests=0)
+    with ctx.store.session() as s:
+        contacts = s.scalars(select(Contact)).all()
+    former = [c for c in contacts if c.status == "former_customer"]
+    assert former and all(c.customer_since and c.ceased and c.customer_since < c.ceased
+                          for c in former)
+    assert all(c.first_contact <= c.customer_since for c in contacts if c.customer_since)
+    scripts = {unicodedata_script(c.name) for c in contacts}
+    assert {"LATIN", "CYRILLIC", "ARABIC", "CJK", "GREEK"} <= scripts, scripts
+    for c in contacts:
+        if unicodedata_script(c.name) != "LATIN":
+            assert c.email.isascii() and email_error(c.email) is None, c.email
+
+
+def test_demo_store_has_one_sample_breach_linked_to_its_people(ctx: ServiceContext) -> None:
+    """So the Breaches area shows what a record looks like: open, the ICO decision made
+    with reasons, the people linked are real contacts of the register."""
+    from privdesk.services.breaches import BreachService
+    from privdesk.services.settings import SettingsService
+
+    counts = DemoDataService(ctx).generate(contacts=300, requests=0)
+    breaches = BreachService(ctx, SettingsService(ctx))
+    rows = breaches.register()
+    assert counts.breaches == 1 and len(rows) == 1
+    detail = breaches.get(rows[0].reference)
+    assert detail.row.status == "open" and detail.row.people_count == 14
+    assert len(detail.contacts) == 14 and all(1 <= p.id <= 300 for p in detail.contacts)
+    assert [d.outcome for d in detail.decisions] == ["not_notify"]
+
+
+def test_demo_data_progress_tells_every_stage_in_order(ctx: ServiceContext) -> None:
+    """Progress does not sit at "N / N contacts" while interactions, indexes and the
+    search index are built: each stage is told, in the order it runs."""
+    seen: list[tuple[str, int, int]] = []
+    DemoDataService(ctx).generate(contacts=45_000, requests=3,
+                                  progress=lambda done, total, stage: seen.append(
+                                      (stage, done, total)))
+    stages = list(dict.fromkeys(stage for stage, _, _ in seen))
+    assert stages == ["contacts", "sorting the indexes on contacts", "building the search index",
+                      "interactions", "sorting the indexes on interactions",
+                      "sorting the indexes on disclosures", "saving to disk",
+                      "adding requests and a breach"]
+    counted = [(done, total) for stage, done, total in seen if stage == "interactions"]
+    assert counted[-1] == (45_000, 45_000) and len(counted) >= 2
+    assert [d for s, d, _ in seen if s == "contacts"] == sorted(
+        d for s, d, _ in seen if s == "contacts")
