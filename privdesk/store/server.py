@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ SLOT_TABLE = "privdesk_key_slots"
 SLOTS_LOCK = 0x6B657973  # pg advisory lock id around key-slot writes ("keys")
 POOL_SIZE = 4
 CONNECT_TIMEOUT_S = 10
+PING_AFTER_S = 2.0  # a pooled connection idle this long is checked before use
 
 
 class ServerUnavailableError(StoreError):
@@ -55,6 +57,31 @@ def server_failure(address: ServerAddress, exc: BaseException) -> ServerUnavaila
     return ServerUnavailableError(
         f"Could not work with the team server {address.display()}: {why}. Nothing from the "
         f"step that failed was saved. (Server said: {first})")
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection is alive before use, but only when it sat idle for
+    PING_AFTER_S: SQLAlchemy's pool_pre_ping pinged on every checkout, a round trip
+    before each of a keystroke's three short transactions. A connection the server
+    dropped while idle (a restart, an outage) is replaced here, unseen; one dropped within
+    the last seconds fails its statement with the worded message, and the pool is renewed."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_S:
+            return
+        try:
+            dbapi_conn.autocommit = True  # the ping opens no transaction
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+            dbapi_conn.autocommit = False
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool takes a new one
+            raise sa_exc.DisconnectionError("the idle connection was dropped") from exc
 
 
 class ServerStore(Store):
@@ -111,9 +138,10 @@ class ServerStore(Store):
 
     def _make_engine(self) -> Engine:
         engine = create_engine(
-            self.address.url, pool_size=POOL_SIZE, max_overflow=2, pool_pre_ping=True,
+            self.address.url, pool_size=POOL_SIZE, max_overflow=2,
             pool_timeout=30, connect_args={"connect_timeout": CONNECT_TIMEOUT_S,
                                            "application_name": "privdesk"})
+        _ping_when_idle(engine)
 
         @event.listens_for(engine, "connect")
         def _session_settings(dbapi_conn: Any, _record: Any) -> None:
