@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import platform
 from collections.abc import Callable
 from pathlib import Path
@@ -17,11 +18,22 @@ CASES: list[Case] = [cases.bench_search, ui_cases.bench_view_keystroke,
                      wait_cases.bench_first_window, wait_cases.bench_preview_first_page]
 
 
-def run_all(folder: Path, size: str, log: Callable[[str], None] = print) -> list[BenchResult]:
+def run_all(folder: Path, size: str, log: Callable[[str], None] = print,
+            pg_url: str | None = None, only: str | None = None) -> list[BenchResult]:
+    """Every case (or those whose function name holds `only`); with pg_url, also the team
+    store's search on that PostgreSQL database (bench.pg_cases)."""
     data = prepare(folder, size, log)
+    cases: list[Case] = list(CASES)
+    if pg_url is not None:
+        from privdesk.bench.pg_cases import bench_search_server
+
+        cases.insert(1, functools.partial(bench_search_server, url=pg_url, log=log))
     results = []
-    for case in CASES:
-        log(f"running {case.__name__}…")
+    for case in cases:
+        name = getattr(case, "__name__", None) or case.func.__name__  # type: ignore[attr-defined]
+        if only and only not in name:
+            continue
+        log(f"running {name}…")
         results.append(case(data))
     return results
 
