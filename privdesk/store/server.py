@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +37,7 @@ from privdesk.store.server_url import ServerAddress
 SLOT_TABLE = "privdesk_key_slots"
 SLOTS_LOCK = 0x6B657973  # pg advisory lock id around key-slot writes ("keys")
 POOL_SIZE = 4
+APP_NAME = "privdesk"  # application_name of every connection, with a per-session tag
 CONNECT_TIMEOUT_S = 10
 PING_AFTER_S = 2.0  # a pooled connection idle this long is checked before use
 
@@ -98,6 +100,10 @@ class ServerStore(Store):
         self.keyring: Any = None
         self.open_steps: dict[str, float] = {}
         self._lock = threading.Lock()
+        # Every connection of this open store carries this name (visible to the server's
+        # administrator: a random tag, nothing else), so a key rotation can tell this
+        # session's connections from other officers'.
+        self.session_name = f"{APP_NAME} {secrets.token_hex(6)}"
         self.engine: Engine = self._make_engine()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         install_row_binding(self._sessions)
@@ -140,7 +146,7 @@ class ServerStore(Store):
         engine = create_engine(
             self.address.url, pool_size=POOL_SIZE, max_overflow=2,
             pool_timeout=30, connect_args={"connect_timeout": CONNECT_TIMEOUT_S,
-                                           "application_name": "privdesk"})
+                                           "application_name": self.session_name})
         _ping_when_idle(engine)
 
         @event.listens_for(engine, "connect")
@@ -207,6 +213,14 @@ class ServerStore(Store):
 
     def rekey(self, new_key: StoreKey) -> None:
         raise StoreError("Rotating the data key of a team store is not supported yet.")
+
+    def other_sessions(self) -> int:
+        """How many connections of OTHER privdesk sessions are open on this database."""
+        with self.engine.connect() as c:
+            return int(c.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name LIKE :app AND application_name <> :mine"),
+                {"app": f"{APP_NAME} %", "mine": self.session_name}).scalar_one())
 
     # -- key slots ---------------------------------------------------------------------
     @contextlib.contextmanager

@@ -63,8 +63,16 @@ class ServerKeyRing(KeyRing):
         self._file = sealed
 
     def rotate(self, store: object) -> str:
-        raise StoreError("Rotating the data key of a team store is not supported yet: every "
-                         "sealed field would have to be re-sealed in one transaction.")
+        """A new data key: every sealed value re-sealed and the slots replaced in one
+        transaction on the server (store.team_rotate)."""
+        from privdesk.store.team_rotate import rotate_team_key  # it names this class
+
+        return rotate_team_key(self._store, self)
+
+    def switched(self, new_key: bytes, slot_file: ks.SlotFile) -> None:
+        """The rotation committed: this session now holds the new key and slots."""
+        self._data_key = new_key
+        self._file = slot_file
 
 
 def create_team_store(url: str, officer: str, passphrase: str,
