@@ -14,10 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
+
 from privdesk.store import keyslots as ks
 from privdesk.store.errors import StoreError
 from privdesk.store.keyring import KeyRing, UnlockInfo
-from privdesk.store.server import ServerStore
+from privdesk.store.server import ServerStore, server_failure
 from privdesk.store.server_url import parse
 from privdesk.store.vault import UNKNOWN_OFFICER, first_slot_file
 from privdesk.store.vault import _verified as verified_keyring
@@ -151,7 +153,11 @@ def _remember_failure(store: ServerStore, slot_file: ks.SlotFile, officer: str) 
 
 
 def reopen_team_store(store: ServerStore, officer: str, passphrase: str) -> None:
-    """Unlock the same team store object again after an auto-lock."""
-    keyring = _unlock(store, officer, passphrase)
+    """Unlock the same team store object again after an auto-lock (connecting afresh:
+    the lock dropped every connection; a server still away gets the worded message)."""
+    try:
+        keyring = _unlock(store, officer, passphrase)
+    except sa_exc.DBAPIError as exc:
+        raise server_failure(store.address, exc) from exc
     store.unlocked(keyring._key())
     store.keyring = keyring
