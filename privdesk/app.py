@@ -212,8 +212,11 @@ class DesktopSession:
             from privdesk.services.changes import ChangeWatch
             from privdesk.ui.team_refresh import TeamRefresher
 
+            outage = float(self.services.settings.get("team.outage_lock_seconds") or 60)
             self.refresher = TeamRefresher(self.tasks, ChangeWatch(ctx).token,
-                                           window.refresh_current, lambda: self.locked, window)
+                                           window.refresh_current, lambda: self.locked, window,
+                                           outage_lock_s=outage, tell=self._status,
+                                           lock_out=self.lock_out)
             self.refresher.start()
         window.show()
         self._show_findings(ctx)
@@ -269,7 +272,15 @@ class DesktopSession:
         QMessageBox.warning(self.window, "privdesk", f"Something went wrong:\n\n{exc}")
 
     # -- lock ------------------------------------------------------------------------------
-    def lock(self, reason: str = "on demand") -> None:
+    def lock_out(self, message: str) -> None:
+        """The team server stayed unreachable (ui.team_refresh): lock, saying why. Nothing
+        can be written to the server, so the lock is not audited; the key and every
+        connection go, and the unlock connects afresh."""
+        self.lock("team server unreachable", audited=False)
+        if self.lock_dialog is not None:
+            self.lock_dialog.show_error(message)
+
+    def lock(self, reason: str = "on demand", audited: bool = True) -> None:
         if self.locked or self.window is None or self.services is None:
             return
         if self.idle is not None:
@@ -278,7 +289,10 @@ class DesktopSession:
         from privdesk.services.session import lock_session
 
         try:
-            lock_session(self.ctx, reason)
+            if audited:
+                lock_session(self.ctx, reason)
+            else:
+                self.ctx.store.close()
         except Exception as exc:  # the key is dropped all the same (lock_session's finally)
             self._status(f"The lock could not be written to the audit trail: {exc}")
         self.window.set_locked(True)

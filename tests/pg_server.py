@@ -54,6 +54,7 @@ def _free_port() -> int:
 class PgServer:
     root: Path
     port: int
+    options: str = ""
 
     @property
     def data(self) -> Path:
@@ -98,6 +99,14 @@ class PgServer:
             raise RuntimeError(f"pg_dump failed: {result.stderr.decode(errors='replace')}")
         return result.stdout
 
+    def pause(self) -> None:
+        """Stop the server, keeping its data (an outage); `resume` starts it again."""
+        _run([pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"], "pg_ctl stop")
+
+    def resume(self) -> None:
+        _run([pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"),
+              "-o", self.options, "-w", "-t", "60", "start"], "pg_ctl start")
+
     def stop(self) -> None:
         subprocess.run(_as_server_user([pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate",
                                         "-w", "stop"]), capture_output=True, check=False)
@@ -130,8 +139,8 @@ def start_server(tls: tuple[Path, Path] | None = None) -> PgServer:
         options = (f"-c listen_addresses={listen} -c unix_socket_directories='{server.socket_dir}' "
                    f"-p {server.port} -c fsync=off -c full_page_writes=off "
                    "-c synchronous_commit=off -c max_connections=60")
-        _run([pg_bin("pg_ctl"), "-D", str(server.data), "-l", str(root / "server.log"),
-              "-o", options, "-w", "-t", "60", "start"], "pg_ctl start")
+        server.options = options
+        server.resume()
     except BaseException:
         with contextlib.suppress(Exception):
             server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import time
@@ -22,25 +23,33 @@ CASES: list[Case] = [cases.bench_search, ui_cases.bench_view_keystroke,
 
 def case_name(case: Case) -> str:
     """bench_view_keystroke -> view_keystroke: what `privdesk bench --case` takes."""
-    return case.__name__.removeprefix("bench_")
+    func = case.func if isinstance(case, functools.partial) else case
+    return func.__name__.removeprefix("bench_")
 
 
-def pick(names: list[str] | None) -> list[Case]:
+def pick(names: list[str] | None, pg_url: str | None = None,
+         log: Callable[[str], None] = print) -> list[Case]:
     """The cases named (in the runner's order), or all of them; an unknown name is an
-    error that lists the known ones."""
+    error that lists the known ones. With pg_url, the team store's search on that
+    PostgreSQL database (bench.pg_cases) comes second, after the local search."""
+    available: list[Case] = list(CASES)
+    if pg_url is not None:
+        from privdesk.bench.pg_cases import bench_search_server
+
+        available.insert(1, functools.partial(bench_search_server, url=pg_url, log=log))
     if not names:
-        return list(CASES)
-    known = {case_name(c): c for c in CASES}
+        return available
+    known = {case_name(c): c for c in available}
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ValueError(f"No benchmark case {unknown[0]!r}; the cases are: "
                          f"{', '.join(known)}.")
-    return [c for c in CASES if case_name(c) in names]
+    return [c for c in available if case_name(c) in names]
 
 
 def run_all(folder: Path, size: str, log: Callable[[str], None] = print,
-            only: list[str] | None = None) -> list[BenchResult]:
-    chosen = pick(only)
+            only: list[str] | None = None, pg_url: str | None = None) -> list[BenchResult]:
+    chosen = pick(only, pg_url, log)
     data = prepare(folder, size, log)
     results = []
     for case in chosen:

@@ -20,7 +20,7 @@ def _bench(args: argparse.Namespace) -> int:
         return EXIT_OK
     folder = args.data_dir or Path(tempfile.gettempdir()) / "privdesk-bench"
     try:
-        pick(args.case)
+        pick(args.case, args.pg_url)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
 
@@ -28,10 +28,11 @@ def _bench(args: argparse.Namespace) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     start, load = time.perf_counter(), os.getloadavg()[0]
-    results = run_all(folder, args.size, log, args.case)
+    results = run_all(folder, args.size, log, args.case, pg_url=args.pg_url)
+    shown = " --pg-url (a team store)" if args.pg_url else ""
     took = time.perf_counter() - start
     emit(args, [r.as_json() for r in results],
-         lambda _: f"privdesk bench --size {args.size} on {machine()}\n"
+         lambda _: f"privdesk bench --size {args.size}{shown} on {machine()}\n"
                    f"run time {took / 60:.1f} min (data building included); load average "
                    f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
                    f"{LOADED_NOTE if max(load, os.getloadavg()[0]) > 1.5 else ''}\n\n"
@@ -60,4 +61,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="where the benchmark stores are built and reused")
     p.add_argument("--case", action="append", metavar="NAME",
                    help="run only this case (repeat for several; --case list prints the names)")
+    p.add_argument("--pg-url", default=None, metavar="URL",
+                   help="also time search on a team store: a PostgreSQL database (libpq URL) "
+                        "that is empty, or holds this size's bench data from an earlier run; "
+                        "the bench makes the store and loads its own contacts with COPY "
+                        "(case name: search_server)")
     p.set_defaults(func=_bench)

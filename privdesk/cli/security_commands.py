@@ -139,11 +139,29 @@ def _backup_team(args: argparse.Namespace, ctx: ServiceContext, store: ServerSto
     return EXIT_OK
 
 
+def _restore_to_server(args: argparse.Namespace) -> int:
+    from privdesk.policy import load_policy
+    from privdesk.services.team_restore import restore_to_server
+
+    try:
+        done = restore_to_server(args.file, args.store, officer_name(args), read_passphrase(args),
+                                 load_policy())
+    except UnlockError as exc:
+        raise CliError(str(exc), EXIT_UNLOCK) from exc
+    except (PermissionDenied, StoreError) as exc:
+        raise CliError(str(exc)) from exc
+    value = {"ok": True, "to": done.to, "rows": done.rows,
+             "audit_events_checked": done.audit_events_checked}
+    emit(args, value, lambda v: f"Restored {args.file.name} onto {v['to']}: " + ", ".join(
+        f"{t} {n:,}" for t, n in v["rows"].items() if n) +
+        f"; audit chain verified ({v['audit_events_checked']} events). Officers unlock it with "
+        "the passphrases the backup knew.")
+    return EXIT_OK
+
+
 def _restore(args: argparse.Namespace) -> int:
-    if isinstance(args.store, str):
-        raise CliError("Restoring a backup onto a team server is not done by privdesk yet: "
-                       "restore it to a local file, then `privdesk team push` it to an empty "
-                       "server database.")
+    if isinstance(args.store, str):  # a team server: only into an empty database
+        return _restore_to_server(args)
     try:
         result = restore_backup(args.file, args.store, officer_name(args), read_passphrase(args))
     except UnlockError as exc:
@@ -206,7 +224,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", type=Path, help="write here (default: the dated, rotated backups)")
     p.set_defaults(func=_backup)
 
-    p = sub.add_parser("restore", help="replace the store by a verified backup (admin)")
+    p = sub.add_parser("restore", help="replace the store by a verified backup (admin); with "
+                                       "--store URL, onto an empty team server database")
     p.add_argument("file", type=Path)
     add_store_args(p)
     p.set_defaults(func=_restore)

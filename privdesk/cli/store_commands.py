@@ -97,9 +97,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    if isinstance(args.store, str):
-        raise CliError("Demo data goes into a local store file, not a team server.")
-    ctx = open_context(args) if args.store.exists() else create_context(args)
+    team = isinstance(args.store, str)  # a team server: made with `privdesk init` first
+    ctx = open_context(args) if team or args.store.exists() else create_context(args)
     store = ctx.store
 
     def progress(done: int, total: int, stage: str) -> None:
@@ -109,8 +108,13 @@ def _demo_data(args: argparse.Namespace) -> int:
 
     with store:
         try:
-            counts = DemoDataService(ctx).generate(contacts=args.contacts, seed=args.seed,
-                                                   progress=progress)
+            if team:
+                from privdesk.services.team_demo import demo_to_server
+
+                counts = demo_to_server(ctx, args.contacts, seed=args.seed, progress=progress)
+            else:
+                counts = DemoDataService(ctx).generate(contacts=args.contacts, seed=args.seed,
+                                                       progress=progress)
         except RuntimeError as exc:
             raise CliError(str(exc)) from exc
     if not args.json:

@@ -58,6 +58,14 @@ def filter_clauses(query: ContactQuery) -> tuple[list[str], dict[str, Any]]:
     return clauses, params
 
 
+def folded_text(query: ContactQuery, region: str) -> str:
+    """The query's text folded as the stored search_text was ("" when there is none)."""
+    folded = identity.search_query(query.text[:MAX_QUERY], region) if query.text.strip() else ""
+    # FTS5's parser stops at NUL even inside quotes ("unterminated string"); stored
+    # names never hold one (the editor and import drop it), so neither does the query.
+    return " ".join(folded.replace("\x00", "").split())
+
+
 def matching_ids(query: ContactQuery, region: str, cap: int | None = CAP,
                  dialect: str = "sqlite") -> tuple[str, dict[str, Any]] | None:
     """SQL selecting the ids of contacts matching the query's text and filters, in id
@@ -67,10 +75,7 @@ def matching_ids(query: ContactQuery, region: str, cap: int | None = CAP,
     thousands, and counting or sorting them all costs seconds. The officer is told
     "1,000+" and types more; sorting then applies within those first matches.
     """
-    folded = identity.search_query(query.text[:MAX_QUERY], region) if query.text.strip() else ""
-    # FTS5's parser stops at NUL even inside quotes ("unterminated string"); stored
-    # names never hold one (the editor and import drop it), so neither does the query.
-    folded = " ".join(folded.replace("\x00", "").split())
+    folded = folded_text(query, region)
     if not folded:
         return None
     clauses, params = filter_clauses(query)
@@ -109,9 +114,15 @@ def matching_ids(query: ContactQuery, region: str, cap: int | None = CAP,
 
 def _trigram_ids(folded: str, clauses: list[str], params: dict[str, Any],
                  limit: str) -> tuple[str, dict[str, Any]]:
+    where = trigram_where(folded, clauses, params)
+    return f"SELECT c.id FROM contacts c WHERE {where} ORDER BY c.id {limit}", params
+
+
+def trigram_where(folded: str, clauses: list[str], params: dict[str, Any]) -> str:
     """A team store (PostgreSQL): the same matches as FTS5's trigram MATCH, found through
     the pg_trgm GIN index on the same folded search_text (migration 0001): every word of
-    3+ characters as a substring, and the whole phrase when it has shorter words."""
+    3+ characters as a substring, and the whole phrase when it has shorter words. Adds
+    its parameters to params; the caller checks fts_expression(folded) first."""
     words = [identity.cjk_token(w) if len(w) < 3 and identity.is_cjk(w) else w
              for w in folded.split()]  # as fts_expression: short CJK words indexed padded
     words = [w for w in words if len(w) >= 3]
@@ -120,11 +131,10 @@ def _trigram_ids(folded: str, clauses: list[str], params: dict[str, Any],
     for n, word in enumerate(dict.fromkeys(words)):
         clauses.append(f"c.search_text LIKE :w{n} ESCAPE '\\'")
         params[f"w{n}"] = f"%{like_escape(word)}%"
-    return (f"SELECT c.id FROM contacts c WHERE {' AND '.join(clauses)} ORDER BY c.id {limit}",
-            params)
+    return " AND ".join(clauses)
 
 
-def _order(query: ContactQuery) -> str:
+def order_by(query: ContactQuery) -> str:
     direction = "DESC" if query.descending else "ASC"
     column = SORTABLE.get(query.sort)
     if column is None:  # no sort chosen: the register by name, a search by match order
@@ -137,6 +147,8 @@ def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: st
     offset, limit = max(0, int(offset)), max(0, min(int(limit), 100_000))
     page = {"limit": limit, "offset": offset}
     dialect = s.get_bind().dialect.name
+    if dialect != "sqlite" and folded_text(query, region):
+        return _server_select(s, query, offset, limit, region, columns)
     matches = matching_ids(query, region, dialect=dialect)
     if matches is None:
         clauses, params = filter_clauses(query)
@@ -148,7 +160,7 @@ def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: st
             page_where = where.replace("c.status =", "+c.status =").replace("c.source =", "+c.source =")
         else:
             page_where = where
-        rows = s.execute(text(f"SELECT {columns} FROM contacts c {page_where} {_order(query)} "
+        rows = s.execute(text(f"SELECT {columns} FROM contacts c {page_where} {order_by(query)} "
                               "LIMIT :limit OFFSET :offset"), {**params, **page}).all()
         return total, False, list(rows)
     sql, params = matches
@@ -169,8 +181,26 @@ def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: st
     page["limit"] = max(0, min(limit, total - offset))
     rows = s.execute(text(
         f"SELECT {columns} FROM contacts c WHERE c.id IN (SELECT * FROM ({sql}) AS f LIMIT {CAP}) "
-        f"{_order(query)} LIMIT :limit OFFSET :offset"), {**params, **page}).all()
+        f"{order_by(query)} LIMIT :limit OFFSET :offset"), {**params, **page}).all()
     return total, capped, list(rows)
+
+
+def _server_select(s: Session, query: ContactQuery, offset: int, limit: int, region: str,
+                   columns: str) -> tuple[int, bool, list[Any]]:
+    """A text search on a team store: the capped match runs once and the count and the
+    page both come from its id list (on SQLite the count and the page each ran it; over
+    a network that doubled the dearest statement of a keystroke). The planner picks
+    between walking the key in id order (broad words) and the trigram bitmap (rare ones)."""
+    sql, params = matching_ids(query, region, dialect="postgresql") or ("", {})
+    ids = [int(r[0]) for r in s.execute(text(sql), params)]
+    capped, ids = len(ids) > CAP, ids[:CAP]
+    if columns == "c.id" and SORTABLE.get(query.sort) is None:
+        ordered = ids[::-1] if query.descending else ids
+        return len(ids), capped, [(i,) for i in ordered[offset:offset + limit]]
+    rows = s.execute(text(f"SELECT {columns} FROM contacts c WHERE c.id = ANY(:ids) "
+                          f"{order_by(query)} LIMIT :limit OFFSET :offset"),
+                     {"ids": ids, "limit": limit, "offset": offset}).all()
+    return len(ids), capped, list(rows)
 
 
 def search_ids(s: Session, query: ContactQuery, offset: int, limit: int, region: str) -> IdPage:

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "smtp.user": "",
     "smtp.from": "",
     "timezone": "Europe/London",  # breach times (the 72-hour clock) are typed and shown in it
+    "team.outage_lock_seconds": 60,  # a team server silent this long locks the window
 }
 
 

@@ -178,3 +178,24 @@ class SealedBytes(TypeDecorator[bytes]):
 
 def _row_of(value: object) -> str:
     return str(getattr(value, "row", "") or "")
+
+
+def reseal(old: FieldCipher, new: FieldCipher, where: str, stored: Any) -> Any:
+    """A value as stored on the server (a sealed text or bytes envelope), opened with the
+    old field key and sealed again with the new one, for the same column and row (key
+    rotation, store.team_rotate). None and the empty server default stay as they are."""
+    if stored is None or stored == "":
+        return stored
+    if isinstance(stored, str):
+        if not stored.startswith(TEXT_PREFIX):
+            raise SealedValueError(f"A value in {where} is stored unsealed on the server.")
+        row, _, body = stored[len(TEXT_PREFIX):].rpartition(":")
+        plain = old.open(where, base64.b64decode(body), row)
+        return f"{TEXT_PREFIX}{row}:{base64.b64encode(new.seal(where, plain, row)).decode('ascii')}"
+    data = bytes(stored)
+    if not data.startswith(BYTES_PREFIX) or len(data) <= len(BYTES_PREFIX):
+        raise SealedValueError(f"A value in {where} is stored unsealed on the server.")
+    start = len(BYTES_PREFIX) + 1
+    end = start + data[len(BYTES_PREFIX)]
+    row = data[start:end].decode("utf-8", "replace")
+    return data[:end] + new.seal(where, old.open(where, data[end:], row), row)

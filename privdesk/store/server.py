@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,9 @@ from privdesk.store.server_url import ServerAddress
 SLOT_TABLE = "privdesk_key_slots"
 SLOTS_LOCK = 0x6B657973  # pg advisory lock id around key-slot writes ("keys")
 POOL_SIZE = 4
+APP_NAME = "privdesk"  # application_name of every connection, with a per-session tag
 CONNECT_TIMEOUT_S = 10
+PING_AFTER_S = 2.0  # a pooled connection idle this long is checked before use
 
 
 class ServerUnavailableError(StoreError):
@@ -57,6 +61,31 @@ def server_failure(address: ServerAddress, exc: BaseException) -> ServerUnavaila
         f"step that failed was saved. (Server said: {first})")
 
 
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection is alive before use, but only when it sat idle for
+    PING_AFTER_S: SQLAlchemy's pool_pre_ping pinged on every checkout, a round trip
+    before each of a keystroke's three short transactions. A connection the server
+    dropped while idle (a restart, an outage) is replaced here, unseen; one dropped within
+    the last seconds fails its statement with the worded message, and the pool is renewed."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_S:
+            return
+        try:
+            dbapi_conn.autocommit = True  # the ping opens no transaction
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+            dbapi_conn.autocommit = False
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool takes a new one
+            raise sa_exc.DisconnectionError("the idle connection was dropped") from exc
+
+
 class ServerStore(Store):
     """An open team store. Use `ServerStore.connect`, then vault-style unlock helpers in
     store.team (create_team_store / open_team_store)."""
@@ -71,6 +100,10 @@ class ServerStore(Store):
         self.keyring: Any = None
         self.open_steps: dict[str, float] = {}
         self._lock = threading.Lock()
+        # Every connection of this open store carries this name (visible to the server's
+        # administrator: a random tag, nothing else), so a key rotation can tell this
+        # session's connections from other officers'.
+        self.session_name = f"{APP_NAME} {secrets.token_hex(6)}"
         self.engine: Engine = self._make_engine()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         install_row_binding(self._sessions)
@@ -111,9 +144,10 @@ class ServerStore(Store):
 
     def _make_engine(self) -> Engine:
         engine = create_engine(
-            self.address.url, pool_size=POOL_SIZE, max_overflow=2, pool_pre_ping=True,
+            self.address.url, pool_size=POOL_SIZE, max_overflow=2,
             pool_timeout=30, connect_args={"connect_timeout": CONNECT_TIMEOUT_S,
-                                           "application_name": "privdesk"})
+                                           "application_name": self.session_name})
+        _ping_when_idle(engine)
 
         @event.listens_for(engine, "connect")
         def _session_settings(dbapi_conn: Any, _record: Any) -> None:
@@ -179,6 +213,14 @@ class ServerStore(Store):
 
     def rekey(self, new_key: StoreKey) -> None:
         raise StoreError("Rotating the data key of a team store is not supported yet.")
+
+    def other_sessions(self) -> int:
+        """How many connections of OTHER privdesk sessions are open on this database."""
+        with self.engine.connect() as c:
+            return int(c.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name LIKE :app AND application_name <> :mine"),
+                {"app": f"{APP_NAME} %", "mine": self.session_name}).scalar_one())
 
     # -- key slots ---------------------------------------------------------------------
     @contextlib.contextmanager

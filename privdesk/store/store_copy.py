@@ -5,7 +5,7 @@ both do. Kept apart from team_copy so the server store can use it without a cycl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from sqlalchemy import Connection, select, text
@@ -28,9 +28,13 @@ def unlocked_key(store: Store) -> bytes:
     return keyring._key()  # the key stays in this process; it is how the copy is sealed
 
 
-def copy_rows(source: Connection, target: Connection, progress: Progress | None) -> dict[str, int]:
+def copy_rows(source: Connection, target: Connection, progress: Progress | None,
+              only: Collection[str] | None = None) -> dict[str, int]:
+    """Every row of every table (or of the tables named in `only`), ids kept."""
     counts: dict[str, int] = {}
     for table in Base.metadata.sorted_tables:
+        if only is not None and table.name not in only:
+            continue
         done = 0
         result = source.execution_options(yield_per=BATCH).execute(select(table))
         sealed = [c for c in table.columns if isinstance(c.type, SealedText | SealedBytes)]

@@ -14,10 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
+
 from privdesk.store import keyslots as ks
 from privdesk.store.errors import StoreError
 from privdesk.store.keyring import KeyRing, UnlockInfo
-from privdesk.store.server import ServerStore
+from privdesk.store.server import ServerStore, server_failure
 from privdesk.store.server_url import parse
 from privdesk.store.vault import UNKNOWN_OFFICER, first_slot_file
 from privdesk.store.vault import _verified as verified_keyring
@@ -63,8 +65,16 @@ class ServerKeyRing(KeyRing):
         self._file = sealed
 
     def rotate(self, store: object) -> str:
-        raise StoreError("Rotating the data key of a team store is not supported yet: every "
-                         "sealed field would have to be re-sealed in one transaction.")
+        """A new data key: every sealed value re-sealed and the slots replaced in one
+        transaction on the server (store.team_rotate)."""
+        from privdesk.store.team_rotate import rotate_team_key  # it names this class
+
+        return rotate_team_key(self._store, self)
+
+    def switched(self, new_key: bytes, slot_file: ks.SlotFile) -> None:
+        """The rotation committed: this session now holds the new key and slots."""
+        self._data_key = new_key
+        self._file = slot_file
 
 
 def create_team_store(url: str, officer: str, passphrase: str,
@@ -143,7 +153,11 @@ def _remember_failure(store: ServerStore, slot_file: ks.SlotFile, officer: str) 
 
 
 def reopen_team_store(store: ServerStore, officer: str, passphrase: str) -> None:
-    """Unlock the same team store object again after an auto-lock."""
-    keyring = _unlock(store, officer, passphrase)
+    """Unlock the same team store object again after an auto-lock (connecting afresh:
+    the lock dropped every connection; a server still away gets the worded message)."""
+    try:
+        keyring = _unlock(store, officer, passphrase)
+    except sa_exc.DBAPIError as exc:
+        raise server_failure(store.address, exc) from exc
     store.unlocked(keyring._key())
     store.keyring = keyring

@@ -30,7 +30,8 @@ from privdesk.store.server_url import parse
 from privdesk.store.store_copy import Progress, copy_rows, count, count_store, unlocked_key
 
 
-def _reset_sequences(conn: Connection) -> None:
+def reset_sequences(conn: Connection) -> None:
+    """Move every id sequence past the ids copied in explicitly."""
     for table in Base.metadata.sorted_tables:
         pk = list(table.primary_key.columns)
         if len(pk) == 1 and isinstance(pk[0].type, Integer) and pk[0].autoincrement in (True, "auto"):
@@ -57,7 +58,7 @@ def push_to_server(local: Store, url: str, progress: Progress | None = None) -> 
             with server.engine.begin() as target, local.engine.connect() as source:
                 command.upgrade(_migrations_config(target), "head")
                 copied = copy_rows(source, target, progress)
-                _reset_sequences(target)
+                reset_sequences(target)
                 server.write_slots(slot_file, connection=target)
                 if count(target) != copied:
                     raise StoreError("The copy on the server does not hold the rows sent: "

@@ -318,3 +318,7 @@ class UnlockDialog(QDialog):
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
+
+    def show_error(self, message: str) -> None:
+        """Say why the window is locked or what went wrong (plain text)."""
+        self._show_error(message)

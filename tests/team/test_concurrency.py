@@ -130,6 +130,30 @@ def test_connection_dropped_mid_write_rolls_back_with_a_clear_message(
         store.close()
 
 
+def test_an_idle_connection_the_server_dropped_is_replaced_unseen(
+        team: str, policy: Policy, pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ping on every use (a round trip per transaction), but a connection left idle in
+    the pool is checked first: one the server dropped meanwhile is replaced, and the
+    officer's next step just works."""
+    from privdesk.store import server as server_module
+
+    ctx = _session(team, "Ann Admin", ADMIN_PASS, policy)
+    contacts = ContactService(ctx)
+    try:
+        made = contacts.create(_person(1))
+        dropped = ctx.store.session
+        with dropped() as s:
+            pid = int(s.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+        pg_server.admin(f"SELECT pg_terminate_backend({pid})")
+        monkeypatch.setattr(server_module, "PING_AFTER_S", 0.0)  # "idle long enough" now
+        assert contacts.get(made.id).data.name == _person(1).name
+        with ctx.store.session() as s:
+            now = int(s.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+        assert now != pid
+    finally:
+        ctx.store.close()
+
+
 def test_two_officers_assigning_one_request_take_turns(team: str, policy: Policy) -> None:
     from datetime import date as _date
 
