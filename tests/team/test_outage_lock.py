@@ -17,7 +17,7 @@ from privdesk.domain.contact_records import ContactQuery
 from privdesk.paths import app_paths
 from privdesk.policy import Policy
 from privdesk.services.contacts import ContactService
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.services.settings import SettingsService
 from privdesk.store.team import create_team_store, open_team_store
 from tests.pg_server import PgServer, start_server

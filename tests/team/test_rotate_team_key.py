@@ -15,7 +15,8 @@ from privdesk.cli import main
 from privdesk.policy import Policy
 from privdesk.services.audit_trail import AuditFilter, AuditService
 from privdesk.services.contacts import ContactService
-from privdesk.services.officers import OfficerService, begin_session
+from privdesk.services.officers import OfficerService
+from privdesk.services.session import begin_session
 from privdesk.store.errors import StoreError
 from privdesk.store.sealed import FieldCipher, SealedValueError, reseal
 from privdesk.store.server import ServerStore

@@ -11,7 +11,7 @@ from privdesk.domain.contact_records import ContactQuery
 from privdesk.policy import Policy
 from privdesk.services.contacts import ContactService
 from privdesk.services.demo import DemoDataService
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import vault
 from privdesk.store.team import open_team_store
 from privdesk.store.team_copy import push_to_server

@@ -16,7 +16,7 @@ from privdesk.policy import Policy
 from privdesk.services.audit_trail import AuditFilter, AuditService
 from privdesk.services.contacts import ContactService
 from privdesk.services.demo import DemoDataService
-from privdesk.services.officers import begin_session
+from privdesk.services.session import begin_session
 from privdesk.store import vault
 from privdesk.store.models import Interaction
 from privdesk.store.team import create_team_store, open_team_store
