@@ -43,6 +43,11 @@ class HeldContact:
     name: str
     references: tuple[str, ...]
     reason: str
+    breaches: tuple[str, ...] = ()  # those of `references` that are breaches
+
+    @property
+    def by_request(self) -> bool:
+        return len(self.references) > len(self.breaches)
 
     def as_json(self) -> dict[str, object]:
         # ids and references only: a scheduler's log must not hold names.

@@ -201,7 +201,8 @@ class PurgeService:
                 raise PurgeError(f"{len(missing)} of the selected contacts no longer exist "
                                  f"(ids {', '.join(map(str, missing[:10]))}).")
             holds = purge_holds(s, ids)
-            held = tuple(HeldContact(cid, rows[cid].name, hold.references, hold.reason)
+            held = tuple(HeldContact(cid, rows[cid].name, hold.references, hold.reason,
+                                     hold.breaches)
                          for cid, hold in holds.items())
             ids = [i for i in ids if i not in holds]
             counts = count_dependents(s, ids)

@@ -19,6 +19,7 @@ from privdesk.services.context import ServiceContext
 from privdesk.services.erasure import ErasureService
 from privdesk.services.purge import PurgeError, PurgeService
 from privdesk.store.models import Contact, RequestContact
+from privdesk.ui.retention.purge_dialog import PurgeReviewDialog
 from tests.conftest import TODAY
 from tests.retention_helpers import add_contact, add_request
 from tests.unit.test_cli_retention import _passphrase, run, store  # noqa: F401 - fixtures
@@ -107,6 +108,10 @@ def test_purge_keeps_people_an_open_breach_concerns_until_it_is_closed(
     assert f"held by open breach {ref}" in preview.held[0].reason
     assert "Art. 33(5)" in preview.held[0].reason and "s.173" not in preview.held[0].reason
     assert services.purge.preview([hit, free]).contact_ids == (free,)  # chosen by hand too
+    # The review dialog's heading names the breach as the reason, not a request.
+    heading = PurgeReviewDialog._held_text(preview)
+    assert "linked to an open breach." in heading and "Art. 33(5)" in heading
+    assert "request" not in heading.split("\n")[0]
     services.purge.purge(preview.contact_ids, confirmed_count=1)
     # Closed (both decisions taken), the breach no longer holds anyone.
     services.breaches.decide_ico(ref, False, "Encrypted disk; the key was not with it.")

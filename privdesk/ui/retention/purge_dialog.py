@@ -156,9 +156,20 @@ class PurgeReviewDialog(QDialog):
         if not preview.held:
             return ""
         n = len(preview.held)
+        # The reason follows what holds them: the reason each held person gives names it.
+        by_breach = any(h.breaches for h in preview.held)
+        by_request = any(h.by_request for h in preview.held)
+        why = []
+        if by_request:
+            why.append("Data a request covers must be kept until it is answered "
+                       "(DPA 2018 s.173).")
+        if by_breach:
+            why.append("People an open personal-data breach concerns are kept until it is "
+                       "closed (UK GDPR Art. 33(5) and 34).")
+        linked = " or ".join(w for w, on in (("an open request", by_request),
+                                             ("an open breach", by_breach)) if on)
         lines = [f"Kept, not deleted: {n} {'person is' if n == 1 else 'people are'} due but "
-                 "linked to an open request. Data a request covers must be kept until it is "
-                 "answered (DPA 2018 s.173)."]
+                 f"linked to {linked}. {' '.join(why)}"]
         lines += [f"  • {' '.join(h.name.split())[:80]} (#{h.contact_id}): held by "
                   f"{', '.join(h.references)}" for h in preview.held[:20]]
         if n > 20:
