@@ -46,6 +46,12 @@ class ServerUnavailableError(StoreError):
     """The server could not be reached, refused TLS or dropped the connection."""
 
 
+class KeyRotatedError(StoreError):
+    """Another officer rotated the data key: this session's key is stale."""
+
+    locks_session = True  # the faces lock at once (ui.team_refresh), saying this
+
+
 def server_failure(address: ServerAddress, exc: BaseException) -> ServerUnavailableError:
     detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
     first = detail[0] if detail else type(exc).__name__
@@ -154,9 +160,31 @@ class ServerStore(Store):
             # Timestamps are naive UTC everywhere in privdesk; keep the server's view the same.
             with dbapi_conn.cursor() as cur:
                 cur.execute("SET TIME ZONE 'UTC'")
+                stale = self._key_rotated(cur)
             dbapi_conn.commit()
+            if stale:
+                dbapi_conn.close()
+                raise KeyRotatedError(
+                    f"An admin rotated the data key of {self.display()} while this window "
+                    "was open: lock privdesk (Ctrl+L) and unlock it again to carry on. Nothing "
+                    "from the step that failed was saved.")
 
         return engine
+
+    def _key_rotated(self, cur: Any) -> bool:
+        """Whether the server's key slots are for another data key than this session
+        holds: checked on every NEW connection (not every transaction), so a session that
+        missed a rotation can never seal text under the old key."""
+        if self._data_key is None:
+            return False
+        cur.execute("SELECT to_regclass(%s)", (SLOT_TABLE,))
+        if (cur.fetchone() or (None,))[0] is None:
+            return False
+        cur.execute(f"SELECT body FROM {SLOT_TABLE} WHERE id = 1")
+        row = cur.fetchone()
+        if row is None:
+            return False
+        return bool(json.loads(row[0]).get("key_id") != ks.key_id(self._data_key))
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -235,12 +263,22 @@ class ServerStore(Store):
                 c.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SLOTS_LOCK})
                 c.commit()
 
-    def read_slots(self) -> ks.SlotFile | None:
+    def read_slots(self, wait_for_changes: bool = False) -> ks.SlotFile | None:
+        """The key slots; with wait_for_changes (an unlock), after any change of them in
+        progress (a key rotation holds their lock until it commits), so an unlock never
+        takes the key that is being replaced."""
         with self.engine.connect() as c:
             exists = c.execute(text("SELECT to_regclass(:t)"), {"t": SLOT_TABLE}).scalar()
             if exists is None:
                 return None
-            body = c.execute(text(f"SELECT body FROM {SLOT_TABLE} WHERE id = 1")).scalar()
+            if wait_for_changes:
+                c.execute(text("SELECT pg_advisory_lock_shared(:k)"), {"k": SLOTS_LOCK})
+            try:
+                body = c.execute(text(f"SELECT body FROM {SLOT_TABLE} WHERE id = 1")).scalar()
+            finally:
+                if wait_for_changes:
+                    c.execute(text("SELECT pg_advisory_unlock_shared(:k)"), {"k": SLOTS_LOCK})
+            c.commit()
         return None if body is None else ks.SlotFile.from_json(json.loads(body))
 
     def write_slots(self, slot_file: ks.SlotFile, connection: Any = None) -> None:

@@ -116,7 +116,7 @@ def open_team_store(url: str, officer: str, passphrase: str, migrate: bool = Tru
 
 
 def _unlock(store: ServerStore, officer: str, passphrase: str) -> ServerKeyRing:
-    slot_file = store.read_slots()
+    slot_file = store.read_slots(wait_for_changes=True)
     if slot_file is None:
         raise StoreError(f"{store.display()} is not a privdesk team store (no key slots); "
                          "make one with `privdesk init --store URL`.")
@@ -155,6 +155,7 @@ def _remember_failure(store: ServerStore, slot_file: ks.SlotFile, officer: str) 
 def reopen_team_store(store: ServerStore, officer: str, passphrase: str) -> None:
     """Unlock the same team store object again after an auto-lock (connecting afresh:
     the lock dropped every connection; a server still away gets the worded message)."""
+    store.close()  # whatever key it held goes first (it may be one an admin rotated away)
     try:
         keyring = _unlock(store, officer, passphrase)
     except sa_exc.DBAPIError as exc:

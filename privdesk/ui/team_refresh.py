@@ -75,9 +75,12 @@ class TeamRefresher(QObject):
             self._refresh()
         self._seen = token
 
-    def _failed(self, _exc: Exception) -> None:
+    def _failed(self, exc: Exception) -> None:
         self._asking = False
         if self._paused():
+            return
+        if getattr(exc, "locks_session", False) and self._lock_out is not None:
+            self._lock_out(str(exc))  # e.g. the data key was rotated: unlock again
             return
         now = time.monotonic()
         if self._down_since is None:

@@ -83,3 +83,36 @@ def test_a_lasting_outage_locks_and_the_unlock_reconnects(
     assert ContactService(session.ctx).search(ContactQuery()).total == 0  # connected again
     qtbot.waitUntil(lambda: not refresher.server_down, timeout=10000)
     session.close()
+
+
+def test_a_window_that_missed_a_key_rotation_locks_at_once(
+        qtbot: Any, pg_url: str, policy: Policy, tmp_path: Path) -> None:
+    """Ann's connections were dropped while another admin rotated the data key: her next
+    poll meets the new key and the window locks at once, saying why; her unlock takes the
+    new key and she carries on."""
+    from privdesk.services.officers import OfficerService
+
+    with create_team_store(pg_url, "Ann Admin", PASS) as store:
+        OfficerService(begin_session(store, policy)).add("Cy Admin", "admin", "cy rotation phrase")
+    session = DesktopSession(QSettings(str(tmp_path / "p.conf"), QSettings.Format.IniFormat),
+                             app_paths(), policy)
+    window = session.show(begin_session(open_team_store(pg_url, "Ann Admin", PASS), policy))
+    qtbot.addWidget(window)
+    refresher = session.refresher
+    assert refresher is not None
+    qtbot.waitUntil(lambda: refresher.seen is not None, timeout=10000)
+    refresher.stop()
+    session.tasks.wait()  # the areas' first loads are done
+    session.ctx.store.engine.dispose()  # her connections are gone; her key is not
+    with open_team_store(pg_url, "Cy Admin", "cy rotation phrase") as cy:
+        OfficerService(begin_session(cy, policy)).rotate_key()
+    refresher.timer.setInterval(200)
+    refresher.timer.start()
+    qtbot.waitUntil(lambda: session.locked, timeout=15000)
+    dialog = session.lock_dialog
+    assert dialog is not None and "rotated the data key" in dialog.error.text()
+    dialog.passphrase.setText(PASS)
+    dialog.try_unlock()
+    qtbot.waitUntil(lambda: not session.locked, timeout=20000)
+    assert ContactService(session.ctx).search(ContactQuery()).total == 0
+    session.close()

@@ -110,3 +110,63 @@ def test_rotate_key_from_the_command_line(team: tuple[str, int], tmp_path: Path,
     assert json.loads(out)
     with open_team_store(url, "Bob Officer", BOB_PASS) as store:
         assert ContactService(begin_session(store, policy)).get(contact_id).data.notes == CANARY
+
+
+def test_a_session_that_missed_the_rotation_cannot_seal_under_the_old_key(
+        team: tuple[str, int], policy: Policy) -> None:
+    """Bob's connections were gone (so the rotation did not count him) but his window still
+    held the old key: his next step is refused before anything is sent; after unlocking
+    again he works under the new key."""
+    from privdesk.services.officers import resume_session
+    from privdesk.store.server import KeyRotatedError
+
+    url, contact_id = team
+    bob = begin_session(open_team_store(url, "Bob Officer", BOB_PASS), policy)
+    ann = begin_session(open_team_store(url, "Ann Admin", ADMIN_PASS), policy)
+    try:
+        bob.store.engine.dispose()  # e.g. the network dropped his idle connections
+        OfficerService(ann).rotate_key()
+        with pytest.raises(KeyRotatedError, match="rotated the data key.*unlock it again"):
+            ContactService(bob).create(_person(2, notes="typed under the old key"))
+        assert ann.store.table_counts(["contacts"]) == {"contacts": 1}  # nothing written
+        bob = resume_session(bob, BOB_PASS)
+        made = ContactService(bob).create(_person(3, notes="after unlocking again"))
+        assert ContactService(ann).get(made.id).data.notes == "after unlocking again"
+        assert ContactService(bob).get(contact_id).data.notes == CANARY
+    finally:
+        ann.store.close()
+        bob.store.close()
+
+
+def test_an_unlock_waits_for_a_rotation_in_progress(team: tuple[str, int], policy: Policy,
+                                                    pg_server: PgServer) -> None:
+    """The rotation holds the key slots' lock until it commits; an unlock meanwhile waits
+    for it (and so takes the new key), rather than reading the slots being replaced."""
+    import threading
+
+    import psycopg
+
+    url, _ = team
+    ann = begin_session(open_team_store(url, "Ann Admin", ADMIN_PASS), policy)
+    opened: list[ServerStore] = []
+    store = ann.store
+    assert isinstance(store, ServerStore)
+
+    def waiting() -> int:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                               "AND NOT granted").fetchone()
+        return int(row[0]) if row else 0
+
+    try:
+        with store.slots_lock():
+            worker = threading.Thread(target=lambda: opened.append(
+                open_team_store(url, "Bob Officer", BOB_PASS)))
+            worker.start()
+            while waiting() == 0:  # Bob's unlock is queued behind the lock
+                assert worker.is_alive() and not opened
+        worker.join(timeout=60)
+        assert len(opened) == 1
+        opened[0].close()
+    finally:
+        store.close()
