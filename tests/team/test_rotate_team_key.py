@@ -117,7 +117,7 @@ def test_a_session_that_missed_the_rotation_cannot_seal_under_the_old_key(
     """Bob's connections were gone (so the rotation did not count him) but his window still
     held the old key: his next step is refused before anything is sent; after unlocking
     again he works under the new key."""
-    from privdesk.services.officers import resume_session
+    from privdesk.services.session import resume_session
     from privdesk.store.server import KeyRotatedError
 
     url, contact_id = team
