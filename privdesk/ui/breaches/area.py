@@ -27,6 +27,7 @@ from privdesk.ui.breaches.accountability import ReportDialog
 from privdesk.ui.breaches.detail import BreachDetailPane
 from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachDialog
 from privdesk.ui.breaches.model import COL_COUNTDOWN, COL_REF, COL_SUMMARY, BreachTableModel
+from privdesk.ui.change_notice import Change, ChangeNotice
 from privdesk.ui.permissions import guard
 from privdesk.ui.queue_area import QueueArea
 from privdesk.ui.tasks import TaskRunner
@@ -55,7 +56,8 @@ class _OpenFilter(QSortFilterProxyModel):
 
 class BreachesArea(QueueArea):
     def __init__(self, services: Services, tasks: TaskRunner,
-                 now: Callable[[], datetime] | None = None, tick_ms: int = TICK_MS) -> None:
+                 now: Callable[[], datetime] | None = None, tick_ms: int = TICK_MS,
+                 notice: ChangeNotice | None = None) -> None:
         now = now or services.breaches.now
         super().__init__("Breaches", tasks, BreachTableModel(now), _OpenFilter(),
                          list_key=REGISTER_KEY, detail_key=DETAIL_KEY, ref_column=COL_REF,
@@ -66,6 +68,9 @@ class BreachesArea(QueueArea):
         self._breaches = services.breaches
         self._now = now
         self.dialog: QDialog | None = None
+        self.changes = notice or ChangeNotice(self)
+        # The store's time zone (a setting) is the one breach times are shown in.
+        self.changes.listen(self, (Change.BREACHES, Change.SETTINGS), self.reload)
 
         self.new_button = QPushButton("Record a breach…")
         self.new_button.clicked.connect(self.open_new_breach)
@@ -124,7 +129,7 @@ class BreachesArea(QueueArea):
         if detail is not None:
             self._selected_id = detail.row.id
             self.detail.show_detail(detail)
-        self.refresh()
+        self.changes.announce(Change.BREACHES)
 
     # -- actions -----------------------------------------------------------------------
     def _now_local(self) -> datetime:

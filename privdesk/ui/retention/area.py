@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
 from privdesk.services.retention import DueContact, DueSummary
+from privdesk.ui.change_notice import Change, ChangeNotice
 from privdesk.ui.navigation import Navigator, open_on_double_click
 from privdesk.ui.permissions import guard
 from privdesk.ui.retention.calendar import DueCalendar, to_date, to_qdate
@@ -83,8 +84,13 @@ class DueList(QWidget):
 
 
 class RetentionArea(QWidget):
-    def __init__(self, services: Services, tasks: TaskRunner) -> None:
+    def __init__(self, services: Services, tasks: TaskRunner,
+                 notice: ChangeNotice | None = None) -> None:
         super().__init__()
+        self.changes = notice or ChangeNotice(self)
+        # Open requests hold data back from deletion; contacts' dates make what is due.
+        self.changes.listen(self, (Change.CONTACTS, Change.RETENTION, Change.REQUESTS),
+                           self.refresh)
         self.navigator: Navigator | None = None
         self._services, self._tasks = services, tasks
         self._ctx = services.ctx
@@ -229,11 +235,13 @@ class RetentionArea(QWidget):
         def finished(code: int) -> None:
             if code == LegalHoldDialog.LIFT:
                 self._tasks.run(lambda: retention.lift_hold(row.contact_id),
-                                on_done=lambda _: self.refresh(), on_error=self._error)
+                                on_done=lambda _: self.changes.announce(Change.RETENTION),
+                                on_error=self._error)
             elif code == LegalHoldDialog.DialogCode.Accepted:
                 reason, until = dialog.values()
                 self._tasks.run(lambda: retention.set_hold(row.contact_id, reason, until),
-                                on_done=lambda _: self.refresh(), on_error=self._error)
+                                on_done=lambda _: self.changes.announce(Change.RETENTION),
+                                on_error=self._error)
 
         dialog.finished.connect(finished)
         dialog.open()  # window-modal, without a nested event loop
@@ -258,7 +266,8 @@ class RetentionArea(QWidget):
     def _open_purge(self, preview: Any) -> None:
         self.purge_dialog = PurgeReviewDialog(preview, self._services.purge, self._tasks,
                                               self._ctx, self)
-        self.purge_dialog.purged.connect(lambda _: self.refresh())
+        self.purge_dialog.purged.connect(
+            lambda _: self.changes.announce(Change.RETENTION, Change.CONTACTS))
         self.purge_dialog.navigator = self.navigator
         self.purge_dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.purge_dialog.show()
