@@ -21,7 +21,7 @@ def build_areas(services: Services, tasks: TaskRunner, navigator: Navigator | No
     notice = notice or ChangeNotice()
     contacts = ContactsArea(services, tasks, notice)
     queue = RequestsArea(services, tasks, notice=notice)
-    retention = RetentionArea(services, tasks, notice)
+    retention = RetentionArea(services.retention, services.purge, services.ctx, tasks, notice)
     audit = AuditArea(services.audit, services.ctx, tasks, notice)
     officers = OfficersArea(services.officers, services.ctx, tasks, notice)
     breaches = BreachesArea(services, tasks, notice=notice)

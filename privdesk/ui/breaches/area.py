@@ -149,10 +149,10 @@ class BreachesArea(QueueArea):
         if detail is None:
             return
         if key in ("ico", "people"):
-            self._open(DecisionDialog(self._services, self._tasks, detail.reference, key,
+            self._open(DecisionDialog(self._breaches, self._tasks, detail.reference, key,
                                       self._now_local(), self))
         elif key == "close":
-            self._open(CloseDialog(self._services, self._tasks, detail.reference, self))
+            self._open(CloseDialog(self._breaches, self._tasks, detail.reference, self))
         elif key == "draft":
             self.save_ico_draft()
         elif key == "letters":
@@ -207,7 +207,8 @@ class BreachesArea(QueueArea):
             on_error=self._failed("The record of processing activities was"))
 
     def open_report(self) -> QDialog:
-        return self._open_plain(ReportDialog(self._services, self._tasks, self))
+        return self._open_plain(ReportDialog(self._services.report, self._services.ctx, self._tasks,
+                                              self))
 
     def _open_plain(self, dialog: QDialog) -> QDialog:
         self.dialog = dialog

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.breach_records import CYBER, DATA_CATEGORIES, SUBJECT_CATEGORIES, NewBreach
+from privdesk.services.breaches import BreachService
 from privdesk.services.container import Services
 from privdesk.ui.requests.new_request_dialog import ContactPicker
 from privdesk.ui.safe_buttons import safe_default
@@ -205,12 +206,12 @@ class NewBreachDialog(_ServiceDialog):
 class DecisionDialog(_ServiceDialog):
     """kind "ico": notify the ICO or not (Art. 33); kind "people": tell them or not (Art. 34)."""
 
-    def __init__(self, services: Services, tasks: TaskRunner, reference: str, kind: str,
+    def __init__(self, breaches: BreachService, tasks: TaskRunner, reference: str, kind: str,
                  now_local: datetime, parent: QWidget | None = None) -> None:
         title = ("Notify the ICO? (Art. 33)" if kind == "ico"
                  else "Tell the people affected? (Art. 34)")
         super().__init__(tasks, f"{reference}: {title}", parent)
-        self._breaches, self._ref, self._kind = services.breaches, reference, kind
+        self._breaches, self._ref, self._kind = breaches, reference, kind
         ico = kind == "ico"
         self.yes = QRadioButton("The ICO has been notified" if ico else
                                 "Tell them: the risk to them is high")
@@ -252,10 +253,10 @@ class DecisionDialog(_ServiceDialog):
 
 
 class CloseDialog(_ServiceDialog):
-    def __init__(self, services: Services, tasks: TaskRunner, reference: str,
+    def __init__(self, breaches: BreachService, tasks: TaskRunner, reference: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(tasks, f"Close {reference}", parent)
-        self._breaches, self._ref = services.breaches, reference
+        self._breaches, self._ref = breaches, reference
         self.note = _text_box("What was done, and what was learnt to stop it happening again", 90)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Closing note"))
