@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
@@ -19,8 +20,9 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from privdesk.domain.breach_clock import to_local
 from privdesk.services.authz import Permission
-from privdesk.services.breach_records import BreachDetail
+from privdesk.services.breach_records import BreachDetail, BreachRow
 from privdesk.services.container import Services
 from privdesk.services.files import write_atomic
 from privdesk.ui.breaches.accountability import ReportDialog
@@ -68,6 +70,7 @@ class BreachesArea(QueueArea):
         self._breaches = services.breaches
         self._now = now
         self.dialog: QDialog | None = None
+        self._zone: ZoneInfo | None = None  # the store's, read with the register
         self.changes = notice or ChangeNotice(self)
         # The store's time zone (a setting) is the one breach times are shown in.
         self.changes.listen(self, (Change.BREACHES, Change.SETTINGS), self.reload)
@@ -110,7 +113,13 @@ class BreachesArea(QueueArea):
 
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
-        self.load_list(self._breaches.register, self.show_rows)
+        breaches = self._breaches
+        # The store's zone comes with the register: the UI thread never reads the setting.
+        self.load_list(lambda: (breaches.register(), breaches.zone()), self._loaded)
+
+    def _loaded(self, loaded: tuple[list[BreachRow], ZoneInfo]) -> None:
+        rows, self._zone = loaded
+        self.show_rows(rows)
 
     def select_breach(self, breach_id: int) -> bool:
         return self.select_id(breach_id)
@@ -132,8 +141,12 @@ class BreachesArea(QueueArea):
         self.changes.announce(Change.BREACHES)
 
     # -- actions -----------------------------------------------------------------------
+    def _zone_now(self) -> ZoneInfo:
+        # Read here (on the UI thread) only if a dialog opens before the register has loaded.
+        return self._zone if self._zone is not None else self._breaches.zone()
+
     def _now_local(self) -> datetime:
-        return self._breaches.local(self._now()).replace(tzinfo=None)
+        return to_local(self._now(), self._zone_now()).replace(tzinfo=None)
 
     def _open(self, dialog: QDialog) -> QDialog:
         self.dialog = dialog
@@ -142,7 +155,8 @@ class BreachesArea(QueueArea):
         return dialog
 
     def open_new_breach(self) -> QDialog:
-        return self._open(NewBreachDialog(self._services, self._tasks, self._now_local(), self))
+        return self._open(NewBreachDialog(self._services, self._tasks, self._now_local(), self,
+                                          zone=self._zone_now().key))
 
     def _act(self, key: str) -> None:
         detail = self.detail.detail

@@ -106,10 +106,11 @@ class _ServiceDialog(QDialog):
 
 class NewBreachDialog(_ServiceDialog):
     def __init__(self, services: Services, tasks: TaskRunner, now_local: datetime,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, zone: str | None = None) -> None:
+        """`zone`: the store's time zone as the area read it (read here if not given)."""
         super().__init__(tasks, "Record a personal data breach", parent)
         self._breaches = services.breaches
-        zone = services.breaches.zone().key
+        zone = zone or services.breaches.zone().key
         self.aware = date_time_edit(now_local)
         self.occurred_known = QCheckBox("Known:")
         self.occurred = date_time_edit(now_local)
