@@ -333,7 +333,8 @@ class DesktopSession:
             self.changes.announce(Change.SETTINGS)  # the auto-lock, due dates, breach times
 
     def _read_auto_lock(self) -> None:
-        assert self.services is not None
+        if self.services is None or self.ctx.store.locked:
+            return  # closed or locked: a late notice (a team poll answered after close) is moot
         settings = self.services.settings
         self.tasks.run(lambda: settings.get("auto_lock_minutes"), on_done=self._set_auto_lock,
                        key="session.auto_lock")

@@ -90,3 +90,25 @@ def test_the_team_poll_announces_through_the_same_notice(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: heard == [EVERY_KIND], timeout=5000)
     refresher.stop()
     tasks.wait()
+
+
+def test_a_notice_after_the_session_closed_is_harmless(qtbot: Any, services: Services,
+                                                       policy: Any) -> None:
+    """A team poll answered just after closing announces on a session with no store: the
+    session's settings re-read must then do nothing (it once asserted, in 1 run of 3)."""
+    from PySide6.QtCore import QSettings
+
+    from privdesk.app import DesktopSession
+    from privdesk.paths import app_paths
+
+    session = DesktopSession(QSettings(), app_paths(), policy)
+    window = session.show(services.ctx)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not session.tasks.busy, timeout=10000)
+    notice = session.changes
+    assert notice is not None
+    window.hold_close = None
+    window.close()
+    session.close()
+    notice.announce(Change.SETTINGS)  # no exception in the slot (pytest-qt fails on one)
+    settle()
