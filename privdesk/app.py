@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from privdesk.services.backup import BackupService
     from privdesk.services.container import Services
     from privdesk.services.context import ServiceContext
+    from privdesk.ui.change_notice import ChangeNotice
     from privdesk.ui.main_window import MainWindow
     from privdesk.ui.team_refresh import TeamRefresher
 
@@ -141,6 +142,7 @@ class DesktopSession:
         self.dialog_covers = DialogCovers()
         self.refresher: TeamRefresher | None = None
         self.backing_up: QProgressDialog | None = None  # the exit backup's small window
+        self.changes: ChangeNotice | None = None  # the open window's
         self._exit_backup_started = False  # for the store now open
         self.tasks.error.connect(self._show_error)
 
@@ -175,6 +177,7 @@ class DesktopSession:
         from privdesk.services.settings import DEFAULTS
         from privdesk.services.team import is_team_store, location_of
         from privdesk.ui.areas import build_areas
+        from privdesk.ui.change_notice import Change, ChangeNotice
         from privdesk.ui.main_window import MainWindow
         from privdesk.ui.navigation import Navigator
         from privdesk.ui.permissions import guard
@@ -182,9 +185,15 @@ class DesktopSession:
         self.recent.add(location_of(ctx.store))
         self.services = Services.build(ctx)
         navigator = Navigator()
-        window = MainWindow(build_areas(self.services, self.tasks, navigator),
+        # One notice for the window: writes announce what changed, areas reload what they show.
+        notice = ChangeNotice()
+        window = MainWindow(build_areas(self.services, self.tasks, navigator, notice),
                             ctx.store.display(), self._officer_text(), self.settings)
         navigator.setParent(window)
+        notice.setParent(window)
+        self.changes = notice
+        notice.changed.connect(
+            lambda kinds: self._read_auto_lock() if Change.SETTINGS in kinds else None)
         navigator.area_wanted.connect(window.show_area)
         self.window = window
         window.lock_requested.connect(lambda: self.lock("on demand"))
@@ -213,8 +222,9 @@ class DesktopSession:
             from privdesk.ui.team_refresh import TeamRefresher
 
             outage = float(self.services.settings.get("team.outage_lock_seconds") or 60)
+            # Another officer's write: the kind is not known, so every area hears it.
             self.refresher = TeamRefresher(self.tasks, ChangeWatch(ctx).token,
-                                           window.refresh_current, lambda: self.locked, window,
+                                           notice.announce_all, lambda: self.locked, window,
                                            outage_lock_s=outage, tell=self._status,
                                            lock_out=self.lock_out)
             self.refresher.start()
@@ -331,11 +341,14 @@ class DesktopSession:
 
         dialog = SettingsDialog(self.services.settings, self.ctx, self.tasks, self.window,
                                 mail=self.services.mail)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._read_auto_lock()
+        if dialog.exec() == QDialog.DialogCode.Accepted and self.changes is not None:
+            from privdesk.ui.change_notice import Change
+
+            self.changes.announce(Change.SETTINGS)  # the auto-lock, due dates, breach times
 
     def _read_auto_lock(self) -> None:
-        assert self.services is not None
+        if self.services is None or self.ctx.store.locked:
+            return  # closed or locked: a late notice (a team poll answered after close) is moot
         settings = self.services.settings
         self.tasks.run(lambda: settings.get("auto_lock_minutes"), on_done=self._set_auto_lock,
                        key="session.auto_lock")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from privdesk.services.container import Services
 from privdesk.ui.audit_area import AuditArea
 from privdesk.ui.breaches import BreachesArea
+from privdesk.ui.change_notice import ChangeNotice
 from privdesk.ui.contacts import ContactsArea
 from privdesk.ui.main_window import Area
 from privdesk.ui.navigation import Navigator
@@ -14,14 +15,16 @@ from privdesk.ui.retention import RetentionArea
 from privdesk.ui.tasks import TaskRunner
 
 
-def build_areas(services: Services, tasks: TaskRunner,
-                navigator: Navigator | None = None) -> list[Area]:
-    contacts = ContactsArea(services, tasks)
-    queue = RequestsArea(services, tasks)
-    retention = RetentionArea(services, tasks)
-    audit = AuditArea(services.audit, services.ctx, tasks)
-    officers = OfficersArea(services.officers, services.ctx, tasks)
-    breaches = BreachesArea(services, tasks)
+def build_areas(services: Services, tasks: TaskRunner, navigator: Navigator | None = None,
+                notice: ChangeNotice | None = None) -> list[Area]:
+    """The areas over one change notice: a write in one reloads every area it concerns."""
+    notice = notice or ChangeNotice()
+    contacts = ContactsArea(services, tasks, notice)
+    queue = RequestsArea(services, tasks, notice=notice)
+    retention = RetentionArea(services.retention, services.purge, services.ctx, tasks, notice)
+    audit = AuditArea(services.audit, services.ctx, tasks, notice)
+    officers = OfficersArea(services.officers, services.ctx, tasks, notice)
+    breaches = BreachesArea(services, tasks, notice=notice)
     # One click from a mention of a person or a request to its record.
     nav = navigator or Navigator(contacts)
     contacts.navigator = queue.detail.navigator = audit.navigator = nav

@@ -32,6 +32,7 @@ from privdesk.services.audit import AuditCheck
 from privdesk.services.audit_trail import AuditFilter, AuditRow, AuditService
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
+from privdesk.ui.change_notice import EVERY_KIND, ChangeNotice
 from privdesk.ui.models.row_list import RowListModel
 from privdesk.ui.navigation import Navigator, open_on_double_click
 from privdesk.ui.permissions import guard
@@ -90,9 +91,12 @@ class AuditTableModel(RowListModel[AuditRow]):
 
 
 class AuditArea(QWidget):
-    def __init__(self, service: AuditService, ctx: ServiceContext, tasks: TaskRunner) -> None:
+    def __init__(self, service: AuditService, ctx: ServiceContext, tasks: TaskRunner,
+                 notice: ChangeNotice | None = None) -> None:
         super().__init__()
         self._service, self._ctx, self._tasks = service, ctx, tasks
+        # Every write is audited: any change is a new line here.
+        (notice or ChangeNotice(self)).listen(self, EVERY_KIND, self.refresh)
         self._checked: int | None = None  # events covered by the last chain check
         self.navigator: Navigator | None = None  # set by ui.areas
         heading = QLabel("Audit")

@@ -29,6 +29,7 @@ from privdesk.domain.passwords import MIN_LENGTH, check_new_passphrase
 from privdesk.services.authz import ROLES, Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.officers import OfficerRow, OfficerService
+from privdesk.ui.change_notice import Change, ChangeNotice
 from privdesk.ui.models.row_list import RowListModel
 from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import ask
@@ -153,9 +154,12 @@ ROLE_MEANING = {"admin": "Admins manage officers and settings and can do everyth
 
 
 class OfficersArea(QWidget):
-    def __init__(self, service: OfficerService, ctx: ServiceContext, tasks: TaskRunner) -> None:
+    def __init__(self, service: OfficerService, ctx: ServiceContext, tasks: TaskRunner,
+                 notice: ChangeNotice | None = None) -> None:
         super().__init__()
         self._service, self._ctx, self._tasks = service, ctx, tasks
+        self.changes = notice or ChangeNotice(self)
+        self.changes.listen(self, (Change.OFFICERS,), self.refresh)
         heading = QLabel("Officers")
         heading.setObjectName("areaTitle")
         about = QLabel("Each officer unlocks the store with their own name and passphrase. "
@@ -255,7 +259,7 @@ class OfficersArea(QWidget):
 
     def _finished(self, text: str) -> None:
         self.message.setText(text)
-        self.refresh()
+        self.changes.announce(Change.OFFICERS)
 
     def _failed(self, exc: Exception) -> None:
         self.message.setText(str(exc))

@@ -4,8 +4,9 @@ proxy) beside a detail pane in a splitter, and the loading.
 
 Loading: the list comes through one keyed TaskRunner job and the selected record's detail
 through another, so a slow reply for an older selection is dropped; the selected record
-stays selected across reloads. A subclass says how to fetch a record's detail
-(`fetch_detail`) and how to show it (`show_detail`); everything else is here once.
+stays selected across reloads. A subclass says how to load its list (`refresh`), how to
+fetch a record's detail (`fetch_detail`) and how to show it (`show_detail`); everything
+else is here once. A change notice that concerns the area calls `reload`.
 """
 
 from __future__ import annotations
@@ -91,6 +92,14 @@ class QueueArea(QWidget):
         layout.addWidget(splitter, 1)
 
     # -- loading ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """What a change notice that concerns the area does: the list and the detail."""
+        self.refresh()
+        self.reload_detail()
+
     def load_list(self, fetch: Callable[[], Any], on_done: Callable[[Any], object]) -> None:
         """The list, keyed: only the latest reload's result is shown."""
         self._tasks.run(fetch, on_done=on_done, key=self._list_key)

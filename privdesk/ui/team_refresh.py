@@ -2,7 +2,9 @@
 lasting outage of the server locks the window.
 
 Every few seconds the store's change token (services.changes) is read off the UI thread;
-when it moved, the area on screen reloads its list in place. Editors are dialogs of their
+when it moved, `refresh` is called: the session passes the window's change notice
+(ui/change_notice.ChangeNotice.announce_all), the same notice this screen's own writes
+announce, so the area on screen reloads its list (and detail) in place. Editors are dialogs of their
 own and are not touched, so text being typed is never lost; a locked window is not polled.
 
 The same poll notices the server going away: the officer is told at once that privdesk

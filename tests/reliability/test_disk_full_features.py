@@ -177,7 +177,9 @@ def test_pack_save_on_a_full_disk_leaves_no_half_pdf(services: Services, tmp_pat
         qtbot.addWidget(dialog)
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target: (str(t), ""))
         calls.clear()
+        seen = len(warnings)
         dialog._save()  # noqa: SLF001 - the Save button's slot, without a native file dialog
+        qtbot.waitUntil(lambda n=seen: len(warnings) > n, timeout=10000)  # written on the worker
         if not calls or not warnings or "No space left" not in warnings[-1]:
             figures.fail(f"GUI save to {target.name}: no clear warning ({warnings[-1:]})")
     # The pack preview's save writes the same way.
@@ -185,7 +187,9 @@ def test_pack_save_on_a_full_disk_leaves_no_half_pdf(services: Services, tmp_pat
     preview = PackPreviewDialog(services, tasks, REF)
     qtbot.addWidget(preview)
     calls.clear()
+    seen = len(warnings)
     preview._write(folder / "preview.pdf", built)  # noqa: SLF001 - after its build task
+    qtbot.waitUntil(lambda: len(warnings) > seen, timeout=10000)  # written on the worker
     if "No space left" not in warnings[-1]:
         figures.fail("preview save: no clear warning")
     tasks.wait()

@@ -246,7 +246,7 @@ def test_return_in_a_breach_dialog_records_nothing(qtbot: Any, ctx: ServiceConte
     qtbot.waitUntil(lambda: not dialog.isVisible() and not tasks.busy)
     reference = services.breaches.register()[0].reference
 
-    decision = DecisionDialog(services, tasks, reference, "ico", datetime(2026, 11, 29, 10, 5))
+    decision = DecisionDialog(services.breaches, tasks, reference, "ico", datetime(2026, 11, 29, 10, 5))
     qtbot.addWidget(decision)
     decision.show()
     decision.reasons.setPlainText("Encrypted? Not known yet.")
@@ -255,7 +255,7 @@ def test_return_in_a_breach_dialog_records_nothing(qtbot: Any, ctx: ServiceConte
     qtbot.keyClick(decision.ico_reference, Qt.Key.Key_Return)
     assert decision.isVisible() and not tasks.busy
     assert services.breaches.get(reference).decisions == ()
-    closing = CloseDialog(services, tasks, reference)
+    closing = CloseDialog(services.breaches, tasks, reference)
     qtbot.addWidget(closing)
     closing.show()
     qtbot.keyClick(closing, Qt.Key.Key_Return)

@@ -246,7 +246,7 @@ def test_purge_and_erasure_wait_for_the_open_request(qtbot: Any, services: Servi
     add_contact(services.ctx, "Fred Free", last_activity=old)
     add_request(services.ctx, "SAR-2026-0042", (held,), rtype="access")
     tasks = TaskRunner()
-    retention = RetentionArea(services, tasks)
+    retention = RetentionArea(services.retention, services.purge, services.ctx, tasks)
     qtbot.addWidget(retention)
     retention.resize(1366, 768)
     retention.show()

@@ -39,7 +39,7 @@ def tasks() -> TaskRunner:
 
 
 def make_area(qtbot: Any, services: Services, tasks: TaskRunner) -> RetentionArea:
-    area = RetentionArea(services, tasks)
+    area = RetentionArea(services.retention, services.purge, services.ctx, tasks)
     qtbot.addWidget(area)
     area.resize(1280, 760)
     area.show()

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.report_figures import ReportFigures
 from privdesk.services.authz import Permission
-from privdesk.services.container import Services
+from privdesk.services.context import ServiceContext
+from privdesk.services.management_report import ManagementReportService
 from privdesk.ui.permissions import guard
 from privdesk.ui.tasks import TaskRunner
 
@@ -51,13 +52,13 @@ def summary_text(f: ReportFigures) -> str:
 class ReportDialog(QDialog):
     """Choose a period, see its figures, save the PDF."""
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, report: ManagementReportService, ctx: ServiceContext, tasks: TaskRunner,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Management report")
-        self._services, self._tasks = services, tasks
+        self._report, self._tasks = report, tasks
         self.figures: ReportFigures | None = None
-        start, end = services.report.period(None, None)
+        start, end = report.period(None, None)
         self.start, self.end = _date_edit(start), _date_edit(end)
         form = QFormLayout()
         form.addRow("From", self.start)
@@ -69,7 +70,7 @@ class ReportDialog(QDialog):
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.save_button = QPushButton("Save PDF…")
         self.save_button.clicked.connect(lambda: self.save())
-        guard(self.save_button, services.ctx, Permission.EXPORT, "export the report")
+        guard(self.save_button, ctx, Permission.EXPORT, "export the report")
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -86,7 +87,7 @@ class ReportDialog(QDialog):
         self.recompute()
 
     def recompute(self) -> None:
-        report, start, end = self._services.report, _picked(self.start), _picked(self.end)
+        report, start, end = self._report, _picked(self.start), _picked(self.end)
         self.figures = None
         self.summary.setText("Working out the figures…")
         self._tasks.run(lambda: report.figures(start, end), on_done=self._shown,
@@ -112,7 +113,7 @@ class ReportDialog(QDialog):
             if not chosen:
                 return
             path = Path(chosen)
-        report, out = self._services.report, path
+        report, out = self._report, path
         self._tasks.run(lambda: report.pdf(out, figures),
                         on_done=lambda pages: self.summary.setText(
                             f"{summary_text(figures)}\n\nSaved ({pages} pages) to {out}."),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
@@ -19,14 +20,16 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from privdesk.domain.breach_clock import to_local
 from privdesk.services.authz import Permission
-from privdesk.services.breach_records import BreachDetail
+from privdesk.services.breach_records import BreachDetail, BreachRow
 from privdesk.services.container import Services
 from privdesk.services.files import write_atomic
 from privdesk.ui.breaches.accountability import ReportDialog
 from privdesk.ui.breaches.detail import BreachDetailPane
 from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachDialog
 from privdesk.ui.breaches.model import COL_COUNTDOWN, COL_REF, COL_SUMMARY, BreachTableModel
+from privdesk.ui.change_notice import Change, ChangeNotice
 from privdesk.ui.permissions import guard
 from privdesk.ui.queue_area import QueueArea
 from privdesk.ui.tasks import TaskRunner
@@ -55,7 +58,8 @@ class _OpenFilter(QSortFilterProxyModel):
 
 class BreachesArea(QueueArea):
     def __init__(self, services: Services, tasks: TaskRunner,
-                 now: Callable[[], datetime] | None = None, tick_ms: int = TICK_MS) -> None:
+                 now: Callable[[], datetime] | None = None, tick_ms: int = TICK_MS,
+                 notice: ChangeNotice | None = None) -> None:
         now = now or services.breaches.now
         super().__init__("Breaches", tasks, BreachTableModel(now), _OpenFilter(),
                          list_key=REGISTER_KEY, detail_key=DETAIL_KEY, ref_column=COL_REF,
@@ -66,6 +70,10 @@ class BreachesArea(QueueArea):
         self._breaches = services.breaches
         self._now = now
         self.dialog: QDialog | None = None
+        self._zone: ZoneInfo | None = None  # the store's, read with the register
+        self.changes = notice or ChangeNotice(self)
+        # The store's time zone (a setting) is the one breach times are shown in.
+        self.changes.listen(self, (Change.BREACHES, Change.SETTINGS), self.reload)
 
         self.new_button = QPushButton("Record a breach…")
         self.new_button.clicked.connect(self.open_new_breach)
@@ -105,7 +113,13 @@ class BreachesArea(QueueArea):
 
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
-        self.load_list(self._breaches.register, self.show_rows)
+        breaches = self._breaches
+        # The store's zone comes with the register: the UI thread never reads the setting.
+        self.load_list(lambda: (breaches.register(), breaches.zone()), self._loaded)
+
+    def _loaded(self, loaded: tuple[list[BreachRow], ZoneInfo]) -> None:
+        rows, self._zone = loaded
+        self.show_rows(rows)
 
     def select_breach(self, breach_id: int) -> bool:
         return self.select_id(breach_id)
@@ -124,11 +138,15 @@ class BreachesArea(QueueArea):
         if detail is not None:
             self._selected_id = detail.row.id
             self.detail.show_detail(detail)
-        self.refresh()
+        self.changes.announce(Change.BREACHES)
 
     # -- actions -----------------------------------------------------------------------
+    def _zone_now(self) -> ZoneInfo:
+        # Read here (on the UI thread) only if a dialog opens before the register has loaded.
+        return self._zone if self._zone is not None else self._breaches.zone()
+
     def _now_local(self) -> datetime:
-        return self._breaches.local(self._now()).replace(tzinfo=None)
+        return to_local(self._now(), self._zone_now()).replace(tzinfo=None)
 
     def _open(self, dialog: QDialog) -> QDialog:
         self.dialog = dialog
@@ -137,17 +155,18 @@ class BreachesArea(QueueArea):
         return dialog
 
     def open_new_breach(self) -> QDialog:
-        return self._open(NewBreachDialog(self._services, self._tasks, self._now_local(), self))
+        return self._open(NewBreachDialog(self._services, self._tasks, self._now_local(), self,
+                                          zone=self._zone_now().key))
 
     def _act(self, key: str) -> None:
         detail = self.detail.detail
         if detail is None:
             return
         if key in ("ico", "people"):
-            self._open(DecisionDialog(self._services, self._tasks, detail.reference, key,
+            self._open(DecisionDialog(self._breaches, self._tasks, detail.reference, key,
                                       self._now_local(), self))
         elif key == "close":
-            self._open(CloseDialog(self._services, self._tasks, detail.reference, self))
+            self._open(CloseDialog(self._breaches, self._tasks, detail.reference, self))
         elif key == "draft":
             self.save_ico_draft()
         elif key == "letters":
@@ -202,7 +221,8 @@ class BreachesArea(QueueArea):
             on_error=self._failed("The record of processing activities was"))
 
     def open_report(self) -> QDialog:
-        return self._open_plain(ReportDialog(self._services, self._tasks, self))
+        return self._open_plain(ReportDialog(self._services.report, self._services.ctx, self._tasks,
+                                              self))
 
     def _open_plain(self, dialog: QDialog) -> QDialog:
         self.dialog = dialog

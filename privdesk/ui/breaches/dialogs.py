@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.breach_records import CYBER, DATA_CATEGORIES, SUBJECT_CATEGORIES, NewBreach
+from privdesk.services.breaches import BreachService
 from privdesk.services.container import Services
 from privdesk.ui.requests.new_request_dialog import ContactPicker
 from privdesk.ui.safe_buttons import safe_default
@@ -105,10 +106,11 @@ class _ServiceDialog(QDialog):
 
 class NewBreachDialog(_ServiceDialog):
     def __init__(self, services: Services, tasks: TaskRunner, now_local: datetime,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, zone: str | None = None) -> None:
+        """`zone`: the store's time zone as the area read it (read here if not given)."""
         super().__init__(tasks, "Record a personal data breach", parent)
         self._breaches = services.breaches
-        zone = services.breaches.zone().key
+        zone = zone or services.breaches.zone().key
         self.aware = date_time_edit(now_local)
         self.occurred_known = QCheckBox("Known:")
         self.occurred = date_time_edit(now_local)
@@ -205,12 +207,12 @@ class NewBreachDialog(_ServiceDialog):
 class DecisionDialog(_ServiceDialog):
     """kind "ico": notify the ICO or not (Art. 33); kind "people": tell them or not (Art. 34)."""
 
-    def __init__(self, services: Services, tasks: TaskRunner, reference: str, kind: str,
+    def __init__(self, breaches: BreachService, tasks: TaskRunner, reference: str, kind: str,
                  now_local: datetime, parent: QWidget | None = None) -> None:
         title = ("Notify the ICO? (Art. 33)" if kind == "ico"
                  else "Tell the people affected? (Art. 34)")
         super().__init__(tasks, f"{reference}: {title}", parent)
-        self._breaches, self._ref, self._kind = services.breaches, reference, kind
+        self._breaches, self._ref, self._kind = breaches, reference, kind
         ico = kind == "ico"
         self.yes = QRadioButton("The ICO has been notified" if ico else
                                 "Tell them: the risk to them is high")
@@ -252,10 +254,10 @@ class DecisionDialog(_ServiceDialog):
 
 
 class CloseDialog(_ServiceDialog):
-    def __init__(self, services: Services, tasks: TaskRunner, reference: str,
+    def __init__(self, breaches: BreachService, tasks: TaskRunner, reference: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(tasks, f"Close {reference}", parent)
-        self._breaches, self._ref = services.breaches, reference
+        self._breaches, self._ref = breaches, reference
         self.note = _text_box("What was done, and what was learnt to stop it happening again", 90)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Closing note"))

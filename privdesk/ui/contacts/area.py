@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from privdesk.domain.contact_records import STATUS_LABELS, ContactDetail, ContactQuery
 from privdesk.services.authz import Permission
 from privdesk.services.container import Services
+from privdesk.ui.change_notice import Change, ChangeNotice
 from privdesk.ui.contacts.editor import ContactEditorDialog
 from privdesk.ui.contacts.import_dialog import ImportDialog
 from privdesk.ui.contacts.table_model import (
@@ -56,8 +57,12 @@ NARROW_HIDDEN = (COL_LOCATION, COL_LAST_ACTIVITY)
 
 
 class ContactsArea(QWidget):
-    def __init__(self, services: Services, tasks: TaskRunner) -> None:
+    def __init__(self, services: Services, tasks: TaskRunner,
+                 notice: ChangeNotice | None = None) -> None:
         super().__init__()
+        self.changes = notice or ChangeNotice(self)
+        # Purges, erasures and holds change who is in the register and their due dates.
+        self.changes.listen(self, (Change.CONTACTS, Change.RETENTION), self.refresh)
         self.navigator: Navigator | None = None  # set by ui.areas
         self.editor: ContactEditorDialog | None = None
         self._services, self._tasks = services, tasks
@@ -271,7 +276,7 @@ class ContactsArea(QWidget):
 
     def make_editor(self, detail: ContactDetail | None) -> ContactEditorDialog:
         dialog = ContactEditorDialog(self._services, self._tasks, detail, self._region, self)
-        dialog.saved.connect(lambda _d: self.refresh())
+        dialog.saved.connect(lambda _d: self.changes.announce(Change.CONTACTS))
         dialog.navigator = self.navigator
         self.editor = dialog
         return dialog
@@ -286,7 +291,7 @@ class ContactsArea(QWidget):
 
     def make_import_dialog(self) -> ImportDialog:
         dialog = ImportDialog(self._services, self._tasks, self)
-        dialog.imported.connect(lambda _r: self.refresh())
+        dialog.imported.connect(lambda _r: self.changes.announce(Change.CONTACTS))
         return dialog
 
     def import_file(self) -> None:

@@ -28,6 +28,7 @@ from privdesk.services.request_records import (
     RequestDetail,
     RequestRow,
 )
+from privdesk.ui.change_notice import Change, ChangeNotice
 from privdesk.ui.permissions import guard
 from privdesk.ui.queue_area import QueueArea
 from privdesk.ui.requests.detail import RequestDetailPane
@@ -62,7 +63,8 @@ NARROW_QUEUE = 900  # px: below it the queue hides its Due column (eventFilter)
 
 class RequestsArea(QueueArea):
     def __init__(self, services: Services, tasks: TaskRunner,
-                 today: Callable[[], date] | None = None, tick_ms: int = TICK_MS) -> None:
+                 today: Callable[[], date] | None = None, tick_ms: int = TICK_MS,
+                 notice: ChangeNotice | None = None) -> None:
         today = today or services.ctx.today
         super().__init__("Requests", tasks, RequestQueueModel(today), RequestFilterProxy(),
                          list_key=QUEUE_KEY, detail_key=DETAIL_KEY, ref_column=COL_REF,
@@ -75,6 +77,10 @@ class RequestsArea(QueueArea):
         self._officers: list[str] = []
         self._wanted_id: int | None = None  # asked for by a link, selected once loaded
         self.dialog: NewRequestDialog | None = None
+        self.changes = notice or ChangeNotice(self)
+        # Officers fill the Officer filter; the bank-holiday nation (a setting) moves due dates.
+        self.changes.listen(self, (Change.REQUESTS, Change.OFFICERS, Change.SETTINGS),
+                           self.reload)
 
         self.new_button = QPushButton("New request…")
         self.new_button.clicked.connect(self.open_new_request)
@@ -220,15 +226,14 @@ class RequestsArea(QueueArea):
     def show_detail(self, detail: RequestDetail) -> None:
         self.detail.show_detail(detail)
 
-    def _paperwork_changed(self) -> None:
-        """A pack, letter, erasure or recorded response changed the request from a dialog:
-        the queue and the detail pane both show it."""
-        self.refresh()
-        self.reload_detail()
+    def _paperwork_changed(self, *kinds: Change) -> None:
+        """A pack, letter, erasure or recorded response changed the request from a dialog
+        (an erasure: the register too). The queue and the detail pane both show it."""
+        self.changes.announce(Change.REQUESTS, *kinds)
 
     def _detail_changed(self, detail: RequestDetail) -> None:
         self._selected_id = detail.row.id
-        self.refresh()
+        self.changes.announce(Change.REQUESTS)
 
     # -- new request and the log ---------------------------------------------------------
     def open_new_request(self) -> NewRequestDialog:

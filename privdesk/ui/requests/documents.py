@@ -24,6 +24,7 @@ from privdesk.services.authz import Permission
 from privdesk.services.container import Services
 from privdesk.services.erasure import ErasureResult
 from privdesk.services.request_records import RequestDetail
+from privdesk.ui.change_notice import Change
 from privdesk.ui.packs import open_letter_dialog, open_pack_dialog
 from privdesk.ui.permissions import guard
 from privdesk.ui.retention.erasure_dialog import ErasureDialog
@@ -41,7 +42,8 @@ LETTERS = {
 
 class RequestDocumentsBox(QGroupBox):
     def __init__(self, services: Services, tasks: TaskRunner,
-                 on_changed: Callable[[], None], parent: QWidget | None = None) -> None:
+                 on_changed: Callable[..., None], parent: QWidget | None = None) -> None:
+        """`on_changed(*kinds)`: after a write, with the kinds besides the request's own."""
         super().__init__("Response and letters", parent)
         self._services, self._tasks, self._on_changed = services, tasks, on_changed
         self.detail: RequestDetail | None = None
@@ -113,7 +115,7 @@ class RequestDocumentsBox(QGroupBox):
         dialog.open()
 
     def _erased(self, result: ErasureResult) -> None:
-        self._on_changed()
+        self._on_changed(Change.CONTACTS, Change.RETENTION)
         if result.erased and result.reference:
             # The confirmation names every recipient who was told (Art. 19).
             open_letter_dialog(self.window(), self._services, self._tasks, result.reference,

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.authz import Permission
-from privdesk.services.container import Services
-from privdesk.services.retention import DueContact, DueSummary
+from privdesk.services.context import ServiceContext
+from privdesk.services.purge import PurgeService
+from privdesk.services.retention import DueContact, DueSummary, RetentionService
+from privdesk.ui.change_notice import Change, ChangeNotice
 from privdesk.ui.navigation import Navigator, open_on_double_click
 from privdesk.ui.permissions import guard
 from privdesk.ui.retention.calendar import DueCalendar, to_date, to_qdate
@@ -83,11 +85,16 @@ class DueList(QWidget):
 
 
 class RetentionArea(QWidget):
-    def __init__(self, services: Services, tasks: TaskRunner) -> None:
+    def __init__(self, retention: RetentionService, purge: PurgeService, ctx: ServiceContext,
+                 tasks: TaskRunner, notice: ChangeNotice | None = None) -> None:
         super().__init__()
+        self.changes = notice or ChangeNotice(self)
+        # Open requests hold data back from deletion; contacts' dates make what is due.
+        self.changes.listen(self, (Change.CONTACTS, Change.RETENTION, Change.REQUESTS),
+                           self.refresh)
         self.navigator: Navigator | None = None
-        self._services, self._tasks = services, tasks
-        self._ctx = services.ctx
+        self._retention, self._purge, self._tasks = retention, purge, tasks
+        self._ctx = ctx
         today = self._ctx.today()
 
         heading = QLabel("Retention")
@@ -170,7 +177,7 @@ class RetentionArea(QWidget):
 
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
-        retention = self._services.retention
+        retention = self._retention
         self._tasks.run(retention.summary, on_done=self._show_summary)
         self._load_month(self.calendar.yearShown(), self.calendar.monthShown())
         self._load(lambda: retention.overdue(limit=LIST_LIMIT), self.overdue_list, "overdue")
@@ -188,7 +195,7 @@ class RetentionArea(QWidget):
         self._tasks.run(fetch, on_done=show)
 
     def _load_month(self, year: int, month: int) -> None:
-        self._tasks.run(lambda: self._services.retention.month_counts(year, month),
+        self._tasks.run(lambda: self._retention.month_counts(year, month),
                         on_done=self.calendar.set_counts)
 
     def _show_range(self, start: date, end: date) -> None:
@@ -196,7 +203,7 @@ class RetentionArea(QWidget):
         self.to_date.setDate(to_qdate(end))
         when = fmt_date(start) if start == end else f"{fmt_date(start)} to {fmt_date(end)}"
         self.tabs.setTabText(TAB_SELECTED, "Selected day" if start == end else "Selected days")
-        self._load(lambda: self._services.retention.between(start, end, limit=LIST_LIMIT),
+        self._load(lambda: self._retention.between(start, end, limit=LIST_LIMIT),
                    self.selected_list, f"due {'on' if start == end else 'from'} {when}")
 
     def _show_summary(self, s: DueSummary) -> None:
@@ -218,22 +225,24 @@ class RetentionArea(QWidget):
             QMessageBox.information(self, "Legal hold", "Select one contact in the list first.")
             return
         row = chosen[0]
-        self._tasks.run(lambda: self._services.retention.hold(row.contact_id),
+        self._tasks.run(lambda: self._retention.hold(row.contact_id),
                         on_done=lambda hold: self._open_hold(row, hold))
 
     def _open_hold(self, row: DueContact, hold: Any) -> None:
         dialog = LegalHoldDialog(f"#{row.contact_id} {row.name}", hold, self._ctx.today(), self)
         self.hold_dialog = dialog
-        retention = self._services.retention
+        retention = self._retention
 
         def finished(code: int) -> None:
             if code == LegalHoldDialog.LIFT:
                 self._tasks.run(lambda: retention.lift_hold(row.contact_id),
-                                on_done=lambda _: self.refresh(), on_error=self._error)
+                                on_done=lambda _: self.changes.announce(Change.RETENTION),
+                                on_error=self._error)
             elif code == LegalHoldDialog.DialogCode.Accepted:
                 reason, until = dialog.values()
                 self._tasks.run(lambda: retention.set_hold(row.contact_id, reason, until),
-                                on_done=lambda _: self.refresh(), on_error=self._error)
+                                on_done=lambda _: self.changes.announce(Change.RETENTION),
+                                on_error=self._error)
 
         dialog.finished.connect(finished)
         dialog.open()  # window-modal, without a nested event loop
@@ -250,15 +259,16 @@ class RetentionArea(QWidget):
                                     "only once it falls due. Clear the selection to review "
                                     "everything due by today.")
             return
-        purge = self._services.purge
+        purge = self._purge
         fetch = (lambda: purge.preview([r.contact_id for r in chosen])) if chosen \
             else (lambda: purge.preview_due(today))
         self._tasks.run(fetch, on_done=self._open_purge, on_error=self._error)
 
     def _open_purge(self, preview: Any) -> None:
-        self.purge_dialog = PurgeReviewDialog(preview, self._services.purge, self._tasks,
+        self.purge_dialog = PurgeReviewDialog(preview, self._purge, self._tasks,
                                               self._ctx, self)
-        self.purge_dialog.purged.connect(lambda _: self.refresh())
+        self.purge_dialog.purged.connect(
+            lambda _: self.changes.announce(Change.RETENTION, Change.CONTACTS))
         self.purge_dialog.navigator = self.navigator
         self.purge_dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.purge_dialog.show()
