@@ -4,11 +4,12 @@ on the way out. Header meanings live in contact_headers, value readers in contac
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from privdesk.domain.contact_encoding import Detection, detect, label, read_as
+from privdesk.domain.contact_encoding import Detection, detect, label, read_as, score
 from privdesk.domain.contact_headers import (  # re-exported: the import's vocabulary
     COLUMNS as COLUMNS,
 )
@@ -137,8 +138,41 @@ def _footer(rows: Sequence[Row], blank_lines: list[int]) -> int:
 def parse_table(data: bytes, encoding: str | None = None) -> CsvTable:
     """The header and the non-blank rows. Raises CsvError (never another error) when the
     bytes cannot be read: an uncertain encoding, a broken BOM, a cell over csv's limit."""
+    clean = _clean_utf8(data, encoding)
+    if clean is not None:  # read from the bytes: the whole text is never held at once
+        start, name = clean
+        return _read(data, start, name)
     content, encoding = decode(data, encoding)
     return parse_text(content, encoding)
+
+
+_HEAD = 1_600_000  # bytes: at least the 400,000 characters score() looks at
+
+
+def _clean_utf8(data: bytes, encoding: str | None) -> tuple[int, str] | None:
+    """(where the text starts, encoding) when `data` is a CSV in UTF-8 throughout, with
+    or without a BOM, that does not read as mojibake: what detect() would choose. It is
+    checked a slice at a time, so the text is not held. None for anything else (vCard,
+    UTF-16, another code page, a broken or garbled file): decode() reads it, and says
+    what is wrong."""
+    if encoding not in (None, "utf-8", "utf-8-sig"):
+        return None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if not bom and (encoding == "utf-8-sig" or data.startswith((b"\xff\xfe", b"\xfe\xff"))
+                    or (len(data) >= 4 and data[:2000].count(0) > len(data[:2000]) // 8)):
+        return None
+    start = 3 if bom else 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        head = decoder.decode(data[start:start + _HEAD])
+        for first in range(start + _HEAD, len(data), 1 << 24):
+            decoder.decode(data[first:first + (1 << 24)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    if is_vcard(head) or score(head)[0]:
+        return None
+    return start, "utf-8-sig" if bom else "utf-8"
 
 
 def parse_text(content: str, encoding: str) -> CsvTable:
@@ -149,12 +183,20 @@ def parse_text(content: str, encoding: str) -> CsvTable:
         except ValueError as exc:
             raise CsvError(1, str(exc)) from exc
         return CsvTable(encoding, card_headers, cards, (), "vcard")
-    rows = CsvRows(content, sniff_delimiter(content))
-    at = [0]
-    reader = csv.reader(lines(content, 0, None, at), csv.excel, delimiter=rows.delimiter)
+    return _read(content, 0, encoding)
+
+
+def _read(content: str | bytes, offset: int, encoding: str) -> CsvTable:
+    """The CSV in `content` (text, or UTF-8 bytes from `offset`) in one pass that keeps
+    where each row is, not its cells."""
+    head = content if isinstance(content, str) else content[offset:offset + 80_000].decode(
+        "utf-8", errors="ignore")
+    rows = CsvRows(content, sniff_delimiter(head))
+    at = [offset]
+    reader = csv.reader(lines(content, offset, None, at), csv.excel, delimiter=rows.delimiter)
     headers: list[str] = []
     blank_lines: list[int] = []
-    start, begin = 1, 0
+    start, begin = 1, offset
     try:
         for cells in reader:
             if not headers:

@@ -62,7 +62,7 @@ class RowRules:
 _STATUS_KEYS = {s: s for s in STATUSES}
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4096)
 def check_phone(phone: str | None, region: str
                 ) -> tuple[FieldError | None, str | None, tuple[str, ...]]:
     """(error, E.164, search digit forms) from one parse: phonenumbers' parse and

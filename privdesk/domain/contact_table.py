@@ -18,24 +18,29 @@ from typing import overload
 
 Row = tuple[int, list[str]]  # (line number of the record's start, cells)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_BYTE_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+Source = str | bytes  # the decoded text, or UTF-8 bytes read a line at a time
 
 
-def lines(text: str, start: int = 0, end: int | None = None,
+def lines(text: Source, start: int = 0, end: int | None = None,
           at: list[int] | None = None) -> Iterator[str]:
     """The lines of text[start:end], each with its line ending, split as
     io.StringIO(newline="") would (\\r\\n, \\r or \\n), without StringIO's four bytes a
-    character. `at[0]`, when given, follows the offset just past the last line read."""
+    character. UTF-8 bytes are decoded a line at a time (in UTF-8 the bytes \\r and \\n
+    only ever end lines), so a large file's whole text is never held. `at[0]`, when
+    given, follows the offset just past the last line read."""
     stop = len(text) if end is None else end
-    pos = start
     if at is None:
         at = [start]
-    segment = text[start:stop] if (start, stop) != (0, len(text)) else text
-    if segment.count("\r") != segment.count("\r\n"):  # a lone \r somewhere: exact split
+    if isinstance(text, bytes):
+        yield from _byte_lines(text, start, stop, at)
+        return
+    if text.count("\r", start, stop) != text.count("\r\n", start, stop):  # a lone \r: exact
         for m in _LINE.finditer(text, start, stop):
             at[0] = m.end()
             yield m.group()
         return
-    find = text.find
+    find, pos = text.find, start
     while pos < stop:
         nl = find("\n", pos, stop)
         nxt = stop if nl < 0 else nl + 1
@@ -44,15 +49,35 @@ def lines(text: str, start: int = 0, end: int | None = None,
         pos = nxt
 
 
+def _byte_lines(data: bytes, start: int, stop: int, at: list[int]) -> Iterator[str]:
+    if data.count(b"\r", start, stop) != data.count(b"\r\n", start, stop):
+        for m in _BYTE_LINE.finditer(data, start, stop):
+            at[0] = m.end()
+            yield m.group().decode("utf-8")
+        return
+    find, pos = data.find, start
+    while pos < stop:
+        nl = find(b"\n", pos, stop)
+        nxt = stop if nl < 0 else nl + 1
+        at[0] = nxt
+        yield data[pos:nxt].decode("utf-8")
+        pos = nxt
+
+
 class CsvRows(Sequence[Row]):
     """Rows of a CSV text, parsed again on reading (see the module's docstring)."""
 
-    def __init__(self, text: str, delimiter: str) -> None:
+    def __init__(self, text: Source, delimiter: str) -> None:
         self._text = text
         self.delimiter = delimiter
         self._starts = array("q")
         self._ends = array("q")
         self._lines = array("q")
+
+    @property
+    def source(self) -> Source:
+        """What the rows are read from: the text, or a UTF-8 file's bytes."""
+        return self._text
 
     def add(self, line: int, start: int, end: int) -> None:
         self._starts.append(start)
@@ -114,7 +139,7 @@ class CsvRows(Sequence[Row]):
 
     def release(self) -> None:
         """Let go of the text and the index once every row has been read."""
-        self._text = ""
+        self._text = self._text[:0]
         for column in (self._starts, self._ends, self._lines):
             del column[:]
 

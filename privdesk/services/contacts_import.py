@@ -174,7 +174,8 @@ class ContactImportService:
         listed = suppression.listed()
         writing = Writing(opts.on_existing, listed or None, suppression.normalised_digests_in,
                           retention_specs(self._ctx.policy), self._region(), self._ctx.policy,
-                          self._ctx.actor.name, self._ctx.now(), is_suppressed)
+                          self._ctx.actor.name, self._ctx.now(), self._ctx.today(),
+                          is_suppressed)
         try:
             with self._ctx.store.session() as s:
                 index = SearchIndexAside(s)
@@ -184,7 +185,6 @@ class ContactImportService:
                 if checked.blocked or (checked.errors and not skip_invalid) or not checked.valid:
                     raise _NothingWritten()
                 index.finish()
-                SuppressionList.add_many_in(s, scan.objecting, "objection", self._ctx.today())
                 remember_maps(s, self._chosen(opts))
                 self._ctx.record(s, "contacts.import", "contact", None,
                                  detail=f"imported {scan.imported}, updated {scan.updated}, "

@@ -25,7 +25,7 @@ from privdesk.policy import Policy
 from privdesk.services.contacts_import_check import Valid
 from privdesk.services.contacts_import_match import Existing, SimilarNames, existing_matches
 from privdesk.services.contacts_import_write import NewRow, insert_contacts, update_existing
-from privdesk.services.suppression import SuppressionDigests
+from privdesk.services.suppression import SuppressionDigests, SuppressionList
 
 Digests = Callable[[str | None, str | None], SuppressionDigests]
 _MAX_ID = text("SELECT coalesce(max(id), 0) FROM contacts")
@@ -107,6 +107,7 @@ class Writing:
     policy: Policy
     officer: str
     now: datetime
+    today: date
     is_suppressed: Callable[[str | None, str | None], bool] | None = None  # instead of `listed`
 
 
@@ -123,7 +124,7 @@ class ImportPass:
         self.matched: list[ImportMatch] = []  # what was done, when importing
         self.suppressed: list[int] = []
         self.objecting: list[SuppressionDigests] = []
-        self.imported = self.updated = 0
+        self.imported = self.updated = self.objections_listed = 0
         self._similar = SimilarNames(s, self.upto)
         self._digests: Digests | None = None
 
@@ -183,6 +184,11 @@ class ImportPass:
                       "filled: " + ", ".join(fields) if fields else "skipped")
             self.matched.append(ImportMatch(line, match.id, match.reason, action))
         self.imported += insert_contacts(self._s, new, w.specs, w.officer, w.now)
+        # Written chunk by chunk (in the same transaction), not held to the end: a
+        # million-row unsubscribed export is a million objections.
+        SuppressionList.add_many_in(self._s, self.objecting, "objection", w.today)
+        self.objections_listed += len(self.objecting)
+        self.objecting = []
 
     def report(self) -> list[ImportDuplicate]:
         """Every possible duplicate, within the file and against the register, by line."""

@@ -4,6 +4,7 @@ and the search digits of a phone computed without phonenumbers' formatter."""
 
 from __future__ import annotations
 
+import codecs
 import random
 import re
 
@@ -12,10 +13,13 @@ import pytest
 from email_validator import EmailNotValidError, validate_email
 
 from privdesk.domain import identity
+from privdesk.domain.contact_csv import CsvError, decode, parse_table, parse_text
+from privdesk.domain.contact_table import CsvRows
 from privdesk.domain.contact_validation import plain_email
 from privdesk.services import contacts_import_pool
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import ServiceContext
+from tests.reliability.csv_corpus import FILES
 
 HEADER = "name,email,phone,company,source,marketing_opt_out,first_contact\n"
 
@@ -72,3 +76,36 @@ def test_search_digits_match_phonenumbers_national_format(number: str) -> None:
     national = re.sub(r"\D", "", phonenumbers.format_number(
         parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
     assert identity.phone_forms_of(parsed)[0] == national
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_reading_utf8_from_the_bytes_gives_what_reading_the_text_gives(name: str) -> None:
+    """A clean UTF-8 file is read a line at a time from its bytes (the whole text of a
+    million-row file is never held); every file of the hostile corpus reads exactly as
+    through the decoded text, or takes the text path itself."""
+    data = FILES[name]()
+    try:
+        via_text = parse_text(*decode(data))
+    except CsvError as exc:
+        with pytest.raises(CsvError) as again:
+            parse_table(data)
+        assert again.value.reason == exc.reason
+        return
+    table = parse_table(data)
+    assert (table.encoding, table.headers, list(table.rows), table.notes, table.kind) == (
+        via_text.encoding, via_text.headers, list(via_text.rows), via_text.notes, via_text.kind)
+
+
+@pytest.mark.parametrize("text", [
+    'name,notes\r\nAnn,"two\r\nlines, and ""quotes"""\r\n\r\nBob,x\r\n',
+    "name,notes\rAnn,old Mac line ends\rBob,\"a\rb\"\r",
+    "name;notes\nZoë;ł\n\n\nŁukasz;\"ä\nö\"\nGrand Totals (2 records)\n",
+    "\ufeffname,email\nAnn,a@example.org",
+])
+def test_bytes_and_text_reading_agree_on_line_ends_quotes_and_footers(text: str) -> None:
+    for data in (text.encode("utf-8"), codecs.BOM_UTF8 + text.lstrip("\ufeff").encode("utf-8")):
+        table, via_text = parse_table(data), parse_text(*decode(data))
+        assert (table.headers, list(table.rows), table.notes) == (
+            via_text.headers, list(via_text.rows), via_text.notes)
+        assert list(table.rows[1:]) == list(via_text.rows)[1:]
+        assert isinstance(table.rows, CsvRows) and isinstance(table.rows.source, bytes)
