@@ -1,7 +1,8 @@
 """Generating demo contacts fast: columns drawn in bulk from pre-built pools.
 
-Names, companies, towns, sentences and every date the register can hold are built once
-(Faker for the words, a table of ISO strings for dates); a chunk of people is then drawn
+Names (in many scripts), companies, towns, sentences and every date the register can
+hold are built once (demo_pools: Faker for the words, each word's folded and search
+forms worked out once, a table of ISO strings for dates); a chunk of people is then drawn
 column by column with `Random.choices`, and each row is only glued together from those
 columns. Dates are day counts back from today until they are looked up as text, and the
 retention date is computed once per distinct set of facts. The rows stream straight into
