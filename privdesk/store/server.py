@@ -160,6 +160,10 @@ class ServerStore(Store):
             # Timestamps are naive UTC everywhere in privdesk; keep the server's view the same.
             with dbapi_conn.cursor() as cur:
                 cur.execute("SET TIME ZONE 'UTC'")
+                # No parallel plans: the search's UNION ALL of id windows relies on the
+                # Append running them in turn (contacts_search._trigram_ids), and an
+                # officer's statements are small; a parallel Append interleaves them.
+                cur.execute("SET max_parallel_workers_per_gather = 0")
                 stale = self._key_rotated(cur)
             dbapi_conn.commit()
             if stale:
