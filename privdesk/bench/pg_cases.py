@@ -23,6 +23,7 @@ from privdesk.bench.cases import KEYSTROKES, _paired, _view_search
 from privdesk.bench.harness import BENCH_PASSPHRASE, BenchData, BenchResult, PlainStore, p95, timed
 from privdesk.domain.contact_records import ContactQuery
 from privdesk.services.contacts import ContactService
+from privdesk.store import search_windows
 from privdesk.store.server import ServerStore
 from privdesk.store.team import create_team_store, open_team_store
 
@@ -62,10 +63,14 @@ def copy_contacts(data: BenchData, store: ServerStore) -> None:
     the load and built once after it, then ANALYZE (fresh statistics for the planner)."""
     source = sqlcipher3.connect(str(data.plain))
     columns = ", ".join(COPIED)
+    with store.engine.connect() as conn:
+        windows = search_windows.read(conn)
     raw = store.engine.raw_connection()
     try:
         with raw.cursor() as cur:  # type: ignore[attr-defined]
             cur.execute("DROP INDEX IF EXISTS ix_contacts_search_trgm")
+            for window in windows:  # their indexes too: made once after the load
+                cur.execute(f"DROP INDEX IF EXISTS {window.index}")
             with cur.copy(f"COPY contacts ({columns}) FROM STDIN") as copy:
                 for row in source.execute(f"SELECT {columns} FROM contacts ORDER BY id"):
                     copy.write_row(row)
@@ -75,6 +80,8 @@ def copy_contacts(data: BenchData, store: ServerStore) -> None:
             cur.execute("SELECT setval(pg_get_serial_sequence('contacts', 'id'), "
                         "(SELECT max(id) FROM contacts))")
         raw.commit()
+        with store.engine.begin() as conn:  # the id windows' indexes, made once
+            search_windows.rebuild(conn)
         with raw.cursor() as cur:  # type: ignore[attr-defined]
             cur.execute("ANALYZE contacts")
         raw.commit()

@@ -49,6 +49,7 @@ from privdesk.services.contacts_export import ContactExport
 from privdesk.services.context import ServiceContext, retention_specs
 from privdesk.services.duplicates import ContactDuplicates
 from privdesk.services.retention_fields import retention_facts
+from privdesk.services.search_cache import SearchCache
 from privdesk.services.settings import SettingsService
 from privdesk.services.suppression import SuppressionList
 from privdesk.store.models import (
@@ -69,10 +70,11 @@ class ContactService:
         self._suppression = suppression or SuppressionList(ctx)  # one, not one per call
         self._duplicates = ContactDuplicates(ctx)
         self._export = ContactExport(ctx)
+        self._cache = SearchCache(self._settings)  # region and id windows, not per keystroke
 
     # -- reading -----------------------------------------------------------------------
     def phone_region(self) -> str:
-        return str(self._settings.get("phone_region") or "GB")
+        return self._cache.region()
 
     def source_keys(self) -> tuple[str, ...]:
         return tuple(s.key for s in self._ctx.policy.sources)
@@ -87,11 +89,13 @@ class ContactService:
 
     def search(self, query: ContactQuery, offset: int = 0, limit: int = 100) -> ContactPage:
         with self._ctx.store.session() as s:
-            return contacts_search.search(s, query, offset, limit, self.phone_region())
+            return contacts_search.search(s, query, offset, limit, self.phone_region(),
+                                          self._cache.windows(s))
 
     def search_ids(self, query: ContactQuery, offset: int = 0, limit: int = 1000) -> IdPage:
         with self._ctx.store.session() as s:
-            return contacts_search.search_ids(s, query, offset, limit, self.phone_region())
+            return contacts_search.search_ids(s, query, offset, limit, self.phone_region(),
+                                              self._cache.windows(s))
 
     def rows(self, ids: Sequence[int]) -> list[ContactRow]:
         """Rows for these ids, in the same order (missing ids are left out)."""

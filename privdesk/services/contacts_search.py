@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain import identity
 from privdesk.domain.contact_records import ContactPage, ContactQuery, ContactRow, IdPage
+from privdesk.store.search_windows import Window
 
 ROW_COLUMNS = ("id", "name", "email", "phone", "company", "location", "status", "source",
                "last_activity", "marketing_opt_out", "retention_due")
@@ -67,7 +68,8 @@ def folded_text(query: ContactQuery, region: str) -> str:
 
 
 def matching_ids(query: ContactQuery, region: str, cap: int | None = CAP,
-                 dialect: str = "sqlite") -> tuple[str, dict[str, Any]] | None:
+                 dialect: str = "sqlite", windows: Sequence[Window] = ()
+                 ) -> tuple[str, dict[str, Any]] | None:
     """SQL selecting the ids of contacts matching the query's text and filters, in id
     order and at most `cap + 1` of them; None when there is no text to match.
 
@@ -82,7 +84,7 @@ def matching_ids(query: ContactQuery, region: str, cap: int | None = CAP,
     limit = f"LIMIT {cap + 1}" if cap is not None else ""
     expression = fts_expression(folded)
     if expression is not None and dialect != "sqlite":
-        return _trigram_ids(folded, clauses, params, limit)
+        return _trigram_ids(folded, clauses, params, limit, windows if cap is not None else ())
     if expression is not None:
         params["fts"] = expression
         if any(_short(w) for w in folded.split()):
@@ -102,20 +104,32 @@ def matching_ids(query: ContactQuery, region: str, cap: int | None = CAP,
     # One or two letters: too short for trigrams, and a LIKE over a million rows is a
     # full scan. Names starting with them are a range of the name index instead (in
     # the usual capitalisations), so the cost is the matches, never the register.
+    # The ranges are byte order, as SQLite's BINARY: on PostgreSQL `COLLATE "C"` (and its
+    # index, 0012) whatever the database's collation; under en_US 'Sm'..'Sn' holds SMITH.
+    name = "c.name" if dialect == "sqlite" else 'c.name COLLATE "C"'
     members = []
     for n, variant in enumerate(dict.fromkeys((folded, folded.capitalize(), folded.upper()))):
         params[f"lo{n}"] = variant
         params[f"hi{n}"] = variant[:-1] + chr(ord(variant[-1]) + 1)
-        where = " AND ".join([f"c.name >= :lo{n} AND c.name < :hi{n}", *clauses])
+        where = " AND ".join([f"{name} >= :lo{n} AND {name} < :hi{n}", *clauses])
         members.append(f"SELECT * FROM (SELECT c.id FROM contacts c WHERE {where} "
-                       f"ORDER BY c.name {limit}) AS m{n}")
+                       f"ORDER BY {name} {limit}) AS m{n}")
     return f"SELECT id FROM ({' UNION ALL '.join(members)}) AS u ORDER BY id {limit}", params
 
 
-def _trigram_ids(folded: str, clauses: list[str], params: dict[str, Any],
-                 limit: str) -> tuple[str, dict[str, Any]]:
+def _trigram_ids(folded: str, clauses: list[str], params: dict[str, Any], limit: str,
+                 windows: Sequence[Window] = ()) -> tuple[str, dict[str, Any]]:
     where = trigram_where(folded, clauses, params)
-    return f"SELECT c.id FROM contacts c WHERE {where} ORDER BY c.id {limit}", params
+    if not windows or not limit:
+        return f"SELECT c.id FROM contacts c WHERE {where} ORDER BY c.id {limit}", params
+    # One member per id window (search_windows), each its matches in id order through
+    # its own partial index; the windows are in id order and cover every id, and the
+    # Append runs them in turn, so LIMIT stops it once it has enough: a common word
+    # reads one or two windows. `c.id + 0` keeps the planner off the key walk within a
+    # window (the slow path this replaces); the caller checks the order came back.
+    members = [f"(SELECT c.id FROM contacts c WHERE {w.predicate('c.id')} AND {where} "
+               f"ORDER BY c.id + 0)" for w in windows]
+    return f"SELECT id FROM ({' UNION ALL '.join(members)}) AS u {limit}", params
 
 
 def trigram_where(folded: str, clauses: list[str], params: dict[str, Any]) -> str:
@@ -143,12 +157,12 @@ def order_by(query: ContactQuery) -> str:
 
 
 def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: str,
-            columns: str) -> tuple[int, bool, list[Any]]:
+            columns: str, windows: Sequence[Window] = ()) -> tuple[int, bool, list[Any]]:
     offset, limit = max(0, int(offset)), max(0, min(int(limit), 100_000))
     page = {"limit": limit, "offset": offset}
     dialect = s.get_bind().dialect.name
     if dialect != "sqlite" and folded_text(query, region):
-        return _server_select(s, query, offset, limit, region, columns)
+        return _server_select(s, query, offset, limit, region, columns, windows)
     matches = matching_ids(query, region, dialect=dialect)
     if matches is None:
         clauses, params = filter_clauses(query)
@@ -186,13 +200,24 @@ def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: st
 
 
 def _server_select(s: Session, query: ContactQuery, offset: int, limit: int, region: str,
-                   columns: str) -> tuple[int, bool, list[Any]]:
+                   columns: str, windows: Sequence[Window] = ()) -> tuple[int, bool, list[Any]]:
     """A text search on a team store: the capped match runs once and the count and the
     page both come from its id list (on SQLite the count and the page each ran it; over
     a network that doubled the dearest statement of a keystroke). The planner picks
     between walking the key in id order (broad words) and the trigram bitmap (rare ones)."""
-    sql, params = matching_ids(query, region, dialect="postgresql") or ("", {})
+    if windows and fts_expression(folded_text(query, region)) is not None:
+        # Planning a UNION ALL of 40 windows costs 6-15 ms (each member weighs every
+        # partial index's predicate): far more than running it. A generic plan is made
+        # once per pooled connection (psycopg prepares a statement seen 5 times) and is
+        # as good here (the windows are literals; the words are the only parameters).
+        s.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+    sql, params = matching_ids(query, region, dialect="postgresql", windows=windows) or ("", {})
     ids = [int(r[0]) for r in s.execute(text(sql), params)]
+    if windows and any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+        # The UNION ALL's order is the Append's, not a promise of SQL (a parallel plan
+        # may interleave): never seen, but if it happens the one-index query is right.
+        sql, params = matching_ids(query, region, dialect="postgresql") or ("", {})
+        ids = [int(r[0]) for r in s.execute(text(sql), params)]
     capped, ids = len(ids) > CAP, ids[:CAP]
     if columns == "c.id" and SORTABLE.get(query.sort) is None:
         ordered = ids[::-1] if query.descending else ids
@@ -203,15 +228,17 @@ def _server_select(s: Session, query: ContactQuery, offset: int, limit: int, reg
     return len(ids), capped, list(rows)
 
 
-def search_ids(s: Session, query: ContactQuery, offset: int, limit: int, region: str) -> IdPage:
-    total, capped, rows = _select(s, query, offset, limit, region, "c.id")
+def search_ids(s: Session, query: ContactQuery, offset: int, limit: int, region: str,
+               windows: Sequence[Window] = ()) -> IdPage:
+    total, capped, rows = _select(s, query, offset, limit, region, "c.id", windows)
     return IdPage(total=total, offset=max(0, offset), ids=tuple(int(r[0]) for r in rows),
                   capped=capped)
 
 
-def search(s: Session, query: ContactQuery, offset: int, limit: int, region: str) -> ContactPage:
+def search(s: Session, query: ContactQuery, offset: int, limit: int, region: str,
+           windows: Sequence[Window] = ()) -> ContactPage:
     cols = ", ".join(f"c.{c}" for c in ROW_COLUMNS)
-    total, capped, rows = _select(s, query, offset, limit, region, cols)
+    total, capped, rows = _select(s, query, offset, limit, region, cols, windows)
     return ContactPage(total=total, offset=max(0, offset), rows=tuple(_row(r) for r in rows),
                        capped=capped)
 

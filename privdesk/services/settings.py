@@ -45,6 +45,7 @@ CREATABLE_SECRETS = frozenset({"suppression_hmac"})  # made on first use, by any
 class SettingsService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+        self.version = 0  # bumped by every change made here (what caches of settings check)
 
     def get(self, key: str) -> Any:
         with self._ctx.store.session() as s:
@@ -66,6 +67,7 @@ class SettingsService:
             else:
                 row.value = encoded
             self._ctx.record(s, "settings.change", "setting", key)
+        self.version += 1
 
     # -- secrets -----------------------------------------------------------------------
     def secret(self, name: str, create_bytes: int = 0) -> bytes | None:

@@ -150,7 +150,7 @@ class ServerStore(Store):
 
     def _make_engine(self) -> Engine:
         engine = create_engine(
-            self.address.url, pool_size=POOL_SIZE, max_overflow=2,
+            self.address.url, pool_size=POOL_SIZE, max_overflow=2, pool_use_lifo=True,
             pool_timeout=30, connect_args={"connect_timeout": CONNECT_TIMEOUT_S,
                                            "application_name": self.session_name})
         _ping_when_idle(engine)
@@ -160,8 +160,17 @@ class ServerStore(Store):
             # Timestamps are naive UTC everywhere in privdesk; keep the server's view the same.
             with dbapi_conn.cursor() as cur:
                 cur.execute("SET TIME ZONE 'UTC'")
+                # No parallel plans: the search's UNION ALL of id windows relies on the
+                # Append running them in turn (contacts_search._trigram_ids), and an
+                # officer's statements are small; a parallel Append interleaves them.
+                cur.execute("SET max_parallel_workers_per_gather = 0")
+            # A statement run twice on a connection is prepared (psycopg's default is 5):
+            # the search's plan is made once per connection, not per keystroke (its
+            # planning costs more than its run); with the pool handing out the most
+            # recently used connection first (LIFO), a typing burst stays on one.
                 stale = self._key_rotated(cur)
             dbapi_conn.commit()
+            dbapi_conn.prepare_threshold = 1
             if stale:
                 dbapi_conn.close()
                 raise KeyRotatedError(
