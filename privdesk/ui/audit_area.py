@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.audit_words import action_words, target_words
+from privdesk.domain.audit_words import action_words, detail_words, target_words
 from privdesk.domain.dates import date_time
 from privdesk.services.audit import AuditCheck
 from privdesk.services.audit_trail import AuditFilter, AuditRow, AuditService
@@ -86,7 +86,7 @@ class AuditTableModel(RowListModel[AuditRow]):
             return target_words(row.target_type, row.target_id, row.target_name)
         if col == COL_OUTCOME:
             return row.outcome
-        return row.detail
+        return detail_words(row.action, row.detail)
 
 
 class AuditArea(QWidget):
