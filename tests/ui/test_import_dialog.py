@@ -143,3 +143,19 @@ def test_duplicates_are_counted_in_rows_not_in_matches(qtbot: Any, services: Ser
         "Jan Nowak,jan@example.pl,+48 22 765 43 21,customer,email\n", encoding="utf-8")
     dialog = dialog_for(qtbot, services, tasks, path)
     assert "1 looks like a duplicate" in dialog.summary.text(), dialog.summary.text()
+
+
+def test_values_tab_does_not_say_none_while_the_file_is_read(qtbot: Any, services: Services,
+                                                             tasks: TaskRunner) -> None:
+    """QA walk: while a 60,000-row HubSpot file was checked, the Values tab said the file
+    gave no source or status values; it gave four, listed once the check ended."""
+    dialog = ImportDialog(services, tasks)
+    qtbot.addWidget(dialog)
+    dialog.values_panel.reset()  # what choosing a new file does, before its check ends
+    waiting = " ".join(labels(dialog.values_panel))
+    assert "once every row has been checked" in waiting
+    assert "gives no source" not in waiting
+    dialog.load_file(FIXTURES / "hubspot.csv")
+    qtbot.waitUntil(lambda: dialog.summary.text() not in ("", "Checking every row…"),
+                    timeout=15000)
+    assert dialog.values_panel.combos, " ".join(labels(dialog.values_panel))
