@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.display import left_to_right_line
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.purge import PurgePreview, PurgeResult, PurgeService
@@ -171,8 +172,9 @@ class PurgeReviewDialog(QDialog):
                                              ("an open breach", by_breach)) if on)
         lines = [f"Kept, not deleted: {n} {'person is' if n == 1 else 'people are'} due but "
                  f"linked to {linked}. {' '.join(why)}"]
-        lines += [f"  • {' '.join(h.name.split())[:80]} (#{h.contact_id}): held by "
-                  f"{', '.join(h.references)}" for h in preview.held[:20]]
+        lines += [left_to_right_line(f"  • {' '.join(h.name.split())[:80]} (#{h.contact_id}): "
+                                     f"held by {', '.join(h.references)}")
+                  for h in preview.held[:20]]
         if n > 20:
             lines.append(f"  … and {n - 20} more")
         return "\n".join(lines)
