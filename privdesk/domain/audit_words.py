@@ -6,6 +6,9 @@ scripts; officers read these words instead.
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 ACTIONS: dict[str, str] = {
     "audit.export": "Exported the audit trail",
     "backup.create": "Backed up the store",
@@ -60,7 +63,9 @@ ACTIONS: dict[str, str] = {
 }
 
 REQUEST_ACTIONS: dict[str, str] = {
-    "verify_id": "Recorded proof of identity", "pause": "Paused the clock",
+    "verify_id": "Recorded proof of identity", "id_received": "Recorded proof of identity",
+    "ask_id": "Asked for proof of identity", "link_contact": "Linked a person to a request",
+    "respond": "Recorded the response", "pause": "Paused the clock",
     "resume": "Restarted the clock", "extend": "Extended the deadline",
     "assign": "Assigned a request", "refuse": "Refused a request",
     "close": "Closed a request", "withdraw": "Recorded a withdrawal",
@@ -89,11 +94,34 @@ def action_words(code: str) -> str:
 
 
 def detail_words(action: str, detail: str) -> str:
-    """A breach decision's outcome code in words ("not_notify" -> "Not notifying the ICO");
-    any other detail as recorded."""
+    """A breach decision's outcome code in words ("not_notify" -> "Not notifying the ICO"),
+    a purge's counts (stored as JSON) in a sentence; any other detail as recorded."""
     if action in ("breach.decide_ico", "breach.decide_people"):
         return DETAILS.get(detail, detail)
+    if action == "retention.purge":
+        return _purge_words(detail)
     return detail
+
+
+def _count(n: object, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}" if isinstance(n, int) else f"{n} {many}"
+
+
+def _purge_words(detail: str) -> str:
+    """'{"due_by": "2026-11-29", "contacts": 119, …}' -> '119 contacts due by 29 Nov 2026
+    deleted, with 224 interactions, …'; a detail that is not that JSON reads as itself."""
+    try:
+        counts = json.loads(detail)
+        due = date.fromisoformat(str(counts["due_by"]))
+        parts = [_count(counts[k], one, many) for k, one, many in (
+            ("interactions", "interaction", "interactions"),
+            ("disclosures", "disclosure", "disclosures"),
+            ("history", "history entry", "history entries"),
+            ("documents", "stored document", "stored documents")) if k in counts]
+        return (f"{_count(counts['contacts'], 'contact', 'contacts')} due by "
+                f"{due.day} {due:%b %Y} deleted" + (f", with {', '.join(parts)}" if parts else ""))
+    except (ValueError, KeyError, TypeError):
+        return detail
 
 
 def target_words(target_type: str | None, target_id: str | None, name: str = "") -> str:
