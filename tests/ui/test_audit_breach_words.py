@@ -40,3 +40,6 @@ def test_breach_events_read_in_words(qtbot: Any, services: Services) -> None:
     assert details["Decided whether to tell the people affected"] == "Tell the people affected"
     for row in rows:
         assert "_" not in " ".join(row), row
+    metrics = area.table.fontMetrics()
+    for col, text in ((3, "Decided whether to notify the ICO"), (4, "Request SAR-2026-0041")):
+        assert area.table.columnWidth(col) > metrics.horizontalAdvance(text) + 8, text
