@@ -138,7 +138,7 @@ class AuditArea(QWidget):
         # Action and Record wide enough for their usual words ("Decided whether to notify
         # the ICO", "Request SAR-2026-0041"); Detail takes the rest.
         for col, width in ((COL_ID, 56), (COL_AT, 190), (COL_OFFICER, 150), (COL_ACTION, 270),
-                           (COL_TARGET, 190), (COL_OUTCOME, 70)):
+                           (COL_TARGET, 190), (COL_OUTCOME, 86)):
             self.table.setColumnWidth(col, width)
 
         open_on_double_click(self.table, lambda: self.navigator, LINK_ROLE, kind="")

@@ -41,5 +41,6 @@ def test_breach_events_read_in_words(qtbot: Any, services: Services) -> None:
     for row in rows:
         assert "_" not in " ".join(row), row
     metrics = area.table.fontMetrics()
-    for col, text in ((3, "Decided whether to notify the ICO"), (4, "Request SAR-2026-0041")):
+    for col, text in ((3, "Decided whether to notify the ICO"), (4, "Request SAR-2026-0041"),
+                      (5, "Outcome")):
         assert area.table.columnWidth(col) > metrics.horizontalAdvance(text) + 8, text
