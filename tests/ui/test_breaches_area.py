@@ -11,7 +11,7 @@ from typing import Any
 
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout
 
 from privdesk.domain.contact_records import ContactInput
 from privdesk.domain.deadlines import Urgency
@@ -297,3 +297,13 @@ def test_a_right_to_left_name_keeps_its_line_left_to_right(qtbot: Any,
     assert "زنجانی" in label.text()
     image = label.grab().toImage()
     assert _first_ink_column(image) < image.width() // 4, "the line is right-aligned"
+    facts = area.detail.facts
+    values = {facts.itemAt(r, QFormLayout.ItemRole.LabelRole).widget().text():
+              facts.itemAt(r, QFormLayout.ItemRole.FieldRole).widget().text()
+              for r in range(facts.rowCount())}
+    assert values["ICO reference"] == "None yet"  # not Python's bare "None" (QA walk)
+    services.breaches.decide_ico(1, notify=False, reasons="Printed list found and shredded.")
+    area.reload_detail()
+    qtbot.waitUntil(lambda: any(
+        getattr(facts.itemAt(r, QFormLayout.ItemRole.FieldRole).widget(), "text", str)()
+        == "Not notified" for r in range(facts.rowCount())))

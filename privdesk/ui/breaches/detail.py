@@ -125,7 +125,8 @@ class BreachDetailPane(QScrollArea):
              else "Not known"),
             ("Consequences", detail.consequences or "Not recorded"),
             ("Measures", detail.measures or "Not recorded"),
-            ("ICO reference", detail.ico_reference or "None"),
+            ("ICO reference", detail.ico_reference or (  # not the bare "None"
+                "Not notified" if row.ico_decision == "not_notify" else "None yet")),
             ("Recorded by", detail.officer),
         ):
             self.facts.addRow(label, _plain(value))
