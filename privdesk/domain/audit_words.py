@@ -6,16 +6,26 @@ scripts; officers read these words instead.
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 ACTIONS: dict[str, str] = {
     "audit.export": "Exported the audit trail",
     "backup.create": "Backed up the store",
     "backup.restore": "Restored a backup",
+    "breach.close": "Closed a breach",
+    "breach.create": "Recorded a breach",
+    "breach.decide_ico": "Decided whether to notify the ICO",
+    "breach.decide_people": "Decided whether to tell the people affected",
+    "breach.ico_draft": "Wrote the ICO report draft",
+    "breach.letters": "Wrote letters to the people affected",
     "contacts.create": "Added a contact",
     "contacts.export": "Exported contacts",
     "contacts.import": "Imported contacts",
     "contacts.merge": "Merged duplicate contacts",
     "contacts.opt_out": "Recorded a marketing opt-out",
     "contacts.update": "Changed a contact",
+    "demo.generate": "Filled the store with demo data",
     "document.read": "Opened a stored document",
     "erasure.erase": "Erased a person's data",
     "erasure.exempt": "Kept data exempt from erasure",
@@ -39,8 +49,11 @@ ACTIONS: dict[str, str] = {
     "retention.hold_set": "Set a legal hold",
     "retention.purge": "Purged data due for deletion",
     "retention.recompute": "Recalculated retention dates",
+    "report.export": "Exported the management report",
     "retention.report_export": "Exported the retention report",
+    "ropa.export": "Exported the record of processing",
     "secret.change": "Changed a stored secret",
+    "secret.create": "Stored a new secret",
     "settings.change": "Changed a setting",
     "store.lock": "Locked the store",
     "store.rotate_key": "Rotated the data key",
@@ -50,14 +63,24 @@ ACTIONS: dict[str, str] = {
 }
 
 REQUEST_ACTIONS: dict[str, str] = {
-    "verify_id": "Recorded proof of identity", "pause": "Paused the clock",
+    "verify_id": "Recorded proof of identity", "id_received": "Recorded proof of identity",
+    "ask_id": "Asked for proof of identity", "link_contact": "Linked a person to a request",
+    "respond": "Recorded the response", "pause": "Paused the clock",
     "resume": "Restarted the clock", "extend": "Extended the deadline",
     "assign": "Assigned a request", "refuse": "Refused a request",
     "close": "Closed a request", "withdraw": "Recorded a withdrawal",
 }
 
 TARGETS: dict[str, str] = {"contact": "Contact", "request": "Request", "officer": "Officer",
-                           "settings": "Settings", "setting": "Setting", "store": "Store"}
+                           "settings": "Settings", "setting": "Setting", "store": "Store",
+                           "breach": "Breach", "ropa": "Record of processing",
+                           "report": "Management report"}
+
+# The detail of a breach decision is its outcome code (breach.ico_decision / people_decision).
+DETAILS: dict[str, str] = {
+    "notify": "Notify the ICO", "not_notify": "Not notifying the ICO",
+    "notify late": "Notify the ICO (after 72 hours)", "tell": "Tell the people affected",
+    "not_tell": "Not telling the people affected"}
 
 
 def action_words(code: str) -> str:
@@ -68,6 +91,37 @@ def action_words(code: str) -> str:
     if group == "request" and name in REQUEST_ACTIONS:
         return REQUEST_ACTIONS[name]
     return code.replace("_", " ").replace(".", ": ", 1).capitalize()
+
+
+def detail_words(action: str, detail: str) -> str:
+    """A breach decision's outcome code in words ("not_notify" -> "Not notifying the ICO"),
+    a purge's counts (stored as JSON) in a sentence; any other detail as recorded."""
+    if action in ("breach.decide_ico", "breach.decide_people"):
+        return DETAILS.get(detail, detail)
+    if action == "retention.purge":
+        return _purge_words(detail)
+    return detail
+
+
+def _count(n: object, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}" if isinstance(n, int) else f"{n} {many}"
+
+
+def _purge_words(detail: str) -> str:
+    """'{"due_by": "2026-11-29", "contacts": 119, …}' -> '119 contacts due by 29 Nov 2026
+    deleted, with 224 interactions, …'; a detail that is not that JSON reads as itself."""
+    try:
+        counts = json.loads(detail)
+        due = date.fromisoformat(str(counts["due_by"]))
+        parts = [_count(counts[k], one, many) for k, one, many in (
+            ("interactions", "interaction", "interactions"),
+            ("disclosures", "disclosure", "disclosures"),
+            ("history", "history entry", "history entries"),
+            ("documents", "stored document", "stored documents")) if k in counts]
+        return (f"{_count(counts['contacts'], 'contact', 'contacts')} due by "
+                f"{due.day} {due:%b %Y} deleted" + (f", with {', '.join(parts)}" if parts else ""))
+    except (ValueError, KeyError, TypeError):
+        return detail
 
 
 def target_words(target_type: str | None, target_id: str | None, name: str = "") -> str:

@@ -17,7 +17,7 @@ from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.store.atomic import write_atomic
 from privdesk.store.keyring import KeyRing
-from privdesk.store.models import AuditEvent, Contact, Officer, Request
+from privdesk.store.models import AuditEvent, Breach, Contact, Officer, Request
 
 MAX_ROWS = 50_000
 TAMPER = "audit.tamper"  # what an unlock found wrong with the trail or the roles
@@ -120,7 +120,7 @@ class AuditService:
 
 _NAMED: dict[str, tuple[Any, Any]] = {
     "request": (Request, Request.reference), "officer": (Officer, Officer.name),
-    "contact": (Contact, Contact.name)}
+    "contact": (Contact, Contact.name), "breach": (Breach, Breach.reference)}
 
 
 def _target_names(s: Session, events: list[AuditEvent]) -> dict[tuple[str, str], str]:

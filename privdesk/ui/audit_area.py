@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.audit_words import action_words, target_words
+from privdesk.domain.audit_words import action_words, detail_words, target_words
 from privdesk.domain.dates import date_time
 from privdesk.services.audit import AuditCheck
 from privdesk.services.audit_trail import AuditFilter, AuditRow, AuditService
@@ -87,7 +87,7 @@ class AuditTableModel(RowListModel[AuditRow]):
             return target_words(row.target_type, row.target_id, row.target_name)
         if col == COL_OUTCOME:
             return row.outcome
-        return row.detail
+        return detail_words(row.action, row.detail)
 
 
 class AuditArea(QWidget):
@@ -139,8 +139,10 @@ class AuditArea(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in ((COL_ID, 56), (COL_AT, 190), (COL_OFFICER, 160), (COL_ACTION, 140),
-                           (COL_TARGET, 160), (COL_OUTCOME, 80)):
+        # Action and Record wide enough for their usual words ("Decided whether to notify
+        # the ICO", "Request SAR-2026-0041"); Detail takes the rest.
+        for col, width in ((COL_ID, 56), (COL_AT, 190), (COL_OFFICER, 150), (COL_ACTION, 270),
+                           (COL_TARGET, 190), (COL_OUTCOME, 86)):
             self.table.setColumnWidth(col, width)
 
         open_on_double_click(self.table, lambda: self.navigator, LINK_ROLE, kind="")

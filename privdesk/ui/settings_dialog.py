@@ -181,6 +181,8 @@ class SettingsDialog(QDialog):
                 w.setEnabled(False)
         else:
             self._guard_save()
+            for w in self._fields:  # typing before the stored values arrive would be lost
+                w.setEnabled(False)
         tasks.run(settings.all, on_done=self.load, on_error=self._failed, key="settings.read")
 
     @property
@@ -223,6 +225,8 @@ class SettingsDialog(QDialog):
         self.smtp_from.setText(values["smtp.from"])
         if self._ctx.can(Permission.SETTINGS):
             self._guard_save()
+            for w in self._fields:
+                w.setEnabled(True)
         self.loaded.emit()
 
     def values(self) -> dict[str, Any]:

@@ -6,10 +6,15 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLocale
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
+# The bundled faces that cover scripts a desktop may have no font for (Chinese, Japanese,
+# Korean): the packs use them already (privdesk.reports.fonts); registered with Qt too, a
+# name in those scripts reads as itself in the window instead of empty boxes.
+FALLBACK_FONTS = {"Droid Sans Fallback": "DroidSansFallbackFull.ttf",
+                  "NanumSquare": "NanumSquareR.ttf"}
 
 
 def app_icon() -> QIcon:
@@ -27,8 +32,24 @@ def use_en_gb() -> None:
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
 
 
+def add_bundled_fonts() -> list[str]:
+    """Register the bundled fallback faces with Qt, each once (a family Qt already knows,
+    from the desktop or an earlier call, is not loaded again); returns the families added."""
+    folder = resources.files("privdesk.resources").joinpath("fonts")
+    families: list[str] = []
+    for family, filename in FALLBACK_FONTS.items():
+        if QFontDatabase.hasFamily(family):
+            continue
+        with resources.as_file(folder.joinpath(filename)) as path:
+            font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)
+    return families
+
+
 def apply_style(app: QApplication) -> None:
     use_en_gb()
+    add_bundled_fonts()
     styles = resources.files("privdesk.resources").joinpath("styles")
     # The arrows are SVG files beside the sheet; Qt reads url() from a real path.
     folder = Path(str(styles)).as_posix()

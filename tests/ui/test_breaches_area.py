@@ -11,7 +11,7 @@ from typing import Any
 
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout
 
 from privdesk.domain.contact_records import ContactInput
 from privdesk.domain.deadlines import Urgency
@@ -260,3 +260,50 @@ def test_return_in_a_breach_dialog_records_nothing(qtbot: Any, ctx: ServiceConte
     closing.show()
     qtbot.keyClick(closing, Qt.Key.Key_Return)
     assert closing.isVisible() and not tasks.busy
+
+
+def _first_ink_column(image: Any) -> int:
+    """The leftmost column with any dark pixel (text), or the width if there is none."""
+    for x in range(image.width()):
+        if any(image.pixelColor(x, y).lightness() < 128 for y in range(image.height())):
+            return x
+    return image.width()
+
+
+def test_a_right_to_left_name_keeps_its_line_left_to_right(qtbot: Any,
+                                                           ctx: ServiceContext) -> None:
+    """QA walk: in the demo breach's 'People in the register it concerns', the line
+    '#1643 سینا زنجانی' was right-aligned, its number after the name, among left-aligned
+    lines. The line now starts at the left edge like the others."""
+    ctx.now = lambda: datetime(2026, 10, 23, 10, 0)
+    services = Services.build(ctx)
+    sina = services.contacts.create(ContactInput(name="سینا زنجانی", email="sina@example.ir",
+                                                 status="customer", source="email")).id
+    services.breaches.add(NewBreach(aware_at=datetime(2026, 10, 23, 9, 0),
+                                    summary="A printed list left on a train.",
+                                    contact_ids=(sina,)))
+    tasks = TaskRunner()
+    area = BreachesArea(services, tasks, tick_ms=60_000)
+    qtbot.addWidget(area)
+    area.resize(1366, 768)
+    area.show()
+    area.refresh()
+    qtbot.waitUntil(lambda: area.proxy.rowCount() == 1)
+    area.table.selectRow(0)
+    qtbot.waitUntil(lambda: area.detail.detail is not None)
+    qtbot.waitUntil(lambda: not tasks.busy)
+    settle()
+    label = area.detail.people
+    assert "زنجانی" in label.text()
+    image = label.grab().toImage()
+    assert _first_ink_column(image) < image.width() // 4, "the line is right-aligned"
+    facts = area.detail.facts
+    values = {facts.itemAt(r, QFormLayout.ItemRole.LabelRole).widget().text():
+              facts.itemAt(r, QFormLayout.ItemRole.FieldRole).widget().text()
+              for r in range(facts.rowCount())}
+    assert values["ICO reference"] == "None yet"  # not Python's bare "None" (QA walk)
+    services.breaches.decide_ico(1, notify=False, reasons="Printed list found and shredded.")
+    area.reload_detail()
+    qtbot.waitUntil(lambda: any(
+        getattr(facts.itemAt(r, QFormLayout.ItemRole.FieldRole).widget(), "text", str)()
+        == "Not notified" for r in range(facts.rowCount())))

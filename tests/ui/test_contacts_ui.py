@@ -384,3 +384,21 @@ def test_removing_interactions_and_disclosures_from_the_editor(
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         dialog.save_button.click()
     assert services.contacts.get(ann.id).interactions == ()
+
+
+def test_a_long_email_shows_its_start_in_the_editor(qtbot: Any, services: Services,
+                                                    tasks: TaskRunner) -> None:
+    """QA walk: the editor showed '9@gloversmith.example.co.uk' for
+    abigail.ross1729@gloversmith.example.co.uk, the start of the address hidden."""
+    long = "abigail.ross1729@gloversmith-and-partners-worldwide.example.co.uk"
+    person = services.contacts.create(ContactInput(name="Abigail Ross", email=long,
+                                                   source="email"))
+    dialog = editor_for(qtbot, services, tasks, person.id)
+    dialog.resize(920, 620)
+    dialog.show()
+    field = dialog.inputs["email"]
+    qtbot.waitUntil(field.isVisible)
+    assert field.text() == long
+    assert field.fontMetrics().horizontalAdvance(long) > field.width()  # it cannot all show
+    assert field.cursorPosition() == 0
+    assert field.cursorRect().left() < field.width() // 4  # the start is what shows

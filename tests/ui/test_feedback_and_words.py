@@ -92,3 +92,19 @@ def test_demo_hint_names_every_demo_officer(qtbot: Any, tmp_path: Path) -> None:
     hint = dialog.demo_hint.text()
     for name, role in DEMO_OFFICERS:
         assert name in hint and role in hint
+
+
+def test_the_selected_item_heading_names_its_section_once(qtbot: Any,
+                                                         services: Services) -> None:
+    """QA walk: the redaction panel headed a contact field 'Contact record · Contact
+    record: notes'."""
+    make_request(services.ctx)
+    dialog = _open(qtbot, services)
+    items = [dialog.model.item(r) for r in range(dialog.model.rowCount())]
+    field = next(i for i in items if i is not None and i.label.startswith(i.section))
+    _select(dialog, field.ref)
+    heading = dialog.whole_text.toPlainText().splitlines()[0]
+    assert heading == field.label and heading.count(field.section) == 1, heading
+    other = next(i for i in items if i is not None and not i.label.startswith(i.section))
+    _select(dialog, other.ref)
+    assert dialog.whole_text.toPlainText().startswith(f"{other.section} · {other.label}")

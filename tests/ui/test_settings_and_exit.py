@@ -14,8 +14,10 @@ def _open(qtbot: Any, services: Services, tasks: TaskRunner) -> SettingsDialog:
     dialog = SettingsDialog(services.settings, services.ctx, tasks)
     qtbot.addWidget(dialog)
     assert not dialog.save_button.isEnabled()  # nothing to save over until the values are read
+    assert not dialog.timezone.isEnabled()  # nor to type into: load() would overwrite it
     qtbot.waitUntil(lambda: dialog.ready, timeout=5000)
     assert dialog.save_button.isEnabled()
+    assert dialog.timezone.isEnabled() and dialog.smtp_host.isEnabled()
     return dialog
 
 

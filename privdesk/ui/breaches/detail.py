@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.display import left_to_right_line
 from privdesk.services.authz import Permission
 from privdesk.services.breach_records import (
     CYBER,
@@ -124,13 +125,15 @@ class BreachDetailPane(QScrollArea):
              else "Not known"),
             ("Consequences", detail.consequences or "Not recorded"),
             ("Measures", detail.measures or "Not recorded"),
-            ("ICO reference", detail.ico_reference or "None"),
+            ("ICO reference", detail.ico_reference or (  # not the bare "None"
+                "Not notified" if row.ico_decision == "not_notify" else "None yet")),
             ("Recorded by", detail.officer),
         ):
             self.facts.addRow(label, _plain(value))
         if detail.closing_note:
             self.facts.addRow("Closing note", _plain(detail.closing_note))
-        self.people.setText("\n".join(f"#{c.id} {c.name}" for c in detail.contacts)
+        self.people.setText("\n".join(left_to_right_line(f"#{c.id} {c.name}")
+                                       for c in detail.contacts)
                             or "No one linked.")
         self.decisions.setText("\n\n".join(
             f"{detail.local(d.at)} · {d.officer}\n{d.label}"

@@ -127,6 +127,9 @@ class ContactForm(QWidget):
     def load(self, data: ContactInput) -> None:
         for field in TEXTS:
             self.inputs[field].setText(getattr(data, field) or "")
+            # setText leaves the cursor at the end: a long address showed only its tail
+            # ('9@gloversmith.example.co.uk' for abigail.ross1729@…). Show its start.
+            self.inputs[field].setCursorPosition(0)
         for field in DATES:
             self.dates[field].set_value(getattr(data, field))
         self.status.setCurrentIndex(max(0, self.status.findData(data.status)))

@@ -257,8 +257,8 @@ class ImportDialog(QDialog):
                     "tick “Import only the valid rows”.")
         else:
             text = f"All {result.valid:,} rows are valid."
-        if result.duplicates:
-            n = len(result.duplicates)
+        if result.duplicates:  # one entry per (row, what it matches): count the rows
+            n = len({d.line for d in result.duplicates})
             text += (f" {n:,} {'looks like a duplicate' if n == 1 else 'look like duplicates'}"
                      " (see the report).")
         if result.objections:
@@ -304,8 +304,9 @@ class ImportDialog(QDialog):
                                     if result.rejected else "")
                                  + (f" Updated {result.updated:,} already in the register."
                                     if result.updated else "")
-                                 + (f" Recorded {result.objections:,} objection(s) to "
-                                    "marketing." if result.objections else ""))
+                                 + (f" Recorded {result.objections:,} objection"
+                                    f"{'s' if result.objections != 1 else ''} to marketing."
+                                    if result.objections else ""))
             self.import_button.setEnabled(False)
             self.close_button.setText("Done")
             self.imported.emit(result)

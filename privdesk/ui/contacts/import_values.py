@@ -36,9 +36,11 @@ class ValuesPanel(QScrollArea):
     def reset(self) -> None:
         """A new file: forget this file's choices (the store keeps what was imported)."""
         self._chosen.clear()
-        self.show_values(())
+        self.show_values((), checked=False)
 
-    def show_values(self, values: tuple[ValueChoice, ...]) -> None:
+    def show_values(self, values: tuple[ValueChoice, ...], checked: bool = True) -> None:
+        """The file's source and status values with a choice each; `checked` False while the
+        file is still being read (its values are not known yet, not absent)."""
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -47,7 +49,9 @@ class ValuesPanel(QScrollArea):
         self.combos = {}
         if not values:
             note = QLabel("The file gives no source or status values to map (the "
-                          "“Source for rows without one” choice below applies).")
+                          "“Source for rows without one” choice below applies)." if checked
+                          else "The file's source and status values are listed here once "
+                          "every row has been checked.")
             note.setObjectName("hint")
             note.setWordWrap(True)
             self.grid.addWidget(note, 0, 0, 1, 5)

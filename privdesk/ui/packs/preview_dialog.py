@@ -215,7 +215,14 @@ class PackPreviewDialog(PackOutputs, QDialog):
 
     def _show_whole_text(self, *_: object) -> None:
         item = self.selected()
-        self.whole_text.setPlainText(f"{item.section} · {item.label}\n\n{item.text}" if item else "")
+        if item is None:
+            self.whole_text.setPlainText("")
+            return
+        # "Contact record: notes" already names its section ("Contact record · Contact
+        # record: notes" was seen in the QA walk); other items get it in front.
+        heading = item.label if item.label.startswith(item.section) else \
+            f"{item.section} · {item.label}"
+        self.whole_text.setPlainText(f"{heading}\n\n{item.text}")
 
     def _fail(self, exc: Exception) -> None:
         self.busy.hide()

@@ -32,7 +32,8 @@ from privdesk.ui.tasks import TaskRunner
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    """3 -> "3 contacts", 1 -> "1 contact", 1200 -> "1,200 contacts"."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 class ErasureDialog(QDialog):

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.display import left_to_right_line
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.purge import PurgePreview, PurgeResult, PurgeService
 from privdesk.ui.navigation import Navigator, open_on_double_click
 from privdesk.ui.permissions import guard, refusal
+from privdesk.ui.retention.erasure_dialog import plural
 from privdesk.ui.retention.models import ID_ROLE, P_COL_NAME, PurgePreviewModel, fmt_date
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
@@ -170,8 +172,9 @@ class PurgeReviewDialog(QDialog):
                                              ("an open breach", by_breach)) if on)
         lines = [f"Kept, not deleted: {n} {'person is' if n == 1 else 'people are'} due but "
                  f"linked to {linked}. {' '.join(why)}"]
-        lines += [f"  • {' '.join(h.name.split())[:80]} (#{h.contact_id}): held by "
-                  f"{', '.join(h.references)}" for h in preview.held[:20]]
+        lines += [left_to_right_line(f"  • {' '.join(h.name.split())[:80]} (#{h.contact_id}): "
+                                     f"held by {', '.join(h.references)}")
+                  for h in preview.held[:20]]
         if n > 20:
             lines.append(f"  … and {n - 20} more")
         return "\n".join(lines)
@@ -203,9 +206,11 @@ class PurgeReviewDialog(QDialog):
         self.progress.hide()
         t = result.totals
         self._say(
-            f"Deleted {t.contacts:,} contact(s), {t.interactions:,} interaction(s), "
-            f"{t.disclosures:,} disclosure(s), {t.history:,} history entr(ies) and "
-            f"{t.documents:,} document(s); {len(result.tombstones):,} tombstone(s) left."
+            f"Deleted {plural(t.contacts, 'contact')}, {plural(t.interactions, 'interaction')}, "
+            f"{plural(t.disclosures, 'disclosure')}, "
+            f"{plural(t.history, 'history entry', 'history entries')} and "
+            f"{plural(t.documents, 'stored document')}; "
+            f"{plural(len(result.tombstones), 'tombstone')} left."
             + ("" if result.wal_truncated else " The write-ahead log could not be cleared yet "
                "(another reader was busy); it will be on the next checkpoint."))
         self.confirm_label.setText("Done.")
