@@ -193,7 +193,7 @@ class DesktopSession:
         notice.setParent(window)
         self.changes = notice
         notice.changed.connect(
-            lambda kinds: self._read_auto_lock() if Change.SETTINGS in kinds else None)
+            lambda kinds: self._read_settings() if Change.SETTINGS in kinds else None)
         navigator.area_wanted.connect(window.show_area)
         self.window = window
         window.lock_requested.connect(lambda: self.lock("on demand"))
@@ -221,13 +221,12 @@ class DesktopSession:
             from privdesk.services.changes import ChangeWatch
             from privdesk.ui.team_refresh import TeamRefresher
 
-            outage = float(self.services.settings.get("team.outage_lock_seconds") or 60)
             # Another officer's write: the kind is not known, so every area hears it.
             self.refresher = TeamRefresher(self.tasks, ChangeWatch(ctx).token,
                                            notice.announce_all, lambda: self.locked, window,
-                                           outage_lock_s=outage, tell=self._status,
-                                           lock_out=self.lock_out)
+                                           tell=self._status, lock_out=self.lock_out)
             self.refresher.start()
+            self._read_outage_lock()
         window.show()
         self._show_findings(ctx)
         self._daily_backup()
@@ -352,6 +351,25 @@ class DesktopSession:
         settings = self.services.settings
         self.tasks.run(lambda: settings.get("auto_lock_minutes"), on_done=self._set_auto_lock,
                        key="session.auto_lock")
+
+    def _read_settings(self) -> None:
+        self._read_auto_lock()
+        self._read_outage_lock()
+
+    def _read_outage_lock(self) -> None:
+        """The team store's outage lock (a setting), read on the worker like the auto-lock;
+        the refresher uses its default until the reply lands."""
+        if self.services is None or self.refresher is None or self.ctx.store.locked:
+            return
+        from privdesk.ui.team_refresh import OUTAGE_LOCK_S
+
+        settings, refresher = self.services.settings, self.refresher
+
+        def apply(seconds: object) -> None:
+            refresher.outage_lock_s = float(seconds or OUTAGE_LOCK_S)  # type: ignore[arg-type]
+
+        self.tasks.run(lambda: settings.get("team.outage_lock_seconds"), on_done=apply,
+                       key="session.outage_lock")
 
     def _set_auto_lock(self, minutes: object) -> None:
         if self.idle is not None:

@@ -44,7 +44,8 @@ def test_a_lasting_outage_locks_and_the_unlock_reconnects(
     window = session.show(begin_session(open_team_store(url, "Ann Admin", PASS), policy))
     qtbot.addWidget(window)
     refresher = session.refresher
-    assert refresher is not None and refresher.outage_lock_s == 1
+    assert refresher is not None  # the setting is read on the worker, then applied
+    qtbot.waitUntil(lambda: refresher.outage_lock_s == 1, timeout=10000)
     refresher.timer.setInterval(200)  # the app polls every 3 s; the test need not wait
     qtbot.waitUntil(lambda: refresher.seen is not None, timeout=10000)
 
