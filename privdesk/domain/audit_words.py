@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from privdesk.domain.dates import short_date
+
 ACTIONS: dict[str, str] = {
     "audit.export": "Exported the audit trail",
     "backup.create": "Backed up the store",
@@ -119,7 +121,7 @@ def _purge_words(detail: str) -> str:
             ("history", "history entry", "history entries"),
             ("documents", "stored document", "stored documents")) if k in counts]
         return (f"{_count(counts['contacts'], 'contact', 'contacts')} due by "
-                f"{due.day} {due:%b %Y} deleted" + (f", with {', '.join(parts)}" if parts else ""))
+                f"{short_date(due)} deleted" + (f", with {', '.join(parts)}" if parts else ""))
     except (ValueError, KeyError, TypeError):
         return detail
 
