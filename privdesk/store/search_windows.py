@@ -4,9 +4,10 @@ A text search shows "the first 1,000 matches in id order". Through one GIN index
 whole register, a word matching 2-6 % of it ("wri", "smi", "0791") costs either a walk of
 the key in id order testing 20,000-50,000 rows, or the bitmap of every match in the
 register; both 30-100 ms at a million contacts. With one partial GIN index per window of
-ids (`WHERE id >= lo AND id < hi`), the search is a UNION ALL of per-window "matches in
-id order" under LIMIT 1001: PostgreSQL runs the windows in turn and stops as soon as it
-has 1,001 ids, so a common word reads one or two windows, not the register.
+ids (`WHERE (id >= lo AND id < hi) IS TRUE`, see Window.predicate), the search is a
+UNION ALL of per-window "matches in id order" under LIMIT 1001: PostgreSQL runs the
+windows in turn and stops as soon as it has 1,001 ids, so a common word reads one or two
+windows, not the register.
 
 The windows live in `privdesk_search_windows` (migration 0012): closed windows
 [lo, lo + size) and one open-ended last window [lo, ∞) that new contacts fall into. When
