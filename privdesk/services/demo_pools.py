@@ -34,6 +34,26 @@ LOCALES = (("ga_IE", 0.02, False), ("pl_PL", 0.02, False), ("de_DE", 0.01, False
            ("ja_JP", 0.005, True), ("ko_KR", 0.005, True))
 
 
+# Interaction summaries read like an officer's notes (Faker's sentences are Latin filler,
+# which then shows in every subject-access pack built from the demo store).
+_TOPICS = ("the renewal quote", "an invoice query", "delivery dates for the spring order",
+           "the price list", "their trial account", "the annual maintenance contract",
+           "a brochure", "a site visit", "a change of billing address",
+           "the product demonstration", "a late payment", "their newsletter preferences",
+           "a warranty claim", "onboarding for two new users", "the contract terms",
+           "a replacement part", "the training day", "a discount for a larger order")
+_OPENINGS = ("Asked about {}", "Followed up on {}", "Discussed {}", "Sent details of {}",
+             "Chased {}", "Confirmed {}", "Answered a question on {}", "Called about {}")
+_ENDINGS = ("; will call back next week.", "; no further action.",
+            "; wants a written summary.", "; passed to accounts.", ".",
+            "; prefers email from now on.", "; meeting booked.", "; waiting for their reply.")
+
+
+def _summaries(rng: random.Random, n: int) -> list[str]:
+    return [rng.choice(_OPENINGS).format(rng.choice(_TOPICS)) + rng.choice(_ENDINGS)
+            for _ in range(n)]
+
+
 class Word(NamedTuple):
     raw: str
     folded: str
@@ -94,7 +114,7 @@ class Pools:
             self.cum_shares.append(self.cum_shares[-1] + share)
         companies = list(dict.fromkeys(fake.company() for _ in range(800)))
         self.towns = list(dict.fromkeys(fake.city() for _ in range(400)))
-        self.sentences = [fake.sentence(nb_words=10) for _ in range(300)]
+        self.sentences = _summaries(random.Random(seed), 300)
         # (as written, folded, domain, search forms). Only letters and digits in a
         # domain: "O'Connor and Sons" must not give an invalid one.
         self.companies = [(c, fold(c), "".join(ch for ch in fold(c) if ch.isalnum())[:20]
