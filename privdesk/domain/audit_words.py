@@ -74,6 +74,7 @@ REQUEST_ACTIONS: dict[str, str] = {
 }
 
 TARGETS: dict[str, str] = {"contact": "Contact", "request": "Request", "officer": "Officer",
+                           "secret": "Secret",
                            "settings": "Settings", "setting": "Setting", "store": "Store",
                            "breach": "Breach", "ropa": "Record of processing",
                            "report": "Management report"}
@@ -126,11 +127,25 @@ def _purge_words(detail: str) -> str:
         return detail
 
 
+# The settings and secrets an event names, as the Settings dialog labels them.
+SETTINGS: dict[str, str] = {
+    "bank_holiday_nation": "Bank holidays", "phone_region": "Phone region",
+    "auto_lock_minutes": "Lock after idle", "timezone": "Time zone",
+    "backup.folder": "Backup folder", "backup.keep_daily": "Daily backups kept",
+    "backup.keep_weekly": "Weekly backups kept", "backup.keep_monthly": "Monthly backups kept",
+    "smtp.host": "Email server", "smtp.port": "Email port", "smtp.security": "Email security",
+    "smtp.user": "Email user", "smtp.from": "Email from address",
+    "smtp.password": "Email password", "suppression_hmac": "Suppression list key",
+    "team.outage_lock_seconds": "Team server outage lock"}
+
+
 def target_words(target_type: str | None, target_id: str | None, name: str = "") -> str:
     """"request", "37", "SAR-2026-0037" -> "Request SAR-2026-0037"."""
     if not target_type:
         return ""
     kind = TARGETS.get(target_type, target_type.replace("_", " ").capitalize())
+    if target_type in ("setting", "secret") and target_id in SETTINGS:
+        return f"{kind}: {SETTINGS[target_id]}"  # "Setting: Email from address"
     if name:
         return f"{kind} {name}" if kind not in ("Officer", "Setting") else name
     return f"{kind} #{target_id}" if target_id else kind

@@ -30,3 +30,14 @@ def test_a_purge_detail_reads_as_a_sentence() -> None:
 @pytest.mark.parametrize("stored", ["", "not json", "{}", '{"due_by": "soon", "contacts": 1}'])
 def test_an_unexpected_purge_detail_is_shown_as_recorded(stored: str) -> None:
     assert detail_words("retention.purge", stored) == stored
+
+
+def test_settings_and_secrets_are_named_as_the_dialog_names_them() -> None:
+    """QA walk: 'Setting #smtp.from' and 'Secret #suppression_hmac' in the Audit area."""
+    from privdesk.domain.audit_words import target_words
+    from privdesk.services.settings import DEFAULTS
+    assert target_words("setting", "smtp.from") == "Setting: Email from address"
+    assert target_words("secret", "suppression_hmac") == "Secret: Suppression list key"
+    for key in DEFAULTS:
+        assert "#" not in target_words("setting", key) and "_" not in target_words("setting", key)
+    assert target_words("setting", "some.new_key") == "Setting #some.new_key"  # as recorded
