@@ -204,3 +204,16 @@ def test_similar_names_are_found_in_the_register_not_among_rows_just_written(
         assert [(d.line, d.other, d.reasons) for d in result.duplicates] == [
             (2, f"contact #{first.id}", ("similar name at the same company",))]
     assert contacts.search(ContactQuery(text="jones")).total == 2
+
+
+def test_a_rejected_import_still_reports_who_is_already_in_the_register(
+        importer: ContactImportService, contacts: ContactService) -> None:
+    known = contacts.create(ContactInput(name="Ann Lee", email="ann@example.org",
+                                         source="email"))
+    rows = ("Ann Lee,ann@example.org,,,,enquirer,email,2026-01-02,,,,no,\n"
+            "Bad Row,not-an-email,,,,enquirer,email,2026-01-02,,,,no,\n")
+    result = importer.run((HEADER + rows).encode())
+    assert not result.committed and [e.line for e in result.errors] == [3]
+    assert [(m.line, m.contact_id, m.action) for m in result.matched] == [
+        (2, known.id, "will be skipped")]
+    assert contacts.search(ContactQuery()).total == 1
