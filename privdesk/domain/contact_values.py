@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from functools import lru_cache
 
 import phonenumbers
 
@@ -226,8 +227,10 @@ AUTO_STATUSES = {
 }
 
 
+@lru_cache(maxsize=1024)
 def value_key(value: str) -> str:
-    """How a source or status value is compared: folded, spaces and dashes evened."""
+    """How a source or status value is compared: folded, spaces and dashes evened.
+    Cached: a file repeats a handful of values on every row."""
     return " ".join(fold(value).replace("_", " ").split())
 
 

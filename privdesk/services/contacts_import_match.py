@@ -85,7 +85,9 @@ class SimilarNames:
     def _load(self, companies: list[str]) -> None:
         cursor = self._s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         paramstyle = "?" if self._s.get_bind().dialect.name == "sqlite" else "%s"
-        limit = "" if self._upto is None else f" AND id <= {int(self._upto)}"
+        # "+id": the id bound must not steer SQLite to ix_contacts_company (company, rowid)
+        # and a table read per person (29x slower at 1M) instead of the covering index.
+        limit = "" if self._upto is None else f" AND +id <= {int(self._upto)}"
         for company in companies:
             self._known[company] = ([], array("q"))
         for start in range(0, len(companies), CHUNK):

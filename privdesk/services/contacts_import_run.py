@@ -120,7 +120,7 @@ class ImportPass:
         self.upto = int(s.execute(_MAX_ID).scalar_one())  # the register before this import
         self.keys = FileKeys()
         self.duplicates: list[ImportDuplicate] = []
-        self.matches: dict[int, Existing] = {}  # the plan, when only checking
+        self.matches: dict[int, Existing] = {}  # who is already in the register, by line
         self.matched: list[ImportMatch] = []  # what was done, when importing
         self.suppressed: list[int] = []
         self.objecting: list[SuppressionDigests] = []
@@ -141,9 +141,8 @@ class ImportPass:
             self.duplicates += [ImportDuplicate(line, f"contact #{i}",
                                                 ("similar name at the same company",))
                                 for i in ids if line not in found or found[line].id != i]
-        if self._writing is None:
-            self.matches.update(found)
-        elif write:
+        self.matches.update(found)  # the plan, reported when nothing is written
+        if self._writing is not None and write:
             self._write(rows, keys, found, self._writing)
 
     def _write(self, rows: list[Valid], keys: list[tuple[int, str | None, str | None]],

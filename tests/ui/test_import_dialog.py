@@ -159,3 +159,23 @@ def test_values_tab_does_not_say_none_while_the_file_is_read(qtbot: Any, service
     qtbot.waitUntil(lambda: dialog.summary.text() not in ("", "Checking every row…"),
                     timeout=15000)
     assert dialog.values_panel.combos, " ".join(labels(dialog.values_panel))
+
+
+def test_rows_sourced_by_email_without_an_address_are_imported_with_a_warning(
+        qtbot: Any, services: Services, tasks: TaskRunner, tmp_path: Path) -> None:
+    """An officer imports an export whose email column was lost: the dialog says which
+    rows came by email but give no address, and still lets the import go ahead."""
+    path = tmp_path / "lost_emails.csv"
+    path.write_text("name,email,phone,company,source,first_contact\n"
+                    "Ann Lee,,07400 100001,Acme Ltd,email,2026-01-02\n"
+                    "Bob Ray,bob@example.org,07400 100002,Acme Ltd,email,2026-01-02\n"
+                    "Cy Dee,,07400 100003,Acme Ltd,Email,2026-01-02\n", encoding="utf-8")
+    dialog = dialog_for(qtbot, services, tasks, path)
+    warning = ("2 rows say the details came by email but give no email address (lines 2, "
+               "4): imported as they are")
+    assert warning in dialog.summary.text()
+    assert dialog.import_button.isEnabled()
+    shoot(dialog, "import-email-without-address")
+    with qtbot.waitSignal(dialog.imported, timeout=15000):
+        dialog.run_import()
+    assert services.contacts.search(ContactQuery(text="acme")).total == 3

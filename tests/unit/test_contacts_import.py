@@ -184,3 +184,36 @@ def test_source_email_without_an_address_is_imported_with_a_warning(
                              ).encode())
     assert any(w.startswith("1 row says the details came by email but gives no email "
                             "address (line 2)") for w in one.warnings)
+
+
+def test_similar_names_are_found_in_the_register_not_among_rows_just_written(
+        importer: ContactImportService, contacts: ContactService,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamed in chunks of 2: a close name at the same company already in the register
+    is a possible duplicate; rows the same import wrote in an earlier chunk are not
+    "contacts" to it (within the file, duplicates are by email or phone, by line)."""
+    monkeypatch.setattr(contacts_import_pool, "CHUNK", 2)
+    first = contacts.create(ContactInput(name="Jonathan Smith", company="Acme Ltd",
+                                         source="email"))
+    rows = ("Jonathon Smith,js@example.org,,Acme Ltd,,enquirer,email,2026-01-02,,,,no,\n"
+            "Mary Jones,mj@example.org,,Acme Ltd,,enquirer,email,2026-01-02,,,,no,\n"
+            "Marie Jones,mj2@example.org,,Acme Ltd,,enquirer,email,2026-01-02,,,,no,\n"
+            "Jonathan Smith,js2@example.org,,Other plc,,enquirer,email,2026-01-02,,,,no,\n")
+    for result in (importer.validate((HEADER + rows).encode()),
+                   importer.run((HEADER + rows).encode())):
+        assert [(d.line, d.other, d.reasons) for d in result.duplicates] == [
+            (2, f"contact #{first.id}", ("similar name at the same company",))]
+    assert contacts.search(ContactQuery(text="jones")).total == 2
+
+
+def test_a_rejected_import_still_reports_who_is_already_in_the_register(
+        importer: ContactImportService, contacts: ContactService) -> None:
+    known = contacts.create(ContactInput(name="Ann Lee", email="ann@example.org",
+                                         source="email"))
+    rows = ("Ann Lee,ann@example.org,,,,enquirer,email,2026-01-02,,,,no,\n"
+            "Bad Row,not-an-email,,,,enquirer,email,2026-01-02,,,,no,\n")
+    result = importer.run((HEADER + rows).encode())
+    assert not result.committed and [e.line for e in result.errors] == [3]
+    assert [(m.line, m.contact_id, m.action) for m in result.matched] == [
+        (2, known.id, "will be skipped")]
+    assert contacts.search(ContactQuery()).total == 1
