@@ -17,7 +17,7 @@ from alembic import op
 from privdesk.store import search_windows
 
 revision = "0012"
-down_revision = "0010"  # coordinator: re-link to the head at merge
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
