@@ -42,6 +42,7 @@ from privdesk.services.contacts_import_write import (
     remembered_maps,
 )
 from privdesk.services.context import ServiceContext, retention_specs
+from privdesk.services.errors import ServiceError
 from privdesk.services.settings import SettingsService
 from privdesk.services.suppression import SuppressionList
 
@@ -102,8 +103,9 @@ class ImportResult:
                 "date_order": self.date_order, "format": self.kind}
 
 
-class _NothingWritten(Exception):
-    """Raised inside the import's session to roll it back (a row failed)."""
+class _NothingWritten(ServiceError):
+    """Raised inside the import's session to roll it back (a row failed); never
+    leaves run()."""
 
 
 class ContactImportService:
