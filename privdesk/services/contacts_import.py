@@ -104,8 +104,8 @@ class ImportResult:
 
 
 class _NothingWritten(ServiceError):
-    """Raised inside the import's session to roll it back (a row failed); caught by the
-    import itself, never seen outside it (a ServiceError like every service error)."""
+    """Raised inside the import's session to roll it back (a row failed); never
+    leaves run()."""
 
 
 class ContactImportService:
