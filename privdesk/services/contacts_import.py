@@ -45,6 +45,7 @@ from privdesk.services.context import ServiceContext, retention_specs
 from privdesk.services.errors import ServiceError
 from privdesk.services.settings import SettingsService
 from privdesk.services.suppression import SuppressionList
+from privdesk.services.team import tidy_search_windows
 
 __all__ = ["ContactImportService", "ImportCancelled", "ImportDuplicate", "ImportMatch",
            "ImportOptions", "ImportPreview", "ImportResult", "RowError", "ValueChoice",
@@ -194,6 +195,7 @@ class ContactImportService:
                                         f"suppressed {len(scan.suppressed)}")
         except _NothingWritten:
             return self._result(checked, scan.report(), scan.matches, opts)
+        tidy_search_windows(self._ctx.store)  # a team store's search windows (no-op here)
         if progress is not None:
             progress(checked.total, checked.total)
         return replace(self._result(checked, scan.report(), {}, opts), imported=scan.imported,

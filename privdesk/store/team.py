@@ -110,17 +110,17 @@ def open_team_store(url: str, officer: str, passphrase: str, migrate: bool = Tru
         store.keyring = keyring
         if migrate:
             store.migrate()
-        _maintain_search_windows(store)
+        maintain_search_windows(store)
     except BaseException:
         store.close()
         raise
     return store
 
 
-def _maintain_search_windows(store: ServerStore) -> None:
+def maintain_search_windows(store: ServerStore) -> None:
     """Close the search's open id window into full ones when the register has grown past
-    it (store.search_windows): here, at unlock, so it runs on every workstation now and
-    then, once at a time (an advisory lock; whoever finds it taken moves on), at about a
+    it (store.search_windows): at unlock and after an import, so it runs on every
+    workstation now and then, once at a time (an advisory lock; whoever finds it taken moves on), at about a
     second per 25,000 new contacts. A role that may not create indexes leaves it to the
     owner's next unlock: search stays right, only slower for the newest contacts."""
     try:

@@ -99,3 +99,25 @@ def test_a_client_killed_mid_import_leaves_nothing(team: str, tmp_path: Path, po
         assert AuditService(ctx).verify().ok
         # The store takes the import again, whole, once the server has let the dead one go.
         assert ContactImportService(ctx).run(data.read_bytes()).imported == 2500
+
+
+def test_a_big_import_splits_the_search_windows_at_once(team: str, policy: Policy) -> None:
+    """An import that takes the register past the open search window closes it into full
+    ones before the import returns, not at some officer's next unlock (the new people
+    must be found as fast as the rest)."""
+    from privdesk.store import search_windows
+
+    store = open_team_store(team, ADMIN, ADMIN_PASS)
+    try:
+        with store.engine.connect() as conn:
+            before = search_windows.read(conn)
+        assert len(before) == 1 and before[0].hi is None  # one open window, empty register
+        rows = search_windows.WINDOW_SIZE + 50
+        result = ContactImportService(begin_session(store, policy)).run(_csv("Big", rows))
+        assert result.committed and result.imported == rows
+        with store.engine.connect() as conn:
+            after = search_windows.read(conn)
+        assert [w.hi is None for w in after] == [False, True], after
+        assert after[0].hi is not None and after[0].hi - after[0].lo == search_windows.WINDOW_SIZE
+    finally:
+        store.close()
