@@ -35,7 +35,7 @@ def tasks() -> Any:
 
 
 def dialog_for(qtbot: Any, services: Services, tasks: TaskRunner, path: Path) -> ImportDialog:
-    dialog = ImportDialog(services, tasks)
+    dialog = ImportDialog(services.contact_import, services.ctx, tasks)
     qtbot.addWidget(dialog)
     dialog.resize(1000, 700)
     dialog.show()
@@ -149,7 +149,7 @@ def test_values_tab_does_not_say_none_while_the_file_is_read(qtbot: Any, service
                                                              tasks: TaskRunner) -> None:
     """QA walk: while a 60,000-row HubSpot file was checked, the Values tab said the file
     gave no source or status values; it gave four, listed once the check ended."""
-    dialog = ImportDialog(services, tasks)
+    dialog = ImportDialog(services.contact_import, services.ctx, tasks)
     qtbot.addWidget(dialog)
     dialog.values_panel.reset()  # what choosing a new file does, before its check ends
     waiting = " ".join(labels(dialog.values_panel))
@@ -179,3 +179,4 @@ def test_rows_sourced_by_email_without_an_address_are_imported_with_a_warning(
     with qtbot.waitSignal(dialog.imported, timeout=15000):
         dialog.run_import()
     assert services.contacts.search(ContactQuery(text="acme")).total == 3
+
