@@ -4,10 +4,12 @@ nobody understands, and a file whose encoding cannot be told for sure."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import text
 
@@ -180,3 +182,37 @@ def test_rows_sourced_by_email_without_an_address_are_imported_with_a_warning(
         dialog.run_import()
     assert services.contacts.search(ContactQuery(text="acme")).total == 3
 
+
+def test_value_lists_show_words_with_the_key_in_a_tooltip(
+        qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    dialog = dialog_for(qtbot, services, tasks, FIXTURES / "salesforce_report.csv")
+    combo = dialog.values_panel.combos[("source", "Trade Show")]
+    event = combo.findData("event")
+    assert event > 0
+    # The policy's words alone, as the box shows them; the key only in the item's tooltip.
+    assert combo.itemText(event) == services.ctx.policy.source_label("event")
+    assert combo.currentText() == combo.itemText(event)
+    assert combo.itemData(event, Qt.ItemDataRole.ToolTipRole) == "Key in a CSV file: event"
+    for c in dialog.values_panel.combos.values():  # sources and statuses alike
+        assert not any(f"({c.itemData(i)})" in c.itemText(i) for i in range(1, c.count()))
+
+
+def test_a_clean_import_can_be_saved_as_a_report(
+        qtbot: Any, services: Services, tasks: TaskRunner, tmp_path: Path) -> None:
+    dialog = dialog_for(qtbot, services, tasks, FIXTURES / "salesforce_report.csv")
+    partner = dialog.values_panel.combos[("source", "Partner Referral")]
+    partner.setCurrentIndex(partner.findData("group_affiliate"))
+    qtbot.waitUntil(lambda: "All 3 rows are valid" in dialog.summary.text(), timeout=15000)
+    assert not dialog.save_report_button.isEnabled()  # checked and clean: nothing to report yet
+    with qtbot.waitSignal(dialog.imported, timeout=15000):
+        dialog.import_button.click()
+    assert dialog.save_report_button.isEnabled()
+    out = tmp_path / "import-report.csv"
+    dialog.save_report(out)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["line", "field", "reason"]
+    assert ["", "summary", "imported 3 of 3 rows"] in rows
+    assert ["", "summary", "recorded 1 objection to marketing"] in rows
+    assert len(rows) == 3  # nothing else happened to any row
+    shoot(dialog, "import-clean-report")

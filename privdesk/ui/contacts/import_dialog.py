@@ -329,7 +329,7 @@ class ImportDialog(QDialog):
             self.summary.setText(f"Nothing was imported: {exc}")
 
     def _save_report(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save validation report",
+        path, _ = QFileDialog.getSaveFileName(self, "Save import report",
                                               "import-report.csv", "CSV files (*.csv)")
         if path:
             self.save_report(Path(path))
