@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -33,7 +34,7 @@ from privdesk.services.mailer import MailService, check_address
 from privdesk.services.settings import SettingsService
 from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
-from privdesk.ui.screen_fit import fit_window, scrolling
+from privdesk.ui.screen_fit import fit_window, largest, scrolling
 from privdesk.ui.tasks import TaskRunner
 
 NATIONS = [("ENG", "England and Wales"), ("SCT", "Scotland"), ("NIR", "Northern Ireland")]
@@ -165,7 +166,9 @@ class SettingsDialog(QDialog):
             column.addWidget(part)
         column.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(scrolling(body), 1)  # the groups scroll; Save stays in view
+        self._body, self.groups_area = body, scrolling(body)
+        layout.addWidget(self.groups_area, 1)  # the groups scroll; Save stays in view
+        self._fitted = False
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self._fields: list[QWidget] = [
@@ -175,7 +178,7 @@ class SettingsDialog(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         safe_default(self, self.save_button)  # Return saves; never "Send test email…" or "Choose…"
         if not guard(self.save_button, ctx, Permission.SETTINGS):
-            self.note.setText(self.save_button.toolTip().removesuffix(".")
+            self._say(self.save_button.toolTip().removesuffix(".")
                               + ": they are shown read-only.")
             for w in self._fields:
                 w.setEnabled(False)
@@ -184,6 +187,32 @@ class SettingsDialog(QDialog):
             for w in self._fields:  # typing before the stored values arrive would be lost
                 w.setEnabled(False)
         tasks.run(settings.all, on_done=self.load, on_error=self._failed, key="settings.read")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_to_content()
+
+    def _say(self, text: str) -> None:
+        """The line above Save; the dialog grows to keep the groups unscrolled."""
+        self.note.setText(text)
+        if self._fitted:
+            self.fit_to_content()
+
+    def fit_to_content(self) -> None:
+        """As tall as the groups need at the dialog's width, so no empty band sits above
+        Save; they scroll only when the screen is shorter than that. Measured once shown:
+        before that the intro's wrapped height is not known."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        width = self.groups_area.viewport().width()
+        needed = self._body.heightForWidth(width)
+        if needed < 0:
+            needed = self._body.sizeHint().height()
+        chrome = self.height() - self.groups_area.viewport().height()
+        self.resize(self.width(), min(chrome + needed, largest(self)[1]))
 
     @property
     def ready(self) -> bool:
@@ -276,7 +305,7 @@ class SettingsDialog(QDialog):
 
     def _ask_test(self, unsaved: bool) -> None:
         if unsaved or self._mail is None:
-            self.note.setText("Save the email settings first: the test uses the saved ones.")
+            self._say("Save the email settings first: the test uses the saved ones.")
             return
         own = self.smtp_from.text().strip()
         own = own[own.find("<") + 1:own.rfind(">")] if "<" in own else own
@@ -284,19 +313,19 @@ class SettingsDialog(QDialog):
         if not ok or not to.strip():
             return
         mail = self._mail
-        self.note.setText(f"Sending a test email to {to.strip()}…")
+        self._say(f"Sending a test email to {to.strip()}…")
         self.test_button.setEnabled(False)
         self._tasks.run(lambda: mail.send_test(to.strip()), on_done=self._tested,
                         on_error=self._test_failed)
 
     def _tested(self, to: str) -> None:
         self.test_button.setEnabled(True)
-        self.note.setText(f"Test email sent to {to}. Check that it arrived.")
+        self._say(f"Test email sent to {to}. Check that it arrived.")
 
     def _test_failed(self, exc: Exception) -> None:
         self.test_button.setEnabled(True)
-        self.note.setText(str(exc))
+        self._say(str(exc))
 
     def _failed(self, exc: Exception) -> None:
         self.buttons.setEnabled(True)
-        self.note.setText(str(exc))
+        self._say(str(exc))
