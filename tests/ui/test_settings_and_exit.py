@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtWidgets import QGroupBox
 
 from privdesk.services.container import Services
+from privdesk.store.models import Setting
 from privdesk.ui.settings_dialog import SettingsDialog
 from privdesk.ui.tasks import TaskRunner
 
@@ -84,6 +85,24 @@ def test_settings_fit_their_groups_with_no_band_and_no_scrolling(
         _unscrolled_without_a_band(dialog)
     else:
         assert "read-only" in dialog.note.text()
+    tasks.wait()
+
+
+def test_a_local_store_shows_no_outage_lock_and_never_writes_it(qtbot: Any,
+                                                               services: Services) -> None:
+    """The outage lock is a team server's: a local store's Settings neither show it nor
+    save it (tests/team/test_outage_setting.py walks the team store's)."""
+    tasks = TaskRunner()
+    dialog = _open(qtbot, services, tasks)
+    dialog.show()
+    assert not dialog.team and not dialog.outage_lock.isVisibleTo(dialog)
+    assert "team.outage_lock_seconds" not in dialog.values()
+    dialog.auto_lock.setValue(4)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    assert services.settings.get("auto_lock_minutes") == 4
+    with services.ctx.store.session() as s:  # the default applies; no row was written
+        assert s.get(Setting, "team.outage_lock_seconds") is None
     tasks.wait()
 
 
