@@ -18,6 +18,7 @@ from privdesk.services.container import Services
 from privdesk.services.context import Actor, ServiceContext
 from privdesk.store.engine import Store
 from privdesk.store.sqlcipher import StoreKey
+from privdesk.ui.areas import contacts_services
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -45,7 +46,7 @@ def main(path: str) -> None:
     store = Store.open(Path(path), StoreKey(material))
     tasks = TaskRunner()
     ctx = ServiceContext(store=store, policy=load_policy(), actor=Actor("bench"))
-    area = ContactsArea(Services.build(ctx), tasks)
+    area = ContactsArea(contacts_services(Services.build(ctx)), tasks)
     area.resize(1200, 800)
     area.show()
     area.refresh()  # what the main window does when the area is shown

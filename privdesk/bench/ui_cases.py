@@ -17,6 +17,7 @@ from typing import Any, cast
 from privdesk.bench.harness import BenchData, BenchResult, PlainStore, derived_key, p95
 from privdesk.services.container import Services
 from privdesk.store.engine import Store
+from privdesk.ui.areas import contacts_services
 
 RSS_LIMIT_MB = 400
 TYPED_WORDS = ["smith", "jones", "07911", "taylor"]
@@ -96,7 +97,7 @@ class _TypingView:
         self.queries: list[float] = []
         self.query_cpu: list[float] = []
         _time_queries(services, self.queries, self.query_cpu)
-        self.area = ContactsArea(services, self.tasks)
+        self.area = ContactsArea(contacts_services(services), self.tasks)
         self.area.resize(1200, 800)
         self.area.show()
         self.clock = _paint_clock()(self.area.table, self.area.model)

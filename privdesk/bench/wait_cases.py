@@ -16,6 +16,7 @@ from pathlib import Path
 
 from privdesk.bench.harness import BenchData, BenchResult
 from privdesk.paths import AppPaths
+from privdesk.ui.areas import paperwork
 
 UNLOCK_EXTRA_MS = 1000  # unlock may take the key derivation plus this much
 FIRST_WINDOW_MS = 2000
@@ -117,7 +118,7 @@ def bench_preview_first_page(data: BenchData) -> BenchResult:
         tasks, runs = TaskRunner(), []
         for _ in range(3):
             start = time.perf_counter()
-            dialog: PackPreviewDialog = open_pack_dialog(None, services, tasks, ref)
+            dialog: PackPreviewDialog = open_pack_dialog(None, paperwork(services), tasks, ref)
             wait_for(functools.partial(_pdf_ready, dialog))
             dialog.view.viewport().repaint()
             runs.append((time.perf_counter() - start) * 1000)

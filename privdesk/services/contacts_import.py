@@ -49,7 +49,7 @@ from privdesk.services.team import tidy_search_windows
 
 __all__ = ["ContactImportService", "ImportCancelled", "ImportDuplicate", "ImportMatch",
            "ImportOptions", "ImportPreview", "ImportResult", "RowError", "ValueChoice",
-           "write_report"]
+           "summary_rows", "write_report"]
 Suppressed = Callable[[str | None, str | None], bool]
 ON_EXISTING = ("skip", "fill", "new")
 
@@ -250,11 +250,32 @@ class ContactImportService:
             kind=checked.kind)
 
 
+def summary_rows(result: ImportResult) -> list[tuple[str, str, str]]:
+    """After a committed import, what it did, as report rows with no line number: so a
+    clean import (no row to report) still leaves a record the officer can save."""
+    if not result.committed:
+        return []
+    n, total = result.imported, result.total_rows
+    rows = [("", "summary", f"imported {n:,} of {total:,} row{'s' if total != 1 else ''}")]
+    if result.updated:
+        rows.append(("", "summary", f"updated {result.updated:,} already in the register"))
+    if result.rejected:
+        rows.append(("", "summary", f"skipped {result.rejected:,} invalid "
+                                    f"row{'s' if result.rejected != 1 else ''}"))
+    if result.objections:
+        rows.append(("", "summary", f"recorded {result.objections:,} objection"
+                                    f"{'s' if result.objections != 1 else ''} to marketing"))
+    return rows
+
+
 def write_report(path: Path, result: ImportResult) -> None:
-    """The validation report as CSV (line, field, reason), formula-safe."""
+    """The import report as CSV (line, field, reason), formula-safe: after a committed
+    import its summary first, then the rows with errors or notes."""
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = SafeCsvWriter(fh)
         writer.row(["line", "field", "reason"])
+        for summary in summary_rows(result):
+            writer.row(list(summary))
         for e in result.errors:
             writer.row([e.line, e.field, e.reason])
         for d in result.duplicates:

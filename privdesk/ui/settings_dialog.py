@@ -1,16 +1,15 @@
 """Settings (admins change them; others see them read-only): bank holidays, the time zone
-of breach times, auto-lock, backups, SMTP. The SMTP password goes into the store's
+of breach times, auto-lock, a team store's outage lock, backups, SMTP. The SMTP password goes into the store's
 secrets, never into settings."""
 
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -31,39 +29,19 @@ from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.mailer import MailService, check_address
 from privdesk.services.settings import SettingsService
+from privdesk.services.team import is_team_store
 from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
-from privdesk.ui.screen_fit import fit_window, scrolling
+from privdesk.ui.screen_fit import fit_window, largest, scrolling
+from privdesk.ui.settings_fields import (
+    NATIONS,
+    OUTAGE_MAX_S,
+    OUTAGE_MIN_S,
+    SECURITY,
+    spin,
+    zone_box,
+)
 from privdesk.ui.tasks import TaskRunner
-
-NATIONS = [("ENG", "England and Wales"), ("SCT", "Scotland"), ("NIR", "Northern Ireland")]
-SECURITY = [("starttls", "STARTTLS (port 587)"), ("ssl", "SSL/TLS (port 465)"),
-            ("none", "None (not recommended)")]
-
-
-def _spin(low: int, high: int, suffix: str = "") -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setSuffix(suffix)
-    box.setMinimumWidth(120)
-    box.setMaximumWidth(150)
-    return box
-
-
-def _zone_box() -> QComboBox:
-    """Every IANA zone name, typed with completion (e.g. "lond" finds Europe/London)."""
-    box = QComboBox()
-    box.setEditable(True)
-    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    box.addItems(sorted(available_timezones()))
-    completer = QCompleter(box.model(), box)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    box.setCompleter(completer)
-    box.setMinimumContentsLength(22)
-    box.setToolTip("Breach times (the 72-hour ICO clock) are typed and shown in this zone. "
-                   "Request deadlines are whole days and do not depend on it.")
-    return box
 
 
 def _check(changed: dict[str, Any]) -> None:
@@ -93,12 +71,23 @@ class SettingsDialog(QDialog):
         self.nation = QComboBox()
         for code, name in NATIONS:
             self.nation.addItem(name, code)
-        self.timezone = _zone_box()
-        self.auto_lock = _spin(0, 240, " minutes")
+        self.timezone = zone_box()
+        self.auto_lock = spin(0, 240, " minutes")
         self.auto_lock.setSpecialValueText("Never")
-        general = self._group("Deadlines and locking", [
+        # Only a team store has a server that can go away: the row is shown there only, so
+        # a local store's Settings never show (or write) a value that does nothing.
+        self.team = is_team_store(ctx.store)
+        self.outage_lock = spin(OUTAGE_MIN_S, OUTAGE_MAX_S, " seconds")
+        self.outage_lock.setToolTip(
+            "When the team server has not answered for this long, the window locks (the "
+            "key is dropped); unlocking reconnects once the server is back. Shorter "
+            "outages are only reported in the status bar.")
+        rows: list[tuple[str, QWidget]] = [
             ("Bank holidays", self.nation), ("Time zone", self.timezone),
-            ("Lock after idle", self.auto_lock)])
+            ("Lock after idle", self.auto_lock)]
+        if self.team:
+            rows.append(("Lock if the server is silent for", self.outage_lock))
+        general = self._group("Deadlines and locking", rows)
 
         self.backup_folder = QLineEdit()
         self.backup_folder.setPlaceholderText("Default: the user data folder's backups")
@@ -110,9 +99,9 @@ class SettingsDialog(QDialog):
         folder_widget = QWidget()
         folder_widget.setLayout(folder_row)
         folder_row.setContentsMargins(0, 0, 0, 0)
-        self.keep_daily = _spin(1, 60, " daily")
-        self.keep_weekly = _spin(0, 52, " weekly")
-        self.keep_monthly = _spin(0, 120, " monthly")
+        self.keep_daily = spin(1, 60, " daily")
+        self.keep_weekly = spin(0, 52, " weekly")
+        self.keep_monthly = spin(0, 120, " monthly")
         keep_row = QHBoxLayout()
         keep_row.setContentsMargins(0, 0, 0, 0)
         for box in (self.keep_daily, self.keep_weekly, self.keep_monthly):
@@ -123,7 +112,7 @@ class SettingsDialog(QDialog):
         backups = self._group("Backups", [("Folder", folder_widget), ("Keep", keep_widget)])
 
         self.smtp_host = QLineEdit()
-        self.smtp_port = _spin(1, 65535)
+        self.smtp_port = spin(1, 65535)
         self.smtp_security = QComboBox()
         for code, name in SECURITY:
             self.smtp_security.addItem(name, code)
@@ -165,17 +154,19 @@ class SettingsDialog(QDialog):
             column.addWidget(part)
         column.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(scrolling(body), 1)  # the groups scroll; Save stays in view
+        self._body, self.groups_area = body, scrolling(body)
+        layout.addWidget(self.groups_area, 1)  # the groups scroll; Save stays in view
+        self._fitted = False
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self._fields: list[QWidget] = [
             self.nation, self.timezone, self.auto_lock, self.backup_folder, browse, self.keep_daily,
-            self.keep_weekly, self.keep_monthly, self.smtp_host, self.smtp_port,
+            self.keep_weekly, self.keep_monthly, self.outage_lock, self.smtp_host, self.smtp_port,
             self.smtp_security, self.smtp_user, self.smtp_from, self.smtp_password]
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         safe_default(self, self.save_button)  # Return saves; never "Send test email…" or "Choose…"
         if not guard(self.save_button, ctx, Permission.SETTINGS):
-            self.note.setText(self.save_button.toolTip().removesuffix(".")
+            self._say(self.save_button.toolTip().removesuffix(".")
                               + ": they are shown read-only.")
             for w in self._fields:
                 w.setEnabled(False)
@@ -184,6 +175,32 @@ class SettingsDialog(QDialog):
             for w in self._fields:  # typing before the stored values arrive would be lost
                 w.setEnabled(False)
         tasks.run(settings.all, on_done=self.load, on_error=self._failed, key="settings.read")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_to_content()
+
+    def _say(self, text: str) -> None:
+        """The line above Save; the dialog grows to keep the groups unscrolled."""
+        self.note.setText(text)
+        if self._fitted:
+            self.fit_to_content()
+
+    def fit_to_content(self) -> None:
+        """As tall as the groups need at the dialog's width, so no empty band sits above
+        Save; they scroll only when the screen is shorter than that. Measured once shown:
+        before that the intro's wrapped height is not known."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        width = self.groups_area.viewport().width()
+        needed = self._body.heightForWidth(width)
+        if needed < 0:
+            needed = self._body.sizeHint().height()
+        chrome = self.height() - self.groups_area.viewport().height()
+        self.resize(self.width(), min(chrome + needed, largest(self)[1]))
 
     @property
     def ready(self) -> bool:
@@ -223,6 +240,11 @@ class SettingsDialog(QDialog):
             max(0, self.smtp_security.findData(values["smtp.security"])))
         self.smtp_user.setText(values["smtp.user"])
         self.smtp_from.setText(values["smtp.from"])
+        seconds = int(values["team.outage_lock_seconds"])
+        # A value set outside the usual range (privdesk settings set) is shown as it is,
+        # so saving another setting never changes it behind the officer's back.
+        self.outage_lock.setRange(min(OUTAGE_MIN_S, seconds), max(OUTAGE_MAX_S, seconds))
+        self.outage_lock.setValue(seconds)
         if self._ctx.can(Permission.SETTINGS):
             self._guard_save()
             for w in self._fields:
@@ -243,7 +265,7 @@ class SettingsDialog(QDialog):
             "smtp.security": self.smtp_security.currentData(),
             "smtp.user": self.smtp_user.text().strip(),
             "smtp.from": self.smtp_from.text().strip(),
-        }
+        } | ({"team.outage_lock_seconds": self.outage_lock.value()} if self.team else {})
 
     def save(self) -> None:
         """Only changed values are written (each write is audited). The comparison with the
@@ -276,7 +298,7 @@ class SettingsDialog(QDialog):
 
     def _ask_test(self, unsaved: bool) -> None:
         if unsaved or self._mail is None:
-            self.note.setText("Save the email settings first: the test uses the saved ones.")
+            self._say("Save the email settings first: the test uses the saved ones.")
             return
         own = self.smtp_from.text().strip()
         own = own[own.find("<") + 1:own.rfind(">")] if "<" in own else own
@@ -284,19 +306,19 @@ class SettingsDialog(QDialog):
         if not ok or not to.strip():
             return
         mail = self._mail
-        self.note.setText(f"Sending a test email to {to.strip()}…")
+        self._say(f"Sending a test email to {to.strip()}…")
         self.test_button.setEnabled(False)
         self._tasks.run(lambda: mail.send_test(to.strip()), on_done=self._tested,
                         on_error=self._test_failed)
 
     def _tested(self, to: str) -> None:
         self.test_button.setEnabled(True)
-        self.note.setText(f"Test email sent to {to}. Check that it arrived.")
+        self._say(f"Test email sent to {to}. Check that it arrived.")
 
     def _test_failed(self, exc: Exception) -> None:
         self.test_button.setEnabled(True)
-        self.note.setText(str(exc))
+        self._say(str(exc))
 
     def _failed(self, exc: Exception) -> None:
         self.buttons.setEnabled(True)
-        self.note.setText(str(exc))
+        self._say(str(exc))

@@ -30,6 +30,7 @@ from privdesk.services import files
 from privdesk.services.container import Services
 from privdesk.services.packs import PackService
 from privdesk.store import vault
+from privdesk.ui.areas import paperwork
 from privdesk.ui.packs.document_dialog import DocumentDialog
 from privdesk.ui.packs.preview_dialog import PackPreviewDialog
 from privdesk.ui.tasks import TaskRunner
@@ -173,7 +174,7 @@ def test_pack_save_on_a_full_disk_leaves_no_half_pdf(services: Services, tmp_pat
     # The GUI: the document dialog's Save, to a new name and over an existing file.
     for target in (folder / "new.pdf", old):
         figures.trials += 1
-        dialog = DocumentDialog(services, tasks, built)
+        dialog = DocumentDialog(paperwork(services), tasks, built)
         qtbot.addWidget(dialog)
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target: (str(t), ""))
         calls.clear()
@@ -184,7 +185,7 @@ def test_pack_save_on_a_full_disk_leaves_no_half_pdf(services: Services, tmp_pat
             figures.fail(f"GUI save to {target.name}: no clear warning ({warnings[-1:]})")
     # The pack preview's save writes the same way.
     figures.trials += 1
-    preview = PackPreviewDialog(services, tasks, REF)
+    preview = PackPreviewDialog(paperwork(services), tasks, REF)
     qtbot.addWidget(preview)
     calls.clear()
     seen = len(warnings)

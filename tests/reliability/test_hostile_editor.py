@@ -15,6 +15,7 @@ from privdesk.domain.contact_records import ContactDetail, ContactInput
 from privdesk.domain.display import without_bidi_controls
 from privdesk.domain.identity import search_query
 from privdesk.services.container import Services
+from privdesk.ui.areas import contacts_services
 from privdesk.ui.contacts.area import ContactsArea
 from privdesk.ui.contacts.editor import ContactEditorDialog
 from privdesk.ui.contacts.table_model import COL_NAME
@@ -76,7 +77,7 @@ def test_hostile_text_in_the_contact_editor(qtbot: Any, services: Services, task
               for k in ("closing_para", "bidi_override", "ten_thousand", "nul_byte")]
     for field, key, value in cases:
         figures.trials += 1
-        dialog = ContactEditorDialog(services, tasks, None, "GB")
+        dialog = ContactEditorDialog(services.ctx, services.contacts, tasks, None, "GB")
         qtbot.addWidget(dialog)
         dialog.show()
         if field != "name":
@@ -109,7 +110,7 @@ def test_hostile_text_in_the_contacts_search_box(qtbot: Any, services: Services,
     for key, name in NAMES.items():
         if 0 < len(name.strip()) <= 300:
             ids[key] = services.contacts.create(ContactInput(name=name)).id
-    area = ContactsArea(services, tasks)
+    area = ContactsArea(contacts_services(services), tasks)
     qtbot.addWidget(area)
     area.resize(1110, 700)
     area.show()

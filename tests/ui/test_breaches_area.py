@@ -18,6 +18,7 @@ from privdesk.domain.deadlines import Urgency
 from privdesk.services.breach_records import NewBreach
 from privdesk.services.container import Services
 from privdesk.services.context import ServiceContext
+from privdesk.ui.areas import breaches_services
 from privdesk.ui.breaches import BreachesArea
 from privdesk.ui.breaches.accountability import ReportDialog
 from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachDialog
@@ -54,7 +55,7 @@ def test_officer_walk_through_the_breaches_area(qtbot: Any, ctx: ServiceContext,
     services.contacts.create(ContactInput(name="Grace Hopper", email="grace@example.org",
                                           company="Navy Labs", status="customer", source="email"))
     tasks = TaskRunner()
-    area = BreachesArea(services, tasks, tick_ms=60_000)
+    area = BreachesArea(breaches_services(services), tasks, tick_ms=60_000)
     qtbot.addWidget(area)
     area.resize(1366, 768)
     area.show()
@@ -149,7 +150,7 @@ def test_record_of_processing_and_management_report_from_the_area(
     services = Services.build(ctx)
     services.contacts.create(ContactInput(name="Alan Turing", status="customer", source="call"))
     tasks = TaskRunner()
-    area = BreachesArea(services, tasks)
+    area = BreachesArea(breaches_services(services), tasks)
     qtbot.addWidget(area)
     area.resize(1366, 768)
     area.show()
@@ -230,7 +231,7 @@ def test_return_in_a_breach_dialog_records_nothing(qtbot: Any, ctx: ServiceConte
     ctx.now = Clock(datetime(2026, 11, 29, 10, 0))
     services = Services.build(ctx)
     tasks = TaskRunner()
-    area = BreachesArea(services, tasks, tick_ms=60_000)
+    area = BreachesArea(breaches_services(services), tasks, tick_ms=60_000)
     qtbot.addWidget(area)
     area.show()
     dialog = area.open_new_breach()
@@ -283,7 +284,7 @@ def test_a_right_to_left_name_keeps_its_line_left_to_right(qtbot: Any,
                                     summary="A printed list left on a train.",
                                     contact_ids=(sina,)))
     tasks = TaskRunner()
-    area = BreachesArea(services, tasks, tick_ms=60_000)
+    area = BreachesArea(breaches_services(services), tasks, tick_ms=60_000)
     qtbot.addWidget(area)
     area.resize(1366, 768)
     area.show()

@@ -10,6 +10,7 @@ from typing import Any
 from privdesk.domain.contact_records import ContactQuery
 from privdesk.services.container import Services
 from privdesk.services.demo import DemoDataService
+from privdesk.ui.areas import contacts_services
 from privdesk.ui.contacts.area import ContactsArea
 from privdesk.ui.contacts.table_model import COL_EMAIL, COL_NAME, ContactTableModel
 from privdesk.ui.tasks import TaskRunner
@@ -24,7 +25,7 @@ def test_each_keystroke_replaces_rows_in_place_in_match_order(
         qtbot: Any, services: Services, tasks: TaskRunner) -> None:  # noqa: F811
     DemoDataService(services.ctx).generate(contacts=1500, requests=0)
     services.contacts.create(ANN)
-    area = ContactsArea(services, tasks)
+    area = ContactsArea(contacts_services(services), tasks)
     qtbot.addWidget(area)
     area.resize(1110, 700)
     area.show()
@@ -61,7 +62,7 @@ def test_each_keystroke_replaces_rows_in_place_in_match_order(
 def test_a_refresh_keeps_the_selection_on_the_same_person(
         qtbot: Any, services: Services, tasks: TaskRunner) -> None:  # noqa: F811
     DemoDataService(services.ctx).generate(contacts=300, requests=0)
-    area = ContactsArea(services, tasks)
+    area = ContactsArea(contacts_services(services), tasks)
     qtbot.addWidget(area)
     area.resize(1110, 700)
     area.show()

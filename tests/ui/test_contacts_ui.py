@@ -15,6 +15,7 @@ from privdesk.domain.contact_records import ContactInput, ContactQuery, NewInter
 from privdesk.services.container import Services
 from privdesk.services.context import Actor
 from privdesk.services.demo import DemoDataService
+from privdesk.ui.areas import contacts_services
 from privdesk.ui.contacts.area import ContactsArea
 from privdesk.ui.contacts.editor import ContactEditorDialog
 from privdesk.ui.contacts.table_model import COL_NAME, COL_OPT_OUT, OPTED_OUT
@@ -40,7 +41,7 @@ def tasks() -> Any:
 
 
 def area_over(qtbot: Any, services: Services, tasks: TaskRunner) -> ContactsArea:
-    area = ContactsArea(services, tasks)
+    area = ContactsArea(contacts_services(services), tasks)
     qtbot.addWidget(area)
     area.resize(1110, 700)  # the area's size in a 1280x800 main window
     area.show()
@@ -51,7 +52,7 @@ def area_over(qtbot: Any, services: Services, tasks: TaskRunner) -> ContactsArea
 def editor_for(qtbot: Any, services: Services, tasks: TaskRunner,
                contact_id: int | None) -> ContactEditorDialog:
     detail = services.contacts.get(contact_id) if contact_id else None
-    dialog = ContactEditorDialog(services, tasks, detail, "GB")
+    dialog = ContactEditorDialog(services.ctx, services.contacts, tasks, detail, "GB")
     qtbot.addWidget(dialog)
     return dialog
 

@@ -4,10 +4,12 @@ nobody understands, and a file whose encoding cannot be told for sure."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import text
 
@@ -35,7 +37,7 @@ def tasks() -> Any:
 
 
 def dialog_for(qtbot: Any, services: Services, tasks: TaskRunner, path: Path) -> ImportDialog:
-    dialog = ImportDialog(services, tasks)
+    dialog = ImportDialog(services.contact_import, services.ctx, tasks)
     qtbot.addWidget(dialog)
     dialog.resize(1000, 700)
     dialog.show()
@@ -149,7 +151,7 @@ def test_values_tab_does_not_say_none_while_the_file_is_read(qtbot: Any, service
                                                              tasks: TaskRunner) -> None:
     """QA walk: while a 60,000-row HubSpot file was checked, the Values tab said the file
     gave no source or status values; it gave four, listed once the check ended."""
-    dialog = ImportDialog(services, tasks)
+    dialog = ImportDialog(services.contact_import, services.ctx, tasks)
     qtbot.addWidget(dialog)
     dialog.values_panel.reset()  # what choosing a new file does, before its check ends
     waiting = " ".join(labels(dialog.values_panel))
@@ -179,3 +181,38 @@ def test_rows_sourced_by_email_without_an_address_are_imported_with_a_warning(
     with qtbot.waitSignal(dialog.imported, timeout=15000):
         dialog.run_import()
     assert services.contacts.search(ContactQuery(text="acme")).total == 3
+
+
+def test_value_lists_show_words_with_the_key_in_a_tooltip(
+        qtbot: Any, services: Services, tasks: TaskRunner) -> None:
+    dialog = dialog_for(qtbot, services, tasks, FIXTURES / "salesforce_report.csv")
+    combo = dialog.values_panel.combos[("source", "Trade Show")]
+    event = combo.findData("event")
+    assert event > 0
+    # The policy's words alone, as the box shows them; the key only in the item's tooltip.
+    assert combo.itemText(event) == services.ctx.policy.source_label("event")
+    assert combo.currentText() == combo.itemText(event)
+    assert combo.itemData(event, Qt.ItemDataRole.ToolTipRole) == "Key in a CSV file: event"
+    for c in dialog.values_panel.combos.values():  # sources and statuses alike
+        assert not any(f"({c.itemData(i)})" in c.itemText(i) for i in range(1, c.count()))
+
+
+def test_a_clean_import_can_be_saved_as_a_report(
+        qtbot: Any, services: Services, tasks: TaskRunner, tmp_path: Path) -> None:
+    dialog = dialog_for(qtbot, services, tasks, FIXTURES / "salesforce_report.csv")
+    partner = dialog.values_panel.combos[("source", "Partner Referral")]
+    partner.setCurrentIndex(partner.findData("group_affiliate"))
+    qtbot.waitUntil(lambda: "All 3 rows are valid" in dialog.summary.text(), timeout=15000)
+    assert not dialog.save_report_button.isEnabled()  # checked and clean: nothing to report yet
+    with qtbot.waitSignal(dialog.imported, timeout=15000):
+        dialog.import_button.click()
+    assert dialog.save_report_button.isEnabled()
+    out = tmp_path / "import-report.csv"
+    dialog.save_report(out)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["line", "field", "reason"]
+    assert ["", "summary", "imported 3 of 3 rows"] in rows
+    assert ["", "summary", "recorded 1 objection to marketing"] in rows
+    assert len(rows) == 3  # nothing else happened to any row
+    shoot(dialog, "import-clean-report")

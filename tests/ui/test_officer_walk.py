@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 from privdesk.domain.contact_records import ContactInput
 from privdesk.services.container import Services
 from privdesk.store.models import Document, RequestEvent
+from privdesk.ui.areas import requests_services
 from privdesk.ui.contacts.editor import ContactEditorDialog
 from privdesk.ui.packs import DocumentDialog, PackPreviewDialog
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
@@ -73,7 +74,7 @@ def _click(box: QMessageBox, which: QMessageBox.StandardButton) -> None:
 
 def _area(qtbot: Any, services: Services) -> tuple[RequestsArea, TaskRunner]:
     tasks = TaskRunner()
-    area = RequestsArea(services, tasks, today=Clock(TODAY), tick_ms=60_000)
+    area = RequestsArea(requests_services(services), tasks, today=Clock(TODAY), tick_ms=60_000)
     qtbot.addWidget(area)
     area.resize(1366, 768)
     area.show()
@@ -91,7 +92,7 @@ def _events(services: Services, kind: str) -> int:
 
 
 def _edit_notes(qtbot: Any, services: Services, tasks: TaskRunner, cid: int, text: str) -> None:
-    editor = ContactEditorDialog(services, tasks, services.contacts.get(cid), "GB")
+    editor = ContactEditorDialog(services.ctx, services.contacts, tasks, services.contacts.get(cid), "GB")
     qtbot.addWidget(editor)
     editor.show()
     editor.notes.setPlainText(text)
@@ -101,7 +102,7 @@ def _edit_notes(qtbot: Any, services: Services, tasks: TaskRunner, cid: int, tex
 
 def _add_call(qtbot: Any, services: Services, tasks: TaskRunner, cid: int, text: str) -> None:
     """A call note typed on the Interactions tab, as an officer adds one (QA walk)."""
-    editor = ContactEditorDialog(services, tasks, services.contacts.get(cid), "GB")
+    editor = ContactEditorDialog(services.ctx, services.contacts, tasks, services.contacts.get(cid), "GB")
     qtbot.addWidget(editor)
     editor.show()
     calls = editor.interactions

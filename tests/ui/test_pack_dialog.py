@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from privdesk.services.container import Services
 from privdesk.services.context import Actor, ServiceContext
 from privdesk.services.settings import SettingsService
+from privdesk.ui.areas import paperwork
 from privdesk.ui.packs import open_pack_dialog
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
 from privdesk.ui.packs.items_model import COL_STATE
@@ -33,7 +34,7 @@ from tests.unit.test_mailer import Inbox, _free_port, smtp  # noqa: F401 - fixtu
 
 def _open(qtbot: Any, services: Services) -> PackPreviewDialog:
     tasks = TaskRunner()
-    dialog = open_pack_dialog(None, services, tasks, REF)
+    dialog = open_pack_dialog(None, paperwork(services), tasks, REF)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0 and dialog._pdf is not None,
                     timeout=20000)
@@ -87,7 +88,7 @@ def test_viewer_sees_disabled_actions_with_reasons(qtbot: Any, services: Service
     ctx = services.ctx
     viewer = Services.build(ServiceContext(store=ctx.store, policy=ctx.policy,
                                            actor=Actor("Jo", "viewer"), today=ctx.today))
-    dialog = open_pack_dialog(None, viewer, TaskRunner(), REF)
+    dialog = open_pack_dialog(None, paperwork(viewer), TaskRunner(), REF)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog._pdf is not None, timeout=20000)  # viewers may look
     assert not dialog.save_button.isEnabled() and not dialog.email_button.isEnabled()
@@ -164,7 +165,7 @@ def test_letter_dialog_shows_the_built_letter(qtbot: Any, services: Services) ->
     from privdesk.ui.packs import DocumentDialog, open_letter_dialog
     make_request(services.ctx, rtype="erasure")
     tasks = TaskRunner()
-    open_letter_dialog(None, services, tasks, REF, "erasure_confirmation",
+    open_letter_dialog(None, paperwork(services), tasks, REF, "erasure_confirmation",
                        recipients=("Optex Japan",))
 
     def found() -> DocumentDialog | None:

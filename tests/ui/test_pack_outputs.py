@@ -12,13 +12,14 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from privdesk.services.container import Services
 from privdesk.store.models import Document, RequestEvent
+from privdesk.ui.areas import paperwork
 from privdesk.ui.packs import open_pack_dialog
 from privdesk.ui.tasks import TaskRunner
 from tests.unit.pack_fixtures import REF, make_request
 
 
 def _open(qtbot: Any, services: Services) -> Any:
-    dialog = open_pack_dialog(None, services, TaskRunner(), REF)
+    dialog = open_pack_dialog(None, paperwork(services), TaskRunner(), REF)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0 and dialog._pdf is not None,
                     timeout=20000)

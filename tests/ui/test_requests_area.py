@@ -14,6 +14,7 @@ from privdesk.services.container import Services
 from privdesk.services.context import Actor, ServiceContext
 from privdesk.services.demo import DemoDataService
 from privdesk.services.request_records import NewRequest
+from privdesk.ui.areas import requests_services
 from privdesk.ui.requests import RequestsArea
 from privdesk.ui.requests.queue_model import (
     COL_COUNTDOWN,
@@ -48,7 +49,7 @@ def add(services: Services, received: date, name: str = "Ada Lovelace", **kw: An
 def area_for(qtbot: Any, services: Services, clock: Clock | None = None, tick_ms: int = 60_000,
              ) -> tuple[RequestsArea, TaskRunner]:
     tasks = TaskRunner()
-    area = RequestsArea(services, tasks, today=clock or Clock(TODAY), tick_ms=tick_ms)
+    area = RequestsArea(requests_services(services), tasks, today=clock or Clock(TODAY), tick_ms=tick_ms)
     qtbot.addWidget(area)
     area.resize(1400, 820)
     area.show()

@@ -17,6 +17,7 @@ from privdesk.services.container import Services
 from privdesk.services.erasure import ErasurePreview
 from privdesk.services.purge import PurgeCounts, PurgePreview
 from privdesk.services.retention import HoldInfo
+from privdesk.ui.areas import paperwork
 from privdesk.ui.contacts.editor import ContactEditorDialog
 from privdesk.ui.contacts.import_dialog import ImportDialog
 from privdesk.ui.new_store_dialog import NewStoreDialog
@@ -55,7 +56,7 @@ def test_return_in_the_contact_editor_never_records_an_opt_out(qtbot: Any,
                                                                services: Services) -> None:
     make_request(services.ctx)
     tasks = TaskRunner()
-    dialog = ContactEditorDialog(services, tasks, services.contacts.get(1), "GB")
+    dialog = ContactEditorDialog(services.ctx, services.contacts, tasks, services.contacts.get(1), "GB")
     qtbot.addWidget(dialog)
     dialog.show()
     asked: list[bool] = []
@@ -102,12 +103,12 @@ def _makers() -> dict[str, DialogMaker]:
             s.ctx),
         "hold": lambda s, _p: LegalHoldDialog(
             "#1 Zoë", HoldInfo(1, "Claim", None, "Former customer", None, ""), today),
-        "pack": lambda s, _p: PackPreviewDialog(s, TaskRunner(), REF),
-        "letter": lambda s, _p: DocumentDialog(s, TaskRunner(), s.letters.build(
+        "pack": lambda s, _p: PackPreviewDialog(paperwork(s), TaskRunner(), REF),
+        "letter": lambda s, _p: DocumentDialog(paperwork(s), TaskRunner(), s.letters.build(
             REF, "acknowledgement")),
         "email": lambda s, _p: EmailReviewDialog(s.mail.compose_file(
             REF, "x.pdf", b"%PDF", "application/pdf", False), s.ctx),
-        "import": lambda s, _p: ImportDialog(s, TaskRunner()),
+        "import": lambda s, _p: ImportDialog(s.contact_import, s.ctx, TaskRunner()),
         "new request": lambda s, _p: NewRequestDialog(s.requests, TaskRunner(), today, []),
         "settings": lambda s, _p: SettingsDialog(s.settings, s.ctx, TaskRunner()),
         "add officer": lambda s, _p: AddOfficerDialog(),

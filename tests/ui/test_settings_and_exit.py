@@ -3,9 +3,14 @@ the UI thread: the auto-lock setting and the exit backup (#18)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+import pytest
+from PySide6.QtWidgets import QGroupBox
+
 from privdesk.services.container import Services
+from privdesk.store.models import Setting
 from privdesk.ui.settings_dialog import SettingsDialog
 from privdesk.ui.tasks import TaskRunner
 
@@ -50,6 +55,55 @@ def test_an_unknown_time_zone_is_refused_in_plain_words_and_nothing_saved(
     assert dialog.result() == 0  # not accepted: the dialog stays open with the reason
     values = services.settings.all()
     assert values["timezone"] == "Europe/London" and values["auto_lock_minutes"] == 10
+
+
+def _unscrolled_without_a_band(dialog: SettingsDialog) -> None:
+    bar = dialog.groups_area.verticalScrollBar()
+    assert bar.maximum() == 0, f"the groups scroll by {bar.maximum()} px"
+    last = dialog.findChildren(QGroupBox)[-1]
+    bottom = last.mapTo(dialog.groups_area.viewport(), last.rect().bottomLeft()).y()
+    band = dialog.groups_area.viewport().height() - bottom
+    assert 0 <= band < 24, f"{band} px of empty space above Save"
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer"])
+def test_settings_fit_their_groups_with_no_band_and_no_scrolling(
+        qtbot: Any, services: Services, role: str) -> None:
+    """QA walk: an unexplained empty band of ~150 px sat above Save (a fixed 760 px
+    height); sizing to the body's size hint made the groups scroll instead."""
+    tasks = TaskRunner()
+    ctx = replace(services.ctx, actor=replace(services.ctx.actor, role=role))
+    dialog = SettingsDialog(services.settings, ctx, tasks)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.ready, timeout=5000)
+    _unscrolled_without_a_band(dialog)
+    if role == "admin":  # a refusal's line above Save grows the dialog; nothing scrolls
+        dialog.timezone.setCurrentText("Europe/Atlantis")
+        dialog.save()
+        qtbot.waitUntil(lambda: "Unknown time zone" in dialog.note.text(), timeout=5000)
+        _unscrolled_without_a_band(dialog)
+    else:
+        assert "read-only" in dialog.note.text()
+    tasks.wait()
+
+
+def test_a_local_store_shows_no_outage_lock_and_never_writes_it(qtbot: Any,
+                                                               services: Services) -> None:
+    """The outage lock is a team server's: a local store's Settings neither show it nor
+    save it (tests/team/test_outage_setting.py walks the team store's)."""
+    tasks = TaskRunner()
+    dialog = _open(qtbot, services, tasks)
+    dialog.show()
+    assert not dialog.team and not dialog.outage_lock.isVisibleTo(dialog)
+    assert "team.outage_lock_seconds" not in dialog.values()
+    dialog.auto_lock.setValue(4)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    assert services.settings.get("auto_lock_minutes") == 4
+    with services.ctx.store.session() as s:  # the default applies; no row was written
+        assert s.get(Setting, "team.outage_lock_seconds") is None
+    tasks.wait()
 
 
 def test_the_session_reads_auto_lock_on_the_worker(qtbot: Any, services: Services,

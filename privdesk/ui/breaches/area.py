@@ -5,6 +5,7 @@ All database work runs through the TaskRunner."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,14 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.breach_clock import to_local
 from privdesk.services.authz import Permission
+from privdesk.services.breach_documents import BreachDocuments
 from privdesk.services.breach_records import BreachDetail, BreachRow
-from privdesk.services.container import Services
+from privdesk.services.breaches import BreachService
+from privdesk.services.context import ServiceContext
 from privdesk.services.files import write_atomic
+from privdesk.services.management_report import ManagementReportService
+from privdesk.services.requests import RequestService
+from privdesk.services.ropa import RopaService
 from privdesk.ui.breaches.accountability import ReportDialog
 from privdesk.ui.breaches.detail import BreachDetailPane
 from privdesk.ui.breaches.dialogs import CloseDialog, DecisionDialog, NewBreachDialog
@@ -56,8 +62,22 @@ class _OpenFilter(QSortFilterProxyModel):
         return model.row(source_row).status == "open"
 
 
+@dataclass(frozen=True)
+class BreachesServices:
+    """What the Breaches area and its dialogs use: the register (breaches), its letters and
+    notices (breach_documents), the record of processing (ropa), the management report,
+    and the request service for the new-breach dialog's contact picker."""
+
+    ctx: ServiceContext
+    breaches: BreachService
+    breach_documents: BreachDocuments
+    ropa: RopaService
+    report: ManagementReportService
+    requests: RequestService
+
+
 class BreachesArea(QueueArea):
-    def __init__(self, services: Services, tasks: TaskRunner,
+    def __init__(self, services: BreachesServices, tasks: TaskRunner,
                  now: Callable[[], datetime] | None = None, tick_ms: int = TICK_MS,
                  notice: ChangeNotice | None = None) -> None:
         now = now or services.breaches.now
@@ -155,8 +175,8 @@ class BreachesArea(QueueArea):
         return dialog
 
     def open_new_breach(self) -> QDialog:
-        return self._open(NewBreachDialog(self._services, self._tasks, self._now_local(), self,
-                                          zone=self._zone_now().key))
+        return self._open(NewBreachDialog(self._breaches, self._services.requests, self._tasks,
+                                          self._now_local(), self, zone=self._zone_now().key))
 
     def _act(self, key: str) -> None:
         detail = self.detail.detail

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.services.breach_records import CYBER, DATA_CATEGORIES, SUBJECT_CATEGORIES, NewBreach
 from privdesk.services.breaches import BreachService
-from privdesk.services.container import Services
+from privdesk.services.requests import RequestService
 from privdesk.ui.requests.new_request_dialog import ContactPicker
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
@@ -105,12 +105,13 @@ class _ServiceDialog(QDialog):
 
 
 class NewBreachDialog(_ServiceDialog):
-    def __init__(self, services: Services, tasks: TaskRunner, now_local: datetime,
+    def __init__(self, breaches: BreachService, requests: RequestService, tasks: TaskRunner,
+                 now_local: datetime,
                  parent: QWidget | None = None, zone: str | None = None) -> None:
         """`zone`: the store's time zone as the area read it (read here if not given)."""
         super().__init__(tasks, "Record a personal data breach", parent)
-        self._breaches = services.breaches
-        zone = zone or services.breaches.zone().key
+        self._breaches = breaches
+        zone = zone or breaches.zone().key
         self.aware = date_time_edit(now_local)
         self.occurred_known = QCheckBox("Known:")
         self.occurred = date_time_edit(now_local)
@@ -149,7 +150,7 @@ class NewBreachDialog(_ServiceDialog):
         right = QVBoxLayout()
         right.addWidget(self._group("Personal data involved", self.data_boxes))
         right.addWidget(self._group("People affected", self.subject_boxes))
-        self.picker = ContactPicker(services.requests, tasks)
+        self.picker = ContactPicker(requests, tasks)
         self.picker.setTitle("People in the register it concerns (Art. 34 letters)")
         self.picker.results.setMinimumHeight(60)
         right.addWidget(self.picker, 1)

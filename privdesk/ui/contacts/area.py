@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.contact_records import STATUS_LABELS, ContactDetail, ContactQuery
 from privdesk.services.authz import Permission
-from privdesk.services.container import Services
+from privdesk.services.contacts import ContactService
+from privdesk.services.contacts_import import ContactImportService
+from privdesk.services.context import ServiceContext
 from privdesk.ui.change_notice import Change, ChangeNotice
 from privdesk.ui.contacts.editor import ContactEditorDialog
 from privdesk.ui.contacts.import_dialog import ImportDialog
@@ -56,8 +59,17 @@ NARROW = 1250  # table width (px) below which NARROW_HIDDEN columns are hidden
 NARROW_HIDDEN = (COL_LOCATION, COL_LAST_ACTIVITY)
 
 
+@dataclass(frozen=True)
+class ContactsServices:
+    """What the Contacts area and the dialogs it opens (editor, import) use."""
+
+    ctx: ServiceContext
+    contacts: ContactService
+    contact_import: ContactImportService
+
+
 class ContactsArea(QWidget):
-    def __init__(self, services: Services, tasks: TaskRunner,
+    def __init__(self, services: ContactsServices, tasks: TaskRunner,
                  notice: ChangeNotice | None = None) -> None:
         super().__init__()
         self.changes = notice or ChangeNotice(self)
@@ -275,7 +287,7 @@ class ContactsArea(QWidget):
         self.edit_selected()
 
     def make_editor(self, detail: ContactDetail | None) -> ContactEditorDialog:
-        dialog = ContactEditorDialog(self._services, self._tasks, detail, self._region, self)
+        dialog = ContactEditorDialog(self._ctx, self._contacts, self._tasks, detail, self._region, self)
         dialog.saved.connect(lambda _d: self.changes.announce(Change.CONTACTS))
         dialog.navigator = self.navigator
         self.editor = dialog
@@ -290,7 +302,7 @@ class ContactsArea(QWidget):
         self.make_editor(detail).open()
 
     def make_import_dialog(self) -> ImportDialog:
-        dialog = ImportDialog(self._services, self._tasks, self)
+        dialog = ImportDialog(self._services.contact_import, self._ctx, self._tasks, self)
         dialog.imported.connect(lambda _r: self.changes.announce(Change.CONTACTS))
         return dialog
 

@@ -28,8 +28,8 @@ from privdesk.domain.contact_records import (
 from privdesk.domain.contact_validation import validate_contact
 from privdesk.domain.dates import date_time, short_date
 from privdesk.services.authz import Permission
-from privdesk.services.contacts import ContactValidationError
-from privdesk.services.container import Services
+from privdesk.services.contacts import ContactService, ContactValidationError
+from privdesk.services.context import ServiceContext
 from privdesk.ui.contacts.duplicates_dialog import choose_duplicate_action
 from privdesk.ui.contacts.editor_form import ContactForm
 from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
@@ -47,10 +47,10 @@ DuplicateChooser = Callable[[QWidget, list[DuplicateCandidate]], tuple[str, int 
 class ContactEditorDialog(QDialog):
     saved = Signal(object)  # ContactDetail
 
-    def __init__(self, services: Services, tasks: TaskRunner, detail: ContactDetail | None,
-                 region: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, contacts: ContactService, tasks: TaskRunner,
+                 detail: ContactDetail | None, region: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ctx, self._contacts, self._tasks = services.ctx, services.contacts, tasks
+        self._ctx, self._contacts, self._tasks = ctx, contacts, tasks
         self._detail, self._region = detail, region
         self._editable = self._ctx.can(Permission.EDIT)
         self._touched: set[str] = set()

@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.contacts_import import (
+    ContactImportService,
     ImportCancelled,
     ImportPreview,
     ImportResult,
     write_report,
 )
-from privdesk.services.container import Services
+from privdesk.services.context import ServiceContext
 from privdesk.ui.contacts.import_options import ImportOptions
 from privdesk.ui.contacts.import_report import importable, needs_text, report_rows
 from privdesk.ui.contacts.import_values import ValuesPanel
@@ -55,9 +56,10 @@ class _Progress(QObject):
 class ImportDialog(QDialog):
     imported = Signal(object)  # ImportResult
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, importer: ContactImportService, ctx: ServiceContext, tasks: TaskRunner,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._importer, self._tasks, self._ctx = services.contact_import, tasks, services.ctx
+        self._importer, self._tasks, self._ctx = importer, tasks, ctx
         self._data: bytes | None = None
         self._path: Path | None = None
         self._result: ImportResult | None = None
@@ -327,7 +329,7 @@ class ImportDialog(QDialog):
             self.summary.setText(f"Nothing was imported: {exc}")
 
     def _save_report(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save validation report",
+        path, _ = QFileDialog.getSaveFileName(self, "Save import report",
                                               "import-report.csv", "CSV files (*.csv)")
         if path:
             self.save_report(Path(path))

@@ -1,10 +1,10 @@
 """Words for the import dialog: what a checked file still needs from the officer, and
 the validation report's rows (errors, possible duplicates, people already in the
-register, suppressed people)."""
+register, suppressed people) with, after an import, what it did."""
 
 from __future__ import annotations
 
-from privdesk.services.contacts_import import ImportResult
+from privdesk.services.contacts_import import ImportResult, summary_rows
 
 NEEDS = {"encoding": "choose the file's encoding (check the names shown)",
          "date_order": "choose how the dates are written",
@@ -24,7 +24,9 @@ def importable(result: ImportResult) -> bool:
 
 
 def report_rows(result: ImportResult) -> list[tuple[str, str, str]]:
-    rows = [(str(e.line), e.field, e.reason) for e in result.errors]
+    """After an import its summary first (so a clean import has a report to save too)."""
+    rows = summary_rows(result)
+    rows += [(str(e.line), e.field, e.reason) for e in result.errors]
     rows += [(str(d.line), "possible duplicate", f"looks like {d.other} "
               f"({', '.join(d.reasons)})") for d in result.duplicates]
     rows += [(str(m.line), "already in the register",

@@ -1,7 +1,7 @@
 """The import dialog's value mapping: each source and status value the file holds,
-how many rows carry it, and what it imports as (a dropdown of the policy's source keys
-or our statuses). Values privdesk mapped itself are shown with how ("obvious",
-"remembered"), never silently; values it could not map wait for the officer."""
+how many rows carry it, and what it imports as (a dropdown of the policy's sources or our
+statuses, in words; each key in its tooltip). Values privdesk mapped itself are shown with
+how ("obvious", "remembered"), never silently; values it could not map wait for the officer."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ class ValuesPanel(QScrollArea):
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
-            if widget is not None:
+            if widget is not None:  # hidden now: deleteLater waits for the event loop
+                widget.hide()
                 widget.deleteLater()
         self.combos = {}
         if not values:
@@ -68,7 +69,10 @@ class ValuesPanel(QScrollArea):
             combo.setMinimumWidth(220)
             combo.addItem(CHOOSE, None)
             for key, label in self._options[v.kind]:
-                combo.addItem(f"{label} ({key})", key)
+                # The policy's words; the key (what a CSV may give) only in the tooltip.
+                combo.addItem(label, key)
+                combo.setItemData(combo.count() - 1, f"Key in a CSV file: {key}",
+                                  Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(0, combo.findData(v.key)))
             combo.currentIndexChanged.connect(
                 lambda _i, k=(v.kind, v.value), c=combo: self._picked(k, c))

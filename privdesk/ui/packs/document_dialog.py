@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.authz import Permission
-from privdesk.services.container import Services
 from privdesk.services.files import write_atomic
 from privdesk.services.mailer import OutgoingMail
 from privdesk.services.pack_records import BuiltDocument
 from privdesk.ui.packs.email_flow import EmailFlow
+from privdesk.ui.packs.paperwork import Paperwork
 from privdesk.ui.packs.printing import PdfInMemory, ask_and_print
 from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
@@ -33,10 +33,10 @@ from privdesk.ui.tasks import TaskRunner
 
 
 class DocumentDialog(QDialog):
-    def __init__(self, services: Services, tasks: TaskRunner, built: BuiltDocument,
+    def __init__(self, paperwork: Paperwork, tasks: TaskRunner, built: BuiltDocument,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._services = services
+        self._paperwork = paperwork
         self._tasks = tasks
         self.built = built
         doc = built.document
@@ -62,9 +62,9 @@ class DocumentDialog(QDialog):
         self.print_button.clicked.connect(lambda: ask_and_print(self, self.built.content))
         self.email_button.clicked.connect(self._email)
         close.clicked.connect(self.reject)
-        ctx = services.ctx
+        ctx = paperwork.ctx
         guard(self.email_button, ctx, Permission.EMAIL, "email")
-        self.flow = EmailFlow(self, services, tasks, busy=self._busy, on_sent=self._emailed,
+        self.flow = EmailFlow(self, paperwork, tasks, busy=self._busy, on_sent=self._emailed,
                               on_error=lambda exc: QMessageBox.warning(self, "Email", str(exc)))
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
@@ -93,12 +93,12 @@ class DocumentDialog(QDialog):
         QMessageBox.warning(self, "Save", f"Could not save {path}: {reason}")
 
     def _email(self) -> None:
-        doc, mail = self.built.document, self._services.mail
+        doc, mail = self.built.document, self._paperwork.mail
         self.flow.start(lambda: mail.compose(doc.request_reference or "", doc.id))
 
     def _busy(self, text: str | None) -> None:
         """One click, one email: Email/Save/Print wait while the email is prepared or sent."""
-        can_email = self._services.ctx.can(Permission.EMAIL)
+        can_email = self._paperwork.ctx.can(Permission.EMAIL)
         for button in (self.save_button, self.print_button):
             button.setEnabled(text is None)
         self.email_button.setEnabled(text is None and can_email)
@@ -114,7 +114,7 @@ class DocumentDialog(QDialog):
         super().done(result)
 
 
-def open_letter_dialog(parent: QWidget | None, services: Services, tasks: TaskRunner,
+def open_letter_dialog(parent: QWidget | None, paperwork: Paperwork, tasks: TaskRunner,
                        request_ref: str, kind: str, *, due_on: date | None = None,
                        new_due_on: date | None = None, reasons: tuple[str, ...] = (),
                        questions: tuple[str, ...] = (),
@@ -122,11 +122,11 @@ def open_letter_dialog(parent: QWidget | None, services: Services, tasks: TaskRu
     """Build a letter (see LetterService.build for each kind's values) off the UI thread,
     then show it to save, print or email. Errors are shown in plain words."""
     def show(built: BuiltDocument) -> None:
-        dialog = DocumentDialog(services, tasks, built, parent)
+        dialog = DocumentDialog(paperwork, tasks, built, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
-    tasks.run(lambda: services.letters.build(request_ref, kind, due_on=due_on,
+    tasks.run(lambda: paperwork.letters.build(request_ref, kind, due_on=due_on,
                                              new_due_on=new_due_on, reasons=reasons,
                                              questions=questions, recipients=recipients),
               on_done=show,

@@ -13,19 +13,19 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from privdesk.domain.deadlines import fmt
-from privdesk.services.container import Services
 from privdesk.services.mailer import OutgoingMail
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
+from privdesk.ui.packs.paperwork import Paperwork
 from privdesk.ui.tasks import TaskRunner
 
 Busy = Callable[[str | None], None]  # a line saying what is happening; None when idle
 
 
 class EmailFlow:
-    def __init__(self, parent: QWidget, services: Services, tasks: TaskRunner, *, busy: Busy,
+    def __init__(self, parent: QWidget, paperwork: Paperwork, tasks: TaskRunner, *, busy: Busy,
                  on_sent: Callable[[OutgoingMail], None],
                  on_error: Callable[[Exception], object]) -> None:
-        self._parent, self._services, self._tasks = parent, services, tasks
+        self._parent, self._paperwork, self._tasks = parent, paperwork, tasks
         self._busy, self._on_sent, self._on_error = busy, on_sent, on_error
         self.review: EmailReviewDialog | None = None  # tests reach the live steps here
         self.again: QMessageBox | None = None
@@ -38,7 +38,7 @@ class EmailFlow:
         """`compose` runs off the UI thread; `after_send` too, only once the server took
         the message (e.g. keep the pack on the timeline). `withheld` is the password."""
         self._withheld, self._after_send = withheld, after_send
-        mail = self._services.mail
+        mail = self._paperwork.mail
         self._busy("Preparing the email…")
 
         def work() -> tuple[OutgoingMail, tuple[date, ...]]:
@@ -69,7 +69,7 @@ class EmailFlow:
         self._review(mail)
 
     def _review(self, mail: OutgoingMail) -> None:
-        ctx = self._services.ctx
+        ctx = self._paperwork.ctx
         dialog = EmailReviewDialog(mail, ctx,
                                    self._parent)
         self.review = dialog
@@ -80,7 +80,7 @@ class EmailFlow:
             self._busy(None)
             return
         edited, withheld = dialog.mail(), self._withheld
-        mail_service = self._services.mail
+        mail_service = self._paperwork.mail
         if dialog.choice == EmailReviewDialog.DRAFT:
             folder = QFileDialog.getExistingDirectory(self._parent, "Save the .eml draft in",
                                                       str(Path.home()))

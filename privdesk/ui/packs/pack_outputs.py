@@ -17,16 +17,17 @@ from privdesk.services.mailer import OutgoingMail
 from privdesk.services.pack_records import PreparedPack
 from privdesk.services.request_records import RequestDetail
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
+from privdesk.ui.packs.paperwork import Paperwork
 from privdesk.ui.packs.printing import ask_and_print
 from privdesk.ui.request_action_dialog import ActionDialog, respond_spec
 
 
 class PackOutputs:
-    """Needs from the dialog: _services, _tasks, reference, summary, the output buttons
+    """Needs from the dialog: _paperwork, _tasks, reference, summary, the output buttons
     (_outputs), schedule, protect, password, flow, review, response_dialog, busy_text,
     _on_changed, _fail and _update_buttons."""
 
-    _services: Any
+    _paperwork: Paperwork
     _tasks: Any
     reference: str
     _outputs: Any
@@ -55,7 +56,7 @@ class PackOutputs:
         """While a pack is built, saved, printed or sent, nothing else may start: one
         click, one email. The line says what is happening."""
         self.busy_text = text
-        ctx = self._services.ctx
+        ctx = self._paperwork.ctx
         for button, perm, _ in self._outputs:
             button.setEnabled(text is None and ctx.can(perm))
         self.schedule.setEnabled(text is None)
@@ -66,7 +67,7 @@ class PackOutputs:
 
     def _prepare(self, then: Callable[[PreparedPack], None], protect: bool = True) -> None:
         password = self.password.text() if protect and self.protect.isChecked() else None
-        packs, ref, schedule = self._services.packs, self.reference, self.schedule.isChecked()
+        packs, ref, schedule = self._paperwork.packs, self.reference, self.schedule.isChecked()
         self._busy("Building the pack and checking it for redacted text…")
         self._tasks.run(lambda: packs.prepare(ref, password=password, include_schedule=schedule),
                         on_done=then, on_error=self._failed_busy)
@@ -100,7 +101,7 @@ class PackOutputs:
     def _keep(self, prepared: PreparedPack, how: str, method: str, said: str) -> None:
         """The pack went out: store it, put it on the timeline, offer to record the
         response."""
-        packs = self._services.packs
+        packs = self._paperwork.packs
         self._tasks.run(lambda: packs.keep(prepared, how),
                         on_done=lambda _: self._went_out(said, method),
                         on_error=self._failed_busy)
@@ -116,7 +117,7 @@ class PackOutputs:
                                                   str(Path.home()))
         if not folder:
             return
-        packs, ref = self._services.packs, self.reference
+        packs, ref = self._paperwork.packs, self.reference
 
         def export() -> list[str]:
             names = []
@@ -147,7 +148,7 @@ class PackOutputs:
 
     def _email(self) -> None:
         withheld = self.password.text() if self.protect.isChecked() else None
-        packs, mail, ref = self._services.packs, self._services.mail, self.reference
+        packs, mail, ref = self._paperwork.packs, self._paperwork.mail, self.reference
         password = withheld
         schedule = self.schedule.isChecked()
         held: dict[str, PreparedPack] = {}
@@ -180,19 +181,19 @@ class PackOutputs:
     def offer_response(self, method: str) -> None:
         """Straight after the pack went out: record the response (date, method) so the
         countdown stops. Only while the request is open and the role may change it."""
-        if not self._services.ctx.can(Permission.EDIT):
+        if not self._paperwork.ctx.can(Permission.EDIT):
             return
-        requests, ref = self._services.requests, self.reference
+        requests, ref = self._paperwork.requests, self.reference
         self._tasks.run(lambda: requests.get(ref),
                         on_done=lambda d: self._open_response(d, method), on_error=self._fail)
 
     def _open_response(self, d: RequestDetail, method: str) -> None:
         if not d.row.is_open:
             return
-        requests, ref = self._services.requests, self.reference
+        requests, ref = self._paperwork.requests, self.reference
         dialog = ActionDialog(respond_spec(d, method), self._tasks,
                               lambda v: requests.respond(ref, v.on, v.choice or method),
-                              self._services.ctx.today(), earliest=d.row.received, parent=self._widget())
+                              self._paperwork.ctx.today(), earliest=d.row.received, parent=self._widget())
         dialog.accepted.connect(self._response_recorded)
         self.response_dialog = dialog
         dialog.open()

@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from privdesk.reports.protect import strong_password
 from privdesk.services.authz import Permission
-from privdesk.services.container import Services
 from privdesk.services.pack_records import PackItem
 from privdesk.ui.packs.email_dialog import EmailReviewDialog
 from privdesk.ui.packs.email_flow import EmailFlow
 from privdesk.ui.packs.items_model import COL_CONTENT, COL_ITEM, COL_SECTION, COL_STATE, PackItemsModel
 from privdesk.ui.packs.pack_outputs import PackOutputs
+from privdesk.ui.packs.paperwork import Paperwork
 from privdesk.ui.packs.printing import PdfInMemory
 from privdesk.ui.permissions import guard
 from privdesk.ui.request_action_dialog import ActionDialog
@@ -49,11 +49,11 @@ def _unless(ready: bool, tip: str) -> str | None:
 
 
 class PackPreviewDialog(PackOutputs, QDialog):
-    def __init__(self, services: Services, tasks: TaskRunner, reference: str,
+    def __init__(self, paperwork: Paperwork, tasks: TaskRunner, reference: str,
                  parent: QWidget | None = None,
                  on_changed: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
-        self._services = services
+        self._paperwork = paperwork
         self._tasks = tasks
         self.reference = reference
         self._on_changed = on_changed
@@ -61,9 +61,9 @@ class PackPreviewDialog(PackOutputs, QDialog):
         self.review: EmailReviewDialog | None = None
         self.response_dialog: ActionDialog | None = None
         self.busy_text: str | None = None  # what is being built or sent; None when idle
-        self.flow = EmailFlow(self, services, tasks, busy=self._busy, on_sent=self._emailed,
+        self.flow = EmailFlow(self, paperwork, tasks, busy=self._busy, on_sent=self._emailed,
                               on_error=self._fail)
-        ctx = services.ctx
+        ctx = paperwork.ctx
         self.setWindowTitle(f"Subject-access pack — {reference}")
         fit_window(self, 1400, 900, fraction=0.96)
 
@@ -175,7 +175,7 @@ class PackPreviewDialog(PackOutputs, QDialog):
     # -- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
         self.busy.show()
-        packs, ref, schedule = self._services.packs, self.reference, self.schedule.isChecked()
+        packs, ref, schedule = self._paperwork.packs, self.reference, self.schedule.isChecked()
         self._tasks.run(lambda: (packs.items(ref), packs.preview(ref, schedule)),
                         on_done=self._show, on_error=self._fail)
 
@@ -250,7 +250,7 @@ class PackPreviewDialog(PackOutputs, QDialog):
         item, reason = self.selected(), self.reason.text().strip()
         if item is None or not reason:
             return
-        packs, ref = self._services.packs, self.reference
+        packs, ref = self._paperwork.packs, self.reference
         self._tasks.run(lambda: packs.redact(ref, item.ref, action, reason),
                         on_done=lambda _: self._after_change(), on_error=self._fail)
 
@@ -258,7 +258,7 @@ class PackPreviewDialog(PackOutputs, QDialog):
         item, reason = self.selected(), self.reason.text().strip()
         if item is None or not reason:
             return
-        packs, ref = self._services.packs, self.reference
+        packs, ref = self._paperwork.packs, self.reference
         self._tasks.run(lambda: packs.unredact(ref, item.ref, reason),
                         on_done=lambda _: self._after_change(), on_error=self._fail)
 
@@ -283,12 +283,12 @@ class PackPreviewDialog(PackOutputs, QDialog):
         super().done(result)
 
 
-def open_pack_dialog(parent: QWidget | None, services: Services, tasks: TaskRunner,
+def open_pack_dialog(parent: QWidget | None, paperwork: Paperwork, tasks: TaskRunner,
                      request_ref: str,
                      on_changed: Callable[[], None] | None = None) -> PackPreviewDialog:
     """Open the pack preview for an access request (non-modal); the Requests area calls
     this from its "Pack…" button, and is told when the request changed."""
-    dialog = PackPreviewDialog(services, tasks, request_ref, parent, on_changed)
+    dialog = PackPreviewDialog(paperwork, tasks, request_ref, parent, on_changed)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.refresh()

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["RequestsArea"]
+__all__ = ["RequestsArea", "RequestsServices"]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "RequestsArea":
-        from privdesk.ui.requests.area import RequestsArea
+    if name in __all__:
+        from privdesk.ui.requests import area
 
-        return RequestsArea
+        return getattr(area, name)
     raise AttributeError(name)

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.deadlines import WorkingDays
 from privdesk.services.authz import Permission
-from privdesk.services.container import Services
+from privdesk.services.context import ServiceContext
+from privdesk.services.erasure import ErasureService
 from privdesk.services.request_records import (
     REQUEST_TYPES,
     STATUSES,
@@ -28,7 +29,9 @@ from privdesk.services.request_records import (
     RequestDetail,
     RequestRow,
 )
+from privdesk.services.requests import RequestService
 from privdesk.ui.change_notice import Change, ChangeNotice
+from privdesk.ui.packs import Paperwork
 from privdesk.ui.permissions import guard
 from privdesk.ui.queue_area import QueueArea
 from privdesk.ui.requests.detail import RequestDetailPane
@@ -61,8 +64,19 @@ QUEUE_KEY, DETAIL_KEY = "requests.queue", "requests.detail"  # TaskRunner keys: 
 NARROW_QUEUE = 900  # px: below it the queue hides its Due column (eventFilter)
 
 
+@dataclass(frozen=True)
+class RequestsServices:
+    """What the Requests area and the dialogs it opens use: the request service, erasure,
+    and the pack and letter dialogs' own `Paperwork`."""
+
+    ctx: ServiceContext
+    requests: RequestService
+    erasure: ErasureService
+    paperwork: Paperwork
+
+
 class RequestsArea(QueueArea):
-    def __init__(self, services: Services, tasks: TaskRunner,
+    def __init__(self, services: RequestsServices, tasks: TaskRunner,
                  today: Callable[[], date] | None = None, tick_ms: int = TICK_MS,
                  notice: ChangeNotice | None = None) -> None:
         today = today or services.ctx.today
@@ -71,7 +85,6 @@ class RequestsArea(QueueArea):
                          wide_column=COL_REQUESTER, wide_width=140)
         self.model: RequestQueueModel
         self.proxy: RequestFilterProxy
-        self._services = services
         self._requests = services.requests
         self._today = today
         self._officers: list[str] = []
@@ -133,7 +146,8 @@ class RequestsArea(QueueArea):
         self.detail = RequestDetailPane(services.ctx, self._requests, tasks, self._today,
                                         lambda: self._officers)
         self.detail.changed.connect(self._detail_changed)
-        self.documents = RequestDocumentsBox(services, tasks, self._paperwork_changed)
+        self.documents = RequestDocumentsBox(services.erasure, services.paperwork, tasks,
+                                             self._paperwork_changed)
         self.detail.add_section(self.documents)
         self.detail.shown.connect(self.documents.set_detail)
         # Every queue column readable at 1440 px wide.

@@ -1,7 +1,8 @@
 """The request's paperwork: the response pack, erasure, and letters from the templates.
 
-Lives beside the detail pane's actions; it needs the whole Services container because a
-pack or an erasure reaches beyond the request service.
+Lives beside the detail pane's actions; it takes the erasure service and the
+pack and letter dialogs' `Paperwork`, because a pack or an erasure reaches beyond the request
+service.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.authz import Permission
-from privdesk.services.container import Services
-from privdesk.services.erasure import ErasureResult
+from privdesk.services.erasure import ErasureResult, ErasureService
 from privdesk.services.request_records import RequestDetail
 from privdesk.ui.change_notice import Change
-from privdesk.ui.packs import open_letter_dialog, open_pack_dialog
+from privdesk.ui.packs import Paperwork, open_letter_dialog, open_pack_dialog
 from privdesk.ui.permissions import guard
 from privdesk.ui.retention.erasure_dialog import ErasureDialog
 from privdesk.ui.tasks import TaskRunner
@@ -41,11 +41,12 @@ LETTERS = {
 
 
 class RequestDocumentsBox(QGroupBox):
-    def __init__(self, services: Services, tasks: TaskRunner,
+    def __init__(self, erasure: ErasureService, paperwork: Paperwork, tasks: TaskRunner,
                  on_changed: Callable[..., None], parent: QWidget | None = None) -> None:
         """`on_changed(*kinds)`: after a write, with the kinds besides the request's own."""
         super().__init__("Response and letters", parent)
-        self._services, self._tasks, self._on_changed = services, tasks, on_changed
+        self._erasure, self._paperwork = erasure, paperwork
+        self._tasks, self._on_changed = tasks, on_changed
         self.detail: RequestDetail | None = None
         self.erasure_dialog: ErasureDialog | None = None
         self.pack_button = QPushButton("Response pack…")
@@ -67,7 +68,7 @@ class RequestDocumentsBox(QGroupBox):
 
     def set_detail(self, d: RequestDetail) -> None:
         self.detail = d
-        ctx, kind = self._services.ctx, d.row.type
+        ctx, kind = self._paperwork.ctx, d.row.type
         guard(self.pack_button, ctx, Permission.PACK, "build packs", unless=lambda: None
               if kind in PACK_TYPES else "A response pack is for access and portability requests.")
         guard(self.erase_button, ctx, Permission.PURGE, "erase data", unless=lambda: None
@@ -77,7 +78,7 @@ class RequestDocumentsBox(QGroupBox):
     # -- actions -----------------------------------------------------------------------
     def open_pack(self) -> None:
         if self.detail is not None:
-            open_pack_dialog(self.window(), self._services, self._tasks, self.detail.reference,
+            open_pack_dialog(self.window(), self._paperwork, self._tasks, self.detail.reference,
                              self._on_changed)
 
     def open_letter(self, kind: str) -> None:
@@ -93,7 +94,7 @@ class RequestDocumentsBox(QGroupBox):
             questions = tuple(line for line in text.splitlines() if line.strip())
         reasons = (d.extension_reason,) if kind == "extension" and d.extension_reason else (
             (d.refusal_reason,) if kind == "refusal" and d.refusal_reason else ())
-        open_letter_dialog(self.window(), self._services, self._tasks, d.reference, kind,
+        open_letter_dialog(self.window(), self._paperwork, self._tasks, d.reference, kind,
                            due_on=d.row.due, new_due_on=d.row.due, reasons=reasons,
                            questions=questions)
 
@@ -101,14 +102,14 @@ class RequestDocumentsBox(QGroupBox):
         d = self.detail
         if d is None:
             return
-        services = self._services
-        self._tasks.run(lambda: services.erasure.preview((), d.reference),
+        erasure = self._erasure
+        self._tasks.run(lambda: erasure.preview((), d.reference),
                         on_done=self._show_erasure,
                         on_error=lambda exc: QMessageBox.warning(self, "Erasure", str(exc)))
 
     def _show_erasure(self, preview: object) -> None:
-        ctx = self._services.ctx
-        dialog = ErasureDialog(self._services.erasure, self._tasks, preview,  # type: ignore[arg-type]
+        ctx = self._paperwork.ctx
+        dialog = ErasureDialog(self._erasure, self._tasks, preview,  # type: ignore[arg-type]
                                ctx, self.window())
         dialog.erased.connect(self._erased)
         self.erasure_dialog = dialog
@@ -118,5 +119,5 @@ class RequestDocumentsBox(QGroupBox):
         self._on_changed(Change.CONTACTS, Change.RETENTION)
         if result.erased and result.reference:
             # The confirmation names every recipient who was told (Art. 19).
-            open_letter_dialog(self.window(), self._services, self._tasks, result.reference,
+            open_letter_dialog(self.window(), self._paperwork, self._tasks, result.reference,
                                "erasure_confirmation", recipients=result.recipients_told)
