@@ -39,6 +39,10 @@ class NewRow:
     phone_forms: tuple[str, ...] = ()
 
 
+# insert_contacts writes the editable fields in this order, text fields as they are.
+assert EDITABLE_FIELDS == ("name", "email", "phone", "company", "location", "status", "source",
+                           "first_contact", "customer_since", "ceased", "last_activity",
+                           "marketing_opt_out", "notes", "legal_hold_reason", "legal_hold_until")
 COLUMNS = (*EDITABLE_FIELDS, "id", "created_at", "updated_at", "opt_out_on", "norm_email",
            "norm_phone", "norm_name", "search_text", "retention_rule", "retention_due")
 _INSERT = (f"INSERT INTO contacts ({', '.join(COLUMNS)}) "
@@ -124,7 +128,10 @@ def insert_contacts(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRu
     for n, row in enumerate(rows):
         d = row.data
         due, email, folded, search = _derived(row, specs)
-        values.append((*(_sql(getattr(d, f)) for f in EDITABLE_FIELDS), first + n, stamp,
+        values.append((d.name, d.email, d.phone, d.company, d.location, d.status, d.source,
+                       _sql(d.first_contact), _sql(d.customer_since), _sql(d.ceased),
+                       _sql(d.last_activity), _sql(d.marketing_opt_out), d.notes,
+                       d.legal_hold_reason, _sql(d.legal_hold_until), first + n, stamp,
                        stamp, _sql(row.opt_out_on), email, row.norm_phone, folded, search,
                        due.rule_key, _sql(due.due)))
     cursor = s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
