@@ -144,3 +144,13 @@ def test_phone_validity_with_common_types_first_agrees_with_phonenumbers() -> No
             assert valid_for_region(number, region) == phonenumbers.is_valid_number_for_region(
                 number, region), (number, region)
         assert valid_number(number) == phonenumbers.is_valid_number(number), number
+
+
+def test_fold_ascii_path_agrees_with_regex_spacing() -> None:
+    """fold() joins split() words for ASCII text: the same as collapsing \\s+ and
+    stripping, for every ASCII character as a separator (\\x1c-\\x1f included)."""
+    spaces = re.compile(r"\s+")
+    for code in range(128):
+        ch = chr(code)
+        text = f"{ch}Ab{ch}{ch}C d{ch}"
+        assert identity.fold(text) == spaces.sub(" ", text.lower()).strip(), code
