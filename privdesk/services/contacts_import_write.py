@@ -8,7 +8,8 @@ maps remembered for the store's next file."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -85,6 +86,36 @@ class SearchIndexAside:
                         {"first": self._first})
         self._s.execute(text(self._sql))
         self._sql = None
+
+
+# A short file into a big register: the register's indexes (9 on contacts) no longer fit
+# the connection's 64 MiB page cache, so each insert re-read and decrypted index pages.
+# Measured, 100,000 rows into a 1,000,000 register: 256 MiB cut the import's CPU by
+# ~2.8 s (insert 8.6 -> 5.4 s). Only for files of at most 200,000 rows, so a
+# million-row file keeps the memory it was measured with (< 500 MB).
+BIG_REGISTER = 400_000
+SHORT_FILE = 200_000
+IMPORT_CACHE_KIB = 262_144
+
+
+@contextmanager
+def index_cache(s: Session, file_rows: int) -> Iterator[None]:
+    """A bigger SQLite page cache on the import's connection while it runs (short file,
+    big register), put back as it was afterwards, however the import ends."""
+    if s.get_bind().dialect.name != "sqlite" or file_rows > SHORT_FILE:
+        yield
+        return
+    register = int(s.execute(text("SELECT coalesce(max(id), 0) FROM contacts")).scalar_one())
+    conn = s.connection().connection.dbapi_connection
+    if register < BIG_REGISTER or conn is None:
+        yield
+        return
+    before = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")  # frees the pages above it
 
 
 def _sql(value: object) -> object:
