@@ -120,6 +120,8 @@ def index_cache(s: Session, file_rows: int) -> Iterator[None]:
 
 def _sql(value: object) -> object:
     """A value as SQLAlchemy's SQLite types store it (ISO dates, 0/1)."""
+    if value is None:  # most optional dates: no type tests
+        return None
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime):
