@@ -77,7 +77,9 @@ _STATUS_KEYS = {s: s for s in STATUSES}
 # (tests/unit/test_import_speed.py compares the two); ~4x less matching.
 _RARE_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager",
                "uan", "voicemail")
-_matches = _pnu._is_number_matching_desc
+# A private helper of phonenumbers: should a release drop or rename it, the public call
+# is used instead (slower, same answer), never an import error.
+_matches = getattr(_pnu, "_is_number_matching_desc", None)
 
 
 def valid_for_region(parsed: phonenumbers.PhoneNumber, region: str | None) -> bool:
@@ -85,6 +87,8 @@ def valid_for_region(parsed: phonenumbers.PhoneNumber, region: str | None) -> bo
     code = parsed.country_code
     if region is None or code is None:  # phonenumbers: False for both
         return False
+    if _matches is None:
+        return bool(phonenumbers.is_valid_number_for_region(parsed, region))
     metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, region.upper())
     if metadata is None or (region != phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY
                             and code != phonenumbers.country_code_for_valid_region(region)):

@@ -154,3 +154,18 @@ def test_fold_ascii_path_agrees_with_regex_spacing() -> None:
         ch = chr(code)
         text = f"{ch}Ab{ch}{ch}C d{ch}"
         assert identity.fold(text) == spaces.sub(" ", text.lower()).strip(), code
+
+
+def test_phone_validity_falls_back_to_the_public_call_without_the_private_helper(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a phonenumbers release drop its private matcher, validity is the library's
+    public answer (slower), never an import error or a different answer."""
+    from privdesk.domain import contact_rows
+
+    monkeypatch.setattr(contact_rows, "_matches", None)
+    for text, region in (("07700 900123", "GB"), ("087 123 4567", "IE"), ("12345", "GB"),
+                         ("+1 650 253 0000", "US")):
+        number = phonenumbers.parse(text, region)
+        assert valid_for_region(number, region) == phonenumbers.is_valid_number_for_region(
+            number, region)
+        assert valid_number(number) == phonenumbers.is_valid_number(number)
