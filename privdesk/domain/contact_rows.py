@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 import phonenumbers
+from phonenumbers import phonenumberutil as _pnu
+from phonenumbers import re_util as _re_util
 
 from privdesk.domain import identity
 from privdesk.domain.contact_csv import unneutralise
@@ -27,6 +29,13 @@ from privdesk.domain.contact_values import (
     value_key,
 )
 from privdesk.domain.identity import fold
+
+# phonenumbers compiles a metadata pattern on every use unless told to keep them
+# (re.compile's cache look-up was ~8% of an import); the patterns are a bounded set.
+# (enable_pattern_cache is in phonenumbers 9; older versions simply go without.)
+_keep_patterns = getattr(_re_util, "enable_pattern_cache", None)
+if _keep_patterns is not None:
+    _keep_patterns()
 
 DATE_FIELDS = ("first_contact", "customer_since", "ceased", "last_activity")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -62,6 +71,42 @@ class RowRules:
 _STATUS_KEYS = {s: s for s in STATUSES}
 
 
+# phonenumbers' own "does the number match any type's pattern" with the likeliest types
+# (mobile, fixed line) tried first: is_valid_number_for_region tries eight rarer types
+# first, so a mobile number matched ten patterns. Same answer for every number
+# (tests/unit/test_import_speed.py compares the two); ~4x less matching.
+_RARE_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager",
+               "uan", "voicemail")
+# A private helper of phonenumbers: should a release drop or rename it, the public call
+# is used instead (slower, same answer), never an import error.
+_matches = getattr(_pnu, "_is_number_matching_desc", None)
+
+
+def valid_for_region(parsed: phonenumbers.PhoneNumber, region: str | None) -> bool:
+    """phonenumbers.is_valid_number_for_region, the common types tried first."""
+    code = parsed.country_code
+    if region is None or code is None:  # phonenumbers: False for both
+        return False
+    if _matches is None:
+        return bool(phonenumbers.is_valid_number_for_region(parsed, region))
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, region.upper())
+    if metadata is None or (region != phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY
+                            and code != phonenumbers.country_code_for_valid_region(region)):
+        return False
+    nsn = phonenumbers.national_significant_number(parsed)
+    if not _matches(nsn, metadata.general_desc):
+        return False
+    if not metadata.same_mobile_and_fixed_line_pattern and _matches(nsn, metadata.mobile):
+        return True
+    return _matches(nsn, metadata.fixed_line) or any(
+        _matches(nsn, getattr(metadata, kind)) for kind in _RARE_TYPES)
+
+
+def valid_number(parsed: phonenumbers.PhoneNumber) -> bool:
+    """phonenumbers.is_valid_number, the same way."""
+    return valid_for_region(parsed, phonenumbers.region_code_for_number(parsed))
+
+
 @lru_cache(maxsize=4096)
 def check_phone(phone: str | None, region: str
                 ) -> tuple[FieldError | None, str | None, tuple[str, ...]]:
@@ -78,8 +123,7 @@ def check_phone(phone: str | None, region: str
         return FieldError("phone", "Not a phone number"), None, ()
     # Valid for the row's own region settles it in one region's patterns; only
     # otherwise is every region sharing the country code tried (+44: GB, JE, GG, IM).
-    if not (phonenumbers.is_valid_number_for_region(parsed, region)
-            or phonenumbers.is_valid_number(parsed)):
+    if not (valid_for_region(parsed, region) or valid_number(parsed)):
         return FieldError("phone", f"Not a valid phone number (for a number outside {region}, "
                                    "start with +)"), None, ()
     return (None, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
@@ -98,12 +142,26 @@ class RowExtras:
     phone_forms: tuple[str, ...] = ()  # the digits search finds it by
 
 
-def _values(cells: list[str], mapping: Mapping[int, str]) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
+def _values(cells: list[str], mapping: Mapping[int, str]
+            ) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Each target's cells, and its first non-empty one ("" when all are empty)."""
+    many: dict[str, list[str]] = {}
+    first: dict[str, str] = {}
+    count = len(cells)
     for index, target in mapping.items():
-        if index < len(cells):
-            values.setdefault(target, []).append(unneutralise(cells[index].strip()).strip())
-    return values
+        if index < count:
+            cell = cells[index].strip()
+            if cell[:1] == "'":  # only such a cell can be a neutralised formula
+                cell = unneutralise(cell).strip()
+            found = many.get(target)
+            if found is None:
+                many[target] = [cell]
+                first[target] = cell
+            else:
+                found.append(cell)
+                if not first[target]:
+                    first[target] = cell
+    return many, first
 
 
 def _name(first: str, middle: str, last: str) -> str:
@@ -125,16 +183,14 @@ def _phone(value: str | None, region: str, home: str) -> str | None:
         return phone
     # Valid for the row's own region settles it in one region's patterns; only
     # otherwise is every region sharing the country code tried (+44: GB, JE, GG, IM).
-    if not (phonenumbers.is_valid_number_for_region(parsed, region)
-            or phonenumbers.is_valid_number(parsed)):
+    if not (valid_for_region(parsed, region) or valid_number(parsed)):
         return phone
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def row_to_input(cells: list[str], mapping: Mapping[int, str], rules: RowRules
                  ) -> tuple[ContactInput | None, list[FieldError], RowExtras]:
-    many = _values(cells, mapping)
-    v = {k: next((x for x in xs if x), "") for k, xs in many.items()}
+    many, v = _values(cells, mapping)
     errors: list[FieldError] = []
     name = v.get("name") or _name(v.get("first_name", ""), v.get("middle_name", ""),
                                   v.get("last_name", ""))
@@ -205,8 +261,8 @@ def row_to_input(cells: list[str], mapping: Mapping[int, str], rules: RowRules
         errors.append(phone_error)
     seen = {e.field for e in errors}
     # The phone is checked above, once; validate_contact sees everything else.
-    errors += [e for e in validate_contact(replace(data, phone=None), tuple(rules.sources),
-                                           region, rules.today) if e.field not in seen]
+    errors += [e for e in validate_contact(data, rules.sources, region, rules.today,
+                                           phone_checked=True) if e.field not in seen]
     extras = RowExtras(opt_out_on=(dates["opt_out_date"] or rules.today) if opt_out else None,
                        region=region, source_value=v.get("source", ""),
                        status_value=v.get("status", ""), norm_phone=norm_phone,

@@ -78,9 +78,11 @@ def phone_error(phone: str, region: str) -> str | None:
 
 
 def validate_contact(data: ContactInput, sources: Collection[str], region: str, today: date,
-                     previous: ContactInput | None = None) -> list[FieldError]:
+                     previous: ContactInput | None = None, *, phone_checked: bool = False
+                     ) -> list[FieldError]:
     """All problems with `data`. An email or phone left as it already was is not
-    re-checked, so an old oddity never blocks correcting something else."""
+    re-checked, so an old oddity never blocks correcting something else; nor is a phone
+    the caller has already checked (`phone_checked`: an import parses each once)."""
     errors: list[FieldError] = []
     if not data.name:
         errors.append(FieldError("name", "A name is required"))
@@ -92,7 +94,8 @@ def validate_contact(data: ContactInput, sources: Collection[str], region: str, 
         reason = email_error(data.email)
         if reason:
             errors.append(FieldError("email", reason))
-    if data.phone and (previous is None or previous.phone != data.phone) and len(data.phone) <= 40:
+    if (data.phone and not phone_checked and (previous is None or previous.phone != data.phone)
+            and len(data.phone) <= 40):
         reason = phone_error(data.phone, region)
         if reason:
             errors.append(FieldError("phone", reason))

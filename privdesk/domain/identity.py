@@ -26,7 +26,8 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     if text.isascii():  # nothing to decompose or hide: most names, at import speed
-        return _SPACES.sub(" ", text.lower()).strip()
+        # split() and \s agree on ASCII whitespace (\x1c-\x1f included); faster than sub.
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.translate(_INVISIBLE))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.casefold()).strip()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -66,9 +67,12 @@ class RetentionResult:
         return self.rule_key == LEGAL_HOLD
 
 
+@lru_cache(maxsize=8192)
 def add_months(start: date, months: int) -> date:
     """Calendar months to the same day number, clamped to the month's last day
     (31 Jan + 1 month = 28/29 Feb; 29 Feb 2024 + 12 months = 28 Feb 2025).
+    Cached: an import or a retention run meets the same few thousand dates again and
+    again, and relativedelta is ~10 us a call.
 
     Past the end of the calendar (a date of 9999-12-01 from a bad import, or a policy
     with an absurd number of months) the answer is date.max, "never due", rather than a

@@ -38,6 +38,7 @@ from privdesk.services.contacts_import_match import Existing
 from privdesk.services.contacts_import_run import ImportDuplicate, ImportMatch, ImportPass, Writing
 from privdesk.services.contacts_import_write import (
     SearchIndexAside,
+    index_cache,
     remember_maps,
     remembered_maps,
 )
@@ -180,7 +181,7 @@ class ContactImportService:
                           self._ctx.actor.name, self._ctx.now(), self._ctx.today(),
                           is_suppressed)
         try:
-            with self._ctx.store.session() as s:
+            with self._ctx.store.session() as s, index_cache(s, checked.total):
                 index = SearchIndexAside(s)
                 scan = ImportPass(s, writing)
                 self._stream(checked, rules, scan, lambda: skip_invalid or not checked.errors,

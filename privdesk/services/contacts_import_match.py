@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from privdesk.domain import identity
@@ -39,12 +38,14 @@ def _in_query(s: Session, column: str, values: Sequence[str], cols: str,
     as it was before this import's own rows went in)."""
     rows: list[Any] = []
     limit = "" if upto is None else f" AND id <= {int(upto)}"
+    # The DB-API cursor: SQLAlchemy's text() re-parsed each 900-placeholder statement.
+    cursor = s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    mark = "?" if s.get_bind().dialect.name == "sqlite" else "%s"
     for start in range(0, len(values), CHUNK):
         chunk = values[start:start + CHUNK]
-        marks = ", ".join(f":v{n}" for n in range(len(chunk)))
-        rows += s.execute(text(f"SELECT {cols} FROM contacts "  # noqa: S608 (placeholders)
-                               f"WHERE {column} IN ({marks}){limit}"),
-                          {f"v{n}": v for n, v in enumerate(chunk)}).all()
+        cursor.execute(f"SELECT {cols} FROM contacts "  # noqa: S608 (placeholders)
+                       f"WHERE {column} IN ({', '.join([mark] * len(chunk))}){limit}", chunk)
+        rows += cursor.fetchall()
     return rows
 
 

@@ -11,9 +11,10 @@ import pytest
 
 from privdesk.domain.contact_csv import decode, guess_mapping, neutralise, unneutralise
 from privdesk.domain.contact_records import ContactInput, ContactQuery
-from privdesk.services import contacts_import_pool
+from privdesk.services import contacts_import_pool, contacts_import_write
 from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService, ImportCancelled
+from privdesk.services.contacts_import_write import IMPORT_CACHE_KIB, SHORT_FILE, index_cache
 from privdesk.services.context import ServiceContext
 
 HEADER = ("name,email,phone,company,location,status,source,first_contact,customer_since,"
@@ -217,3 +218,23 @@ def test_a_rejected_import_still_reports_who_is_already_in_the_register(
     assert [(m.line, m.contact_id, m.action) for m in result.matched] == [
         (2, known.id, "will be skipped")]
     assert contacts.search(ContactQuery()).total == 1
+
+
+def test_a_short_file_into_a_big_register_gets_a_bigger_page_cache_then_the_old_one(
+        importer: ContactImportService, contacts: ContactService, ctx: ServiceContext,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts_import_write, "BIG_REGISTER", 1)
+    contacts.create(ContactInput(name="Ada Lovelace", source="email"))
+    with ctx.store.session() as s:
+        conn = s.connection().connection.dbapi_connection
+        assert conn is not None
+        before = conn.execute("PRAGMA cache_size").fetchone()[0]
+        with index_cache(s, 1000):
+            assert conn.execute("PRAGMA cache_size").fetchone()[0] == -IMPORT_CACHE_KIB
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+        with index_cache(s, SHORT_FILE + 1):  # a long file keeps its measured memory
+            assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    rows = "".join(f"Person {i},p{i}@example.com,,,,enquirer,email,2026-01-01,,,,no,\n"
+                   for i in range(30))
+    assert importer.run((HEADER + rows).encode()).imported == 30
+    assert contacts.search(ContactQuery()).total == 31

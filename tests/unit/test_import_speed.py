@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from privdesk.domain import identity
 from privdesk.domain.contact_csv import CsvError, decode, parse_table, parse_text
+from privdesk.domain.contact_rows import valid_for_region, valid_number
 from privdesk.domain.contact_table import CsvRows
 from privdesk.domain.contact_validation import plain_email
 from privdesk.services import contacts_import_pool
@@ -109,3 +110,62 @@ def test_bytes_and_text_reading_agree_on_line_ends_quotes_and_footers(text: str)
             via_text.headers, list(via_text.rows), via_text.notes)
         assert list(table.rows[1:]) == list(via_text.rows)[1:]
         assert isinstance(table.rows, CsvRows) and isinstance(table.rows.source, bytes)
+
+
+def test_phone_validity_with_common_types_first_agrees_with_phonenumbers() -> None:
+    """valid_for_region / valid_number try mobile and fixed line first: the same answer
+    as phonenumbers for every region's example numbers of every type and for random
+    numbers near them (valid, invalid, wrong length, another region's)."""
+    rng = random.Random(14)
+    numbers: list[phonenumbers.PhoneNumber] = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
+                     phonenumbers.PhoneNumberType.TOLL_FREE,
+                     phonenumbers.PhoneNumberType.PREMIUM_RATE,
+                     phonenumbers.PhoneNumberType.VOIP, phonenumbers.PhoneNumberType.UAN):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            numbers.append(example)
+            digits = str(example.national_number)
+            for _ in range(6):
+                mutated = list(digits)
+                mutated[rng.randrange(len(mutated))] = str(rng.randrange(10))
+                cut = rng.choice([0, 0, 0, 1, -1])
+                text = "".join(mutated)[: len(mutated) - 1] if cut == -1 else "".join(mutated) + (
+                    str(rng.randrange(10)) if cut == 1 else "")
+                numbers.append(phonenumbers.PhoneNumber(country_code=example.country_code,
+                                                        national_number=int(text)))
+    assert len(numbers) > 5000
+    regions = ["GB", "IE", "US", "DE", "JE", "001"]
+    for number in numbers:
+        own = phonenumbers.region_code_for_country_code(number.country_code)
+        for region in (own, *regions):
+            assert valid_for_region(number, region) == phonenumbers.is_valid_number_for_region(
+                number, region), (number, region)
+        assert valid_number(number) == phonenumbers.is_valid_number(number), number
+
+
+def test_fold_ascii_path_agrees_with_regex_spacing() -> None:
+    """fold() joins split() words for ASCII text: the same as collapsing \\s+ and
+    stripping, for every ASCII character as a separator (\\x1c-\\x1f included)."""
+    spaces = re.compile(r"\s+")
+    for code in range(128):
+        ch = chr(code)
+        text = f"{ch}Ab{ch}{ch}C d{ch}"
+        assert identity.fold(text) == spaces.sub(" ", text.lower()).strip(), code
+
+
+def test_phone_validity_falls_back_to_the_public_call_without_the_private_helper(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a phonenumbers release drop its private matcher, validity is the library's
+    public answer (slower), never an import error or a different answer."""
+    from privdesk.domain import contact_rows
+
+    monkeypatch.setattr(contact_rows, "_matches", None)
+    for text, region in (("07700 900123", "GB"), ("087 123 4567", "IE"), ("12345", "GB"),
+                         ("+1 650 253 0000", "US")):
+        number = phonenumbers.parse(text, region)
+        assert valid_for_region(number, region) == phonenumbers.is_valid_number_for_region(
+            number, region)
+        assert valid_number(number) == phonenumbers.is_valid_number(number)
