@@ -6,9 +6,10 @@ longer fits the page cache. So for a bulk load the FTS trigger and the loaded ta
 secondary indexes are dropped; each table is then loaded with one executemany and its
 indexes built by sorting straight away, while its pages are still in the (enlarged)
 page cache - contacts first (their search index built meanwhile on a second thread,
-store.bulk_fts, and copied in at the end), then the tables that refer to contacts. Measured at 300k rows with the cache a quarter of the
-data (as at 1M): 49 s with the indexes kept or all built at the end, 42 s this way;
-35 s with the cache holding the contacts table.
+store.bulk_fts, and copied in at the end), then the tables that refer to contacts.
+Measured at 300k rows with the cache a quarter of the data (as at 1M): 49 s with the
+indexes kept or all built at the end, 42 s this way; 35 s with the cache holding the
+contacts table.
 
 Everything happens inside the caller's transaction (SQLite DDL is transactional), so a
 crash or an error mid-load rolls back to the indexes and the trigger being there and
