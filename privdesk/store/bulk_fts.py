@@ -39,7 +39,8 @@ class SideSearchIndex:
         if definition is None:
             raise RuntimeError("the contacts search index is missing; is the store migrated?")
         # The store's settings (secure-delete, pgsz, automerge ...), so the built index is
-        # in the same format; 'version' is the library's own and written by it.
+        # in the same format; 'version' is the library's own and written by it. Only the
+        # data, idx and docsize tables are copied back, never this config.
         settings = raw.execute(f"SELECT k, v FROM {FTS}_config WHERE k != 'version'").fetchall()  # noqa: S608 (constant name)
         self._name = f"/privdesk-bulk-fts-{uuid.uuid4().hex}"
         self._uri = f"file:{self._name}?vfs=memdb"
@@ -47,6 +48,10 @@ class SideSearchIndex:
                                              check_same_thread=False)
         self._conn.execute(definition[0])
         for key, value in settings:
+            self._conn.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES (?, ?)", (key, value))  # noqa: S608
+        # While building: no merging as segments pile up (the one 'optimize' at the end
+        # merges them all once): ~6% less CPU at 300k. Only here; the store keeps its own.
+        for key, value in (("automerge", 0), ("crisismerge", 64)):
             self._conn.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES (?, ?)", (key, value))  # noqa: S608
         self._id_at, self._text_at = id_at, text_at
         self._texts: list[tuple[int, str]] = []

@@ -172,11 +172,14 @@ def test_search_index_built_beside_is_the_one_a_rebuild_makes(ctx: ServiceContex
     store before the load finds the new people (no stale cached index)."""
     from sqlalchemy import text
 
+    config = text("SELECT k, v FROM contacts_fts_config ORDER BY k")
     with ctx.store.session() as s:  # the pooled connection reads the (empty) index first
         assert s.execute(text("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH"
                               " 'son'")).scalar_one() == 0
+        settings = s.execute(config).all()
     DemoDataService(ctx).generate(contacts=3_000, requests=0)
     with ctx.store.session() as s:
+        assert s.execute(config).all() == settings  # the build's no-merge settings stay there
         s.execute(text("INSERT INTO contacts_fts(contacts_fts, rank)"
                        " VALUES ('integrity-check', 1)"))
         assert s.execute(text("SELECT count(DISTINCT segid) FROM contacts_fts_idx")
