@@ -114,9 +114,11 @@ class SideSearchIndex:
         raw.execute("RELEASE bulk_fts_reload")
 
     def close(self) -> None:
-        """Free the in-memory index (after the worker, if it is still running, is done);
+        """Free the in-memory index (a worker still building is interrupted first);
         called after the load's transaction has ended."""
         if self._thread is not None:
+            if self._thread.is_alive() and self._conn is not None:
+                self._conn.interrupt()  # the load failed: stop building, do not wait for it
             self._thread.join()
         if self._attached is not None:
             self._attached.execute("DETACH DATABASE bulk_fts")
