@@ -31,6 +31,9 @@ INSERT_CONTACTS = (
     " opt_out_on, notes, retention_rule, retention_due, norm_email, norm_phone,"
     " norm_name, search_text, created_at, updated_at)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+# Where each contact row's search text is (the bulk loader indexes it beside the load).
+SEARCH_TEXT_AT = [c.strip() for c in INSERT_CONTACTS.split("(")[1].split(")")[0].split(",")
+                  ].index("search_text")
 INSERT_INTERACTIONS = ("INSERT INTO interactions (contact_id, kind, occurred_on, summary, officer)"
                        " VALUES (?,?,?,?,?)")
 INSERT_DISCLOSURES = ("INSERT INTO disclosures (contact_id, recipient, purpose, disclosed_on)"
@@ -118,21 +121,24 @@ class DemoDataService:
 
         loader: BulkLoader | None = None
         try:
-            loader = BulkLoader(raw, LOADED_TABLES, contacts, step)
-            # One bulk insert per table, fed row by row from the generator; each table's
-            # indexes built straight after it (store.bulk).
-            loader.load("contacts", INSERT_CONTACTS, made.contacts(told("contacts")))
-            loader.load("interactions", INSERT_INTERACTIONS,
-                        made.interactions(told("interactions")))
-            loader.load("disclosures", INSERT_DISCLOSURES, made.disclosures())
-            loader.finish()
-            step("saving to disk")
-        except BaseException:
-            cur.execute("ROLLBACK")
+            try:
+                loader = BulkLoader(raw, LOADED_TABLES, contacts, step, SEARCH_TEXT_AT)
+                # One bulk insert per table, fed row by row from the generator; each
+                # table's indexes built straight after it, the search index beside
+                # (store.bulk).
+                loader.load("contacts", INSERT_CONTACTS, made.contacts(told("contacts")))
+                loader.load("interactions", INSERT_INTERACTIONS,
+                            made.interactions(told("interactions")))
+                loader.load("disclosures", INSERT_DISCLOSURES, made.disclosures())
+                loader.finish()
+                step("saving to disk")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+        finally:
             if loader is not None:
-                loader.restore_cache()
-            raise
-        cur.execute("COMMIT")
+                loader.release()
         return dict(made.counts)
 
     def _officers(self, now: str) -> None:

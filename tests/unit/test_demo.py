@@ -140,6 +140,60 @@ def test_a_failed_bulk_load_changes_nothing(ctx: ServiceContext) -> None:
     assert ctx.store.table_counts(["contacts"]) == {"contacts": 100}
 
 
+def test_a_load_failing_while_the_search_index_builds_beside_changes_nothing(
+        ctx: ServiceContext) -> None:
+    """The search index is built on a second thread from the moment the contacts are in:
+    an error after that (here in the interactions' stage) still rolls everything back,
+    the search index included, and the next load works."""
+    import pytest
+    from sqlalchemy import text
+
+    before = _schema(ctx)
+
+    def stop(_done: int, _total: int, stage: str) -> None:
+        if stage == "sorting the indexes on interactions":
+            raise RuntimeError("stopped by the test")
+
+    with pytest.raises(RuntimeError, match="stopped by the test"):
+        DemoDataService(ctx).generate(contacts=20_000, requests=0, progress=stop)
+    assert _schema(ctx) == before
+    with ctx.store.session() as s:
+        assert s.execute(text("SELECT count(*) FROM contacts_fts_docsize")).scalar_one() == 0
+        assert s.execute(text("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH"
+                              " 'son'")).scalar_one() == 0
+    DemoDataService(ctx).generate(contacts=100, requests=0)
+    assert ctx.store.table_counts(["contacts"]) == {"contacts": 100}
+
+
+def test_search_index_built_beside_is_the_one_a_rebuild_makes(ctx: ServiceContext) -> None:
+    """The index built on the second thread and copied in: FTS5's own integrity check
+    against the contacts' search text passes, it is one segment (fast first searches),
+    it keeps the store's secure-delete setting, and a connection that searched the empty
+    store before the load finds the new people (no stale cached index)."""
+    from sqlalchemy import text
+
+    config = text("SELECT k, v FROM contacts_fts_config ORDER BY k")
+    with ctx.store.session() as s:  # the pooled connection reads the (empty) index first
+        assert s.execute(text("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH"
+                              " 'son'")).scalar_one() == 0
+        settings = s.execute(config).all()
+    DemoDataService(ctx).generate(contacts=3_000, requests=0)
+    with ctx.store.session() as s:
+        assert s.execute(config).all() == settings  # the build's no-merge settings stay there
+        s.execute(text("INSERT INTO contacts_fts(contacts_fts, rank)"
+                       " VALUES ('integrity-check', 1)"))
+        assert s.execute(text("SELECT count(DISTINCT segid) FROM contacts_fts_idx")
+                         ).scalar_one() == 1
+        assert s.execute(text("SELECT v FROM contacts_fts_config WHERE k = 'secure-delete'")
+                         ).scalar_one() == 1
+        texts = dict(s.execute(text("SELECT id, search_text FROM contacts")).all())
+        word = texts[1234].split()[0][:5]
+        hits = set(s.execute(text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :q"),
+                             {"q": f'"{word}"'}).scalars())
+        assert hits == {i for i, t in texts.items() if word in t}
+        assert 1234 in hits
+
+
 def test_pooled_name_forms_equal_the_search_text_of_every_word() -> None:
     """The generator joins per-word search forms instead of folding each name: for every
     word of every locale (CJK, Arabic with spaces, German umlauts, Irish Ó ...) the
@@ -216,9 +270,9 @@ def test_demo_data_progress_tells_every_stage_in_order(ctx: ServiceContext) -> N
                                   progress=lambda done, total, stage: seen.append(
                                       (stage, done, total)))
     stages = list(dict.fromkeys(stage for stage, _, _ in seen))
-    assert stages == ["contacts", "sorting the indexes on contacts", "building the search index",
-                      "interactions", "sorting the indexes on interactions",
-                      "sorting the indexes on disclosures", "saving to disk",
+    assert stages == ["contacts", "sorting the indexes on contacts", "interactions",
+                      "sorting the indexes on interactions", "sorting the indexes on disclosures",
+                      "building the search index", "saving to disk",
                       "adding requests and a breach"]
     counted = [(done, total) for stage, done, total in seen if stage == "interactions"]
     assert counted[-1] == (45_000, 45_000) and len(counted) >= 2
