@@ -111,8 +111,8 @@ def bench_search_server(data: BenchData, url: str,
         store.close()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     a.sort()
-    note = (f"p50 {a[len(a) // 2]:.1f} ms, max {a[-1]:.1f} ms; load average {load} "
-            "(a shared machine); " + (f"DIFFERENT ids from the local store for {differ}"
+    note = (f"p50 {a[len(a) // 2]:.1f} ms, max {a[-1]:.1f} ms; load average {load}; "
+            + (f"DIFFERENT ids from the local store for {differ}"
                                        if differ else "same ids as the local store"))
     value = round(p95(a), 2)
     return BenchResult(f"team store (PostgreSQL) search p95 ({len(a)} keystrokes)", value, "ms",
