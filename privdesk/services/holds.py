@@ -7,10 +7,10 @@ by a breach. Asked at review and again inside the deleting transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from privdesk.domain.request_rules import OPEN_STATUSES, deletion_hold
@@ -55,37 +55,36 @@ class HeldContact:
                 "reason": self.reason}
 
 
-def open_holds(s: Session, contact_ids: Sequence[int],
-               own: str | None = None) -> dict[int, tuple[str, ...]]:
-    """contact id -> references of the open requests linked to it (other than `own`)."""
+def _references(s: Session, contact_ids: Sequence[int], query: Callable[[list[int]], Select[int, str]],
+                skip: str | None = None) -> dict[int, tuple[str, ...]]:
+    """contact id -> the references `query` finds for a chunk of ids (contact id,
+    reference rows, in reference order), leaving out `skip`."""
     found: dict[int, list[str]] = {}
     ids = list(dict.fromkeys(contact_ids))
     for i in range(0, len(ids), CHUNK):
-        rows = s.execute(
-            select(RequestContact.contact_id, Request.reference)
-            .join(Request, Request.id == RequestContact.request_id)
-            .where(RequestContact.contact_id.in_(ids[i:i + CHUNK]),
-                   Request.status.in_(OPEN_STATUSES))
-            .order_by(Request.reference))
-        for cid, ref in rows:
-            if ref != own:
+        for cid, ref in s.execute(query(ids[i:i + CHUNK])):
+            if ref != skip:
                 found.setdefault(int(cid), []).append(str(ref))
     return {cid: tuple(refs) for cid, refs in found.items()}
 
 
+def open_holds(s: Session, contact_ids: Sequence[int],
+               own: str | None = None) -> dict[int, tuple[str, ...]]:
+    """contact id -> references of the open requests linked to it (other than `own`)."""
+    return _references(s, contact_ids, lambda chunk: (
+        select(RequestContact.contact_id, Request.reference)
+        .join(Request, Request.id == RequestContact.request_id)
+        .where(RequestContact.contact_id.in_(chunk), Request.status.in_(OPEN_STATUSES))
+        .order_by(Request.reference)), skip=own)
+
+
 def open_breaches(s: Session, contact_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     """contact id -> references of the open breaches that concern it."""
-    found: dict[int, list[str]] = {}
-    ids = list(dict.fromkeys(contact_ids))
-    for i in range(0, len(ids), CHUNK):
-        rows = s.execute(
-            select(BreachContact.contact_id, Breach.reference)
-            .join(Breach, Breach.id == BreachContact.breach_id)
-            .where(BreachContact.contact_id.in_(ids[i:i + CHUNK]), Breach.status == "open")
-            .order_by(Breach.reference))
-        for cid, ref in rows:
-            found.setdefault(int(cid), []).append(str(ref))
-    return {cid: tuple(refs) for cid, refs in found.items()}
+    return _references(s, contact_ids, lambda chunk: (
+        select(BreachContact.contact_id, Breach.reference)
+        .join(Breach, Breach.id == BreachContact.breach_id)
+        .where(BreachContact.contact_id.in_(chunk), Breach.status == "open")
+        .order_by(Breach.reference)))
 
 
 def purge_holds(s: Session, contact_ids: Sequence[int]) -> dict[int, Hold]:
