@@ -18,9 +18,9 @@ from privdesk.paths import app_paths
 from privdesk.policy import Policy
 from privdesk.services.contacts import ContactService
 from privdesk.services.session import begin_session
-from privdesk.services.settings import SettingsService
 from privdesk.store.team import create_team_store, open_team_store
 from tests.pg_server import PgServer, start_server
+from tests.team.team_window import open_team_window
 
 PASS = "ann outage passphrase"
 
@@ -37,15 +37,7 @@ def own_server() -> Iterator[PgServer]:
 def test_a_lasting_outage_locks_and_the_unlock_reconnects(
         qtbot: Any, own_server: PgServer, policy: Policy, tmp_path: Path) -> None:
     url = own_server.url(own_server.create_database())
-    with create_team_store(url, "Ann Admin", PASS) as store:
-        SettingsService(begin_session(store, policy)).set("team.outage_lock_seconds", 1)
-    session = DesktopSession(QSettings(str(tmp_path / "p.conf"), QSettings.Format.IniFormat),
-                             app_paths(), policy)
-    window = session.show(begin_session(open_team_store(url, "Ann Admin", PASS), policy))
-    qtbot.addWidget(window)
-    refresher = session.refresher
-    assert refresher is not None  # the setting is read on the worker, then applied
-    qtbot.waitUntil(lambda: refresher.outage_lock_s == 1, timeout=10000)
+    session, window, refresher = open_team_window(qtbot, url, PASS, policy, tmp_path, 1)
     refresher.timer.setInterval(200)  # the app polls every 3 s; the test need not wait
     qtbot.waitUntil(lambda: refresher.seen is not None, timeout=10000)
 

@@ -6,17 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from privdesk.app import DesktopSession
-from privdesk.paths import app_paths
 from privdesk.policy import Policy
-from privdesk.services.session import begin_session
-from privdesk.services.settings import SettingsService
-from privdesk.store.team import create_team_store, open_team_store
 from privdesk.ui.settings_dialog import SettingsDialog
 from tests.pg_server import PgServer
+from tests.team.team_window import open_team_window
 
 PASS = "outage setting passphrase"
 
@@ -24,16 +20,8 @@ PASS = "outage setting passphrase"
 def test_an_admin_sets_the_outage_lock_and_the_window_uses_it(
         qtbot: Any, pg_server: PgServer, policy: Policy, tmp_path: Path) -> None:
     url = pg_server.url(pg_server.create_database())
-    with create_team_store(url, "Ann Admin", PASS) as store:
-        # Set outside the dialog's usual range: shown as it is, never changed by a save.
-        SettingsService(begin_session(store, policy)).set("team.outage_lock_seconds", 5)
-    session = DesktopSession(QSettings(str(tmp_path / "p.conf"), QSettings.Format.IniFormat),
-                             app_paths(), policy)
-    window = session.show(begin_session(open_team_store(url, "Ann Admin", PASS), policy))
-    qtbot.addWidget(window)
-    refresher = session.refresher
-    assert refresher is not None
-    qtbot.waitUntil(lambda: refresher.outage_lock_s == 5, timeout=10000)
+    # Set outside the dialog's usual range: shown as it is, never changed by a save.
+    session, window, refresher = open_team_window(qtbot, url, PASS, policy, tmp_path, 5)
     seen: dict[str, Any] = {}
 
     def officer(step: int = 0) -> None:
