@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.deadlines import fmt
 from privdesk.services.request_records import RESPONSE_METHODS, RequestDetail
+from privdesk.ui.dialog_errors import ErrorLine, run_then_accept
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
 
@@ -102,11 +102,7 @@ class ActionDialog(QDialog):
         self.text.setFixedHeight(90)
         if spec.text_label:
             form.addRow(spec.text_label, self.text)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.hide()
+        self.error = ErrorLine()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -135,18 +131,11 @@ class ActionDialog(QDialog):
 
     def submit(self) -> None:
         values = self.values()
-        self.ok.setEnabled(False)
-        self.error.hide()
-        self._tasks.run(lambda: self._submit(values), on_done=self._done, on_error=self._failed)
+        run_then_accept(self, self._tasks, lambda: self._submit(values), self._keep, self.ok,
+                        self.error)
 
-    def _done(self, detail: Any) -> None:
+    def _keep(self, detail: RequestDetail) -> None:
         self.result_detail = detail
-        self.accept()
-
-    def _failed(self, exc: Exception) -> None:
-        self.ok.setEnabled(True)
-        self.error.setText(str(exc.args[0]) if exc.args else str(exc))
-        self.error.show()
 
 
 def respond_spec(d: RequestDetail, method: str | None = None) -> ActionSpec:

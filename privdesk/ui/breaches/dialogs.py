@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from privdesk.services.breach_records import CYBER, DATA_CATEGORIES, SUBJECT_CATEGORIES, NewBreach
 from privdesk.services.breaches import BreachService
 from privdesk.services.requests import RequestService
+from privdesk.ui.dialog_errors import ErrorLine, run_then_accept
 from privdesk.ui.requests.new_request_dialog import ContactPicker
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
@@ -67,10 +68,7 @@ class _ServiceDialog(QDialog):
         self.setWindowTitle(title)
         self._tasks = tasks
         self.result_detail: Any = None
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = ErrorLine()  # plain text: a refusal may quote what was typed
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -87,21 +85,14 @@ class _ServiceDialog(QDialog):
     def submit(self) -> None:
         try:
             job = self.work()
-        except ValueError as exc:
-            self._failed(exc)
+        except ValueError as exc:  # refused before any work is queued
+            self.ok.setEnabled(True)
+            self.error.say_error(exc)
             return
-        self.ok.setEnabled(False)
-        self.error.hide()
-        self._tasks.run(job, on_done=self._done, on_error=self._failed)
+        run_then_accept(self, self._tasks, job, self._keep, self.ok, self.error)
 
-    def _done(self, detail: Any) -> None:
+    def _keep(self, detail: Any) -> None:
         self.result_detail = detail
-        self.accept()
-
-    def _failed(self, exc: Exception) -> None:
-        self.ok.setEnabled(True)
-        self.error.setText(str(exc.args[0]) if exc.args else str(exc))
-        self.error.show()
 
 
 class NewBreachDialog(_ServiceDialog):

@@ -26,8 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.services.request_records import CHANNELS, REQUEST_TYPES, ContactHit, NewRequest
+from privdesk.services.request_records import (
+    CHANNELS,
+    REQUEST_TYPES,
+    ContactHit,
+    NewRequest,
+    RequestDetail,
+)
 from privdesk.services.requests import RequestService
+from privdesk.ui.dialog_errors import ErrorLine, run_then_accept
 from privdesk.ui.request_action_dialog import make_date_edit
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window, scrolling
@@ -160,11 +167,7 @@ class NewRequestDialog(QDialog):
         form.addRow("", self.id_requested)
         form.addRow("Officer", self.officer)
         form.addRow("Notes", self.notes)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.hide()
+        self.error = ErrorLine()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -204,16 +207,8 @@ class NewRequestDialog(QDialog):
 
     def submit(self) -> None:
         new = self.new_request()
-        self.ok.setEnabled(False)
-        self.error.hide()
-        self._tasks.run(lambda: self._requests.create(new), on_done=self._done,
-                        on_error=self._failed)
+        run_then_accept(self, self._tasks, lambda: self._requests.create(new), self._keep,
+                        self.ok, self.error)
 
-    def _done(self, detail: Any) -> None:
+    def _keep(self, detail: RequestDetail) -> None:
         self.result_detail = detail
-        self.accept()
-
-    def _failed(self, exc: Exception) -> None:
-        self.ok.setEnabled(True)
-        self.error.setText(str(exc.args[0]) if exc.args else str(exc))
-        self.error.show()

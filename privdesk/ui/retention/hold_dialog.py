@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.retention import MAX_HOLD_REASON, HoldInfo
+from privdesk.ui.dialog_errors import ErrorLine
 from privdesk.ui.retention.calendar import to_date, to_qdate
 from privdesk.ui.safe_buttons import safe_default
 
@@ -42,10 +43,7 @@ class LegalHoldDialog(QDialog):
         self.until.setDisplayFormat("ddd d MMM yyyy")
         self.open_ended.toggled.connect(lambda on: self.until.setEnabled(not on))
         self.open_ended.setChecked(hold.active and hold.until is None)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = ErrorLine()
         self.reason.textChanged.connect(self.error.hide)
         self.setStyleSheet("QDateEdit:disabled { color: #9aa3ad; background: #f1f3f5; }")
         form = QFormLayout()
@@ -84,8 +82,7 @@ class LegalHoldDialog(QDialog):
         self.accept()
 
     def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+        self.error.say(text)
 
 
 def _escape(text: str) -> str:
