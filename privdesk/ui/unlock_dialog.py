@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.paths import STORE_SUFFIX
 from privdesk.services.team import StoreError, server_title, shown_address
+from privdesk.ui.dialog_errors import ErrorLine
 from privdesk.ui.new_store_dialog import NewStoreDialog
 from privdesk.ui.tasks import TaskRunner
 
@@ -141,11 +142,7 @@ class UnlockDialog(QDialog):
             self.demo_hint.setWordWrap(True)
             self.passphrase.setText(demo_passphrase)
         self.demo_hint.setVisible(bool(demo_passphrase))
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote typed names
-        self.error.hide()
+        self.error = ErrorLine()  # plain text: messages may quote typed names
 
         # Deriving the key takes a few seconds by design (Argon2id): show it is working.
         self.busy = QProgressBar()
@@ -300,6 +297,8 @@ class UnlockDialog(QDialog):
         self._tasks.run(lambda: self._opener(target, officer, passphrase, create),
                         on_done=self._done, on_error=self._failed)
 
+    # Not dialog_errors.run_then_accept, on purpose: unlocking also shows the busy bar and
+    # "Unlocking…", and a refusal puts the focus back in the passphrase, selected, to retype.
     def _done(self, store: Any) -> None:
         remember_officer(self._settings, *self._pending)
         self.passphrase.clear()
@@ -316,8 +315,7 @@ class UnlockDialog(QDialog):
         self._show_error(str(exc))
 
     def _show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
+        self.error.say(message)
 
     def show_error(self, message: str) -> None:
         """Say why the window is locked or what went wrong (plain text)."""

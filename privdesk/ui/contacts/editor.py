@@ -33,6 +33,7 @@ from privdesk.services.context import ServiceContext
 from privdesk.ui.contacts.duplicates_dialog import choose_duplicate_action
 from privdesk.ui.contacts.editor_form import ContactForm
 from privdesk.ui.contacts.related_tabs import DisclosuresTab, HistoryTab, InteractionsTab
+from privdesk.ui.dialog_errors import ErrorLine
 from privdesk.ui.navigation import REQUEST_LINK, Navigator, link
 from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
@@ -92,11 +93,7 @@ class ContactEditorDialog(QDialog):
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        self.banner = QLabel()
-        self.banner.setObjectName("error")
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.hide()
+        self.banner = ErrorLine()
         # The person's requests, one click each (the Navigator is set by the Contacts area).
         self.navigator: Navigator | None = None
         self.requests_label = QLabel()
@@ -133,8 +130,7 @@ class ContactEditorDialog(QDialog):
             return
         unsaved = self._loaded_input is not None and self.current_input() != self._loaded_input
         if unsaved or self.related() != RelatedChanges():
-            self.banner.setText("Save or cancel your changes first, then open the request.")
-            self.banner.show()
+            self.banner.say("Save or cancel your changes first, then open the request.")
             return
         self.reject()
         self.navigator.open_link(href)
@@ -272,6 +268,8 @@ class ContactEditorDialog(QDialog):
         self._set_busy(True)
         self._tasks.run(work, on_done=self._saved, on_error=self._failed)
 
+    # Not dialog_errors.run_then_accept, on purpose: Save's state comes from validate() (busy,
+    # field errors, permission), and a refusal also marks each field it names.
     def _saved(self, detail: ContactDetail) -> None:
         self._set_busy(False)
         self._detail = detail
@@ -285,8 +283,7 @@ class ContactEditorDialog(QDialog):
             for e in exc.errors:
                 if e.field in self.errors:
                     self.errors[e.field].show_error(e.reason)
-        self.banner.setText(f"Not saved: {exc}")
-        self.banner.show()
+        self.banner.say(f"Not saved: {exc}")
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
