@@ -23,6 +23,7 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QWidget
 
+from privdesk.ui.screen_fit import largest
 from privdesk.ui.tasks import TaskRunner
 
 T = TypeVar("T")
@@ -44,6 +45,22 @@ class ErrorLine(QLabel):
     def say(self, text: str) -> None:
         self.setText(text)
         self.show()
+        self._fit_window()
+
+    def _fit_window(self) -> None:
+        """A dialog of fixed-height fields (a closing note) could not make room for a long
+        message: the last lines were cut. Grow the window to what its layout needs at its
+        width, never past the screen; a window with room (a scrolled form) is left alone."""
+        window = self.window()
+        layout = window.layout()
+        if window is self or layout is None or not window.isVisible():
+            return
+        layout.activate()
+        width = window.width()
+        needed = (layout.totalMinimumHeightForWidth(width) if layout.hasHeightForWidth()
+                  else layout.totalMinimumSize().height())
+        if needed > window.height():
+            window.resize(width, min(needed, largest(window)[1]))
 
     def say_error(self, exc: BaseException) -> None:
         self.say(plain_words(exc))
