@@ -184,7 +184,6 @@ def parse_reading(data: bytes, reading: Reading) -> CsvTable:
     return parse_text(text, reading.encoding)
 
 
-
 def _clean_utf8(data: bytes, encoding: str | None) -> tuple[int, str] | None:
     """(where the text starts, encoding) when `data` is a CSV in UTF-8 throughout, with
     or without a BOM, that does not read as mojibake: what detect() would choose. It is

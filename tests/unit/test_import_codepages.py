@@ -72,9 +72,10 @@ def test_utf16_is_still_read_from_its_decoded_text() -> None:
         assert list(table.rows) == list(parse_text(*decode(data, encoding)).rows)
 
 
-@pytest.mark.parametrize("encoding", ["cp932", "shift_jis", "shift_jis_2004", "euc_jp", "gbk",
-                                      "gb2312", "gb18030", "big5", "big5hkscs", "cp950",
-                                      "cp949", "euc_kr", "johab"])
+@pytest.mark.parametrize("encoding", ["cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213",
+                                      "euc_jp", "euc_jis_2004", "euc_jisx0213", "gbk", "gb2312",
+                                      "gb18030", "big5", "big5hkscs", "cp950", "cp949", "euc_kr",
+                                      "johab"])
 def test_no_multi_byte_character_holds_a_line_end_byte(encoding: str) -> None:
     """The claim line_safe() rests on, checked against the codec itself: no character
     it can write has a \\r or \\n byte in it, and after any lead byte a \\r or \\n is
