@@ -9,7 +9,16 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from privdesk.domain.contact_encoding import Detection, detect, label, read_as, score
+from privdesk.domain.contact_encoding import (
+    HEAD,
+    Detection,
+    Reading,
+    detect,
+    label,
+    line_safe,
+    read_as,
+    score,
+)
 from privdesk.domain.contact_headers import (  # re-exported: the import's vocabulary
     COLUMNS as COLUMNS,
 )
@@ -65,14 +74,18 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
                              f"{name} here ({exc.reason}); save it again as UTF-8") from exc
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """The text and the encoding it was read in. With `encoding`, that one (refused if
-    the text it gives looks garbled); else detected. Raises CsvError (EncodingUncertain
-    when the officer has to choose)."""
+def _boms(data: bytes, encoding: str | None) -> tuple[str, str] | None:
     if data.startswith(b"\xef\xbb\xbf") and encoding in (None, "utf-8", "utf-8-sig"):
         return _strict(data[3:], "utf-8", "UTF-8"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) and encoding in (None, "utf-16"):
         return _strict(data, "utf-16", "UTF-16"), "utf-16"
+    return None
+
+
+def choose(data: bytes, encoding: str | None = None) -> Reading:
+    """The reading to take, for a file without a BOM: in `encoding` when given (refused
+    if the text it gives looks garbled), else detected. Only its head is held. Raises
+    CsvError (EncodingUncertain when the officer has to choose)."""
     if encoding is not None:
         reading = read_as(data, encoding)
         if reading is None:
@@ -80,11 +93,22 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         if reading.marks:
             raise CsvError(1, f"Read as {label(encoding)} the text looks garbled "
                               f"({', '.join(reading.examples[:3])}): choose another encoding")
-        return reading.text, encoding
+        return reading
     detection = detect(data)
     if detection.chosen is None:
         raise EncodingUncertain(detection)
-    return detection.chosen.text, detection.chosen.encoding
+    return detection.chosen
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The whole text and the encoding it was read in (see choose). Raises CsvError.
+    parse_table does not hold the whole text of a file it can read from the bytes."""
+    bom = _boms(data, encoding)
+    if bom is not None:
+        return bom
+    reading = choose(data, encoding)
+    return (reading.text if reading.complete else data.decode(reading.encoding),
+            reading.encoding)
 
 
 @dataclass(frozen=True)
@@ -142,11 +166,22 @@ def parse_table(data: bytes, encoding: str | None = None) -> CsvTable:
     if clean is not None:  # read from the bytes: the whole text is never held at once
         start, name = clean
         return _read(data, start, name)
-    content, encoding = decode(data, encoding)
-    return parse_text(content, encoding)
+    bom = _boms(data, encoding)
+    if bom is not None:  # UTF-16, or a UTF-8 BOM _clean_utf8 left (vCard, garbled, broken)
+        return parse_text(*bom)
+    return parse_reading(data, choose(data, encoding))
 
 
-_HEAD = 1_600_000  # bytes: at least the 400,000 characters score() looks at
+def parse_reading(data: bytes, reading: Reading) -> CsvTable:
+    """The table as `reading` reads `data`, garbled or not (a preview of a reading in
+    doubt, or what choose() took). In a code page whose bytes \\r and \\n only end lines
+    (every one detected, and most an officer names) the rows are read from the bytes a
+    line at a time; UTF-16/32 and stateful encodings are decoded whole (a \\n byte can
+    sit inside their characters), as is a vCard."""
+    if line_safe(reading.encoding) and not is_vcard(reading.text):
+        return _read(data, 0, reading.encoding)
+    text = reading.text if reading.complete else data.decode(reading.encoding)
+    return parse_text(text, reading.encoding)
 
 
 def _clean_utf8(data: bytes, encoding: str | None) -> tuple[int, str] | None:
@@ -164,8 +199,8 @@ def _clean_utf8(data: bytes, encoding: str | None) -> tuple[int, str] | None:
     start = 3 if bom else 0
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        head = decoder.decode(data[start:start + _HEAD])
-        for first in range(start + _HEAD, len(data), 1 << 24):
+        head = decoder.decode(data[start:start + HEAD])
+        for first in range(start + HEAD, len(data), 1 << 24):
             decoder.decode(data[first:first + (1 << 24)])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
@@ -187,13 +222,15 @@ def parse_text(content: str, encoding: str) -> CsvTable:
 
 
 def _read(content: str | bytes, offset: int, encoding: str) -> CsvTable:
-    """The CSV in `content` (text, or UTF-8 bytes from `offset`) in one pass that keeps
-    where each row is, not its cells."""
+    """The CSV in `content` (text, or bytes from `offset` in `encoding`, line-safe) in
+    one pass that keeps where each row is, not its cells."""
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding  # the BOM is before `offset`
     head = content if isinstance(content, str) else content[offset:offset + 80_000].decode(
-        "utf-8", errors="ignore")
-    rows = CsvRows(content, sniff_delimiter(head))
+        codec, errors="ignore")
+    rows = CsvRows(content, sniff_delimiter(head), encoding=codec)
     at = [offset]
-    reader = csv.reader(lines(content, offset, None, at), csv.excel, delimiter=rows.delimiter)
+    reader = csv.reader(lines(content, offset, None, at, encoding=codec), csv.excel,
+                        delimiter=rows.delimiter)
     headers: list[str] = []
     blank_lines: list[int] = []
     start, begin = 1, offset

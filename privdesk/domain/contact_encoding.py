@@ -7,11 +7,19 @@ word, half-width katakana among Latin letters, a word mixing scripts, letters th
 almost never occur in names). One clear winner is taken; a tie is *uncertain* and the
 import asks rather than store text that may be garbled. charset-normalizer's opinion is
 shown as a guess, never as a verdict (it reads real cp1252 exports as cp1250).
+
+A reading never holds a large file's text: it decodes the whole file a slice at a time
+(strict, so a bad byte anywhere rules the code page out; a digest tells two readings
+apart), keeps the first HEAD bytes' text, and scores that head with a few slices spread
+through the rest. A million-row file in a code page is then read a line at a time from
+its bytes (contact_table), as a UTF-8 file is.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
+import importlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,15 +37,29 @@ _DOUBLE = re.compile("[ÃÂÅÄÐÑ][\u0080-\u00bf\u2018-\u201e\u2020-\u2022\u20
                      "\u203a\u20ac\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 _ALLOWED_PUNCT = set("’‘“”«»–—…·•")
 _POLISH = set("łŁąĄęĘżŻźŹśŚ")
+HEAD = 1_600_000  # bytes kept as text: at least the 400,000 characters score() looks at
+_SLICES, _SLICE = 8, 64_000  # slices of a longer file scored beside its head (bytes)
+_STEP = 1 << 22  # bytes decoded at a time when checking a whole file (4 MB)
+# Multi-byte code pages whose bytes \r and \n are never part of another character (their
+# trail bytes are 0x30 and up): splitting the bytes at line ends and decoding each line
+# reads exactly what decoding the whole gives. Not UTF-16/32 (a \n byte sits inside many
+# characters) nor the stateful ISO-2022, HZ and UTF-7 (a line depends on earlier ones).
+_MULTI_BYTE_LINES = frozenset({
+    "utf-8", "cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp",
+    "euc_jis_2004", "euc_jisx0213", "gbk", "gb2312", "gb18030", "big5", "big5hkscs",
+    "cp950", "cp949", "euc_kr", "johab"})
 
 
 @dataclass(frozen=True)
 class Reading:
     encoding: str
-    text: str
+    text: str  # the first HEAD bytes read so (a smaller file's whole text)
     marks: int  # signs of mojibake: never acceptable
     oddities: int  # rare letters: tolerable when every other reading is worse
     examples: tuple[str, ...] = ()
+    digest: bytes = b""  # of the whole text: equal digests, the same text
+    complete: bool = True  # `text` is the whole file's
+    sample: str = ""  # what was scored: the head and slices through the rest
 
 
 @dataclass(frozen=True)
@@ -136,7 +158,7 @@ def _gbk_oddities(text: str) -> int:
     """Characters from GBK's extension rows (lead byte 0x81-0xA0): rare in Chinese
     names, but where Shift-JIS kanji and kana land when read as GBK."""
     count = 0
-    for ch in text[:200_000]:
+    for ch in text:
         if ord(ch) >= 0x4E00:
             try:
                 if 0x81 <= ch.encode("gbk")[0] <= 0xA0:
@@ -146,16 +168,65 @@ def _gbk_oddities(text: str) -> int:
     return count
 
 
-def read_as(data: bytes, encoding: str) -> Reading | None:
-    """The strict reading of `data` in `encoding`, scored; None when it does not decode."""
+def line_safe(encoding: str) -> bool:
+    """Whether a file in `encoding` can be read a line at a time from its bytes: the
+    bytes \r and \n only ever stand for themselves. True for UTF-8, the multi-byte code
+    pages above and every ASCII-based single-byte code page (cp1252, cp1250, Mac Roman,
+    ISO 8859, KOI8...); False for UTF-16/32, EBCDIC and stateful encodings."""
     try:
-        text = data.decode(encoding)
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    if name in _MULTI_BYTE_LINES:
+        return True
+    try:  # a single-byte charmap codec: its module has the byte -> character table
+        table = getattr(importlib.import_module("encodings." + name.replace("-", "_")),
+                        "decoding_table", None)
+    except ImportError:
+        return False
+    return (isinstance(table, str) and len(table) == 256 and table[10] == "\n"
+            and table[13] == "\r" and table.count("\n") == table.count("\r") == 1)
+
+
+def _slices(data: bytes, encoding: str) -> str:
+    """A few whole lines from spread through a file longer than HEAD, read in
+    `encoding` (a line-safe one: a slice starts just after a \n, so on a character)."""
+    if len(data) <= HEAD or not line_safe(encoding):
+        return ""
+    out: list[str] = []
+    step = (len(data) - HEAD) // _SLICES
+    for k in range(_SLICES):
+        first = data.find(b"\n", HEAD + k * step) + 1
+        last = data.rfind(b"\n", first, first + _SLICE) + 1
+        if 0 < first < last:
+            out.append(data[first:last].decode(encoding, errors="replace"))
+    return "".join(out)
+
+
+def read_as(data: bytes, encoding: str) -> Reading | None:
+    """The strict reading of `data` in `encoding`, scored; None when it does not decode.
+    The whole file is decoded a slice at a time and let go: only the head is kept."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    except LookupError:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    view = memoryview(data)  # slices of it are not copies
+    try:
+        text = decoder.decode(view[:HEAD], final=len(data) <= HEAD)
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        for first in range(HEAD, len(data), _STEP):
+            part = decoder.decode(view[first:first + _STEP], final=first + _STEP >= len(data))
+            digest.update(part.encode("utf-8", "surrogatepass"))
     except (UnicodeDecodeError, LookupError):
         return None
-    marks, oddities, examples = score(text)
+    complete = len(data) <= HEAD
+    slices = "" if complete else "\n" + _slices(data, encoding)
+    sample = text[:400_000] + slices
+    marks, oddities, examples = score(sample, len(sample))
     if encoding == "gbk":
-        oddities += _gbk_oddities(text)
-    return Reading(encoding, text, marks, oddities, examples)
+        oddities += _gbk_oddities(text[:200_000] + slices)
+    return Reading(encoding, text, marks, oddities, examples, digest.digest(), complete, sample)
 
 
 def _charset_normalizer_guess(data: bytes) -> str | None:
@@ -187,7 +258,7 @@ def detect(data: bytes) -> Detection:
     guess = _charset_normalizer_guess(data)
     clean = [r for r in readings if r.marks == 0]
     # Code pages that agree on every byte of this file are one reading, not a doubt.
-    distinct = [r for i, r in enumerate(clean) if all(r.text != c.text for c in clean[:i])]
+    distinct = [r for i, r in enumerate(clean) if all(r.digest != c.digest for c in clean[:i])]
     certain = bool(distinct) and (len(distinct) == 1
                                   or distinct[1].oddities > distinct[0].oddities)
     readings = [*distinct, *(r for r in readings if r not in distinct and r.marks > 0)]
@@ -210,14 +281,15 @@ def _western_over_central(tied: list[Reading]) -> bool:
     if "cp1252" not in level or set(level) - {"cp1252", "cp1250"}:
         return False
     central = level.get("cp1250")
-    return central is None or not any(ch in _POLISH for ch in central.text[:400_000])
+    return central is None or not any(ch in _POLISH for ch in central.sample[:1_000_000])
 
 
 def _single(data: bytes, label: str, codec: str) -> Detection:
     reading = read_as(data, codec)
     if reading is None:
         return Detection(None, (), False, label)
-    reading = Reading(label, reading.text, reading.marks, reading.oddities, reading.examples)
+    reading = Reading(label, reading.text, reading.marks, reading.oddities, reading.examples,
+                      reading.digest, reading.complete, reading.sample)
     return Detection(reading if reading.marks == 0 else None, (reading,), reading.marks == 0,
                      label)
 

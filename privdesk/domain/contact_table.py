@@ -6,6 +6,11 @@ row, where its record starts and ends and its line number (24 bytes); a slice of
 is parsed again from its stretch of text when it is read, which costs one more pass of
 the csv module (C) over that stretch. Records are independent in CSV, so a record
 parsed from its own start gives exactly the cells the first pass saw.
+
+A file in UTF-8 or a code page whose bytes \r and \n are only ever line ends (cp1252,
+cp1250, Mac Roman, cp932, GBK... see contact_encoding.line_safe) is kept as its bytes
+and decoded a line at a time in its `encoding`; only UTF-16/32 and the like are kept
+as decoded text.
 """
 
 from __future__ import annotations
@@ -19,21 +24,21 @@ from typing import overload
 Row = tuple[int, list[str]]  # (line number of the record's start, cells)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _BYTE_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-Source = str | bytes  # the decoded text, or UTF-8 bytes read a line at a time
+Source = str | bytes  # the decoded text, or bytes read a line at a time
 
 
 def lines(text: Source, start: int = 0, end: int | None = None,
-          at: list[int] | None = None) -> Iterator[str]:
+          at: list[int] | None = None, *, encoding: str = "utf-8") -> Iterator[str]:
     """The lines of text[start:end], each with its line ending, split as
     io.StringIO(newline="") would (\\r\\n, \\r or \\n), without StringIO's four bytes a
-    character. UTF-8 bytes are decoded a line at a time (in UTF-8 the bytes \\r and \\n
-    only ever end lines), so a large file's whole text is never held. `at[0]`, when
-    given, follows the offset just past the last line read."""
+    character. Bytes are decoded a line at a time in `encoding` (UTF-8 or another where
+    the bytes \\r and \\n only ever end lines), so a large file's whole text is never
+    held. `at[0]`, when given, follows the offset just past the last line read."""
     stop = len(text) if end is None else end
     if at is None:
         at = [start]
     if isinstance(text, bytes):
-        yield from _byte_lines(text, start, stop, at)
+        yield from _byte_lines(text, start, stop, at, encoding)
         return
     if text.count("\r", start, stop) != text.count("\r\n", start, stop):  # a lone \r: exact
         for m in _LINE.finditer(text, start, stop):
@@ -49,34 +54,36 @@ def lines(text: Source, start: int = 0, end: int | None = None,
         pos = nxt
 
 
-def _byte_lines(data: bytes, start: int, stop: int, at: list[int]) -> Iterator[str]:
+def _byte_lines(data: bytes, start: int, stop: int, at: list[int],
+                encoding: str) -> Iterator[str]:
     if data.count(b"\r", start, stop) != data.count(b"\r\n", start, stop):
         for m in _BYTE_LINE.finditer(data, start, stop):
             at[0] = m.end()
-            yield m.group().decode("utf-8")
+            yield m.group().decode(encoding)
         return
     find, pos = data.find, start
     while pos < stop:
         nl = find(b"\n", pos, stop)
         nxt = stop if nl < 0 else nl + 1
         at[0] = nxt
-        yield data[pos:nxt].decode("utf-8")
+        yield data[pos:nxt].decode(encoding)
         pos = nxt
 
 
 class CsvRows(Sequence[Row]):
     """Rows of a CSV text, parsed again on reading (see the module's docstring)."""
 
-    def __init__(self, text: Source, delimiter: str) -> None:
+    def __init__(self, text: Source, delimiter: str, *, encoding: str = "utf-8") -> None:
         self._text = text
         self.delimiter = delimiter
+        self.encoding = encoding  # of `source` when it is bytes (a BOM is left before it)
         self._starts = array("q")
         self._ends = array("q")
         self._lines = array("q")
 
     @property
     def source(self) -> Source:
-        """What the rows are read from: the text, or a UTF-8 file's bytes."""
+        """What the rows are read from: the text, or the file's bytes (in `encoding`)."""
         return self._text
 
     def add(self, line: int, start: int, end: int) -> None:
@@ -87,8 +94,8 @@ class CsvRows(Sequence[Row]):
     def reader(self, start: int = 0, end: int | None = None,
                at: list[int] | None = None) -> Iterator[list[str]]:
         """csv.reader over text[start:end] in this file's dialect."""
-        return csv.reader(lines(self._text, start, end, at), csv.excel,
-                          delimiter=self.delimiter)
+        return csv.reader(lines(self._text, start, end, at, encoding=self.encoding),
+                          csv.excel, delimiter=self.delimiter)
 
     def __len__(self) -> int:
         return len(self._starts)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from privdesk.domain.contact_csv import EncodingUncertain, parse_table, parse_text
+from privdesk.domain.contact_csv import EncodingUncertain, parse_reading, parse_table
 from privdesk.domain.contact_encoding import detect, non_ascii_samples
 from privdesk.domain.contact_headers import guess_mapping, recognise, unread_opt_out_columns
 from privdesk.domain.contact_rows import RowRules
@@ -130,7 +130,7 @@ class ContactImportService:
             if not exc.detection.readings:
                 raise
             best = exc.detection.readings[0]
-            table = parse_text(best.text, best.encoding)
+            table = parse_reading(data, best)  # from the bytes: not the whole text
         if certain and encoding is None:
             detection = detect(data)
             guess = detection.guess
