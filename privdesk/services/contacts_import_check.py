@@ -15,8 +15,8 @@ from privdesk.domain.contact_headers import (
     unread_opt_out_columns,
     whole_file_objection,
 )
-from privdesk.domain.contact_records import STATUSES, ContactInput
-from privdesk.domain.contact_rows import DATE_FIELDS, RowExtras, RowRules
+from privdesk.domain.contact_records import STATUSES
+from privdesk.domain.contact_rows import DATE_FIELDS, RowRules
 from privdesk.domain.contact_values import (
     AUTO_SOURCES,
     AUTO_STATUSES,
@@ -24,7 +24,8 @@ from privdesk.domain.contact_values import (
     map_value,
     value_key,
 )
-from privdesk.services.contacts_import_pool import checked_rows
+from privdesk.domain.import_rows import ImportRow
+from privdesk.services.contacts_import_pool import RowChecker
 from privdesk.services.errors import ServiceError
 
 Progress = Callable[[int, int], None]
@@ -167,33 +168,30 @@ def prepare(data: bytes, options: ImportOptions) -> Checked:
     return checked
 
 
-Valid = tuple[int, ContactInput, RowExtras]
-
-
-def checked_chunks(checked: Checked, rules: RowRules, cancel: Cancelled | None
-                   ) -> Iterator[tuple[list[Valid], int]]:
-    """Every row through row_to_input, a chunk at a time: (the chunk's valid rows, rows
-    done so far). Errors, source/status values and counts are gathered on `checked`;
-    only the chunk in hand is held. Raises ImportCancelled."""
+def checked_chunks(checked: Checked, rules: RowRules, cancel: Cancelled | None,
+                   checker: RowChecker) -> Iterator[tuple[list[ImportRow], int]]:
+    """Every row checked, a chunk at a time: (the chunk's valid rows, rows done so
+    far). Errors, source/status values and counts are gathered on `checked`; only the
+    chunk in hand is held. Raises ImportCancelled."""
     done = 0
     stop = cancel or (lambda: False)
     by_email = email_sources(rules.sources)
-    for chunk in checked_rows(checked.table.rows, checked.mapping, rules, stop):
-        valid: list[Valid] = []
-        for line, data_in, errors, extras in chunk:
-            if errors:
-                checked.errors += [RowError(line, e.field, e.reason) for e in errors]
-            if extras.source_value:
-                checked.sources[extras.source_value] += 1
-            if extras.status_value:
-                checked.statuses[extras.status_value] += 1
-            if data_in is not None:
-                valid.append((line, data_in, extras))
-                checked.objections += data_in.marketing_opt_out
-                if data_in.source in by_email and not data_in.email:
+    for chunk in checker.chunks(checked.table.rows, checked.mapping, rules, stop):
+        valid: list[ImportRow] = []
+        for row in chunk:
+            if row.errors:
+                checked.errors += [RowError(row.line, f, r) for f, r in row.errors]
+            if row.source_value:
+                checked.sources[row.source_value] += 1
+            if row.status_value:
+                checked.statuses[row.status_value] += 1
+            if not row.errors:
+                valid.append(row)
+                checked.objections += row.marketing_opt_out
+                if row.source in by_email and not row.email:
                     checked.no_email += 1
                     if len(checked.no_email_lines) < 10:
-                        checked.no_email_lines.append(line)
+                        checked.no_email_lines.append(row.line)
         checked.valid += len(valid)
         done += len(chunk)
         if stop():
