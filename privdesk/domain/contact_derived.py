@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from privdesk.domain import identity
 from privdesk.domain.contact_records import ContactInput
-from privdesk.domain.retention import RetentionFacts, RetentionRule, retention_due
+from privdesk.domain.retention import RetentionFacts, RetentionRule, due_only
 
 
 class Derived(NamedTuple):
@@ -22,14 +22,13 @@ class Derived(NamedTuple):
 
 def derive(d: ContactInput, phone_forms: tuple[str, ...],
            specs: tuple[RetentionRule, ...]) -> Derived:
-    due = retention_due(RetentionFacts(status=d.status, last_activity=d.last_activity,
-                                       first_contact=d.first_contact, ceased=d.ceased,
-                                       legal_hold=bool(d.legal_hold_reason),
-                                       legal_hold_until=d.legal_hold_until), specs)
+    rule, due = due_only(RetentionFacts(status=d.status, last_activity=d.last_activity,
+                                        first_contact=d.first_contact, ceased=d.ceased,
+                                        legal_hold=bool(d.legal_hold_reason),
+                                        legal_hold_until=d.legal_hold_until), specs)
     email = identity.normalise_email(d.email)
     folded = identity.fold(d.name)
     search = identity.join_search_parts(folded, email, list(phone_forms),
                                         identity.fold(d.company), raw_name=d.name,
                                         raw_company=d.company)
-    return Derived(due.rule_key, None if due.due is None else due.due.isoformat(), email,
-                   folded, search)
+    return Derived(rule, None if due is None else due.isoformat(), email, folded, search)

@@ -153,7 +153,7 @@ class ContactImportService:
         """Check every row and report, writing nothing."""
         opts = ImportOptions(mapping, default_source, **options)  # type: ignore[arg-type]
         with RowChecker(data) as checker:
-            checked = prepare(data, opts)
+            checked = prepare(data, opts, checker)
             if checked.blocked:
                 return self._result(checked, [], {}, opts)
             rules = self._rules(opts, checked)
@@ -181,7 +181,7 @@ class ContactImportService:
     def _import(self, data: bytes, opts: ImportOptions, skip_invalid: bool,
                 is_suppressed: Suppressed | None, progress: Progress | None,
                 cancel: Cancelled | None, checker: RowChecker) -> ImportResult:
-        checked = prepare(data, opts)
+        checked = prepare(data, opts, checker)
         if checked.blocked:
             return self._result(checked, [], {}, opts)
         rules = replace(self._rules(opts, checked), specs=retention_specs(self._ctx.policy))

@@ -20,7 +20,6 @@ from privdesk.domain.contact_rows import DATE_FIELDS, RowRules
 from privdesk.domain.contact_values import (
     AUTO_SOURCES,
     AUTO_STATUSES,
-    date_order_evidence,
     map_value,
     value_key,
 )
@@ -105,12 +104,11 @@ def _folded(table: Mapping[str, str]) -> dict[str, str]:
     return {value_key(k): v for k, v in table.items()}
 
 
-def _date_order(checked: Checked, given: str | None) -> str | None:
+def _date_order(checked: Checked, given: str | None, checker: RowChecker) -> str | None:
     columns = [i for i, t in checked.mapping.items() if t in (*DATE_FIELDS, "opt_out_date")]
     if given is not None or not columns:
         return given
-    values = (cells[i] for _line, cells in checked.table.rows for i in columns if i < len(cells))
-    dmy, mdy, ambiguous = date_order_evidence(values)
+    dmy, mdy, ambiguous = checker.date_order_evidence(checked.table.rows, columns)
     if dmy and mdy:
         checked.errors.append(RowError(1, "date order", "The file mixes day-first and "
                                        "month-first dates: choose the order (--date-order "
@@ -128,7 +126,7 @@ def _date_order(checked: Checked, given: str | None) -> str | None:
     return order
 
 
-def prepare(data: bytes, options: ImportOptions) -> Checked:
+def prepare(data: bytes, options: ImportOptions, checker: RowChecker) -> Checked:
     """The table and its blockers; rows are not checked yet."""
     try:
         table = parse_table(data, options.encoding)
@@ -164,7 +162,7 @@ def prepare(data: bytes, options: ImportOptions) -> Checked:
     unmapped = [h for i, h in enumerate(table.headers) if i not in mapping and h]
     if unmapped:
         checked.warnings.append(f"Columns not imported: {', '.join(unmapped)[:300]}")
-    checked.date_order = _date_order(checked, options.date_order)
+    checked.date_order = _date_order(checked, options.date_order, checker)
     return checked
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import random
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import phonenumbers
@@ -15,10 +16,12 @@ from email_validator import EmailNotValidError, validate_email
 
 from privdesk.domain import identity
 from privdesk.domain.contact_csv import CsvError, decode, parse_table, parse_text
+from privdesk.domain.contact_records import STATUSES
 from privdesk.domain.contact_rows import valid_for_region, valid_number
 from privdesk.domain.contact_table import CsvRows
 from privdesk.domain.contact_validation import plain_email
-from privdesk.policy import Policy
+from privdesk.domain.retention import RetentionFacts, due_only, retention_due
+from privdesk.policy import Policy, load_policy
 from privdesk.services import contacts_import_pool
 from privdesk.services.contacts_import import ContactImportService
 from privdesk.services.context import Actor, ServiceContext
@@ -213,3 +216,35 @@ def test_an_import_checked_by_a_worker_writes_exactly_what_one_checked_in_proces
     assert len(contacts) == 1499 and all(row[18] and row[20] for row in contacts)
     assert found == 1499 and len(history) == 1499
     assert other == results[0]
+
+
+def test_retention_due_only_agrees_with_retention_due() -> None:
+    """The import stores due_only's (rule, date); an opened contact shows retention_due's
+    working. They must never disagree."""
+    rules = load_policy().retention
+    rng = random.Random(20)
+    days = [None, *(date(2015, 1, 1) + timedelta(days=rng.randint(0, 5000)) for _ in range(40))]
+    for _ in range(5000):
+        facts = RetentionFacts(status=rng.choice([*STATUSES, "unknown"]),
+                               last_activity=rng.choice(days), first_contact=rng.choice(days),
+                               ceased=rng.choice(days), legal_hold=rng.random() < 0.2,
+                               legal_hold_until=rng.choice(days))
+        full = retention_due(facts, rules)
+        assert due_only(facts, rules) == (full.rule_key, full.due), facts
+
+
+@pytest.mark.parametrize("name", ["ann smith", "  ann   smith ", "o'brien", "smith-jones",
+                                  "Ann Smith", "12 3", "", "müller", "łukasz", "山田 太郎"])
+def test_search_forms_shortcut_for_plain_names_matches_the_full_rules(name: str) -> None:
+    folded = identity.fold(name)
+    for raw in (name, None, "Müller"):
+        quick = identity._search_forms(folded, raw)
+        full = " ".join(dict.fromkeys(f for f in (
+            identity.search_fold(folded),
+            " ".join(folded.translate(identity._LATIN).replace("'", "").replace("-", "").split()),
+            " ".join(folded.translate(identity._LATIN).replace("'", " ").replace("-", " ").split()),
+            *([identity.search_fold(raw.translate(identity._GERMAN))]
+              if raw and raw.translate(identity._GERMAN) != raw else []),
+        ) if f)) if folded else ""
+        if not identity._CJK_RUN.search(folded):
+            assert quick == full, (name, raw)
