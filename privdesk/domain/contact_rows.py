@@ -29,6 +29,7 @@ from privdesk.domain.contact_values import (
     value_key,
 )
 from privdesk.domain.identity import fold
+from privdesk.domain.retention import RetentionRule
 
 # phonenumbers compiles a metadata pattern on every use unless told to keep them
 # (re.compile's cache look-up was ~8% of an import); the patterns are a bounded set.
@@ -58,6 +59,7 @@ class RowRules:
     remembered_statuses: Mapping[str, str] = field(default_factory=dict)
     date_order: str | None = None
     all_objections: bool = False
+    specs: tuple[RetentionRule, ...] = ()  # given: the import works out retention and search too
 
     def direct_sources(self) -> dict[str, str]:
         cached: dict[str, str] | None = self.__dict__.get("_direct")

@@ -19,6 +19,7 @@ import csv
 import re
 from array import array
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import overload
 
 Row = tuple[int, list[str]]  # (line number of the record's start, cells)
@@ -120,16 +121,20 @@ class CsvRows(Sequence[Row]):
     def _parse(self, first: int, stop: int) -> list[Row]:
         if stop <= first:
             return []
-        out: list[Row] = []
-        n = first
-        at = [self._starts[first]]
-        reader = self.reader(self._starts[first], self._ends[stop - 1], at)
-        for cells in reader:
-            # Blank records between two rows were never indexed: skip them here too.
-            if n < stop and at[0] > self._starts[n]:
-                out.append((self._lines[n], cells))
-                n += 1
-        return out
+        return _parse_stretch(self._text, self._starts, self._lines, first, stop,
+                              self._ends[stop - 1], self.delimiter)
+
+    def piece(self, first: int, stop: int) -> RowsPiece:
+        """Rows first..stop-1 as their own stretch of the file (a copy of just that
+        stretch and its offsets), for parsing in another process."""
+        begin = self._starts[first]
+        starts = array("q", (x - begin for x in self._starts[first:stop]))
+        return RowsPiece(self._text[begin:self._ends[stop - 1]], starts,
+                         self._lines[first:stop], self.delimiter)
+
+    def pieces(self, size: int) -> Iterator[RowsPiece]:
+        for first in range(0, len(self), size):
+            yield self.piece(first, min(len(self), first + size))
 
     def __iter__(self) -> Iterator[Row]:
         for first in range(0, len(self), 5000):
@@ -150,3 +155,39 @@ class CsvRows(Sequence[Row]):
         for column in (self._starts, self._ends, self._lines):
             del column[:]
 
+
+
+@dataclass(frozen=True)
+class RowsPiece:
+    """A chunk of rows as the stretch of the file they span: what an import sends to a
+    worker process, which parses it there (a few hundred KB instead of every cell as a
+    Python string pickled across)."""
+
+    text: Source
+    starts: array[int]  # offsets in `text`
+    lines: array[int]
+    delimiter: str
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def rows(self) -> list[Row]:
+        if not self.starts:
+            return []
+        return _parse_stretch(self.text, self.starts, self.lines, 0, len(self.starts),
+                              len(self.text), self.delimiter)
+
+
+def _parse_stretch(text: Source, starts: array[int], line_numbers: array[int], first: int,
+                   stop: int, end: int, delimiter: str) -> list[Row]:
+    """The rows first..stop-1, parsed from text[starts[first]:end]."""
+    out: list[Row] = []
+    n = first
+    at = [starts[first]]
+    reader = csv.reader(lines(text, starts[first], end, at), csv.excel, delimiter=delimiter)
+    for cells in reader:
+        # Blank records between two rows were never indexed: skip them here too.
+        if n < stop and at[0] > starts[n]:
+            out.append((line_numbers[n], cells))
+            n += 1
+    return out

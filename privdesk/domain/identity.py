@@ -145,6 +145,10 @@ def _search_forms(folded: str, raw: str | None = None) -> str:
     each CJK character and pair padded to a trigram (so 太郎 finds 山田 太郎)."""
     if not folded:
         return ""
+    if folded.isascii() and "'" not in folded and "-" not in folded and (
+            raw is None or raw.isascii()):
+        # Every form below is the folded text itself (most names): ~3x faster at import.
+        return " ".join(folded.lower().split())
     latin = folded.translate(_LATIN)
     forms = [search_fold(folded), " ".join(latin.replace("'", "").replace("-", "").split()),
              " ".join(latin.replace("'", " ").replace("-", " ").split())]

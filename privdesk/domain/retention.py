@@ -106,25 +106,46 @@ def _months_text(months: int) -> str:
     return f"{months} month{'s' if months != 1 else ''}"
 
 
+def _basis(facts: RetentionFacts, rule: RetentionRule) -> tuple[date | None, str]:
+    """The date a rule's period runs from, and what it is called."""
+    if rule.basis == "ceased":
+        return facts.ceased, "ceased"
+    if rule.basis == "last_activity":
+        # An enquiry with no later activity runs from the first contact.
+        if facts.last_activity is not None:
+            return facts.last_activity, "last contact"
+        return facts.first_contact, "first contact"
+    raise ValueError(f"unknown retention basis {rule.basis!r} (expected one of {BASES})")
+
+
 def _rule_date(facts: RetentionFacts, rule: RetentionRule) -> tuple[date | None, str]:
     """The date the policy rule alone gives, and the working that shows why."""
     if rule.basis == "none":
         return None, f"{rule.name}: kept while the status is {facts.status}"
-    if rule.basis == "ceased":
-        basis_date, basis_label = facts.ceased, "ceased"
-    elif rule.basis == "last_activity":
-        # An enquiry with no later activity runs from the first contact.
-        if facts.last_activity is not None:
-            basis_date, basis_label = facts.last_activity, "last contact"
-        else:
-            basis_date, basis_label = facts.first_contact, "first contact"
-    else:
-        raise ValueError(f"unknown retention basis {rule.basis!r} (expected one of {BASES})")
+    basis_date, basis_label = _basis(facts, rule)
     if basis_date is None:
         return None, f"{rule.name}: no {rule.basis.replace('_', ' ')} date recorded, so no due date"
     due = add_months(basis_date, rule.months)
     return due, (f"{rule.name}: {basis_label} {short_date(basis_date)} "
                  f"+ {_months_text(rule.months)} = {short_date(due)}")
+
+
+def due_only(facts: RetentionFacts, rules: Sequence[RetentionRule]) -> tuple[str | None, date | None]:
+    """retention_due's (rule_key, due) without the working text: what a bulk import
+    stores for each row (the working is shown per contact, when one is opened)."""
+    rule = rule_for(facts.status, rules)
+    if rule is None:
+        return None, None
+    due = None
+    if rule.basis != "none":
+        basis_date = _basis(facts, rule)[0]
+        due = None if basis_date is None else add_months(basis_date, rule.months)
+    if facts.legal_hold:
+        if facts.legal_hold_until is None:
+            return LEGAL_HOLD, None
+        if due is not None and facts.legal_hold_until > due:
+            return LEGAL_HOLD, facts.legal_hold_until
+    return rule.key, due
 
 
 def retention_due(facts: RetentionFacts, rules: Sequence[RetentionRule]) -> RetentionResult:

@@ -15,16 +15,16 @@ from privdesk.domain.contact_headers import (
     unread_opt_out_columns,
     whole_file_objection,
 )
-from privdesk.domain.contact_records import STATUSES, ContactInput
-from privdesk.domain.contact_rows import DATE_FIELDS, RowExtras, RowRules
+from privdesk.domain.contact_records import STATUSES
+from privdesk.domain.contact_rows import DATE_FIELDS, RowRules
 from privdesk.domain.contact_values import (
     AUTO_SOURCES,
     AUTO_STATUSES,
-    date_order_evidence,
     map_value,
     value_key,
 )
-from privdesk.services.contacts_import_pool import checked_rows
+from privdesk.domain.import_rows import ImportRow
+from privdesk.services.contacts_import_pool import RowChecker
 from privdesk.services.errors import ServiceError
 
 Progress = Callable[[int, int], None]
@@ -104,12 +104,11 @@ def _folded(table: Mapping[str, str]) -> dict[str, str]:
     return {value_key(k): v for k, v in table.items()}
 
 
-def _date_order(checked: Checked, given: str | None) -> str | None:
+def _date_order(checked: Checked, given: str | None, checker: RowChecker) -> str | None:
     columns = [i for i, t in checked.mapping.items() if t in (*DATE_FIELDS, "opt_out_date")]
     if given is not None or not columns:
         return given
-    values = (cells[i] for _line, cells in checked.table.rows for i in columns if i < len(cells))
-    dmy, mdy, ambiguous = date_order_evidence(values)
+    dmy, mdy, ambiguous = checker.date_order_evidence(checked.table.rows, columns)
     if dmy and mdy:
         checked.errors.append(RowError(1, "date order", "The file mixes day-first and "
                                        "month-first dates: choose the order (--date-order "
@@ -127,7 +126,7 @@ def _date_order(checked: Checked, given: str | None) -> str | None:
     return order
 
 
-def prepare(data: bytes, options: ImportOptions) -> Checked:
+def prepare(data: bytes, options: ImportOptions, checker: RowChecker) -> Checked:
     """The table and its blockers; rows are not checked yet."""
     try:
         table = parse_table(data, options.encoding)
@@ -163,37 +162,34 @@ def prepare(data: bytes, options: ImportOptions) -> Checked:
     unmapped = [h for i, h in enumerate(table.headers) if i not in mapping and h]
     if unmapped:
         checked.warnings.append(f"Columns not imported: {', '.join(unmapped)[:300]}")
-    checked.date_order = _date_order(checked, options.date_order)
+    checked.date_order = _date_order(checked, options.date_order, checker)
     return checked
 
 
-Valid = tuple[int, ContactInput, RowExtras]
-
-
-def checked_chunks(checked: Checked, rules: RowRules, cancel: Cancelled | None
-                   ) -> Iterator[tuple[list[Valid], int]]:
-    """Every row through row_to_input, a chunk at a time: (the chunk's valid rows, rows
-    done so far). Errors, source/status values and counts are gathered on `checked`;
-    only the chunk in hand is held. Raises ImportCancelled."""
+def checked_chunks(checked: Checked, rules: RowRules, cancel: Cancelled | None,
+                   checker: RowChecker) -> Iterator[tuple[list[ImportRow], int]]:
+    """Every row checked, a chunk at a time: (the chunk's valid rows, rows done so
+    far). Errors, source/status values and counts are gathered on `checked`; only the
+    chunk in hand is held. Raises ImportCancelled."""
     done = 0
     stop = cancel or (lambda: False)
     by_email = email_sources(rules.sources)
-    for chunk in checked_rows(checked.table.rows, checked.mapping, rules, stop):
-        valid: list[Valid] = []
-        for line, data_in, errors, extras in chunk:
-            if errors:
-                checked.errors += [RowError(line, e.field, e.reason) for e in errors]
-            if extras.source_value:
-                checked.sources[extras.source_value] += 1
-            if extras.status_value:
-                checked.statuses[extras.status_value] += 1
-            if data_in is not None:
-                valid.append((line, data_in, extras))
-                checked.objections += data_in.marketing_opt_out
-                if data_in.source in by_email and not data_in.email:
+    for chunk in checker.chunks(checked.table.rows, checked.mapping, rules, stop):
+        valid: list[ImportRow] = []
+        for row in chunk:
+            if row.errors:
+                checked.errors += [RowError(row.line, f, r) for f, r in row.errors]
+            if row.source_value:
+                checked.sources[row.source_value] += 1
+            if row.status_value:
+                checked.statuses[row.status_value] += 1
+            if not row.errors:
+                valid.append(row)
+                checked.objections += row.marketing_opt_out
+                if row.source in by_email and not row.email:
                     checked.no_email += 1
                     if len(checked.no_email_lines) < 10:
-                        checked.no_email_lines.append(line)
+                        checked.no_email_lines.append(row.line)
         checked.valid += len(valid)
         done += len(chunk)
         if stop():

@@ -14,9 +14,6 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
-from privdesk.domain import identity
-from privdesk.domain.contact_records import ContactInput
-
 NAME_SCORE = 85  # rapidfuzz ratio on folded names: "Jon Smith" ~ "John Smith"
 CHUNK = 900  # bound parameters per IN (...)
 COMPANY_CANDIDATES = 5000
@@ -102,13 +99,13 @@ class SimilarNames:
                     names.append(name or "")
                     ids.append(id_)
 
-    def find(self, rows: Iterable[tuple[int, ContactInput]]) -> dict[int, list[int]]:
+    def find(self, rows: Iterable[tuple[int, str, str]]) -> dict[int, list[int]]:
         """line -> ids of register contacts at the same company (as written) whose
-        folded name scores >= NAME_SCORE against the row's."""
+        folded name scores >= NAME_SCORE against the row's; rows are (line, company,
+        folded name)."""
         by_company: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for line, d in rows:
-            if d.company and d.name:
-                by_company[d.company].append((line, identity.fold(d.name)))
+        for line, company, folded in rows:
+            by_company[company].append((line, folded))
         self._load([c for c in by_company if c not in self._known])
         found: dict[int, list[int]] = {}
         for company, people in by_company.items():

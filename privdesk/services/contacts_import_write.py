@@ -10,16 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from privdesk.domain import identity
-from privdesk.domain.contact_records import EDITABLE_FIELDS, ContactInput
-from privdesk.domain.retention import RetentionFacts, RetentionResult, RetentionRule, retention_due
+from privdesk.domain.contact_records import EDITABLE_FIELDS
+from privdesk.domain.import_rows import ImportRow
 from privdesk.policy import Policy
 from privdesk.services.contact_fields import apply_identity_fields, display_value
 from privdesk.services.retention_fields import apply_retention_fields
@@ -32,14 +30,6 @@ FILL_FIELDS = ("email", "phone", "company", "location", "first_contact", "custom
                "ceased", "last_activity", "notes")
 
 
-@dataclass(frozen=True)
-class NewRow:
-    data: ContactInput
-    opt_out_on: date | None
-    norm_phone: str | None = None
-    phone_forms: tuple[str, ...] = ()
-
-
 # insert_contacts writes the editable fields in this order, text fields as they are.
 assert EDITABLE_FIELDS == ("name", "email", "phone", "company", "location", "status", "source",
                            "first_contact", "customer_since", "ceased", "last_activity",
@@ -49,41 +39,54 @@ COLUMNS = (*EDITABLE_FIELDS, "id", "created_at", "updated_at", "opt_out_on", "no
 _INSERT = (f"INSERT INTO contacts ({', '.join(COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(COLUMNS))})")
 _HISTORY = ("INSERT INTO contact_history (contact_id, field, old_value, new_value, officer, "
-            "changed_at) VALUES (?, 'created', NULL, 'imported from CSV', ?, ?)")
+            "changed_at) SELECT id, 'created', NULL, 'imported from CSV', ?, ? FROM contacts "
+            "WHERE id BETWEEN ? AND ?")
 
 
 class SearchIndexAside:
     """For an import on SQLite: the FTS insert trigger set aside and the new contacts
-    indexed in one statement at the end (the trigger's per-row program was most of the
-    insert cost), then the trigger put back exactly as it was, as store.bulk does for a
-    demo load. All inside the import's transaction (SQLite DDL is transactional): a
-    cancel, crash or error rolls back to the trigger and the index as they were. A team
-    store (PostgreSQL: a pg_trgm index, no trigger) and a store without the trigger
-    have nothing to set aside."""
+    indexed a chunk at a time, one statement each (the trigger's per-row program was
+    most of the insert cost), then the trigger put back exactly as it was, as
+    store.bulk does for a demo load. Indexing each chunk as it is written, rather than
+    all at the end, lets it run while a worker process checks the next chunk. All
+    inside the import's transaction (SQLite DDL is transactional): a cancel, crash or
+    error rolls back to the trigger and the index as they were. A team store
+    (PostgreSQL: a pg_trgm index, no trigger) and a store without the trigger have
+    nothing to set aside."""
 
     TRIGGER = "contacts_fts_ai"
 
     def __init__(self, s: Session) -> None:
         self._s = s
         self._sql: str | None = None
-        self._first = 0
+        self._next = 0
         if s.get_bind().dialect.name != "sqlite":
             return
         self._sql = s.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
                                    "AND name = :n"), {"n": self.TRIGGER}).scalar()
         if self._sql is None:
             return
-        self._first = int(s.execute(text("SELECT coalesce(max(id), 0) FROM contacts"))
-                          .scalar_one()) + 1
+        self._next = self._max_id() + 1
         s.execute(text(f"DROP TRIGGER {self.TRIGGER}"))
 
-    def finish(self) -> None:
-        """Index every contact inserted since, then restore the trigger."""
+    def _max_id(self) -> int:
+        return int(self._s.execute(text("SELECT coalesce(max(id), 0) FROM contacts"))
+                   .scalar_one())
+
+    def catch_up(self) -> None:
+        """Index every contact inserted since the last call."""
         if self._sql is None:
             return
         self._s.execute(text("INSERT INTO contacts_fts(rowid, search_text) "
-                             "SELECT id, search_text FROM contacts WHERE id >= :first"),
-                        {"first": self._first})
+                             "SELECT id, search_text FROM contacts WHERE id >= :next"),
+                        {"next": self._next})
+        self._next = self._max_id() + 1
+
+    def finish(self) -> None:
+        """Index whatever is left, then restore the trigger."""
+        if self._sql is None:
+            return
+        self.catch_up()
         self._s.execute(text(self._sql))
         self._sql = None
 
@@ -118,74 +121,39 @@ def index_cache(s: Session, file_rows: int) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {before}")  # frees the pages above it
 
 
-def _sql(value: object) -> object:
-    """A value as SQLAlchemy's SQLite types store it (ISO dates, 0/1)."""
-    if value is None:  # most optional dates: no type tests
-        return None
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _derived(row: NewRow, specs: tuple[RetentionRule, ...]
-             ) -> tuple[RetentionResult, str | None, str, str]:
-    """What both stores derive from an imported row: its retention date and the
-    normalised email, folded name and search text the register searches on."""
-    d = row.data
-    due = retention_due(RetentionFacts(status=d.status, last_activity=d.last_activity,
-                                       first_contact=d.first_contact, ceased=d.ceased,
-                                       legal_hold=bool(d.legal_hold_reason),
-                                       legal_hold_until=d.legal_hold_until), specs)
-    email = identity.normalise_email(d.email)
-    folded = identity.fold(d.name)
-    search = identity.join_search_parts(folded, email, list(row.phone_forms),
-                                        identity.fold(d.company), raw_name=d.name,
-                                        raw_company=d.company)
-    return due, email, folded, search
-
-
-def insert_contacts(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRule, ...],
-                    officer: str, now: datetime) -> int:
+def insert_contacts(s: Session, rows: Sequence[ImportRow], officer: str, now: datetime) -> int:
     """Insert `rows` in the session's transaction: contacts, then their history."""
     if not rows:
         return 0
+    if any(r.search_text is None for r in rows):
+        raise ValueError("rows to insert must be checked with the policy's retention rules")
     if s.get_bind().dialect.name != "sqlite":
-        return _insert_on_server(s, rows, specs, officer, now)
+        return _insert_on_server(s, rows, officer, now)
     first = int(s.execute(text("SELECT coalesce(max(id), 0) FROM contacts")).scalar_one()) + 1
-    stamp = _sql(now)
-    values: list[tuple[Any, ...]] = []
-    for n, row in enumerate(rows):
-        d = row.data
-        due, email, folded, search = _derived(row, specs)
-        values.append((d.name, d.email, d.phone, d.company, d.location, d.status, d.source,
-                       _sql(d.first_contact), _sql(d.customer_since), _sql(d.ceased),
-                       _sql(d.last_activity), _sql(d.marketing_opt_out), d.notes,
-                       d.legal_hold_reason, _sql(d.legal_hold_until), first + n, stamp,
-                       stamp, _sql(row.opt_out_on), email, row.norm_phone, folded, search,
-                       due.rule_key, _sql(due.due)))
+    stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy's SQLite DateTime stores it
     cursor = s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    cursor.executemany(_INSERT, values)
-    cursor.executemany(_HISTORY, [(first + n, officer, stamp) for n in range(len(rows))])
+    cursor.executemany(_INSERT, [
+        (r.name, r.email, r.phone, r.company, r.location, r.status, r.source, r.first_contact,
+         r.customer_since, r.ceased, r.last_activity, int(r.marketing_opt_out), r.notes, None,
+         None, first + n, stamp, stamp, r.opt_out_on, r.norm_email, r.norm_phone, r.norm_name,
+         r.search_text, r.retention_rule, r.retention_due) for n, r in enumerate(rows)])
+    cursor.execute(_HISTORY, (officer, stamp, first, first + len(rows) - 1))
     return len(rows)
 
 
-def _insert_on_server(s: Session, rows: Sequence[NewRow], specs: tuple[RetentionRule, ...],
-                      officer: str, now: datetime) -> int:
+def _insert_on_server(s: Session, rows: Sequence[ImportRow], officer: str, now: datetime) -> int:
     """A team store (PostgreSQL): through the ORM's column types, so notes are sealed in
     this process; ids come from the server (RETURNING), as another officer may be
     importing at the same moment."""
     records: list[dict[str, Any]] = []
-    for row in rows:
-        d = row.data
-        due, email, folded, search = _derived(row, specs)
+    for r in rows:
+        d = r.as_input()
         records.append({**{f: getattr(d, f) for f in EDITABLE_FIELDS}, "created_at": now,
-                        "updated_at": now, "opt_out_on": row.opt_out_on, "norm_email": email,
-                        "norm_phone": row.norm_phone, "norm_name": folded, "search_text": search,
-                        "retention_rule": due.rule_key, "retention_due": due.due})
+                        "updated_at": now, "opt_out_on": _day(r.opt_out_on),
+                        "norm_email": r.norm_email, "norm_phone": r.norm_phone,
+                        "norm_name": r.norm_name, "search_text": r.search_text,
+                        "retention_rule": r.retention_rule,
+                        "retention_due": _day(r.retention_due)})
     ids = _next_ids(s, "contacts", len(records))
     for record, new_id in zip(records, ids, strict=True):  # sealed values bound to their row
         record["id"] = new_id
@@ -199,6 +167,10 @@ def _insert_on_server(s: Session, rows: Sequence[NewRow], specs: tuple[Retention
          "new_value": bound_text("imported from CSV", str(h)), "officer": officer,
          "changed_at": now} for i, h in zip(ids, history, strict=True)])
     return len(ids)
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
 
 
 def _next_ids(s: Session, table: str, count: int) -> list[int]:
@@ -215,7 +187,7 @@ def _note(s: Session, c: Contact, field: str, old: object, new: object, officer:
                         new_value=display_value(new), officer=officer, changed_at=now))
 
 
-def update_existing(s: Session, contact_id: int, row: NewRow, fill: bool, region: str,
+def update_existing(s: Session, contact_id: int, row: ImportRow, fill: bool, region: str,
                     policy: Policy, officer: str, now: datetime) -> list[str]:
     """Record the row's objection on a matched contact (always) and, with `fill`, copy
     the row's values into the contact's empty fields. Returns the fields changed."""
@@ -223,14 +195,15 @@ def update_existing(s: Session, contact_id: int, row: NewRow, fill: bool, region
     if c is None:
         return []
     changed: list[str] = []
-    if row.data.marketing_opt_out and not c.marketing_opt_out:
+    data = row.as_input()
+    if data.marketing_opt_out and not c.marketing_opt_out:
         _note(s, c, "marketing_opt_out", False, True, officer, now)
         c.marketing_opt_out = True
-        c.opt_out_on = row.opt_out_on or now.date()
+        c.opt_out_on = _day(row.opt_out_on) or now.date()
         changed.append("marketing_opt_out")
     if fill:
         for field in FILL_FIELDS:
-            new = getattr(row.data, field)
+            new = getattr(data, field)
             if getattr(c, field) in (None, "") and new not in (None, ""):
                 _note(s, c, field, None, new, officer, now)
                 setattr(c, field, new)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import codecs
 import random
 import re
+from datetime import date, timedelta
+from pathlib import Path
 
 import phonenumbers
 import pytest
@@ -14,12 +16,17 @@ from email_validator import EmailNotValidError, validate_email
 
 from privdesk.domain import identity
 from privdesk.domain.contact_csv import CsvError, decode, parse_table, parse_text
+from privdesk.domain.contact_records import STATUSES
 from privdesk.domain.contact_rows import valid_for_region, valid_number
 from privdesk.domain.contact_table import CsvRows
 from privdesk.domain.contact_validation import plain_email
+from privdesk.domain.retention import RetentionFacts, due_only, retention_due
+from privdesk.policy import Policy, load_policy
 from privdesk.services import contacts_import_pool
 from privdesk.services.contacts_import import ContactImportService
-from privdesk.services.context import ServiceContext
+from privdesk.services.context import Actor, ServiceContext
+from privdesk.store.engine import Store, StoreKey
+from tests.conftest import PASSPHRASE, TODAY
 from tests.reliability.csv_corpus import FILES
 
 HEADER = "name,email,phone,company,source,marketing_opt_out,first_contact\n"
@@ -169,3 +176,75 @@ def test_phone_validity_falls_back_to_the_public_call_without_the_private_helper
         assert valid_for_region(number, region) == phonenumbers.is_valid_number_for_region(
             number, region)
         assert valid_number(number) == phonenumbers.is_valid_number(number)
+
+
+def _written(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int]:
+    """Every contact column an import writes (not the clock), its history and the search
+    index's rows, read back from the store."""
+    with store.session() as s:
+        raw = s.connection().connection.dbapi_connection
+        contacts = raw.execute(
+            "SELECT id, name, email, phone, company, location, status, source, first_contact, "
+            "customer_since, ceased, last_activity, marketing_opt_out, notes, opt_out_on, "
+            "norm_email, norm_phone, norm_name, search_text, retention_rule, retention_due "
+            "FROM contacts ORDER BY id").fetchall()
+        history = raw.execute("SELECT contact_id, field, new_value, officer FROM contact_history "
+                              "ORDER BY id").fetchall()
+        found = raw.execute("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH 'lukasz'"
+                            ).fetchone()[0]
+    return contacts, history, found
+
+
+def test_an_import_checked_by_a_worker_writes_exactly_what_one_checked_in_process_does(
+        tmp_path: Path, policy: Policy, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows checked in a worker process and sent back as flat tuples, with their search
+    text and retention date worked out there, are written column for column as rows
+    checked in the importing process are: the same store, history and search index."""
+    data = body(1500)
+    results = []
+    for name, count in (("in-process", 0), ("worker", 1)):
+        monkeypatch.setattr(contacts_import_pool, "PARALLEL_MIN", 100)
+        monkeypatch.setattr(contacts_import_pool, "CHUNK", 200)
+        monkeypatch.setattr(contacts_import_pool, "workers", lambda n=count: n)
+        with Store.create(tmp_path / f"{name}.privdesk", StoreKey.passphrase(PASSPHRASE)) as store:
+            ctx = ServiceContext(store=store, policy=policy, actor=Actor("Test Officer"),
+                                 today=lambda: TODAY)
+            result = ContactImportService(ctx).run(data, skip_invalid=True)
+            assert result.committed and result.imported == 1499
+            results.append(_written(store))
+    (contacts, history, found), other = results
+    assert len(contacts) == 1499 and all(row[18] and row[20] for row in contacts)
+    assert found == 1499 and len(history) == 1499
+    assert other == results[0]
+
+
+def test_retention_due_only_agrees_with_retention_due() -> None:
+    """The import stores due_only's (rule, date); an opened contact shows retention_due's
+    working. They must never disagree."""
+    rules = load_policy().retention
+    rng = random.Random(20)
+    days = [None, *(date(2015, 1, 1) + timedelta(days=rng.randint(0, 5000)) for _ in range(40))]
+    for _ in range(5000):
+        facts = RetentionFacts(status=rng.choice([*STATUSES, "unknown"]),
+                               last_activity=rng.choice(days), first_contact=rng.choice(days),
+                               ceased=rng.choice(days), legal_hold=rng.random() < 0.2,
+                               legal_hold_until=rng.choice(days))
+        full = retention_due(facts, rules)
+        assert due_only(facts, rules) == (full.rule_key, full.due), facts
+
+
+@pytest.mark.parametrize("name", ["ann smith", "  ann   smith ", "o'brien", "smith-jones",
+                                  "Ann Smith", "12 3", "", "müller", "łukasz", "山田 太郎"])
+def test_search_forms_shortcut_for_plain_names_matches_the_full_rules(name: str) -> None:
+    folded = identity.fold(name)
+    for raw in (name, None, "Müller"):
+        quick = identity._search_forms(folded, raw)
+        full = " ".join(dict.fromkeys(f for f in (
+            identity.search_fold(folded),
+            " ".join(folded.translate(identity._LATIN).replace("'", "").replace("-", "").split()),
+            " ".join(folded.translate(identity._LATIN).replace("'", " ").replace("-", " ").split()),
+            *([identity.search_fold(raw.translate(identity._GERMAN))]
+              if raw and raw.translate(identity._GERMAN) != raw else []),
+        ) if f)) if folded else ""
+        if not identity._CJK_RUN.search(folded):
+            assert quick == full, (name, raw)
