@@ -122,7 +122,7 @@ class CsvRows(Sequence[Row]):
         if stop <= first:
             return []
         return _parse_stretch(self._text, self._starts, self._lines, first, stop,
-                              self._ends[stop - 1], self.delimiter)
+                              self._ends[stop - 1], self.delimiter, self.encoding)
 
     def piece(self, first: int, stop: int) -> RowsPiece:
         """Rows first..stop-1 as their own stretch of the file (a copy of just that
@@ -130,7 +130,7 @@ class CsvRows(Sequence[Row]):
         begin = self._starts[first]
         starts = array("q", (x - begin for x in self._starts[first:stop]))
         return RowsPiece(self._text[begin:self._ends[stop - 1]], starts,
-                         self._lines[first:stop], self.delimiter)
+                         self._lines[first:stop], self.delimiter, self.encoding)
 
     def pieces(self, size: int) -> Iterator[RowsPiece]:
         for first in range(0, len(self), size):
@@ -167,6 +167,7 @@ class RowsPiece:
     starts: array[int]  # offsets in `text`
     lines: array[int]
     delimiter: str
+    encoding: str = "utf-8"  # of `text` when it is bytes
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -175,16 +176,17 @@ class RowsPiece:
         if not self.starts:
             return []
         return _parse_stretch(self.text, self.starts, self.lines, 0, len(self.starts),
-                              len(self.text), self.delimiter)
+                              len(self.text), self.delimiter, self.encoding)
 
 
 def _parse_stretch(text: Source, starts: array[int], line_numbers: array[int], first: int,
-                   stop: int, end: int, delimiter: str) -> list[Row]:
+                   stop: int, end: int, delimiter: str, encoding: str) -> list[Row]:
     """The rows first..stop-1, parsed from text[starts[first]:end]."""
     out: list[Row] = []
     n = first
     at = [starts[first]]
-    reader = csv.reader(lines(text, starts[first], end, at), csv.excel, delimiter=delimiter)
+    reader = csv.reader(lines(text, starts[first], end, at, encoding=encoding), csv.excel,
+                        delimiter=delimiter)
     for cells in reader:
         # Blank records between two rows were never indexed: skip them here too.
         if n < stop and at[0] > starts[n]:

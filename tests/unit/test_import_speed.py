@@ -195,12 +195,13 @@ def _written(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object,
     return contacts, history, found
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1250"])
 def test_an_import_checked_by_a_worker_writes_exactly_what_one_checked_in_process_does(
-        tmp_path: Path, policy: Policy, monkeypatch: pytest.MonkeyPatch) -> None:
+        encoding: str, tmp_path: Path, policy: Policy, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows checked in a worker process and sent back as flat tuples, with their search
     text and retention date worked out there, are written column for column as rows
     checked in the importing process are: the same store, history and search index."""
-    data = body(1500)
+    data = body(1500).decode().encode(encoding)  # a code page's bytes go to the worker as they are
     results = []
     for name, count in (("in-process", 0), ("worker", 1)):
         monkeypatch.setattr(contacts_import_pool, "PARALLEL_MIN", 100)
@@ -209,12 +210,13 @@ def test_an_import_checked_by_a_worker_writes_exactly_what_one_checked_in_proces
         with Store.create(tmp_path / f"{name}.privdesk", StoreKey.passphrase(PASSPHRASE)) as store:
             ctx = ServiceContext(store=store, policy=policy, actor=Actor("Test Officer"),
                                  today=lambda: TODAY)
-            result = ContactImportService(ctx).run(data, skip_invalid=True)
+            result = ContactImportService(ctx).run(data, skip_invalid=True, encoding=encoding)
             assert result.committed and result.imported == 1499
             results.append(_written(store))
     (contacts, history, found), other = results
     assert len(contacts) == 1499 and all(row[18] and row[20] for row in contacts)
     assert found == 1499 and len(history) == 1499
+    assert contacts[0][1] == "Person 0 Łukasz"
     assert other == results[0]
 
 
