@@ -126,8 +126,9 @@ def _date_order(checked: Checked, given: str | None, checker: RowChecker) -> str
     return order
 
 
-def prepare(data: bytes, options: ImportOptions, checker: RowChecker) -> Checked:
-    """The table and its blockers; rows are not checked yet."""
+def prepare(data: bytes, options: ImportOptions, checker: RowChecker | None = None) -> Checked:
+    """The table and its blockers; rows are not checked yet (the date-order pass on
+    `checker`'s worker when it has one, else here)."""
     try:
         table = parse_table(data, options.encoding)
     except CsvError as exc:
@@ -162,7 +163,7 @@ def prepare(data: bytes, options: ImportOptions, checker: RowChecker) -> Checked
     unmapped = [h for i, h in enumerate(table.headers) if i not in mapping and h]
     if unmapped:
         checked.warnings.append(f"Columns not imported: {', '.join(unmapped)[:300]}")
-    checked.date_order = _date_order(checked, options.date_order, checker)
+    checked.date_order = _date_order(checked, options.date_order, checker or RowChecker(b""))
     return checked
 
 
