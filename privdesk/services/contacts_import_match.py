@@ -81,16 +81,8 @@ class SimilarNames:
         self._known: dict[str, tuple[list[str], array[int]]] = {}
 
     def _load(self, companies: list[str]) -> None:
-        """Each company's people as one row (names and ids joined in the database):
-        at a 1M register a file's companies hold most of the register, and a Python
-        tuple per person was ~1.4 s of the import. In (norm_name, id) order, the first
-        COMPANY_CANDIDATES of a company kept."""
         cursor = self._s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        sqlite = self._s.get_bind().dialect.name == "sqlite"
-        mark, join, unit = ("?", "group_concat", "char(31)") if sqlite else ("%s", "string_agg",
-                                                                           "chr(31)")
-        text_id = "id" if sqlite else "id::text"
-        order = "ORDER BY norm_name, id"
+        paramstyle = "?" if self._s.get_bind().dialect.name == "sqlite" else "%s"
         # "+id": the id bound must not steer SQLite to ix_contacts_company (company, rowid)
         # and a table read per person (29x slower at 1M) instead of the covering index.
         limit = "" if self._upto is None else f" AND +id <= {int(self._upto)}"
@@ -98,15 +90,14 @@ class SimilarNames:
             self._known[company] = ([], array("q"))
         for start in range(0, len(companies), CHUNK):
             chunk = companies[start:start + CHUNK]
-            marks = ", ".join([mark] * len(chunk))
-            # Folded names never hold the unit separator (fold() treats it as a space).
-            cursor.execute(  # noqa: S608 (placeholders)
-                f"SELECT company, {join}(coalesce(norm_name, ''), {unit} {order}), "
-                f"{join}({text_id}, ',' {order}) FROM contacts "
-                f"WHERE company IN ({marks}){limit} GROUP BY company", chunk)
-            for company, names, ids in cursor.fetchall():
-                known = names.split("\x1f")[:COMPANY_CANDIDATES]
-                self._known[company] = (known, array("q", map(int, ids.split(",")[:len(known)])))
+            marks = ", ".join([paramstyle] * len(chunk))
+            cursor.execute(f"SELECT company, norm_name, id FROM contacts "  # noqa: S608 (placeholders)
+                           f"WHERE company IN ({marks}){limit}", chunk)
+            for company, name, id_ in cursor.fetchall():
+                names, ids = self._known[company]
+                if len(ids) < COMPANY_CANDIDATES:
+                    names.append(name or "")
+                    ids.append(id_)
 
     def find(self, rows: Iterable[tuple[int, str, str]]) -> dict[int, list[int]]:
         """line -> ids of register contacts at the same company (as written) whose
