@@ -35,10 +35,14 @@ from privdesk.domain.contact_values import date_order_evidence
 from privdesk.domain.import_rows import ImportRow, import_rows
 
 PARALLEL_MIN = 20_000  # below this, starting a worker costs more than it saves
+# Above this, checked in-process: a worker costs ~60 MB, and a 1,000,000-row file is held
+# under 500 MB (measured, a 168 MB export: 497 MiB in-process, 512 + 56 MiB with a
+# worker; the worker saved 30% of its 153 s). Speed is the goal for files up to here.
+PARALLEL_MAX = 200_000
 CHUNK = 5_000
 MAX_WORKERS = 8
 IN_FLIGHT = 2  # chunks queued per worker: one being checked, one waiting
-MAX_AHEAD = 8  # chunks checked ahead of the one being written (bounds memory)
+MAX_AHEAD = 3  # chunks checked ahead of the one being written (bounds memory: ~6 MB each)
 PATIENCE = 0.25  # seconds to wait for the worker's next chunk before taking one here
 T = TypeVar("T")
 
@@ -85,7 +89,7 @@ class RowChecker:
     def __init__(self, data: bytes) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._count = workers()
-        if self._count and data.count(b"\n") >= PARALLEL_MIN:
+        if self._count and PARALLEL_MIN <= data.count(b"\n") <= PARALLEL_MAX:
             # Spawned, never forked: the GUI runs threads, and a fork of a threaded
             # process can hang.
             self._pool = ProcessPoolExecutor(max_workers=self._count,

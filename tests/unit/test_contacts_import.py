@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -238,3 +240,37 @@ def test_a_short_file_into_a_big_register_gets_a_bigger_page_cache_then_the_old_
                    for i in range(30))
     assert importer.run((HEADER + rows).encode()).imported == 30
     assert contacts.search(ContactQuery()).total == 31
+
+
+def test_cancel_with_a_worker_process_rolls_back_and_leaves_no_worker(
+        importer: ContactImportService, contacts: ContactService,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same cancel while a worker process checks chunks: nothing written, and the
+    worker gone once the import returns (it is stopped without being waited for)."""
+    monkeypatch.setattr(contacts_import_pool, "CHUNK", 500)
+    monkeypatch.setattr(contacts_import_pool, "PARALLEL_MIN", 1000)
+    monkeypatch.setattr(contacts_import_pool, "workers", lambda: 1)
+    rows = "".join(f"Person {i},p{i}@example.com,,,,enquirer,email,2026-01-01,,,,no,\n"
+                   for i in range(4500))
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(ImportCancelled):
+        importer.run((HEADER + rows).encode(), progress=lambda d, t: seen.append((d, t)),
+                     cancel=lambda: len(seen) >= 3)
+    assert contacts.search(ContactQuery()).total == 0
+    assert seen == [(500, 4500), (1000, 4500), (1500, 4500)]
+    deadline = time.monotonic() + 20
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not multiprocessing.active_children()
+
+
+def test_a_worker_process_is_started_only_for_files_between_the_bounds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short files are checked in-process (a worker would cost more than it saves), and
+    so are files over PARALLEL_MAX rows, to keep a million-row file under 500 MB."""
+    monkeypatch.setattr(contacts_import_pool, "workers", lambda: 1)
+    lines = contacts_import_pool.PARALLEL_MIN
+    for count, started in ((lines - 1, False), (lines, True),
+                           (contacts_import_pool.PARALLEL_MAX + 1, False)):
+        with contacts_import_pool.RowChecker(b"x\n" * count) as checker:
+            assert (checker._pool is not None) == started, count
