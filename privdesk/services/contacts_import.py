@@ -37,7 +37,7 @@ from privdesk.services.contacts_import_check import (
     rules_for,
 )
 from privdesk.services.contacts_import_match import Existing
-from privdesk.services.contacts_import_pool import RowChecker
+from privdesk.services.contacts_import_pool import PARALLEL_MAX, RowChecker
 from privdesk.services.contacts_import_run import ImportDuplicate, ImportMatch, ImportPass, Writing
 from privdesk.services.contacts_import_write import (
     SearchIndexAside,
@@ -194,7 +194,8 @@ class ContactImportService:
         try:
             with _heap_set_aside(), self._ctx.store.session() as s, index_cache(s, checked.total):
                 index = SearchIndexAside(s)
-                scan = ImportPass(s, writing, index.catch_up)
+                scan = ImportPass(s, writing, index.catch_up,
+                                  defer_similar=checked.total <= PARALLEL_MAX)
                 self._stream(checked, rules, scan, lambda: skip_invalid or not checked.errors,
                              progress, cancel, checker)
                 if checked.blocked or (checked.errors and not skip_invalid) or not checked.valid:
@@ -205,6 +206,7 @@ class ContactImportService:
                                  detail=f"imported {scan.imported}, updated {scan.updated}, "
                                         f"rejected {len({e.line for e in checked.errors})}, "
                                         f"suppressed {len(scan.suppressed)}")
+                scan.score_deferred()  # while the commit runs
         except _NothingWritten:
             return self._result(checked, scan.report(), scan.matches, opts)
         tidy_search_windows(self._ctx.store)  # a team store's search windows (no-op here)

@@ -103,20 +103,33 @@ class SimilarNames:
         """line -> ids of register contacts at the same company (as written) whose
         folded name scores >= NAME_SCORE against the row's; rows are (line, company,
         folded name)."""
+        return score_names(self.candidates(rows))
+
+    def candidates(self, rows: Iterable[tuple[int, str, str]]) -> list[Candidates]:
+        """What score_names needs for `rows` (the register read here, on the import's
+        connection): per company, its people in the rows and its register names."""
         by_company: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for line, company, folded in rows:
             by_company[company].append((line, folded))
         self._load([c for c in by_company if c not in self._known])
-        found: dict[int, list[int]] = {}
-        for company, people in by_company.items():
-            choices, ids = self._known[company]
-            if not choices:
-                continue
-            scores = process.cdist([name for _line, name in people], choices,
-                                   scorer=fuzz.ratio, score_cutoff=NAME_SCORE, dtype="uint8",
-                                   workers=1)
-            for i, (line, _name) in enumerate(people):
-                hits = [ids[j] for j in scores[i].nonzero()[0][:20]]
-                if hits:
-                    found[line] = hits
-        return found
+        return [(people, *self._known[company]) for company, people in by_company.items()
+                if self._known[company][0]]
+
+
+# (the rows' (line, folded name), the company's register names, their ids)
+Candidates = tuple[list[tuple[int, str]], list[str], "array[int]"]
+
+
+def score_names(jobs: Iterable[Candidates]) -> dict[int, list[int]]:
+    """line -> ids whose names score >= NAME_SCORE. Touches no database and no shared
+    state, so an import can run it on a helper thread while its commit runs."""
+    found: dict[int, list[int]] = {}
+    for people, choices, ids in jobs:
+        scores = process.cdist([name for _line, name in people], choices,
+                               scorer=fuzz.ratio, score_cutoff=NAME_SCORE, dtype="uint8",
+                               workers=1)
+        for i, (line, _name) in enumerate(people):
+            hits = [ids[j] for j in scores[i].nonzero()[0][:20]]
+            if hits:
+                found[line] = hits
+    return found

@@ -43,7 +43,7 @@ CHUNK = 5_000
 MAX_WORKERS = 8
 IN_FLIGHT = 2  # chunks queued per worker: one being checked, one waiting
 MAX_AHEAD = 3  # chunks checked ahead of the one being written (bounds memory: ~6 MB each)
-PATIENCE = 0.25  # seconds to wait for the worker's next chunk before taking one here
+PATIENCE = 5.0  # seconds to wait for the worker's chunk before taking one, until timed
 T = TypeVar("T")
 
 Work = RowsPiece | list[Row]
@@ -139,13 +139,15 @@ class RowChecker:
 class Balance:
     """When the importing process should take the next chunk itself. Both sides are
     timed as they go: the worker's chunks (the gaps between its results), the chunks
-    checked here, and what the importing process does with each chunk (matching,
-    writing). The importing process takes the share of chunks that makes both sides
-    finish together: (worker - writing) / (worker + here) of them, none when writing is
-    the slower side. Until the first results are in, it waits up to PATIENCE for the
-    worker's chunk before taking one. (Measured, 2 cores: taking a chunk whenever the
-    worker's was not ready made the importing process check 4-8 of 20 and finish
-    last; never taking one left it waiting on the worker for ~2 s.)"""
+    checked here (until one is, taken to cost what the worker's do), and what the
+    importing process does with each chunk (matching, writing). It takes the share of
+    chunks that makes both sides finish together, (worker - writing) / (worker + here),
+    none when writing is the slower side. Until the first results are timed it waits
+    up to `patience` for the worker's chunk before taking one: for the import the
+    worker was started while the file was read, so the wait is the right call (measured,
+    2 cores: taking a chunk whenever the worker's was not ready had the importing
+    process check 4-8 of 20 and finish last; at a 1M register, where the importing
+    process is the slower side, any chunk it takes is time added to the import)."""
 
     def __init__(self, patience: float) -> None:
         self._patience = patience
@@ -156,10 +158,10 @@ class Balance:
 
     def share(self) -> float | None:
         """The fraction of chunks to take here, once both sides have been timed."""
-        if len(self.finished) < 3 or not self._here or not self._writing:
+        if len(self.finished) < 3 or not self._writing:
             return None
         gaps = (self.finished[-1] - self.finished[0]) / (len(self.finished) - 1)
-        here = sum(self._here) / len(self._here)
+        here = sum(self._here) / len(self._here) if self._here else gaps
         writing = sum(self._writing[-5:]) / len(self._writing[-5:])
         return max(0.0, (gaps - writing) / (gaps + here))
 

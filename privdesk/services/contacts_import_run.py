@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,7 +21,13 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain.import_rows import ImportRow
 from privdesk.policy import Policy
-from privdesk.services.contacts_import_match import Existing, SimilarNames, existing_matches
+from privdesk.services.contacts_import_match import (
+    Candidates,
+    Existing,
+    SimilarNames,
+    existing_matches,
+    score_names,
+)
 from privdesk.services.contacts_import_write import insert_contacts, update_existing
 from privdesk.services.suppression import SuppressionDigests, SuppressionList
 
@@ -112,7 +119,8 @@ class ImportPass:
     """Feed it each chunk's valid rows with `chunk()`; read the report off it after."""
 
     def __init__(self, s: Session, writing: Writing | None,
-                 indexed: Callable[[], None] | None = None) -> None:
+                 indexed: Callable[[], None] | None = None, defer_similar: bool = False
+                 ) -> None:
         self._s = s
         self._indexed = indexed  # after each chunk is written (the search index)
         self._writing = writing
@@ -125,6 +133,13 @@ class ImportPass:
         self.objecting: list[SuppressionDigests] = []
         self.imported = self.updated = self.objections_listed = 0
         self._similar = SimilarNames(s, self.upto)
+        # With defer_similar, the similar-name scores (they only add to the report) are
+        # worked out after the last chunk, on a helper thread while the commit runs:
+        # SQLite lets go of the GIL for the commit, and rapidfuzz needs it often (on a
+        # thread beside busy Python it starved). ~2 s of a 1M register's import.
+        self._deferred: list[tuple[list[Candidates], dict[int, int]]] | None = (
+            [] if defer_similar else None)
+        self._scoring: Future[list[dict[int, list[int]]]] | None = None
         self._digests: Digests | None = None
 
     def chunk(self, rows: list[ImportRow], write: bool) -> None:
@@ -137,10 +152,11 @@ class ImportPass:
         for line, match in found.items():
             self.duplicates.append(ImportDuplicate(line, f"contact #{match.id}", (match.reason,)))
         people = [(r.line, r.company, r.norm_name) for r in rows if r.company and r.name]
-        for line, ids in self._similar.find(people).items():
-            self.duplicates += [ImportDuplicate(line, f"contact #{i}",
-                                                ("similar name at the same company",))
-                                for i in ids if line not in found or found[line].id != i]
+        same = {line: match.id for line, match in found.items()}
+        if self._deferred is not None:
+            self._deferred.append((self._similar.candidates(people), same))
+        else:
+            self._similar_found(self._similar.find(people), same)
         self.matches.update(found)  # the plan, reported when nothing is written
         if self._writing is not None and write:
             self._write(rows, found, self._writing)
@@ -190,7 +206,28 @@ class ImportPass:
         self.objections_listed += len(self.objecting)
         self.objecting = []
 
+    def _similar_found(self, found: dict[int, list[int]], same: dict[int, int]) -> None:
+        for line, ids in found.items():
+            self.duplicates += [ImportDuplicate(line, f"contact #{i}",
+                                                ("similar name at the same company",))
+                                for i in ids if same.get(line) != i]
+
+    def score_deferred(self) -> None:
+        """Start scoring the deferred similar names on a helper thread (call it just
+        before the commit); report() collects them."""
+        if self._deferred and self._scoring is None:
+            jobs = [candidates for candidates, _same in self._deferred]
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="similar-names")
+            self._scoring = pool.submit(lambda: [score_names(job) for job in jobs])
+            pool.shutdown(wait=False)  # the thread ends with its one task
+
     def report(self) -> list[ImportDuplicate]:
         """Every possible duplicate, within the file and against the register, by line."""
+        if self._deferred:
+            self.score_deferred()
+            assert self._scoring is not None
+            for found, (_jobs, same) in zip(self._scoring.result(), self._deferred, strict=True):
+                self._similar_found(found, same)
+            self._deferred, self._scoring = [], None
         return sorted([*self.duplicates, *self.keys.duplicates()], key=lambda d: d.line)
 

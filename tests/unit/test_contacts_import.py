@@ -13,7 +13,7 @@ import pytest
 
 from privdesk.domain.contact_csv import decode, guess_mapping, neutralise, unneutralise
 from privdesk.domain.contact_records import ContactInput, ContactQuery
-from privdesk.services import contacts_import_pool, contacts_import_write
+from privdesk.services import contacts_import, contacts_import_pool, contacts_import_write
 from privdesk.services.contacts import ContactService
 from privdesk.services.contacts_import import ContactImportService, ImportCancelled
 from privdesk.services.contacts_import_write import IMPORT_CACHE_KIB, SHORT_FILE, index_cache
@@ -189,13 +189,18 @@ def test_source_email_without_an_address_is_imported_with_a_warning(
                             "address (line 2)") for w in one.warnings)
 
 
+@pytest.mark.parametrize("deferred", [True, False])
 def test_similar_names_are_found_in_the_register_not_among_rows_just_written(
-        importer: ContactImportService, contacts: ContactService,
+        deferred: bool, importer: ContactImportService, contacts: ContactService,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Streamed in chunks of 2: a close name at the same company already in the register
     is a possible duplicate; rows the same import wrote in an earlier chunk are not
-    "contacts" to it (within the file, duplicates are by email or phone, by line)."""
+    "contacts" to it (within the file, duplicates are by email or phone, by line). The
+    same whether the import scores them after its last chunk, beside the commit (files
+    of up to PARALLEL_MAX rows), or chunk by chunk (longer files, and a validation)."""
     monkeypatch.setattr(contacts_import_pool, "CHUNK", 2)
+    if not deferred:
+        monkeypatch.setattr(contacts_import, "PARALLEL_MAX", 0)
     first = contacts.create(ContactInput(name="Jonathan Smith", company="Acme Ltd",
                                          source="email"))
     rows = ("Jonathon Smith,js@example.org,,Acme Ltd,,enquirer,email,2026-01-02,,,,no,\n"
@@ -274,3 +279,4 @@ def test_a_worker_process_is_started_only_for_files_between_the_bounds(
                            (contacts_import_pool.PARALLEL_MAX + 1, False)):
         with contacts_import_pool.RowChecker(b"x\n" * count) as checker:
             assert (checker._pool is not None) == started, count
+
