@@ -5,6 +5,7 @@ nobody understands, and a file whose encoding cannot be told for sure."""
 from __future__ import annotations
 
 import csv
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,33 @@ def test_a_clean_import_can_be_saved_as_a_report(
     assert ["", "summary", "recorded 1 objection to marketing"] in rows
     assert len(rows) == 3  # nothing else happened to any row
     shoot(dialog, "import-clean-report")
+
+
+def test_a_long_file_is_checked_and_imported_with_a_worker_process_from_the_dialog(
+        qtbot: Any, services: Services, tasks: TaskRunner, tmp_path: Path) -> None:
+    """30,000 people (names in several scripts, a third party in some notes): long
+    enough for the import to check rows in a worker process beside the window's own
+    worker thread. The officer checks the file, imports it, sees the bar reach the end
+    and every person in the register; the worker process is gone afterwards."""
+    names = ["Zofia Łukasiewicz", "山田 太郎", "Ørsted Þórsdóttir", "Seán O’Connor",
+             "Ахмед Иванов", "محمد علي", "Müller-Lüdenscheidt"]
+    path = tmp_path / "long.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["First Name", "Last Name", "Email", "Phone", "Company", "Lead Source",
+                         "Description"])
+        for i in range(30_000):
+            first, _, last = names[i % len(names)].partition(" ")
+            writer.writerow([first, f"{last} {i}", f"person{i}@example.org",
+                             f"+44 7700 {i % 1_000_000:06d}", f"Company {i % 40}", "Web",
+                             "Spoke to her manager, Jo Bloggs, about the order" if i % 9 == 0
+                             else ""])
+    dialog = dialog_for(qtbot, services, tasks, path)
+    qtbot.waitUntil(lambda: "30,000 rows are valid" in dialog.summary.text(), timeout=60000)
+    with qtbot.waitSignal(dialog.imported, timeout=120000):
+        dialog.import_button.click()
+    assert dialog.bar.value() == dialog.bar.maximum()
+    assert services.contacts.search(ContactQuery()).total == 30_000
+    assert services.contacts.search(ContactQuery(text="lukasiewicz")).total > 0
+    qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=20000)
+    shoot(dialog, "import-long-file")
