@@ -130,6 +130,7 @@ def test_purge_review_needs_typed_confirmation_and_runs(qtbot: Any, services: Se
     dialog.show()
     assert dialog.model.rowCount() == 3
     assert dialog.total_labels["interactions"].text() == "6"
+    assert dialog.status.textFormat() == Qt.TextFormat.PlainText  # names as typed
     assert not dialog.delete_button.isEnabled()
     dialog.confirm.setText("2")
     assert not dialog.delete_button.isEnabled()
@@ -265,4 +266,6 @@ def test_erasure_dialog_confirms_then_erases(qtbot: Any, services: Services, tas
     result = blocker.args[0]
     assert result.erased and result.recipients_told == ("Optex Japan",)
     assert "Tell: Optex Japan" in dialog.status.text()
+    # Names and recipients as typed: markup in one would show as written, not render.
+    assert dialog.status.textFormat() == Qt.TextFormat.PlainText
     assert services.suppression.is_suppressed("EZRA@example.com", None)

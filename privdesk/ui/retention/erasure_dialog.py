@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -82,6 +82,8 @@ class ErasureDialog(QDialog):
         self.understand.toggled.connect(self._update)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Plain text: it names people and recipients as typed (markup shows as written).
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.hide()
         self.go = QPushButton()
         self.go.setObjectName("danger")

@@ -120,6 +120,8 @@ class PurgeReviewDialog(QDialog):
         self.progress.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Plain text: it names people and recipients as typed (markup shows as written).
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.hide()
         self._ctx = ctx
         refused = refusal(ctx, Permission.PURGE, "purge data")
