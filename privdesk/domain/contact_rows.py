@@ -271,11 +271,3 @@ def row_to_input(cells: list[str], mapping: Mapping[int, str], rules: RowRules
                        phone_forms=forms)
     return (None if errors else data), errors, extras
 
-
-Checked = tuple[int, ContactInput | None, list[FieldError], RowExtras]
-
-
-def check_many(rows: list[tuple[int, list[str]]], mapping: Mapping[int, str],
-               rules: RowRules) -> list[Checked]:
-    """row_to_input over a chunk of rows (what an import's worker processes run)."""
-    return [(line, *row_to_input(cells, mapping, rules)) for line, cells in rows]

@@ -92,12 +92,6 @@ class CsvRows(Sequence[Row]):
         self._ends.append(end)
         self._lines.append(line)
 
-    def reader(self, start: int = 0, end: int | None = None,
-               at: list[int] | None = None) -> Iterator[list[str]]:
-        """csv.reader over text[start:end] in this file's dialect."""
-        return csv.reader(lines(self._text, start, end, at, encoding=self.encoding),
-                          csv.excel, delimiter=self.delimiter)
-
     def __len__(self) -> int:
         return len(self._starts)
 
@@ -169,14 +163,16 @@ class RowsPiece:
     delimiter: str
     encoding: str = "utf-8"  # of `text` when it is bytes
 
-    def __len__(self) -> int:
-        return len(self.starts)
-
     def rows(self) -> list[Row]:
         if not self.starts:
             return []
         return _parse_stretch(self.text, self.starts, self.lines, 0, len(self.starts),
                               len(self.text), self.delimiter, self.encoding)
+
+
+def parsed(work: RowsPiece | list[Row]) -> list[Row]:
+    """A chunk's rows: parsed here when it came as a stretch of the file."""
+    return work.rows() if isinstance(work, RowsPiece) else work
 
 
 def _parse_stretch(text: Source, starts: array[int], line_numbers: array[int], first: int,

@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 from privdesk.domain import identity
 from privdesk.domain.contact_derived import derive
-from privdesk.domain.contact_records import ContactInput, FieldError
+from privdesk.domain.contact_records import ContactInput
 from privdesk.domain.contact_rows import RowRules, row_to_input
-from privdesk.domain.contact_table import Row, RowsPiece
+from privdesk.domain.contact_table import Row, RowsPiece, parsed
 
 
 class ImportRow(NamedTuple):
@@ -50,24 +50,18 @@ class ImportRow(NamedTuple):
     retention_rule: str | None = None
     retention_due: str | None = None
 
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def field_errors(self) -> list[FieldError]:
-        return [FieldError(f, r) for f, r in self.errors]
-
     def as_input(self) -> ContactInput:
         """The row as a ContactInput (for the few rows that update a contact)."""
         return ContactInput(name=self.name, email=self.email, phone=self.phone,
                             company=self.company, location=self.location, status=self.status,
-                            source=self.source, first_contact=_day(self.first_contact),
-                            customer_since=_day(self.customer_since), ceased=_day(self.ceased),
-                            last_activity=_day(self.last_activity),
+                            source=self.source, first_contact=day(self.first_contact),
+                            customer_since=day(self.customer_since), ceased=day(self.ceased),
+                            last_activity=day(self.last_activity),
                             marketing_opt_out=self.marketing_opt_out, notes=self.notes)
 
 
-def _day(value: str | None) -> date | None:
+def day(value: str | None) -> date | None:
+    """A stored ISO date back as a date."""
     return None if value is None else date.fromisoformat(value)
 
 
@@ -83,13 +77,12 @@ def import_row(line: int, cells: list[str], mapping: Mapping[int, str],
         return ImportRow(line, problems, x.source_value, x.status_value, "", None, None, None,
                          None, "enquirer", "", None, None, None, None, False, None, None, None,
                          None, "")
-    email = identity.normalise_email(data.email)
     extra: tuple[str | None, str | None, str | None] = (None, None, None)
     if rules.specs:
         d = derive(data, x.phone_forms, rules.specs)
-        folded, extra = d.norm_name, (d.search_text, d.rule_key, d.due)
+        email, folded, extra = d.norm_email, d.norm_name, (d.search_text, d.rule_key, d.due)
     else:
-        folded = identity.fold(data.name)
+        email, folded = identity.normalise_email(data.email), identity.fold(data.name)
     return ImportRow(line, problems, x.source_value, x.status_value, data.name, data.email,
                      data.phone, data.company, data.location, data.status, data.source,
                      _iso(data.first_contact), _iso(data.customer_since), _iso(data.ceased),
@@ -101,5 +94,4 @@ def import_rows(work: RowsPiece | list[Row], mapping: Mapping[int, str],
                 rules: RowRules) -> list[ImportRow]:
     """What a worker process runs on a chunk: parse its stretch of the file (when it is
     sent one) and check every row."""
-    rows = work.rows() if isinstance(work, RowsPiece) else work
-    return [import_row(line, cells, mapping, rules) for line, cells in rows]
+    return [import_row(line, cells, mapping, rules) for line, cells in parsed(work)]

@@ -5,11 +5,10 @@ pure (domain.contact_rows), so stretches of the file go to worker processes, whi
 parse, check and derive there and send back flat tuples (domain.import_rows).
 
 The importing process keeps the work that needs the store (matching, writing, the
-search index). While it waits for the next chunk in file order it checks a chunk
-itself instead of idling, so the two sides balance on their own: on a quiet 2-core
-machine the worker takes about half the chunks; on a busy one, or when a worker is
-slow to start, the importing process takes more, and the import is never slower than
-checking in-process by more than the cost of the few chunks sent.
+search index) and checks some chunks itself: the share that makes both sides finish
+together, timed as they go (Balance). When matching and writing are the slower side
+(a big register) it takes none; on a busy machine, where the worker falls behind, it
+takes more.
 
 The worker is started (and its libraries imported) before the file is read, so it is
 ready when the first chunk is. Only a few chunks are in flight at once (each is cut
@@ -30,7 +29,7 @@ from functools import partial
 from typing import Generic, TypeVar
 
 from privdesk.domain.contact_rows import RowRules
-from privdesk.domain.contact_table import CsvRows, Row, RowsPiece
+from privdesk.domain.contact_table import CsvRows, Row, RowsPiece, parsed
 from privdesk.domain.contact_values import date_order_evidence
 from privdesk.domain.import_rows import ImportRow, import_rows
 
@@ -76,8 +75,7 @@ def _warm_up() -> None:
 def date_evidence(work: Work, columns: Sequence[int]) -> tuple[bool, bool, bool]:
     """date_order_evidence over a chunk's date cells (a worker's task while the
     importing process is still reading the file)."""
-    rows = work.rows() if isinstance(work, RowsPiece) else work
-    return date_order_evidence(cells[i] for _line, cells in rows for i in columns
+    return date_order_evidence(cells[i] for _line, cells in parsed(work) for i in columns
                                if i < len(cells))
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from privdesk.domain.contact_records import EDITABLE_FIELDS
-from privdesk.domain.import_rows import ImportRow
+from privdesk.domain.import_rows import ImportRow, day
 from privdesk.policy import Policy
 from privdesk.services.contact_fields import apply_identity_fields, display_value
 from privdesk.services.retention_fields import apply_retention_fields
@@ -149,11 +149,11 @@ def _insert_on_server(s: Session, rows: Sequence[ImportRow], officer: str, now: 
     for r in rows:
         d = r.as_input()
         records.append({**{f: getattr(d, f) for f in EDITABLE_FIELDS}, "created_at": now,
-                        "updated_at": now, "opt_out_on": _day(r.opt_out_on),
+                        "updated_at": now, "opt_out_on": day(r.opt_out_on),
                         "norm_email": r.norm_email, "norm_phone": r.norm_phone,
                         "norm_name": r.norm_name, "search_text": r.search_text,
                         "retention_rule": r.retention_rule,
-                        "retention_due": _day(r.retention_due)})
+                        "retention_due": day(r.retention_due)})
     ids = _next_ids(s, "contacts", len(records))
     for record, new_id in zip(records, ids, strict=True):  # sealed values bound to their row
         record["id"] = new_id
@@ -167,10 +167,6 @@ def _insert_on_server(s: Session, rows: Sequence[ImportRow], officer: str, now: 
          "new_value": bound_text("imported from CSV", str(h)), "officer": officer,
          "changed_at": now} for i, h in zip(ids, history, strict=True)])
     return len(ids)
-
-
-def _day(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
 
 
 def _next_ids(s: Session, table: str, count: int) -> list[int]:
@@ -199,7 +195,7 @@ def update_existing(s: Session, contact_id: int, row: ImportRow, fill: bool, reg
     if data.marketing_opt_out and not c.marketing_opt_out:
         _note(s, c, "marketing_opt_out", False, True, officer, now)
         c.marketing_opt_out = True
-        c.opt_out_on = _day(row.opt_out_on) or now.date()
+        c.opt_out_on = day(row.opt_out_on) or now.date()
         changed.append("marketing_opt_out")
     if fill:
         for field in FILL_FIELDS:
