@@ -47,6 +47,16 @@ def _ok(dialog: Any) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
+def _shown_area(qtbot: Any, services: Services, tasks: TaskRunner, **kwargs: Any
+                ) -> BreachesArea:
+    """The Breaches area in a laptop-sized window, shown."""
+    area = BreachesArea(breaches_services(services), tasks, **kwargs)
+    qtbot.addWidget(area)
+    area.resize(1366, 768)
+    area.show()
+    return area
+
+
 def test_officer_walk_through_the_breaches_area(qtbot: Any, ctx: ServiceContext,
                                                 tmp_path: Path) -> None:
     clock = Clock(datetime(2026, 10, 23, 10, 0))  # naive UTC: Fri 23 Oct 11:00 BST
@@ -55,10 +65,7 @@ def test_officer_walk_through_the_breaches_area(qtbot: Any, ctx: ServiceContext,
     services.contacts.create(ContactInput(name="Grace Hopper", email="grace@example.org",
                                           company="Navy Labs", status="customer", source="email"))
     tasks = TaskRunner()
-    area = BreachesArea(breaches_services(services), tasks, tick_ms=60_000)
-    qtbot.addWidget(area)
-    area.resize(1366, 768)
-    area.show()
+    area = _shown_area(qtbot, services, tasks, tick_ms=60_000)
     area.refresh()
     qtbot.waitUntil(lambda: not tasks.busy)
 
@@ -150,10 +157,7 @@ def test_record_of_processing_and_management_report_from_the_area(
     services = Services.build(ctx)
     services.contacts.create(ContactInput(name="Alan Turing", status="customer", source="call"))
     tasks = TaskRunner()
-    area = BreachesArea(breaches_services(services), tasks)
-    qtbot.addWidget(area)
-    area.resize(1366, 768)
-    area.show()
+    area = _shown_area(qtbot, services, tasks)
 
     area.save_ropa(tmp_path / "ropa.pdf")
     qtbot.waitUntil(lambda: "saved to" in area.notice.text())
@@ -284,10 +288,7 @@ def test_a_right_to_left_name_keeps_its_line_left_to_right(qtbot: Any,
                                     summary="A printed list left on a train.",
                                     contact_ids=(sina,)))
     tasks = TaskRunner()
-    area = BreachesArea(breaches_services(services), tasks, tick_ms=60_000)
-    qtbot.addWidget(area)
-    area.resize(1366, 768)
-    area.show()
+    area = _shown_area(qtbot, services, tasks, tick_ms=60_000)
     area.refresh()
     qtbot.waitUntil(lambda: area.proxy.rowCount() == 1)
     area.table.selectRow(0)

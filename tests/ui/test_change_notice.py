@@ -23,6 +23,17 @@ def _idle(qtbot: Any, tasks: TaskRunner) -> None:
     settle()
 
 
+def _areas_with_loaded(qtbot: Any, services: Services, tasks: TaskRunner,
+                       notice: ChangeNotice, key: str) -> dict[str, Any]:
+    """A fresh set of areas on `notice`, with area `key` loaded. The caller keeps the
+    whole set: areas dropped here would be collected on a worker thread (see gc_guard)."""
+    areas = {a.key: a.widget for a in build_areas(services, tasks, notice=notice)}
+    qtbot.addWidget(areas[key])
+    areas[key].refresh()
+    _idle(qtbot, tasks)
+    return areas
+
+
 def _breach(services: Services, text: str) -> None:
     aware = services.breaches.local(services.breaches.now() - timedelta(hours=2))
     services.breaches.add(NewBreach(aware_at=aware.replace(tzinfo=None), summary=text))
@@ -30,12 +41,9 @@ def _breach(services: Services, text: str) -> None:
 
 def test_an_area_reloads_only_for_the_kinds_it_shows(qtbot: Any, services: Services) -> None:
     tasks, notice = TaskRunner(), ChangeNotice()
-    areas = {a.key: a.widget for a in build_areas(services, tasks, notice=notice)}
+    areas = _areas_with_loaded(qtbot, services, tasks, notice, "breaches")
     breaches = areas["breaches"]
     assert isinstance(breaches, BreachesArea)
-    qtbot.addWidget(breaches)
-    breaches.refresh()
-    _idle(qtbot, tasks)
     assert breaches.model.rowCount() == 0
 
     _breach(services, "Laptop left on a train")  # written elsewhere (as another officer would)
@@ -57,12 +65,9 @@ def test_a_write_announces_and_the_other_areas_hear_it(qtbot: Any,
     tasks, notice = TaskRunner(), ChangeNotice()
     heard: list[frozenset[Change]] = []
     notice.changed.connect(heard.append)
-    areas = {a.key: a.widget for a in build_areas(services, tasks, notice=notice)}
+    areas = _areas_with_loaded(qtbot, services, tasks, notice, "contacts")
     contacts = areas["contacts"]
     assert isinstance(contacts, ContactsArea)
-    qtbot.addWidget(contacts)
-    contacts.refresh()
-    _idle(qtbot, tasks)
     editor = contacts.make_editor(None)
     qtbot.addWidget(editor)
     qtbot.keyClicks(editor.inputs["name"], "Zoe Adams")
