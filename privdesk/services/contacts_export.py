@@ -13,7 +13,7 @@ from privdesk.domain.contact_csv import COLUMNS
 from privdesk.domain.contact_records import ContactQuery
 from privdesk.domain.spreadsheet import SafeCsvWriter
 from privdesk.services.authz import Permission
-from privdesk.services.contacts_search import SORTABLE, filter_clauses, matching_ids
+from privdesk.services.contacts_search import filter_clauses, matching_ids, sort_keys
 from privdesk.services.context import ServiceContext
 from privdesk.services.files import atomic_text
 
@@ -43,8 +43,8 @@ def _write(s: Session, path: Path, query: ContactQuery, region: str) -> int:
         clauses, params = [f"c.id IN ({matches[0]})"], matches[1]
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     cols = ", ".join(f"c.{c}" for c in EXPORT_COLUMNS)
-    order = SORTABLE.get(query.sort, "c.name")
-    result = s.execute(text(f"SELECT {cols} FROM contacts c {where} ORDER BY {order}, c.id"),
+    order = ", ".join(sort_keys(query, unsorted="c.name"))
+    result = s.execute(text(f"SELECT {cols} FROM contacts c {where} ORDER BY {order}"),
                        params)
     count = 0
     opt_out = EXPORT_COLUMNS.index("marketing_opt_out")

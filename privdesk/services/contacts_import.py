@@ -194,8 +194,10 @@ class ContactImportService:
         try:
             with _heap_set_aside(), self._ctx.store.session() as s, index_cache(s, checked.total):
                 index = SearchIndexAside(s)
-                scan = ImportPass(s, writing, index.catch_up,
-                                  defer_similar=checked.total <= PARALLEL_MAX)
+                # A million-row file keeps reading similar names chunk by chunk: all its
+                # people held to the end would be ~100 MB more (the < 500 MB bound).
+                later = self._ctx.store.session if checked.total <= PARALLEL_MAX else None
+                scan = ImportPass(s, writing, index.catch_up, reader=later)
                 self._stream(checked, rules, scan, lambda: skip_invalid or not checked.errors,
                              progress, cancel, checker)
                 if checked.blocked or (checked.errors and not skip_invalid) or not checked.valid:
@@ -208,13 +210,21 @@ class ContactImportService:
                                         f"suppressed {len(scan.suppressed)}")
                 scan.score_deferred()  # while the commit runs
         except _NothingWritten:
-            return self._result(checked, scan.report(), scan.matches, opts)
+            return self._result(checked, self._reported(checked, scan), scan.matches, opts)
         tidy_search_windows(self._ctx.store)  # a team store's search windows (no-op here)
         if progress is not None:
             progress(checked.total, checked.total)
-        return replace(self._result(checked, scan.report(), {}, opts), imported=scan.imported,
+        dups = self._reported(checked, scan)
+        return replace(self._result(checked, dups, {}, opts), imported=scan.imported,
                        updated=scan.updated, committed=True,
                        suppressed=tuple(sorted(scan.suppressed)), matched=tuple(scan.matched))
+
+    @staticmethod
+    def _reported(checked: Checked, scan: ImportPass) -> list[ImportDuplicate]:
+        """The pass's possible duplicates; what it could not check goes on the warnings."""
+        dups = scan.report()
+        checked.warnings += scan.notes
+        return dups
 
     def _rules(self, opts: ImportOptions, checked: Checked) -> RowRules:
         with self._ctx.store.session() as s:

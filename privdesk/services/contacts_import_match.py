@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,3 +135,63 @@ def score_names(jobs: Iterable[Candidates]) -> dict[int, list[int]]:
             if hits:
                 found[line] = hits
     return found
+
+
+def _score_on_two_threads(jobs: list[Candidates]) -> dict[int, list[int]]:
+    """score_names over `jobs`, half on each of two threads: rapidfuzz lets go of the
+    GIL while it compares, so both cores work (the other is in the commit)."""
+    jobs = sorted(jobs, key=lambda job: len(job[0]) * len(job[1]), reverse=True)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="similar-names") as pool:
+        halves = list(pool.map(score_names, (jobs[0::2], jobs[1::2])))
+    return {**halves[0], **halves[1]}
+
+
+class LaterScoring:
+    """The similar-name check of an import, done once after its last chunk instead of
+    chunk by chunk: `add()` each chunk's people, `start()` just before the commit,
+    `found()` after it. The register's names are read on a second connection of the
+    store (`reader`) and compared on helper threads, so all of it runs while the
+    import's own connection commits: SQLite lets go of the GIL for the commit. Reading
+    them chunk by chunk on the import's connection cost a 100,000-row import into a
+    million-contact register ~1 s before its first chunk was written, while the worker
+    process checking rows waited. The second connection sees the register as it was
+    committed before this import (and `upto` bounds the ids), which is what the check
+    compares against."""
+
+    def __init__(self, upto: int | None) -> None:
+        self._upto = upto
+        self._people: list[tuple[int, str, str]] = []  # (line, company, folded name)
+        self.same: dict[int, int] = {}  # line -> the contact it is the same person as
+        self._future: Future[dict[int, list[int]]] | None = None
+        self.failed: str | None = None  # why the check could not run, for the report
+
+    def add(self, people: list[tuple[int, str, str]], same: dict[int, int]) -> None:
+        self._people += people
+        self.same.update(same)
+
+    def start(self, reader: Callable[[], AbstractContextManager[Any]]) -> None:
+        if self._future is not None or not self._people:
+            return
+        people, self._people = self._people, []
+
+        def score() -> dict[int, list[int]]:
+            with reader() as s:
+                jobs = SimilarNames(s, self._upto).candidates(people)
+            return _score_on_two_threads(jobs)
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="similar-names-read")
+        self._future = pool.submit(score)
+        pool.shutdown(wait=False)  # the thread ends with its one task
+
+    def found(self) -> dict[int, list[int]]:
+        """line -> similar register contacts; waits for the threads. A check that could
+        not read the register (the second connection failed) finds nothing and says
+        why in `failed`: by then the import may be committed, and it must not be
+        reported as failed for want of a possible-duplicate list."""
+        if self._future is None:
+            return {}
+        try:
+            return self._future.result()
+        except Exception as exc:  # noqa: BLE001 (any failure to read: reported, not raised)
+            self.failed = str(exc) or type(exc).__name__
+            return {}

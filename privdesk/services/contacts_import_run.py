@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,11 +22,10 @@ from sqlalchemy.orm import Session
 from privdesk.domain.import_rows import ImportRow
 from privdesk.policy import Policy
 from privdesk.services.contacts_import_match import (
-    Candidates,
     Existing,
+    LaterScoring,
     SimilarNames,
     existing_matches,
-    score_names,
 )
 from privdesk.services.contacts_import_write import insert_contacts, update_existing
 from privdesk.services.suppression import SuppressionDigests, SuppressionList
@@ -119,8 +118,8 @@ class ImportPass:
     """Feed it each chunk's valid rows with `chunk()`; read the report off it after."""
 
     def __init__(self, s: Session, writing: Writing | None,
-                 indexed: Callable[[], None] | None = None, defer_similar: bool = False
-                 ) -> None:
+                 indexed: Callable[[], None] | None = None,
+                 reader: Callable[[], AbstractContextManager[Session]] | None = None) -> None:
         self._s = s
         self._indexed = indexed  # after each chunk is written (the search index)
         self._writing = writing
@@ -133,13 +132,14 @@ class ImportPass:
         self.objecting: list[SuppressionDigests] = []
         self.imported = self.updated = self.objections_listed = 0
         self._similar = SimilarNames(s, self.upto)
-        # With defer_similar, the similar-name scores (they only add to the report) are
-        # worked out after the last chunk, on a helper thread while the commit runs:
-        # SQLite lets go of the GIL for the commit, and rapidfuzz needs it often (on a
-        # thread beside busy Python it starved). ~2 s of a 1M register's import.
-        self._deferred: list[tuple[list[Candidates], dict[int, int]]] | None = (
-            [] if defer_similar else None)
-        self._scoring: Future[list[dict[int, list[int]]]] | None = None
+        # With a `reader` (a second connection of the store), the similar names (they
+        # only add to the report) are read and scored after the last chunk, on helper
+        # threads while the commit runs (LaterScoring): ~3 s of a 1M register's import.
+        # Not chunk by chunk on helper threads: rapidfuzz and the reads need the GIL
+        # often, and beside the busy import they starved.
+        self._reader = reader
+        self._later = LaterScoring(self.upto) if reader is not None else None
+        self.notes: list[str] = []  # for the officer: a check that could not run
         self._digests: Digests | None = None
 
     def chunk(self, rows: list[ImportRow], write: bool) -> None:
@@ -153,8 +153,8 @@ class ImportPass:
             self.duplicates.append(ImportDuplicate(line, f"contact #{match.id}", (match.reason,)))
         people = [(r.line, r.company, r.norm_name) for r in rows if r.company and r.name]
         same = {line: match.id for line, match in found.items()}
-        if self._deferred is not None:
-            self._deferred.append((self._similar.candidates(people), same))
+        if self._later is not None:
+            self._later.add(people, same)
         else:
             self._similar_found(self._similar.find(people), same)
         self.matches.update(found)  # the plan, reported when nothing is written
@@ -213,21 +213,20 @@ class ImportPass:
                                 for i in ids if same.get(line) != i]
 
     def score_deferred(self) -> None:
-        """Start scoring the deferred similar names on a helper thread (call it just
-        before the commit); report() collects them."""
-        if self._deferred and self._scoring is None:
-            jobs = [candidates for candidates, _same in self._deferred]
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="similar-names")
-            self._scoring = pool.submit(lambda: [score_names(job) for job in jobs])
-            pool.shutdown(wait=False)  # the thread ends with its one task
+        """Start the similar-name check on helper threads (call it just before the
+        commit, when given a reader); report() collects it."""
+        if self._later is not None and self._reader is not None:
+            self._later.start(self._reader)
 
     def report(self) -> list[ImportDuplicate]:
         """Every possible duplicate, within the file and against the register, by line."""
-        if self._deferred:
+        if self._later is not None:
             self.score_deferred()
-            assert self._scoring is not None
-            for found, (_jobs, same) in zip(self._scoring.result(), self._deferred, strict=True):
-                self._similar_found(found, same)
-            self._deferred, self._scoring = [], None
+            self._similar_found(self._later.found(), self._later.same)
+            if self._later.failed is not None:
+                self.notes.append("Similar names at the same company were not checked "
+                                  f"(the register could not be read: {self._later.failed}); "
+                                  "same email and same phone were.")
+            self._later = None
         return sorted([*self.duplicates, *self.keys.duplicates()], key=lambda d: d.line)
 

@@ -23,6 +23,9 @@ from privdesk.store.search_windows import Window
 ROW_COLUMNS = ("id", "name", "email", "phone", "company", "location", "status", "source",
                "last_activity", "marketing_opt_out", "retention_due")
 SORTABLE = {name: f"c.{name}" for name in ROW_COLUMNS}
+# Ties broken by more than the id where an index already holds a better order: people at
+# one company by name (the (company, norm_name) index, migration 0013).
+THEN_BY = {"company": ("c.norm_name",)}
 MAX_QUERY = 200  # longer input is cut: nobody types more, and it bounds the FTS work
 CAP = 1000  # a text search stops counting (and sorting) here; see matching_ids
 
@@ -148,12 +151,19 @@ def trigram_where(folded: str, clauses: list[str], params: dict[str, Any]) -> st
     return " AND ".join(clauses)
 
 
+def sort_keys(query: ContactQuery, unsorted: str | None = None) -> tuple[str, ...]:
+    """The ORDER BY columns, ending with the unique c.id so that a page is always the
+    same; `unsorted`: the column when no sort is chosen (else the register by name, a
+    search by match order)."""
+    column = SORTABLE.get(query.sort) or unsorted
+    if column is None:
+        column = "c.name" if not query.text.strip() else "c.id"
+    return tuple(dict.fromkeys((column, *THEN_BY.get(query.sort or "", ()), "c.id")))
+
+
 def order_by(query: ContactQuery) -> str:
     direction = "DESC" if query.descending else "ASC"
-    column = SORTABLE.get(query.sort)
-    if column is None:  # no sort chosen: the register by name, a search by match order
-        column = "c.name" if not query.text.strip() else "c.id"
-    return f"ORDER BY {column} {direction}, c.id {direction}"
+    return "ORDER BY " + ", ".join(f"{key} {direction}" for key in sort_keys(query))
 
 
 def _select(s: Session, query: ContactQuery, offset: int, limit: int, region: str,

@@ -209,8 +209,9 @@ def test_similar_names_are_found_in_the_register_not_among_rows_just_written(
     """Streamed in chunks of 2: a close name at the same company already in the register
     is a possible duplicate; rows the same import wrote in an earlier chunk are not
     "contacts" to it (within the file, duplicates are by email or phone, by line). The
-    same whether the import scores them after its last chunk, beside the commit (files
-    of up to PARALLEL_MAX rows), or chunk by chunk (longer files, and a validation)."""
+    same whether the import reads and scores them after its last chunk on a second
+    connection, beside the commit (files of up to PARALLEL_MAX rows), or chunk by chunk
+    (longer files, and a validation)."""
     monkeypatch.setattr(contacts_import_pool, "CHUNK", 2)
     if not deferred:
         monkeypatch.setattr(contacts_import, "PARALLEL_MAX", 0)
@@ -225,6 +226,32 @@ def test_similar_names_are_found_in_the_register_not_among_rows_just_written(
         assert [(d.line, d.other, d.reasons) for d in result.duplicates] == [
             (2, f"contact #{first.id}", ("similar name at the same company",))]
     assert contacts.search(ContactQuery(text="jones")).total == 2
+
+
+def test_an_import_locked_out_of_a_second_connection_commits_and_says_what_it_skipped(
+        importer: ContactImportService, ctx: ServiceContext,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The similar-name check reads the register on a second connection after the last
+    chunk. If the store is locked by then (auto-lock), no new connection can open: the
+    import, on its own connection, still commits, and the report says that check did
+    not run, rather than the import being reported as failed."""
+    from privdesk.store.engine import StoreKey
+    from tests.conftest import PASSPHRASE
+
+    monkeypatch.setattr(contacts_import_pool, "CHUNK", 2)
+    rows = "".join(f"Person {i},p{i}@example.org,,Acme Ltd,,enquirer,email,2026-01-02,,,,no,\n"
+                   for i in range(5))
+
+    def lock_after_the_last_chunk(done: int, total: int) -> None:
+        if done == total and not ctx.store.locked:
+            ctx.store.close()
+
+    result = importer.run((HEADER + rows).encode(), progress=lock_after_the_last_chunk)
+    assert result.committed and result.imported == 5
+    assert any(w.startswith("Similar names at the same company were not checked (the "
+                            "register could not be read") for w in result.warnings), result.warnings
+    ctx.store.reopen(StoreKey.passphrase(PASSPHRASE))
+    assert ContactService(ctx).search(ContactQuery(text="person")).total == 5
 
 
 def test_a_rejected_import_still_reports_who_is_already_in_the_register(

@@ -201,3 +201,41 @@ def test_broad_searches_stop_counting_at_the_cap(contacts: ContactService, ctx: 
     assert all(r.name.lower().startswith("a") for r in short.rows) and short.rows
     ids = [r.id for r in page.rows]
     assert ids == sorted(ids)  # a search with no sort chosen comes in match order
+
+
+def test_sorting_by_company_lists_each_company_by_name(contacts: ContactService) -> None:
+    """Company, then the folded name, then id: the (company, norm_name) index's own order
+    (migration 0013 dropped the company-only index), so an officer sees each company's
+    people alphabetically, whatever order they were added in."""
+    for name, company in [("Zoë Adams", "Beta Ltd"), ("Ana Đukić", "Acme"),
+                          ("álvaro Ruiz", "Acme"), ("Bob Stone", "Acme"), ("Ann Lee", "Beta Ltd"),
+                          ("Bob Stone", "Acme"), ("No Company", None)]:
+        contacts.create(ContactInput(name=name, company=company, source="email",
+                                     first_contact=date(2026, 1, 1)))
+    rows = contacts.search(ContactQuery(sort="company"), 0, 10).rows
+    shown = [(r.company, r.name) for r in rows if r.company]
+    assert shown == [("Acme", "álvaro Ruiz"), ("Acme", "Ana Đukić"), ("Acme", "Bob Stone"),
+                     ("Acme", "Bob Stone"), ("Beta Ltd", "Ann Lee"), ("Beta Ltd", "Zoë Adams")]
+    acme_bobs = [r.id for r in rows if r.name == "Bob Stone"]
+    assert acme_bobs == sorted(acme_bobs)  # the same name: in the order added
+    backwards = contacts.search(ContactQuery(sort="company", descending=True), 0, 10).rows
+    assert [r.id for r in backwards] == [r.id for r in rows][::-1]
+
+
+def test_sorting_by_company_walks_one_index_on_sqlite(ctx: ServiceContext) -> None:
+    """A page sorted by company is read in index order, not sorted after reading the
+    whole register (at a million contacts that sort is ~1.5 s a click)."""
+    from privdesk.services.contacts_search import order_by
+
+    with ctx.store.session() as s:
+        if s.get_bind().dialect.name != "sqlite":
+            pytest.skip("SQLite's query plan")
+        indexes = {r[0] for r in s.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"))}
+        assert "ix_contacts_company" not in indexes and "ix_contacts_company_name" in indexes
+        for descending in (False, True):
+            plan = " | ".join(str(r[-1]) for r in s.execute(text(
+                "EXPLAIN QUERY PLAN SELECT c.id FROM contacts c "
+                f"{order_by(ContactQuery(sort='company', descending=descending))} "
+                "LIMIT 50 OFFSET 0")))
+            assert "ix_contacts_company_name" in plan and "TEMP B-TREE" not in plan, plan
