@@ -91,7 +91,7 @@ class SearchIndexAside:
         self._sql = None
 
 
-# A short file into a big register: the register's indexes (9 on contacts) no longer fit
+# A short file into a big register: the register's indexes (8 on contacts) no longer fit
 # the connection's 64 MiB page cache, so each insert re-read and decrypted index pages.
 # Measured, 100,000 rows into a 1,000,000 register: 256 MiB cut the import's CPU by
 # ~2.8 s (insert 8.6 -> 5.4 s). Only for files of at most 200,000 rows, so a
