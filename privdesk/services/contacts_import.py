@@ -13,15 +13,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 
 from privdesk.domain.contact_csv import EncodingUncertain, parse_reading, parse_table
 from privdesk.domain.contact_encoding import detect, non_ascii_samples
 from privdesk.domain.contact_headers import guess_mapping, recognise, unread_opt_out_columns
 from privdesk.domain.contact_rows import RowRules
 from privdesk.domain.contact_values import value_key
-from privdesk.domain.spreadsheet import SafeCsvWriter
 from privdesk.services.authz import Permission
 from privdesk.services.contacts_import_check import (
     Cancelled,
@@ -38,6 +36,12 @@ from privdesk.services.contacts_import_check import (
 )
 from privdesk.services.contacts_import_match import Existing
 from privdesk.services.contacts_import_pool import PARALLEL_MAX, RowChecker
+from privdesk.services.contacts_import_result import (
+    ImportPreview,
+    ImportResult,
+    summary_rows,
+    write_report,
+)
 from privdesk.services.contacts_import_run import ImportDuplicate, ImportMatch, ImportPass, Writing
 from privdesk.services.contacts_import_write import (
     SearchIndexAside,
@@ -56,56 +60,6 @@ __all__ = ["ContactImportService", "ImportCancelled", "ImportDuplicate", "Import
            "summary_rows", "write_report"]
 Suppressed = Callable[[str | None, str | None], bool]
 ON_EXISTING = ("skip", "fill", "new")
-
-
-@dataclass(frozen=True)
-class ImportPreview:
-    encoding: str
-    headers: tuple[str, ...]
-    mapping: Mapping[int, str]
-    sample: tuple[tuple[str, ...], ...]
-    rows: int
-    encoding_certain: bool = True
-    encodings: tuple[str, ...] = ()  # readings to offer, best first
-    encoding_guess: str | None = None  # charset-normalizer's, shown not trusted
-    letters: tuple[str, ...] = ()  # words with non-ASCII letters, for the officer to check
-    kind: str | None = None
-    notes: tuple[str, ...] = ()
-    opt_out_columns: tuple[str, ...] = ()  # opt-out-looking columns nobody mapped yet
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    total_rows: int
-    imported: int
-    rejected: int
-    errors: tuple[RowError, ...] = ()
-    duplicates: tuple[ImportDuplicate, ...] = ()
-    suppressed: tuple[int, ...] = ()
-    committed: bool = False
-    encoding: str = ""
-    valid: int = 0
-    warnings: tuple[str, ...] = field(default=())
-    values: tuple[ValueChoice, ...] = ()
-    matched: tuple[ImportMatch, ...] = ()
-    updated: int = 0
-    objections: int = 0
-    needs: tuple[str, ...] = ()
-    date_order: str | None = None
-    kind: str | None = None
-
-    def as_json(self) -> dict[str, object]:
-        return {"imported": self.imported, "rejected": self.rejected,
-                "errors": [e.as_json() for e in self.errors],
-                "duplicates": [d.as_json() for d in self.duplicates],
-                "suppressed": [{"line": n, "reason": "on the suppression list"}
-                               for n in self.suppressed],
-                "committed": self.committed, "rows": self.total_rows,
-                "encoding": self.encoding, "warnings": list(self.warnings),
-                "values": [v.as_json() for v in self.values],
-                "matched": [m.as_json() for m in self.matched], "updated": self.updated,
-                "objections": self.objections, "needs": list(self.needs),
-                "date_order": self.date_order, "format": self.kind}
 
 
 class _NothingWritten(ServiceError):
@@ -288,40 +242,3 @@ def _heap_set_aside() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-def summary_rows(result: ImportResult) -> list[tuple[str, str, str]]:
-    """After a committed import, what it did, as report rows with no line number: so a
-    clean import (no row to report) still leaves a record the officer can save."""
-    if not result.committed:
-        return []
-    n, total = result.imported, result.total_rows
-    rows = [("", "summary", f"imported {n:,} of {total:,} row{'s' if total != 1 else ''}")]
-    if result.updated:
-        rows.append(("", "summary", f"updated {result.updated:,} already in the register"))
-    if result.rejected:
-        rows.append(("", "summary", f"skipped {result.rejected:,} invalid "
-                                    f"row{'s' if result.rejected != 1 else ''}"))
-    if result.objections:
-        rows.append(("", "summary", f"recorded {result.objections:,} objection"
-                                    f"{'s' if result.objections != 1 else ''} to marketing"))
-    return rows
-
-
-def write_report(path: Path, result: ImportResult) -> None:
-    """The import report as CSV (line, field, reason), formula-safe: after a committed
-    import its summary first, then the rows with errors or notes."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = SafeCsvWriter(fh)
-        writer.row(["line", "field", "reason"])
-        for summary in summary_rows(result):
-            writer.row(list(summary))
-        for e in result.errors:
-            writer.row([e.line, e.field, e.reason])
-        for d in result.duplicates:
-            writer.row([d.line, "duplicate", f"looks like {d.other} ({', '.join(d.reasons)})"])
-        for m in result.matched:
-            writer.row([m.line, "already in the register",
-                        f"contact #{m.contact_id} ({m.reason}): {m.action}"])
-        for line in result.suppressed:
-            writer.row([line, "suppressed", "on the suppression list: not imported"])
