@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from privdesk.domain import identity
 from privdesk.domain.contact_records import ContactInput, ContactQuery, NewInteraction, RelatedChanges
 from privdesk.services.container import Services
 from privdesk.services.context import Actor
@@ -18,7 +19,7 @@ from privdesk.services.demo import DemoDataService
 from privdesk.ui.areas import contacts_services
 from privdesk.ui.contacts.area import ContactsArea
 from privdesk.ui.contacts.editor import ContactEditorDialog
-from privdesk.ui.contacts.table_model import COL_NAME, COL_OPT_OUT, OPTED_OUT
+from privdesk.ui.contacts.table_model import COL_COMPANY, COL_NAME, COL_OPT_OUT, OPTED_OUT
 from privdesk.ui.tasks import TaskRunner
 from tests.ui.waits import settle
 
@@ -104,6 +105,32 @@ def test_sorting_happens_in_sql_and_the_model_fetches_more(qtbot: Any, services:
     area.model.index(1500, COL_NAME).data()
     qtbot.waitUntil(lambda: area.model.index(1500, COL_NAME).data() not in (None, "…"),
                     timeout=5000)
+
+
+def test_a_click_on_company_lists_each_company_by_name(qtbot: Any, services: Services,
+                                                      tasks: TaskRunner) -> None:
+    """Sorted by company, the people of one company are alphabetical (folded: accents and
+    case do not split them), as the officer reads down the column; both ways."""
+    for name in ("Zoë Ward", "ana Ruiz", "Ángel Díaz", "Bob Stone", "Ömer Koç"):
+        services.contacts.create(ContactInput(name=name, company="Acme Ltd", source="email",
+                                              first_contact=date(2026, 1, 1)))
+    services.contacts.create(ContactInput(name="Ann Lee", company="Beta plc", source="email",
+                                          first_contact=date(2026, 1, 1)))
+    area = area_over(qtbot, services, tasks)
+    qtbot.waitUntil(lambda: area.model.total == 6, timeout=10000)
+
+    def shown() -> list[tuple[str, str]]:
+        return [(area.model.index(r, COL_COMPANY).data(), area.model.index(r, COL_NAME).data())
+                for r in range(6)]
+
+    area.table.sortByColumn(COL_COMPANY, Qt.SortOrder.AscendingOrder)
+    expected = [("Acme Ltd", "ana Ruiz"), ("Acme Ltd", "Ángel Díaz"), ("Acme Ltd", "Bob Stone"),
+                ("Acme Ltd", "Ömer Koç"), ("Acme Ltd", "Zoë Ward"), ("Beta plc", "Ann Lee")]
+    assert [identity.fold(n) for _c, n in expected[:5]] == sorted(
+        identity.fold(n) for _c, n in expected[:5])
+    qtbot.waitUntil(lambda: shown() == expected, timeout=5000)
+    area.table.sortByColumn(COL_COMPANY, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: shown() == expected[::-1], timeout=5000)
 
 
 def test_an_invalid_email_blocks_save(qtbot: Any, services: Services, tasks: TaskRunner) -> None:
