@@ -78,6 +78,9 @@ def summary_rows(result: ImportResult) -> list[tuple[str, str, str]]:
     if result.objections:
         rows.append(("", "summary", f"recorded {result.objections:,} objection"
                                     f"{'s' if result.objections != 1 else ''} to marketing"))
+    # What the officer was told about the whole file (how its dates were read, columns
+    # left out, a check that could not run) belongs in the record of the import too.
+    rows += [("", "note", warning) for warning in result.warnings]
     return rows
 
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import text
 
-from privdesk.domain.contact_records import ContactQuery
+from privdesk.domain.contact_records import ContactInput, ContactQuery
 from privdesk.services.container import Services
 from privdesk.ui.contacts.import_dialog import ImportDialog
 from privdesk.ui.tasks import TaskRunner
@@ -215,7 +215,11 @@ def test_a_clean_import_can_be_saved_as_a_report(
     assert rows[0] == ["line", "field", "reason"]
     assert ["", "summary", "imported 3 of 3 rows"] in rows
     assert ["", "summary", "recorded 1 objection to marketing"] in rows
-    assert len(rows) == 3  # nothing else happened to any row
+    # What the officer was told about the whole file is kept with it.
+    assert ["", "note", "Dates read day first (dd/mm/yyyy), as the file's own dates show."] in rows
+    notes = [r for r in rows if r[1] == "note"]
+    assert all(note[2] in dialog.summary.text() for note in notes)
+    assert len(rows) == 3 + len(notes)  # nothing happened to any row
     shoot(dialog, "import-clean-report")
 
 
@@ -238,12 +242,22 @@ def test_a_long_file_is_checked_and_imported_with_a_worker_process_from_the_dial
                              f"+44 7700 {i % 1_000_000:06d}", f"Company {i % 40}", "Web",
                              "Spoke to her manager, Jo Bloggs, about the order" if i % 9 == 0
                              else ""])
+    # Already in the register: the person on line 9 (i = 7) spelt without the Ł, at the
+    # same company. After the import the report names them as a possible duplicate (the
+    # names are read and compared after the last chunk, beside the commit).
+    known = services.contacts.create(ContactInput(name="Zofia Lukasiewicz 7", company="Company 7",
+                                                  source="email"))
     dialog = dialog_for(qtbot, services, tasks, path)
     qtbot.waitUntil(lambda: "30,000 rows are valid" in dialog.summary.text(), timeout=60000)
     with qtbot.waitSignal(dialog.imported, timeout=120000):
         dialog.import_button.click()
     assert dialog.bar.value() == dialog.bar.maximum()
-    assert services.contacts.search(ContactQuery()).total == 30_000
-    assert services.contacts.search(ContactQuery(text="lukasiewicz")).total > 0
+    assert services.contacts.search(ContactQuery()).total == 30_001
+    report = dialog.errors_model
+    shown = [tuple(report.index(r, c).data() for c in range(3)) for r in range(report.rowCount())]
+    assert ("9", "possible duplicate", f"looks like contact #{known.id} "
+            "(similar name at the same company)") in shown
+    assert "look like duplicates" in dialog.summary.text()
+    assert services.contacts.search(ContactQuery(text="lukasiewicz")).total > 1
     qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=20000)
     shoot(dialog, "import-long-file")

@@ -36,7 +36,13 @@ from privdesk.services.contacts_import import (
 )
 from privdesk.services.context import ServiceContext
 from privdesk.ui.contacts.import_options import ImportOptions
-from privdesk.ui.contacts.import_report import importable, needs_text, report_rows
+from privdesk.ui.contacts.import_report import (
+    checked_text,
+    importable,
+    imported_text,
+    needs_text,
+    report_rows,
+)
 from privdesk.ui.contacts.import_values import ValuesPanel
 from privdesk.ui.contacts.mapping_panel import MappingPanel
 from privdesk.ui.contacts.widgets import TextRowsModel
@@ -249,26 +255,8 @@ class ImportDialog(QDialog):
         self._stop()
         self._show_report(result)
         self.values_panel.show_values(result.values)
-        bad = result.rejected
-        if result.needs:
-            text = self._needs_text(result.needs)
-        elif result.errors and not result.valid:
-            text = "Nothing can be imported: see the validation report."
-        elif bad:
-            text = (f"{result.valid:,} rows are valid and {bad:,} have errors. Fix the file, or "
-                    "tick “Import only the valid rows”.")
-        else:
-            text = f"All {result.valid:,} rows are valid."
-        if result.duplicates:  # one entry per (row, what it matches): count the rows
-            n = len({d.line for d in result.duplicates})
-            text += (f" {n:,} {'looks like a duplicate' if n == 1 else 'look like duplicates'}"
-                     " (see the report).")
-        if result.objections:
-            text += (f" {result.objections:,} objection{'s' if result.objections != 1 else ''}"
-                     " to marketing will be recorded.")
-        if result.matched:
-            text += f" {len(result.matched):,} are already in the register."
-        self.summary.setText(text + "".join(f"\n{w}" for w in result.warnings))
+        text = (self._needs_text(result.needs) if result.needs else "") + checked_text(result)
+        self.summary.setText(text)
         self.import_button.setEnabled(importable(result))
 
     def _needs_text(self, needs: tuple[str, ...]) -> str:
@@ -301,14 +289,7 @@ class ImportDialog(QDialog):
         self._stop()
         self._show_report(result)
         if result.committed:
-            self.summary.setText(f"Imported {result.imported:,} contacts."
-                                 + (f" Skipped {result.rejected:,} invalid rows."
-                                    if result.rejected else "")
-                                 + (f" Updated {result.updated:,} already in the register."
-                                    if result.updated else "")
-                                 + (f" Recorded {result.objections:,} objection"
-                                    f"{'s' if result.objections != 1 else ''} to marketing."
-                                    if result.objections else ""))
+            self.summary.setText(imported_text(result))
             self.import_button.setEnabled(False)
             self.close_button.setText("Done")
             self.imported.emit(result)

@@ -34,3 +34,46 @@ def report_rows(result: ImportResult) -> list[tuple[str, str, str]]:
     rows += [(str(n), "suppressed", "on the suppression list: not imported")
              for n in result.suppressed]
     return rows
+
+
+def checked_text(result: ImportResult) -> str:
+    """After a check, under what the file still needs (if anything): what importing it
+    would do, then what the officer should know about the whole file."""
+    if result.needs:
+        text = ""  # the dialog says first what the file still needs
+    elif result.errors and not result.valid:
+        text = "Nothing can be imported: see the validation report."
+    elif result.rejected:
+        text = (f"{result.valid:,} rows are valid and {result.rejected:,} have errors. Fix "
+                "the file, or tick “Import only the valid rows”.")
+    else:
+        text = f"All {result.valid:,} rows are valid."
+    text += duplicates_text(result)
+    if result.objections:
+        text += (f" {result.objections:,} objection{'s' if result.objections != 1 else ''}"
+                 " to marketing will be recorded.")
+    if result.matched:
+        text += f" {len(result.matched):,} are already in the register."
+    return text + warnings_text(result)
+
+
+def imported_text(result: ImportResult) -> str:
+    """After a committed import: what it did, and the same notes on the whole file."""
+    return (f"Imported {result.imported:,} contacts."
+            + (f" Skipped {result.rejected:,} invalid rows." if result.rejected else "")
+            + (f" Updated {result.updated:,} already in the register." if result.updated else "")
+            + (f" Recorded {result.objections:,} objection{'s' if result.objections != 1 else ''}"
+               " to marketing." if result.objections else "")
+            + duplicates_text(result) + warnings_text(result))
+
+
+def duplicates_text(result: ImportResult) -> str:
+    if not result.duplicates:
+        return ""
+    n = len({d.line for d in result.duplicates})  # one entry per (row, match): rows
+    return (f" {n:,} {'looks like a duplicate' if n == 1 else 'look like duplicates'}"
+            " (see the report).")
+
+
+def warnings_text(result: ImportResult) -> str:
+    return "".join(f"\n{w}" for w in result.warnings)
