@@ -82,10 +82,12 @@ def _boms(data: bytes, encoding: str | None) -> tuple[str, str] | None:
     return None
 
 
-def choose(data: bytes, encoding: str | None = None) -> Reading:
+def choose(data: bytes, encoding: str | None = None,
+           detection: Detection | None = None) -> Reading:
     """The reading to take, for a file without a BOM: in `encoding` when given (refused
-    if the text it gives looks garbled), else detected. Only its head is held. Raises
-    CsvError (EncodingUncertain when the officer has to choose)."""
+    if the text it gives looks garbled), else detected (`detection`: detect(data), when
+    the caller already has it). Only its head is held. Raises CsvError
+    (EncodingUncertain when the officer has to choose)."""
     if encoding is not None:
         reading = read_as(data, encoding)
         if reading is None:
@@ -94,7 +96,7 @@ def choose(data: bytes, encoding: str | None = None) -> Reading:
             raise CsvError(1, f"Read as {label(encoding)} the text looks garbled "
                               f"({', '.join(reading.examples[:3])}): choose another encoding")
         return reading
-    detection = detect(data)
+    detection = detection or detect(data)
     if detection.chosen is None:
         raise EncodingUncertain(detection)
     return detection.chosen
@@ -159,9 +161,11 @@ def _footer(rows: Sequence[Row], blank_lines: list[int]) -> int:
     return 0
 
 
-def parse_table(data: bytes, encoding: str | None = None) -> CsvTable:
+def parse_table(data: bytes, encoding: str | None = None,
+                detection: Detection | None = None) -> CsvTable:
     """The header and the non-blank rows. Raises CsvError (never another error) when the
-    bytes cannot be read: an uncertain encoding, a broken BOM, a cell over csv's limit."""
+    bytes cannot be read: an uncertain encoding, a broken BOM, a cell over csv's limit.
+    `detection`: detect(data), when the caller has it already (a preview shows it)."""
     clean = _clean_utf8(data, encoding)
     if clean is not None:  # read from the bytes: the whole text is never held at once
         start, name = clean
@@ -169,7 +173,7 @@ def parse_table(data: bytes, encoding: str | None = None) -> CsvTable:
     bom = _boms(data, encoding)
     if bom is not None:  # UTF-16, or a UTF-8 BOM _clean_utf8 left (vCard, garbled, broken)
         return parse_text(*bom)
-    return parse_reading(data, choose(data, encoding))
+    return parse_reading(data, choose(data, encoding, detection))
 
 
 def parse_reading(data: bytes, reading: Reading) -> CsvTable:
