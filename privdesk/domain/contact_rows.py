@@ -137,7 +137,6 @@ class RowExtras:
     """What the import reports or stores beside the ContactInput."""
 
     opt_out_on: date | None = None
-    region: str = "GB"
     source_value: str = ""
     status_value: str = ""
     norm_phone: str | None = None  # E.164, from the one parse of the row's phone
@@ -266,7 +265,7 @@ def row_to_input(cells: list[str], mapping: Mapping[int, str], rules: RowRules
     errors += [e for e in validate_contact(data, rules.sources, region, rules.today,
                                            phone_checked=True) if e.field not in seen]
     extras = RowExtras(opt_out_on=(dates["opt_out_date"] or rules.today) if opt_out else None,
-                       region=region, source_value=v.get("source", ""),
+                       source_value=v.get("source", ""),
                        status_value=v.get("status", ""), norm_phone=norm_phone,
                        phone_forms=forms)
     return (None if errors else data), errors, extras
