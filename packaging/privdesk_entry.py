@@ -6,5 +6,5 @@ import sys
 from privdesk.cli import main
 
 if __name__ == "__main__":
-    multiprocessing.freeze_support()  # harmless unless a future feature uses processes
+    multiprocessing.freeze_support()  # an import checks rows in spawned worker processes
     sys.exit(main())
