@@ -26,11 +26,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from privdesk import __version__
+from privdesk.domain import identity
+from privdesk.domain.contact_validation import email_error, phone_error
 from privdesk.policy import Policy, load_policy
 from privdesk.reports.selftest_pack import build_selftest_pack
 from privdesk.store.engine import PLAIN_SQLITE_HEADER, Store, StoreKey, head_revision, read_header
-from privdesk.store.errors import UnlockError
+from privdesk.store.errors import StoreError, UnlockError
 from privdesk.store.models import Contact
+from privdesk.store.officer_names import check_officer_name
 
 # Markup and non-ASCII on purpose: the pack must escape and render stored text.
 TEST_NAME = "Zoë O'Brien <self-test>"
@@ -71,6 +74,28 @@ def _resources(st: _State) -> str:
         if not files.joinpath(name).is_file():
             raise SelfTestError(f"the bundled resource {name} is missing")
     return f"policy '{st.policy.name}' from {files}"
+
+
+def _text(_st: _State) -> str:
+    """The libraries that read tables of their own at run time (transliteration, phone
+    metadata, IDNA, Unicode scripts): an installation missing one fails here, not at
+    an officer's first search or import."""
+    checks = [
+        (identity.search_fold("Zofia Łukasiewicz") == "zofia lukasiewicz", "name folding"),
+        (identity.normalise_phone("020 7946 0000", "GB") == "+442079460000", "phone numbers"),
+        (phone_error("+353 1 234 5678", "GB") is None, "phone numbers"),
+        (email_error("zofia@bücher.de") is None, "email addresses"),
+    ]
+    try:
+        check_officer_name("Aleх")  # with a Cyrillic х: must be refused
+        checks.append((False, "officer names"))
+    except StoreError:
+        pass
+    failed = sorted({what for ok, what in checks if not ok})
+    if failed:
+        raise SelfTestError(f"not working as they should: {', '.join(failed)} (is the "
+                            "installation complete?)")
+    return "name folding, phone numbers, email addresses, officer names"
 
 
 def _create(st: _State) -> str:
@@ -149,8 +174,9 @@ def _qt(st: _State) -> str:
 
 
 Step = tuple[str, Callable[[_State], str]]
-STEPS: list[Step] = [("resources", _resources), ("create", _create), ("write", _write),
-                     ("read", _read), ("integrity", _integrity), ("pack", _pack)]
+STEPS: list[Step] = [("resources", _resources), ("text", _text), ("create", _create),
+                     ("write", _write), ("read", _read), ("integrity", _integrity),
+                     ("pack", _pack)]
 GUI_STEP: Step = ("qt", _qt)
 
 

@@ -28,7 +28,7 @@ def test_self_test_passes_and_leaves_nothing_behind(temp_root: Path, qapp: objec
     out = io.StringIO()
     assert selftest.run_self_test(out=out, err=out) == 0
     lines = out.getvalue().splitlines()
-    for step in ("resources", "create", "write", "read", "integrity", "pack", "qt"):
+    for step in ("resources", "text", "create", "write", "read", "integrity", "pack", "qt"):
         assert any(line.split()[:2] == ["ok", step] for line in lines), (step, lines)
     assert "SQLCipher 4." in out.getvalue()
     assert lines[-1].startswith("Self-test passed")
@@ -38,6 +38,17 @@ def test_self_test_passes_and_leaves_nothing_behind(temp_root: Path, qapp: objec
 def test_cli_flag_exits_zero(temp_root: Path, qapp: object, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--self-test"]) == 0
     assert "Self-test passed" in capsys.readouterr().out
+
+
+def test_a_library_without_its_tables_fails_plainly(temp_root: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a bundle missing the transliteration tables would: Ł not folded to L."""
+    monkeypatch.setattr(selftest.identity, "search_fold", str.casefold)
+    out, err = io.StringIO(), io.StringIO()
+    assert selftest.run_self_test(out=out, err=err, gui=False) == 1
+    assert ("FAIL text       not working as they should: name folding (is the installation "
+            "complete?)") in out.getvalue()
+    assert "Traceback" not in out.getvalue() and list(temp_root.iterdir()) == []
 
 
 def _two_page_pack(controller: str, rows: object, generated: datetime, version: str) -> bytes:
