@@ -19,7 +19,7 @@ EXIT_ERROR = 1  # as privdesk.cli.common (imported lazily: it loads the services
 
 # Each family's top-level commands, by module. A command names its family here so that
 # only that module is imported: `privdesk contacts import` then never loads ReportLab,
-# pypdf, holidays or zxcvbn (packs, reports, deadlines, passphrases): ~37 MiB resident
+# pypdf, holidays or zxcvbn (packs, reports, deadlines, passphrases): ~35 MiB resident
 # during a million-row import, and ~0.4 s of every command's start. `privdesk --help`
 # and anything not listed load every family. tests/unit/test_cli_lazy.py checks this
 # table against what each module registers.

@@ -1,6 +1,6 @@
 """A contacts import loads only what it needs (issue #14: memory < 500 MB for a
 1,000,000-row file). ReportLab, pypdf, holidays and zxcvbn belong to packs, reports,
-request deadlines and passphrase checks; loaded at start-up they held ~37 MiB through
+request deadlines and passphrase checks; loaded at start-up they held ~35 MiB through
 every import. The services are built on first use (services/container.py) and the
 command line imports only the family of the command asked for (cli/__init__.py).
 
