@@ -5,7 +5,12 @@ at unlock: a command that only imports contacts then never loads ReportLab, pypd
 holidays or zxcvbn, which the packs, letters, breach documents, request deadlines and
 passphrase checks bring (~35 MiB resident, part of a million-row import's peak, and
 start-up time of every command). The GUI asks for nearly all of them when it builds its
-areas, on the UI thread, so it is built as before; built once, each is shared.
+areas, so it is built as before; built once, each is shared.
+
+The settings and the suppression list, which others share and which hold state (the
+settings' version that caches check), are built at once: cached_property has no lock
+from Python 3.12, so two threads asking for a service the first time together could
+each build one. The others hold nothing that two copies would get wrong.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from privdesk.services.context import ServiceContext
+from privdesk.services.settings import SettingsService
+from privdesk.services.suppression import SuppressionList
 
 if TYPE_CHECKING:
     from privdesk.services.audit_trail import AuditService
@@ -34,23 +41,17 @@ if TYPE_CHECKING:
     from privdesk.services.requests import RequestService
     from privdesk.services.retention import RetentionService
     from privdesk.services.ropa import RopaService
-    from privdesk.services.settings import SettingsService
-    from privdesk.services.suppression import SuppressionList
 
 
 @dataclass
 class Services:
     ctx: ServiceContext
+    settings: SettingsService
+    suppression: SuppressionList
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> Services:
-        return cls(ctx)
-
-    @cached_property
-    def settings(self) -> SettingsService:
-        from privdesk.services.settings import SettingsService
-
-        return SettingsService(self.ctx)
+        return cls(ctx, SettingsService(ctx), SuppressionList(ctx))
 
     @cached_property
     def contacts(self) -> ContactService:
@@ -87,12 +88,6 @@ class Services:
         from privdesk.services.erasure import ErasureService
 
         return ErasureService(self.ctx)
-
-    @cached_property
-    def suppression(self) -> SuppressionList:
-        from privdesk.services.suppression import SuppressionList
-
-        return SuppressionList(self.ctx)
 
     @cached_property
     def packs(self) -> PackService:
