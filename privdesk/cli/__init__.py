@@ -7,6 +7,7 @@ and the CLI are two faces over the same services.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -16,25 +17,32 @@ from privdesk import __version__
 EXIT_ERROR = 1  # as privdesk.cli.common (imported lazily: it loads the services)
 
 
-def command_modules() -> list[ModuleType]:
-    """The subcommand families, imported only when a subcommand is asked for: `privdesk`
-    and `privdesk --demo` open the window without loading them (about 1 s)."""
-    from privdesk.cli import (
-        accountability_commands,
-        bench_commands,
-        breach_commands,
-        contacts_commands,
-        pack_commands,
-        requests_commands,
-        retention_commands,
-        security_commands,
-        store_commands,
-        team_commands,
-    )
+# Each family's top-level commands, by module. A command names its family here so that
+# only that module is imported: `privdesk contacts import` then never loads ReportLab,
+# pypdf, holidays or zxcvbn (packs, reports, deadlines, passphrases): ~35 MiB resident
+# during a million-row import, and ~0.4 s of every command's start. `privdesk --help`
+# and anything not listed load every family. tests/unit/test_cli_lazy.py checks this
+# table against what each module registers.
+FAMILIES = {
+    "store_commands": ("init", "check", "demo-data"),
+    "contacts_commands": ("contacts",),
+    "pack_commands": ("pack", "pack-items", "redact"),
+    "requests_commands": ("requests",),
+    "retention_commands": ("retention", "erase"),
+    "breach_commands": ("breaches",),
+    "accountability_commands": ("ropa", "report"),
+    "security_commands": ("officers", "audit", "backup", "restore"),
+    "team_commands": ("team",),
+    "bench_commands": ("bench",),
+}
 
-    return [store_commands, contacts_commands, pack_commands, requests_commands,
-            retention_commands, breach_commands, accountability_commands, security_commands,
-            team_commands, bench_commands]
+
+def command_modules(command: str | None = None) -> list[ModuleType]:
+    """The subcommand families, imported only when a subcommand is asked for: `privdesk`
+    and `privdesk --demo` open the window without loading them (about 1 s). With
+    `command`, only the family that defines it (every family if none does)."""
+    names = [m for m, commands in FAMILIES.items() if command in commands] or list(FAMILIES)
+    return [importlib.import_module(f"privdesk.cli.{name}") for name in names]
 
 
 def _gui_only(argv: Sequence[str]) -> argparse.Namespace | None:
@@ -49,7 +57,8 @@ def _gui_only(argv: Sequence[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command` (the first argument), only that command's family."""
     parser = argparse.ArgumentParser(
         prog="privdesk",
         description="Run a privacy policy day to day: contacts, requests, retention, packs.",
@@ -61,16 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation end to end in a temporary folder, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in command_modules():
+    for module in command_modules(command):
         module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    gui = _gui_only(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    gui = _gui_only(argv)
     if gui is not None:
         return _run_gui(gui.demo, gui.store)
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
