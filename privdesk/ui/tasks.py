@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import sys
-import traceback
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -53,7 +52,10 @@ class _Job(QRunnable, Generic[T]):
         try:
             result = self._fn()
         except Exception as exc:  # handed to the UI thread, which shows it
-            exc.__privdesk_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
+            # Not formatted here: the exception keeps its __traceback__, and on Python 3.11
+            # formatting one calls ast.parse, which is not safe on two threads at once
+            # ("AST constructor recursion depth mismatch": this job's failure would then
+            # be lost and its caller wait for ever).
             self._signals.failed.emit(exc)
         else:
             self._signals.done.emit(result)

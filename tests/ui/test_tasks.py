@@ -53,3 +53,23 @@ def test_a_search_does_not_wait_behind_long_work(qtbot: Any) -> None:
     release.set()
     qtbot.waitUntil(lambda: order == ["rows", "import"], timeout=10000)
     assert tasks.wait()
+
+
+def test_every_failure_reaches_its_caller_with_its_traceback(qtbot: Any) -> None:
+    """Failures on both lanes at once each reach on_error, carrying their own traceback
+    (a worker used to format it there: on Python 3.11 formatting uses ast.parse, which
+    two threads at once can break, and the failure was then lost)."""
+    import traceback
+
+    tasks = TaskRunner()
+    failed: list[Exception] = []
+
+    def broken(n: int) -> int:
+        raise ValueError(f"job {n} failed")
+
+    for n in range(40):
+        tasks.run(lambda n=n: broken(n), on_error=failed.append,
+                  lane=Lane.LONG if n % 2 else Lane.WORK)
+    qtbot.waitUntil(lambda: len(failed) == 40, timeout=10000)
+    assert sorted(str(e) for e in failed) == sorted(f"job {n} failed" for n in range(40))
+    assert all("in broken" in "".join(traceback.format_exception(e)) for e in failed)
