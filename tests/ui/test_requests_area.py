@@ -339,3 +339,33 @@ def test_a_narrow_queue_gives_up_due_so_status_and_officer_show(qtbot: Any, serv
     area.resize(1900, 900)
     area.splitter.setSizes([1300, 600])
     qtbot.waitUntil(lambda: not area.table.isColumnHidden(COL_DUE))
+
+
+def test_a_long_email_is_shortened_in_the_middle_never_cut_off(qtbot: Any,
+                                                              services: Services) -> None:
+    """At a laptop's width the detail pane cannot show a 60-character address: it shows
+    its start and its domain with an ellipsis between (it used to be cut at the edge and
+    look whole), and the tooltip and the right-click Copy give all of it."""
+    from PySide6.QtGui import QGuiApplication
+
+    from privdesk.ui.elided_label import ElidedLabel
+
+    email = "karl.coates.accounts.payable.department1244@johnsonmarshandellis.example.co.uk"
+    ref = add(services, TODAY, "Karl Coates", requester_email=email)
+    area, tasks = area_for(qtbot, services)
+    area.resize(1366 - 150, 768 - 80)
+    area.select_request(services.requests.get(ref).row.id)
+    qtbot.waitUntil(lambda: area.detail.detail is not None, timeout=5000)
+    shown = area.detail.findChildren(ElidedLabel)
+    assert len(shown) == 1 and shown[0].full_text() == email
+    label = shown[0]
+    qtbot.waitUntil(lambda: "…" in label.text(), timeout=5000)
+    head, _, tail = label.text().partition("…")
+    assert email.startswith(head) and email.endswith(tail) and len(head) > 5 and len(tail) > 5
+    assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+    assert label.toolTip() == email
+    label.copy_action.trigger()
+    assert QGuiApplication.clipboard().text() == email
+    area.resize(2400, 900)  # room for all of it: shown whole
+    qtbot.waitUntil(lambda: label.text() == email, timeout=5000)
+    tasks.wait()

@@ -34,6 +34,7 @@ from privdesk.services.request_records import (
     RequestDetail,
 )
 from privdesk.services.requests import RequestService
+from privdesk.ui.elided_label import ElidedLabel
 from privdesk.ui.form_rows import clear_rows
 from privdesk.ui.navigation import CONTACT_LINK, Navigator, link
 from privdesk.ui.permissions import guard
@@ -197,7 +198,7 @@ class RequestDetailPane(QScrollArea):
         clear_rows(self.facts)
         rows: list[tuple[str, str | QLabel]] = [
             ("Received", f"{fmt(d.row.received)} by {CHANNELS.get(d.row.channel, d.row.channel).lower()}"),
-            ("Email", d.requester_email or "—"),
+            ("Email", ElidedLabel(d.requester_email) if d.requester_email else "—"),
         ]
         if d.requester_phone:
             rows.append(("Phone", d.requester_phone))
