@@ -44,27 +44,34 @@ def checked_text(result: ImportResult) -> str:
     elif result.errors and not result.valid:
         text = "Nothing can be imported: see the validation report."
     elif result.rejected:
-        text = (f"{result.valid:,} rows are valid and {result.rejected:,} have errors. Fix "
-                "the file, or tick “Import only the valid rows”.")
+        text = (f"{count(result.valid, 'row')} {'is' if result.valid == 1 else 'are'} valid "
+                f"and {result.rejected:,} {'has' if result.rejected == 1 else 'have'} errors. "
+                "Fix the file, or tick “Import only the valid rows”.")
     else:
-        text = f"All {result.valid:,} rows are valid."
+        text = ("The row is valid." if result.valid == 1 else
+                f"All {result.valid:,} rows are valid.")
     text += duplicates_text(result)
     if result.objections:
-        text += (f" {result.objections:,} objection{'s' if result.objections != 1 else ''}"
-                 " to marketing will be recorded.")
+        text += f" {count(result.objections, 'objection')} to marketing will be recorded."
     if result.matched:
-        text += f" {len(result.matched):,} are already in the register."
+        n = len(result.matched)
+        text += f" {n:,} {'is' if n == 1 else 'are'} already in the register."
     return text + warnings_text(result)
 
 
 def imported_text(result: ImportResult) -> str:
     """After a committed import: what it did, and the same notes on the whole file."""
-    return (f"Imported {result.imported:,} contacts."
-            + (f" Skipped {result.rejected:,} invalid rows." if result.rejected else "")
+    return (f"Imported {count(result.imported, 'contact')}."
+            + (f" Skipped {count(result.rejected, 'invalid row')}." if result.rejected else "")
             + (f" Updated {result.updated:,} already in the register." if result.updated else "")
-            + (f" Recorded {result.objections:,} objection{'s' if result.objections != 1 else ''}"
-               " to marketing." if result.objections else "")
+            + (f" Recorded {count(result.objections, 'objection')} to marketing."
+               if result.objections else "")
             + duplicates_text(result) + warnings_text(result))
+
+
+def count(n: int, word: str) -> str:
+    """'1 contact', '2 contacts', '1,000 invalid rows'."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def duplicates_text(result: ImportResult) -> str:
