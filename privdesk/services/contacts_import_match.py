@@ -158,7 +158,9 @@ class LaterScoring:
     committed before this import (and `upto` bounds the ids), which is what the check
     compares against."""
 
-    def __init__(self, upto: int | None) -> None:
+    def __init__(self, reader: Callable[[], AbstractContextManager[Any]],
+                 upto: int | None) -> None:
+        self._reader = reader
         self._upto = upto
         self._people: list[tuple[int, str, str]] = []  # (line, company, folded name)
         self.same: dict[int, int] = {}  # line -> the contact it is the same person as
@@ -169,10 +171,10 @@ class LaterScoring:
         self._people += people
         self.same.update(same)
 
-    def start(self, reader: Callable[[], AbstractContextManager[Any]]) -> None:
+    def start(self) -> None:
         if self._future is not None or not self._people:
             return
-        people, self._people = self._people, []
+        people, self._people, reader = self._people, [], self._reader
 
         def score() -> dict[int, list[int]]:
             with reader() as s:

@@ -137,8 +137,7 @@ class ImportPass:
         # threads while the commit runs (LaterScoring): ~3 s of a 1M register's import.
         # Not chunk by chunk on helper threads: rapidfuzz and the reads need the GIL
         # often, and beside the busy import they starved.
-        self._reader = reader
-        self._later = LaterScoring(self.upto) if reader is not None else None
+        self._later = LaterScoring(reader, self.upto) if reader is not None else None
         self.notes: list[str] = []  # for the officer: a check that could not run
         self._digests: Digests | None = None
 
@@ -215,8 +214,8 @@ class ImportPass:
     def score_deferred(self) -> None:
         """Start the similar-name check on helper threads (call it just before the
         commit, when given a reader); report() collects it."""
-        if self._later is not None and self._reader is not None:
-            self._later.start(self._reader)
+        if self._later is not None:
+            self._later.start()
 
     def report(self) -> list[ImportDuplicate]:
         """Every possible duplicate, within the file and against the register, by line."""
