@@ -1,6 +1,13 @@
-"""Text from the register made safe to show in a table cell."""
+"""Text to show: words for a count, and text from the register made safe to show in a
+table cell."""
 
 from __future__ import annotations
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """3 -> "3 contacts", 1 -> "1 contact", 1200 -> "1,200 contacts"."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
 
 # Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069). In a name they are
 # used to spoof: "Ali<U+202E>ecnarF txt.exe" displays as "AliFrance txt.exe". Right-to-left

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from privdesk.domain.display import plural
 from privdesk.domain.spreadsheet import SafeCsvWriter
 from privdesk.services.contacts_import_check import RowError, ValueChoice
 from privdesk.services.contacts_import_run import ImportDuplicate, ImportMatch
@@ -69,15 +70,14 @@ def summary_rows(result: ImportResult) -> list[tuple[str, str, str]]:
     if not result.committed:
         return []
     n, total = result.imported, result.total_rows
-    rows = [("", "summary", f"imported {n:,} of {total:,} row{'s' if total != 1 else ''}")]
+    rows = [("", "summary", f"imported {n:,} of {plural(total, 'row')}")]
     if result.updated:
         rows.append(("", "summary", f"updated {result.updated:,} already in the register"))
     if result.rejected:
-        rows.append(("", "summary", f"skipped {result.rejected:,} invalid "
-                                    f"row{'s' if result.rejected != 1 else ''}"))
+        rows.append(("", "summary", f"skipped {plural(result.rejected, 'invalid row')}"))
     if result.objections:
-        rows.append(("", "summary", f"recorded {result.objections:,} objection"
-                                    f"{'s' if result.objections != 1 else ''} to marketing"))
+        rows.append(("", "summary",
+                     f"recorded {plural(result.objections, 'objection')} to marketing"))
     # What the officer was told about the whole file (how its dates were read, columns
     # left out, a check that could not run) belongs in the record of the import too.
     rows += [("", "note", warning) for warning in result.warnings]

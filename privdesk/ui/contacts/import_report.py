@@ -4,6 +4,7 @@ register, suppressed people) with, after an import, what it did."""
 
 from __future__ import annotations
 
+from privdesk.domain.display import plural
 from privdesk.services.contacts_import import ImportResult, summary_rows
 
 NEEDS = {"encoding": "choose the file's encoding (check the names shown)",
@@ -44,7 +45,7 @@ def checked_text(result: ImportResult) -> str:
     elif result.errors and not result.valid:
         text = "Nothing can be imported: see the validation report."
     elif result.rejected:
-        text = (f"{count(result.valid, 'row')} {'is' if result.valid == 1 else 'are'} valid "
+        text = (f"{plural(result.valid, 'row')} {'is' if result.valid == 1 else 'are'} valid "
                 f"and {result.rejected:,} {'has' if result.rejected == 1 else 'have'} errors. "
                 "Fix the file, or tick “Import only the valid rows”.")
     else:
@@ -52,7 +53,7 @@ def checked_text(result: ImportResult) -> str:
                 f"All {result.valid:,} rows are valid.")
     text += duplicates_text(result)
     if result.objections:
-        text += f" {count(result.objections, 'objection')} to marketing will be recorded."
+        text += f" {plural(result.objections, 'objection')} to marketing will be recorded."
     if result.matched:
         n = len(result.matched)
         text += f" {n:,} {'is' if n == 1 else 'are'} already in the register."
@@ -61,17 +62,13 @@ def checked_text(result: ImportResult) -> str:
 
 def imported_text(result: ImportResult) -> str:
     """After a committed import: what it did, and the same notes on the whole file."""
-    return (f"Imported {count(result.imported, 'contact')}."
-            + (f" Skipped {count(result.rejected, 'invalid row')}." if result.rejected else "")
+    return (f"Imported {plural(result.imported, 'contact')}."
+            + (f" Skipped {plural(result.rejected, 'invalid row')}." if result.rejected else "")
             + (f" Updated {result.updated:,} already in the register." if result.updated else "")
-            + (f" Recorded {count(result.objections, 'objection')} to marketing."
+            + (f" Recorded {plural(result.objections, 'objection')} to marketing."
                if result.objections else "")
             + duplicates_text(result) + warnings_text(result))
 
-
-def count(n: int, word: str) -> str:
-    """'1 contact', '2 contacts', '1,000 invalid rows'."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def duplicates_text(result: ImportResult) -> str:

@@ -23,17 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.display import plural
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.erasure import EXEMPTIONS, ErasurePreview, ErasureResult, ErasureService, Exemption
 from privdesk.ui.permissions import guard
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.tasks import TaskRunner
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """3 -> "3 contacts", 1 -> "1 contact", 1200 -> "1,200 contacts"."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 class ErasureDialog(QDialog):

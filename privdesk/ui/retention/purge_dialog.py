@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.display import left_to_right_line
+from privdesk.domain.display import left_to_right_line, plural
 from privdesk.services.authz import Permission
 from privdesk.services.context import ServiceContext
 from privdesk.services.purge import PurgePreview, PurgeResult, PurgeService
 from privdesk.ui.navigation import Navigator, open_on_double_click
 from privdesk.ui.permissions import guard, refusal
-from privdesk.ui.retention.erasure_dialog import plural
 from privdesk.ui.retention.models import ID_ROLE, P_COL_NAME, PurgePreviewModel, fmt_date
 from privdesk.ui.safe_buttons import safe_default
 from privdesk.ui.screen_fit import fit_window
